@@ -1,0 +1,285 @@
+//! NDJSON input: one event object per line. A single event may also be written over several
+//! lines (a pretty-printed object). Blank lines are skipped.
+
+use crate::domain::event::{Event, EventInput, Validator};
+use std::fmt;
+use std::io::Read;
+use thiserror::Error;
+
+/// Largest accepted event, in bytes (one line of NDJSON).
+pub const MAX_EVENT_BYTES: usize = 64 * 1024;
+/// Largest accepted input, in bytes.
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+/// How many line errors are listed before the rest are only counted.
+const MAX_LISTED_ERRORS: usize = 20;
+
+/// What is wrong with one line of input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    /// The line, from 1.
+    pub line: usize,
+    /// The field at fault, when one is.
+    pub field: Option<String>,
+    /// What is wrong and what was expected.
+    pub problem: String,
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.field {
+            Some(field) => write!(f, "line {}, field `{field}`: {}", self.line, self.problem),
+            None => write!(f, "line {}: {}", self.line, self.problem),
+        }
+    }
+}
+
+/// Input that was refused as a whole.
+#[derive(Debug, Error)]
+pub enum InputError {
+    /// The input could not be read.
+    #[error("cannot read {origin}: {source}")]
+    Read {
+        /// File name or `stdin`.
+        origin: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The input is larger than [`MAX_INPUT_BYTES`].
+    #[error("{origin} is larger than {MAX_INPUT_BYTES} bytes; split it")]
+    TooLarge {
+        /// File name or `stdin`.
+        origin: String,
+    },
+    /// The input holds no event.
+    #[error("{origin} holds no events")]
+    Empty {
+        /// File name or `stdin`.
+        origin: String,
+    },
+    /// Some lines are invalid; nothing is appended.
+    #[error("{}", refused_message(.errors, *.total))]
+    Refused {
+        /// The first errors, in line order.
+        errors: Vec<LineError>,
+        /// How many lines were refused in all.
+        total: usize,
+    },
+}
+
+fn refused_message(errors: &[LineError], total: usize) -> String {
+    let mut message = String::new();
+    for error in errors {
+        message.push_str(&error.to_string());
+        message.push('\n');
+    }
+    if total > errors.len() {
+        message.push_str(&format!("... and {} more\n", total - errors.len()));
+    }
+    let noun = if total == 1 { "line" } else { "lines" };
+    message.push_str(&format!("{total} {noun} refused; nothing was appended"));
+    message
+}
+
+/// Reads and validates every event of `reader`; one bad line refuses the whole input.
+pub fn read_events(
+    reader: impl Read,
+    origin: &str,
+    validator: &Validator<'_>,
+) -> Result<Vec<(usize, Event)>, InputError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| InputError::Read {
+            origin: origin.to_string(),
+            source,
+        })?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(InputError::TooLarge {
+            origin: origin.to_string(),
+        });
+    }
+    let inputs = match single_multiline_object(&bytes) {
+        Some(input) => vec![(1, Ok(input))],
+        None => split_lines(&bytes),
+    };
+    if inputs.is_empty() {
+        return Err(InputError::Empty {
+            origin: origin.to_string(),
+        });
+    }
+    let mut events = Vec::with_capacity(inputs.len());
+    let mut errors = Vec::new();
+    let mut total = 0;
+    for (line, parsed) in inputs {
+        let result = parsed.and_then(|input| {
+            validator.validate(input).map_err(|e| LineError {
+                line,
+                field: Some(e.field),
+                problem: e.problem,
+            })
+        });
+        match result {
+            Ok(event) => events.push((line, event)),
+            Err(error) => {
+                total += 1;
+                if errors.len() < MAX_LISTED_ERRORS {
+                    errors.push(error);
+                }
+            }
+        }
+    }
+    if total > 0 {
+        return Err(InputError::Refused { errors, total });
+    }
+    Ok(events)
+}
+
+/// A pretty-printed single event: the whole input is one JSON object spanning several lines.
+fn single_multiline_object(bytes: &[u8]) -> Option<EventInput> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let trimmed = text.trim();
+    if !trimmed.starts_with('{') || !trimmed.contains('\n') || trimmed.len() > MAX_EVENT_BYTES {
+        return None;
+    }
+    // Only when the first line alone is not a complete object: otherwise it is NDJSON.
+    let first_line = trimmed.lines().next()?;
+    if serde_json::from_str::<serde_json::Value>(first_line).is_ok() {
+        return None;
+    }
+    serde_json::from_str(trimmed).ok()
+}
+
+fn split_lines(bytes: &[u8]) -> Vec<(usize, Result<EventInput, LineError>)> {
+    bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .map(|(index, raw)| (index + 1, raw))
+        .filter(|(_, raw)| !raw.iter().all(u8::is_ascii_whitespace))
+        .map(|(line, raw)| (line, parse_line(line, raw)))
+        .collect()
+}
+
+fn parse_line(line: usize, raw: &[u8]) -> Result<EventInput, LineError> {
+    let refuse = |field: Option<String>, problem: String| LineError {
+        line,
+        field,
+        problem,
+    };
+    if raw.len() > MAX_EVENT_BYTES {
+        return Err(refuse(
+            None,
+            format!(
+                "the line is {} bytes; an event may be at most {MAX_EVENT_BYTES} bytes",
+                raw.len()
+            ),
+        ));
+    }
+    let text = std::str::from_utf8(raw)
+        .map_err(|e| refuse(None, format!("not valid UTF-8: {e}")))?;
+    let deserializer = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            return refuse(
+                None,
+                format!(
+                    "malformed JSON at column {}: {}",
+                    inner.column(),
+                    strip_position(&inner.to_string())
+                ),
+            );
+        }
+        let field = (path != ".").then_some(path);
+        refuse(field, strip_position(&inner.to_string()))
+    })
+}
+
+/// serde_json appends " at line L column C" to its messages; the caller reports the line itself.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::framework::Framework;
+    use crate::domain::taxonomy::Taxonomy;
+    use chrono::NaiveDate;
+
+    const GOOD: &str = r#"{"dyad":"USA-RUS","kind":"action","occurred_on":"2017-04-24","actor":"RUS","target":"TALIBAN","action":"arm_adversary","summary":"Arms to the Taliban","source":{"outlet":"BuzzFeed News"}}"#;
+
+    fn read(input: &str) -> Result<Vec<(usize, Event)>, InputError> {
+        let framework = Framework::builtin();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
+        let validator = Validator::new(Taxonomy::builtin(), &framework, today);
+        read_events(input.as_bytes(), "test", &validator)
+    }
+
+    fn refused(input: &str) -> Vec<LineError> {
+        match read(input) {
+            Err(InputError::Refused { errors, .. }) => errors,
+            other => panic!("expected refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn lines_are_numbered_from_one_counting_blank_lines() {
+        let input = format!("{GOOD}\n\n{}\n", GOOD.replace("2017-04-24", "2017-02-30"));
+        let errors = refused(&input);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, 3);
+        assert_eq!(errors[0].field.as_deref(), Some("occurred_on"));
+    }
+
+    #[test]
+    fn malformed_json_names_the_line_and_column() {
+        let errors = refused(&format!("{GOOD}\n{{\"dyad\": \"USA-RUS\",,}}"));
+        assert_eq!(errors[0].line, 2);
+        assert!(errors[0].problem.starts_with("malformed JSON at column"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn type_errors_name_the_nested_field() {
+        let bad = GOOD.replace(r#""outlet":"BuzzFeed News""#, r#""outlet":"BuzzFeed News","published_on":20170619"#);
+        let errors = refused(&bad);
+        assert_eq!(errors[0].field.as_deref(), Some("source.published_on"));
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let bad = GOOD.replace(r#""kind""#, r#""mood":"grim","kind""#);
+        let errors = refused(&bad);
+        assert!(errors[0].problem.contains("unknown field `mood`"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn every_bad_line_is_listed() {
+        let bad = GOOD.replace("RUS\",\"target", "XXX\",\"target");
+        let errors = refused(&format!("{bad}\n{GOOD}\n{bad}"));
+        assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), [1, 3]);
+    }
+
+    #[test]
+    fn oversized_lines_are_refused_without_parsing() {
+        let long = GOOD.replace("Arms to the Taliban", &"x".repeat(MAX_EVENT_BYTES));
+        let errors = refused(&long);
+        assert!(errors[0].problem.contains("at most"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn a_pretty_printed_single_event_is_accepted() {
+        let value: serde_json::Value = serde_json::from_str(GOOD).expect("json");
+        let pretty = serde_json::to_string_pretty(&value).expect("json");
+        assert_eq!(read(&pretty).expect("valid").len(), 1);
+    }
+
+    #[test]
+    fn empty_input_is_refused() {
+        assert!(matches!(read("\n \n"), Err(InputError::Empty { .. })));
+    }
+}

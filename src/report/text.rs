@@ -1,0 +1,246 @@
+//! Tables and lines for people reading a terminal.
+
+use crate::app::{AppendSummary, VerifyReport};
+use crate::domain::event::LoggedEvent;
+use crate::domain::framework::Framework;
+use crate::domain::taxonomy::Taxonomy;
+use crate::projection::Status;
+use crate::store::Appended;
+use comfy_table::{CellAlignment, Table, presets};
+use std::io::{self, Write};
+
+fn table(header: &[&str]) -> Table {
+    let mut table = Table::new();
+    table.load_style(presets::NOTHING);
+    table.set_header(header.iter().map(|h| h.to_uppercase()));
+    table
+}
+
+fn align_right(table: &mut Table, columns: &[usize]) {
+    for &index in columns {
+        if let Some(column) = table.column_mut(index) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let mut short: String = text.chars().take(max_chars - 1).collect();
+    short.push('…');
+    short
+}
+
+/// The status: overall line, a table of pillars and their issues, then each pillar's drivers.
+pub fn status(out: &mut dyn Write, status: &Status, framework: &Framework) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} as of {}: {} ({:+.2}) from {} events",
+        status.dyad,
+        status.as_of,
+        status.overall.level.to_uppercase(),
+        status.overall.score,
+        status.overall.events
+    )?;
+    writeln!(
+        out,
+        "framework: {} v{} ({})\n",
+        status.framework.id, status.framework.version, framework.title
+    )?;
+    let mut pillars = table(&["pillar", "level", "score", "events"]);
+    for pillar in &status.pillars {
+        pillars.add_row(vec![
+            pillar.id.clone(),
+            pillar.level.clone(),
+            format!("{:+.2}", pillar.score),
+            pillar.events.to_string(),
+        ]);
+        for issue in &pillar.issues {
+            pillars.add_row(vec![
+                format!("  {}", issue.id),
+                issue.level.clone(),
+                format!("{:+.2}", issue.score),
+                issue.events.to_string(),
+            ]);
+        }
+    }
+    align_right(&mut pillars, &[2, 3]);
+    writeln!(out, "{pillars}")?;
+    if status.unplaced > 0 {
+        writeln!(
+            out,
+            "\n{} events are coded under pillars this framework does not have; they are not counted.",
+            status.unplaced
+        )?;
+    }
+    for pillar in status.pillars.iter().filter(|p| !p.drivers.is_empty()) {
+        writeln!(out, "\n{}: what drives it", pillar.title)?;
+        for driver in &pillar.drivers {
+            let attribution = driver
+                .attribution
+                .as_deref()
+                .map(|a| format!(", {a}"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {:+6.2}  {}  {}→{} {} ({:+.1})  {} [{}{}]",
+                driver.contribution,
+                driver.occurred_on,
+                driver.actor,
+                driver.target,
+                driver.action,
+                driver.intensity,
+                truncate(&driver.summary, 70),
+                driver.outlet,
+                attribution
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The header of the event table `log` prints; rows follow one by one, so the log streams.
+pub fn log_header(out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "{:>5}  {:<10}  {:<9}  {:<16}  {:<20}  {:>5}  {:<10}  {:<16}  SUMMARY",
+        "POS", "OCCURRED", "KIND", "WHO", "ACTION", "INT", "PILLAR", "ISSUE"
+    )
+}
+
+/// One row of the event table.
+pub fn log_row(
+    out: &mut dyn Write,
+    logged: &LoggedEvent,
+    framework: &Framework,
+    taxonomy: &Taxonomy,
+) -> io::Result<()> {
+    let event = &logged.event;
+    writeln!(
+        out,
+        "{:>5}  {:<10}  {:<9}  {:<16}  {:<20}  {:>+5.1}  {:<10}  {:<16}  {}",
+        logged.position,
+        event.occurred_on,
+        event.kind.as_str(),
+        truncate(&format!("{}→{}", event.body.actor, event.body.target), 16),
+        truncate(&event.body.action, 20),
+        event.intensity(taxonomy),
+        truncate(event.pillar(framework), 10),
+        truncate(event.body.issue.as_deref().unwrap_or("-"), 16),
+        truncate(&event.body.summary, 70),
+    )
+}
+
+/// One line per event, then a count.
+pub fn append_summary(out: &mut dyn Write, summary: &AppendSummary) -> io::Result<()> {
+    let mut recorded = 0;
+    for (event, outcome) in summary.events.iter().zip(&summary.receipt.outcomes) {
+        let (label, position, version) = match *outcome {
+            Appended::Recorded { position, version } => {
+                recorded += 1;
+                ("recorded        ", position, version)
+            }
+            Appended::AlreadyRecorded { position, version } => {
+                ("already recorded", position, version)
+            }
+        };
+        writeln!(
+            out,
+            "{label} #{position:<5} {} v{version:<4} {}  {}",
+            event.dyad,
+            event.occurred_on,
+            truncate(&event.body.summary, 60)
+        )?;
+    }
+    let already = summary.events.len() - recorded;
+    writeln!(out, "{recorded} recorded, {already} already recorded")
+}
+
+/// Whether the log is sound, and where it is not.
+pub fn verify(out: &mut dyn Write, report: &VerifyReport) -> io::Result<()> {
+    match &report.first_break {
+        None => writeln!(
+            out,
+            "sound: {} events, hash chain intact; head hash {}",
+            report.events, report.head_hash
+        ),
+        Some(problem) => writeln!(
+            out,
+            "NOT SOUND at position {}: {}\n({} events before it are sound)",
+            problem.position, problem.problem, report.events
+        ),
+    }
+}
+
+/// The action taxonomy as a table.
+pub fn actions(out: &mut dyn Write, taxonomy: &Taxonomy) -> io::Result<()> {
+    let mut rows = table(&["code", "cameo", "plover", "intensity", "meaning"]);
+    for action in taxonomy.actions() {
+        rows.add_row(vec![
+            action.code.clone(),
+            action.cameo.clone(),
+            action.plover.clone(),
+            format!("{:+.1}", action.intensity),
+            action.title.clone(),
+        ]);
+    }
+    align_right(&mut rows, &[3]);
+    writeln!(out, "{rows}")
+}
+
+/// The actor codes as a table.
+pub fn actors(out: &mut dyn Write, taxonomy: &Taxonomy) -> io::Result<()> {
+    let mut rows = table(&["code", "kind", "name"]);
+    for actor in taxonomy.actors() {
+        let kind = serde_json::to_value(actor.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        rows.add_row(vec![actor.code.clone(), kind, actor.name.clone()]);
+    }
+    writeln!(out, "{rows}")
+}
+
+/// The framework: pillars, issues with the pillar their rule gives, and levels.
+pub fn framework(out: &mut dyn Write, framework: &Framework) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} v{}: {} ({})\n",
+        framework.id, framework.version, framework.title, framework.dyad
+    )?;
+    let mut pillars = table(&["pillar", "weight", "title"]);
+    for pillar in &framework.pillars {
+        pillars.add_row(vec![
+            pillar.id.clone(),
+            format!("{}", pillar.weight),
+            pillar.title.clone(),
+        ]);
+    }
+    writeln!(out, "{pillars}\n")?;
+    let mut issues = table(&["issue", "pillar", "title"]);
+    for issue in &framework.issues {
+        issues.add_row(vec![
+            issue.id.clone(),
+            framework.derive_pillar("", Some(&issue.id)).to_string(),
+            issue.title.clone(),
+        ]);
+    }
+    writeln!(out, "{issues}\n")?;
+    let mut levels = table(&["level", "from", "title"]);
+    for level in &framework.levels {
+        levels.add_row(vec![
+            level.id.clone(),
+            format!("{:+.1}", level.from),
+            level.title.clone(),
+        ]);
+    }
+    writeln!(out, "{levels}")?;
+    let method = &framework.method;
+    writeln!(
+        out,
+        "\nmethod: half-life {} days, prior weight {}, {} drivers per pillar",
+        method.half_life_days, method.prior_weight, method.drivers
+    )
+}

@@ -1,0 +1,171 @@
+//! The hash chain: each event's hash is SHA-256 over the previous event's hash and the event's
+//! canonical bytes, so any stored row changed, removed or reordered after the fact breaks the chain
+//! from that row on.
+//!
+//! Canonical bytes: the JSON array
+//! `[position, stream, version, id, kind, schema_version, occurred_on, recorded_at, payload]`
+//! serialised compactly (no spaces, `payload` embedded as a JSON string of the stored text). The
+//! hashed message is the previous hash in lower-case hex, a line feed, then the canonical bytes.
+//! The first event's previous hash is [`GENESIS_HASH`].
+
+use super::StoredEvent;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+/// The previous hash of the first event.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The fields of an event the hash covers.
+pub struct Hashed<'a> {
+    /// Global position.
+    pub position: u64,
+    /// Stream.
+    pub stream: &'a str,
+    /// Stream version.
+    pub version: u64,
+    /// Id, text form.
+    pub id: &'a str,
+    /// Kind.
+    pub kind: &'a str,
+    /// Payload shape version.
+    pub schema_version: u32,
+    /// Valid time, `YYYY-MM-DD`.
+    pub occurred_on: &'a str,
+    /// Transaction time.
+    pub recorded_at: &'a str,
+    /// Payload text.
+    pub payload: &'a str,
+}
+
+/// The hash of an event following `prev_hash`.
+pub fn event_hash(prev_hash: &str, event: &Hashed<'_>) -> String {
+    let canonical = serde_json::json!([
+        event.position,
+        event.stream,
+        event.version,
+        event.id,
+        event.kind,
+        event.schema_version,
+        event.occurred_on,
+        event.recorded_at,
+        event.payload,
+    ]);
+    let mut hasher = Sha256::new();
+    hasher.update(prev_hash.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(canonical.to_string().as_bytes());
+    lower_hex(&hasher.finalize())
+}
+
+/// Bytes as lower-case hexadecimal.
+pub(crate) fn lower_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for &byte in bytes {
+        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    text
+}
+
+impl StoredEvent {
+    /// The fields of this row the hash covers.
+    pub fn hashed(&self) -> Hashed<'_> {
+        Hashed {
+            position: self.position,
+            stream: &self.stream,
+            version: self.version,
+            id: &self.id,
+            kind: &self.kind,
+            schema_version: self.schema_version,
+            occurred_on: &self.occurred_on,
+            recorded_at: &self.recorded_at,
+            payload: &self.payload,
+        }
+    }
+}
+
+/// The first thing wrong with a log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainBreak {
+    /// The first bad position.
+    pub position: u64,
+    /// What is wrong there.
+    pub problem: String,
+}
+
+/// Checks a log row by row, in position order: positions gapless from 1, stream versions gapless
+/// from 1, each row linked to the previous hash, each hash matching the row's content.
+#[derive(Debug)]
+pub struct ChainVerifier {
+    next_position: u64,
+    head_hash: String,
+    stream_versions: HashMap<String, u64>,
+    last_recorded_at: String,
+}
+
+impl Default for ChainVerifier {
+    fn default() -> Self {
+        Self {
+            next_position: 1,
+            head_hash: GENESIS_HASH.to_string(),
+            stream_versions: HashMap::new(),
+            last_recorded_at: String::new(),
+        }
+    }
+}
+
+impl ChainVerifier {
+    /// Checks the next row.
+    pub fn check(&mut self, row: &StoredEvent) -> Result<(), ChainBreak> {
+        let fail = |problem: String| ChainBreak {
+            position: self.next_position.min(row.position),
+            problem,
+        };
+        if row.position != self.next_position {
+            return Err(fail(format!(
+                "expected position {}, found {} (an event is missing)",
+                self.next_position, row.position
+            )));
+        }
+        let expected_version = self.stream_versions.get(&row.stream).copied().unwrap_or(0) + 1;
+        if row.version != expected_version {
+            return Err(fail(format!(
+                "stream {} should be at version {expected_version}, found {}",
+                row.stream, row.version
+            )));
+        }
+        if row.prev_hash != self.head_hash {
+            return Err(fail(
+                "the link to the previous event's hash is broken".to_string(),
+            ));
+        }
+        if event_hash(&row.prev_hash, &row.hashed()) != row.hash {
+            return Err(fail(
+                "the hash does not match the event's content (the row was changed after it was recorded)"
+                    .to_string(),
+            ));
+        }
+        if row.recorded_at < self.last_recorded_at {
+            return Err(fail(format!(
+                "recorded_at {} goes back in time (previous {})",
+                row.recorded_at, self.last_recorded_at
+            )));
+        }
+        self.next_position += 1;
+        self.head_hash.clone_from(&row.hash);
+        self.stream_versions.insert(row.stream.clone(), row.version);
+        self.last_recorded_at.clone_from(&row.recorded_at);
+        Ok(())
+    }
+
+    /// How many rows were checked.
+    pub fn events(&self) -> u64 {
+        self.next_position - 1
+    }
+
+    /// The hash of the last row checked (the genesis hash for an empty log).
+    pub fn head_hash(&self) -> &str {
+        &self.head_hash
+    }
+}

@@ -1,0 +1,95 @@
+//! Schema migrations: the numbered files of `migrations/`, embedded by `build.rs`, applied in
+//! order when a database is opened. The database records each one with a checksum, so a landed
+//! migration edited afterwards is caught rather than silently diverging.
+
+use super::StoreError;
+use rusqlite::{Connection, TransactionBehavior};
+use sha2::{Digest, Sha256};
+
+/// One migration file.
+pub struct Migration {
+    /// Its number, from 1.
+    pub version: u32,
+    /// Its file name.
+    pub name: &'static str,
+    /// Its SQL.
+    pub sql: &'static str,
+}
+
+include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+
+fn checksum(sql: &str) -> String {
+    super::chain::lower_hex(&Sha256::digest(sql.as_bytes()))
+}
+
+/// Brings the database up to date, in one immediate transaction so that processes opening a new
+/// file at the same time do not both migrate it.
+pub fn apply(conn: &mut Connection, applied_at: &str) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    INTEGER PRIMARY KEY,
+             name       TEXT NOT NULL,
+             checksum   TEXT NOT NULL,
+             applied_at TEXT NOT NULL
+         );",
+    )?;
+    let applied: Vec<(u32, String, String)> = tx
+        .prepare("SELECT version, name, checksum FROM schema_migrations ORDER BY version")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (version, name, recorded_checksum) in &applied {
+        let Some(known) = MIGRATIONS.iter().find(|m| m.version == *version) else {
+            return Err(StoreError::Migration(format!(
+                "the log was written by a newer dyad (it has migration {version} {name}); upgrade dyad"
+            )));
+        };
+        if checksum(known.sql) != *recorded_checksum {
+            return Err(StoreError::Migration(format!(
+                "migration {} was edited after it was applied to this log; landed migrations \
+                 must never change (add a new numbered migration instead)",
+                known.name
+            )));
+        }
+    }
+    for migration in MIGRATIONS
+        .iter()
+        .filter(|m| !applied.iter().any(|(v, _, _)| *v == m.version))
+    {
+        tx.execute_batch(migration.sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?1, ?2, ?3, ?4)",
+            (
+                migration.version,
+                migration.name,
+                checksum(migration.sql),
+                applied_at,
+            ),
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Landed migrations are never edited: their checksums are pinned here when they land.
+    #[test]
+    fn landed_migrations_are_unchanged() {
+        let pinned = [(
+            1,
+            "0001_events.sql",
+            "PINNED",
+        )];
+        for (version, name, sum) in pinned {
+            let migration = MIGRATIONS
+                .iter()
+                .find(|m| m.version == version)
+                .unwrap_or_else(|| panic!("migration {version} is missing"));
+            assert_eq!(migration.name, name);
+            assert_eq!(checksum(migration.sql), sum, "{name} was edited");
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! The event store: the [`EventStore`] trait every backend implements, and its SQLite
+//! implementation. This is the only module that speaks SQL.
+//!
+//! A store deals in envelopes ([`NewEvent`], [`StoredEvent`]): positions, versions, ids, times,
+//! hashes and an opaque JSON payload. It knows nothing of actors, pillars or scores; the domain
+//! decodes payloads. It owns the guarantees of the log: append-only, atomic batches, gapless
+//! positions and versions, optimistic concurrency, idempotency by id, and the hash chain.
+
+pub mod chain;
+mod migrations;
+pub mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use std::ops::ControlFlow;
+use thiserror::Error;
+use uuid::Uuid;
+
+/// The format of `recorded_at`: fixed width, so text order is time order.
+pub const RECORDED_AT_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
+
+/// An event to append: the envelope and the canonical payload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    /// The event's id; appending an id already in the log is a no-op if the content is equal.
+    pub id: Uuid,
+    /// The stream (the dyad, e.g. `USA-RUS`).
+    pub stream: String,
+    /// The event's kind, e.g. `action`.
+    pub kind: String,
+    /// The version of the payload's shape.
+    pub schema_version: u32,
+    /// When it happened (valid time).
+    pub occurred_on: NaiveDate,
+    /// The payload, canonical JSON.
+    pub payload: String,
+}
+
+/// A row of the log, exactly as stored: text columns are not parsed, so that a row edited behind
+/// the store's back is still readable by `verify`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    /// Global position, from 1.
+    pub position: u64,
+    /// The stream.
+    pub stream: String,
+    /// Version within the stream, from 1.
+    pub version: u64,
+    /// The id (a UUID in text form).
+    pub id: String,
+    /// The kind.
+    pub kind: String,
+    /// The version of the payload's shape.
+    pub schema_version: u32,
+    /// When it happened, `YYYY-MM-DD`.
+    pub occurred_on: String,
+    /// When the log learned it, in [`RECORDED_AT_FORMAT`].
+    pub recorded_at: String,
+    /// The payload, JSON.
+    pub payload: String,
+    /// The previous event's hash (or the genesis hash).
+    pub prev_hash: String,
+    /// This event's hash.
+    pub hash: String,
+}
+
+impl StoredEvent {
+    /// `recorded_at` parsed.
+    pub fn recorded_at(&self) -> Result<DateTime<Utc>, StoreError> {
+        DateTime::parse_from_rfc3339(&self.recorded_at)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| StoreError::Corrupt {
+                position: self.position,
+                detail: format!("recorded_at `{}` is not a timestamp: {e}", self.recorded_at),
+            })
+    }
+}
+
+/// What happened to one event of an appended batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Appended {
+    /// Newly written at this position and stream version.
+    Recorded {
+        /// Its position.
+        position: u64,
+        /// Its stream version.
+        version: u64,
+    },
+    /// Already in the log with the same content (an idempotent retry): nothing written.
+    AlreadyRecorded {
+        /// Where it already is.
+        position: u64,
+        /// Its stream version.
+        version: u64,
+    },
+}
+
+/// The result of an append: one outcome per event of the batch, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppendReceipt {
+    /// Outcome of each event.
+    pub outcomes: Vec<Appended>,
+    /// When the newly recorded events were recorded (`None` when nothing was new).
+    pub recorded_at: Option<DateTime<Utc>>,
+}
+
+/// Which events a scan visits, always in log order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scan {
+    /// Only this stream.
+    pub stream: Option<String>,
+    /// Only events that occurred on or after this date.
+    pub occurred_since: Option<NaiveDate>,
+    /// Only events that occurred on or before this date.
+    pub occurred_until: Option<NaiveDate>,
+}
+
+/// What a store can do. Kept small on purpose: a PostgreSQL store implements the same.
+pub trait EventStore {
+    /// Appends a batch atomically: every new event is written, or none is.
+    ///
+    /// With `expected_version`, the batch (of one stream) is refused unless that stream is at
+    /// this version, except when every event is already recorded (a retry of a batch that
+    /// landed). Events whose id is already recorded with the same content are skipped; an id
+    /// recorded with other content refuses the batch.
+    fn append(
+        &mut self,
+        batch: &[NewEvent],
+        expected_version: Option<u64>,
+    ) -> Result<AppendReceipt, StoreError>;
+
+    /// The stream's version: the number of events in it.
+    fn stream_version(&self, stream: &str) -> Result<u64, StoreError>;
+
+    /// Visits the events `scan` selects, in log order, streaming (never the whole log in memory).
+    /// The visitor stops the scan by returning `ControlFlow::Break`.
+    fn scan(
+        &self,
+        scan: &Scan,
+        visit: &mut dyn FnMut(StoredEvent) -> ControlFlow<()>,
+    ) -> Result<(), StoreError>;
+}
+
+/// Why the store refused or failed.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The database file could not be opened.
+    #[error("cannot open the log at {path}: {source}")]
+    Open {
+        /// The path.
+        path: String,
+        /// The SQLite error.
+        source: rusqlite::Error,
+    },
+    /// SQLite failed while reading or writing.
+    #[error("the log's database failed: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// Optimistic concurrency: the stream moved on.
+    #[error(
+        "stream {stream} is at version {actual}, not the expected {expected}; nothing was written \
+         (read the log again and retry with --expect-version {actual})"
+    )]
+    VersionConflict {
+        /// The stream.
+        stream: String,
+        /// The version the writer expected.
+        expected: u64,
+        /// The stream's version.
+        actual: u64,
+    },
+    /// An id is already recorded with different content.
+    #[error(
+        "event {id} is already recorded at position {position} with different content; nothing \
+         was written (events are immutable: append a correction instead)"
+    )]
+    IdConflict {
+        /// The id.
+        id: Uuid,
+        /// Where the recorded event is (0 when the clash is within the batch).
+        position: u64,
+    },
+    /// `expected_version` was given for a batch spanning several streams.
+    #[error("an expected version applies to one stream, but the batch has events of {streams}")]
+    ExpectedVersionNeedsOneStream {
+        /// The streams in the batch.
+        streams: String,
+    },
+    /// A stored row cannot be read back.
+    #[error("the log is damaged at position {position}: {detail}")]
+    Corrupt {
+        /// The position.
+        position: u64,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The database's migrations do not match this binary's.
+    #[error("{0}")]
+    Migration(String),
+}

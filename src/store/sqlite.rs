@@ -1,0 +1,336 @@
+//! The SQLite event store: one file, WAL mode, a busy timeout, and `BEGIN IMMEDIATE` for every
+//! append so that several processes can append to the same file at once without losing,
+//! duplicating or reordering events.
+
+use super::chain::{GENESIS_HASH, Hashed, event_hash};
+use super::{AppendReceipt, Appended, EventStore, NewEvent, RECORDED_AT_FORMAT, Scan, StoreError, StoredEvent, migrations};
+use crate::domain::clock::Clock;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// How long a writer waits for another process's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An event log in a SQLite file.
+pub struct SqliteStore {
+    conn: Connection,
+    clock: Arc<dyn Clock>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the log at `path` and applies pending migrations.
+    pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::init(conn, clock, true)
+    }
+
+    /// A log in memory, for tests and experiments.
+    pub fn open_in_memory(clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+        Self::init(Connection::open_in_memory()?, clock, false)
+    }
+
+    fn init(mut conn: Connection, clock: Arc<dyn Clock>, wal: bool) -> Result<Self, StoreError> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        if wal {
+            let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(StoreError::Migration(format!(
+                    "cannot put the log in WAL mode (SQLite kept `{mode}`)"
+                )));
+            }
+        }
+        migrations::apply(&mut conn, &format_recorded_at(clock.now()))?;
+        Ok(Self { conn, clock })
+    }
+
+    /// The underlying connection, for the store's own tests of raw-SQL behaviour.
+    #[cfg(test)]
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+fn format_recorded_at(instant: DateTime<Utc>) -> String {
+    instant.format(RECORDED_AT_FORMAT).to_string()
+}
+
+/// Where an event of the batch stands before anything is written.
+enum Plan {
+    Existing(Appended),
+    DuplicateOf(usize),
+    New,
+}
+
+impl EventStore for SqliteStore {
+    fn append(
+        &mut self,
+        batch: &[NewEvent],
+        expected_version: Option<u64>,
+    ) -> Result<AppendReceipt, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let plans = plan_batch(&tx, batch)?;
+        let new_events: Vec<&NewEvent> = batch
+            .iter()
+            .zip(&plans)
+            .filter(|(_, plan)| matches!(plan, Plan::New))
+            .map(|(event, _)| event)
+            .collect();
+        if let Some(expected) = expected_version {
+            check_expected_version(&tx, batch, &new_events, expected)?;
+        }
+        let mut outcomes: Vec<Option<Appended>> = plans
+            .iter()
+            .map(|plan| match plan {
+                Plan::Existing(outcome) => Some(*outcome),
+                Plan::DuplicateOf(_) | Plan::New => None,
+            })
+            .collect();
+        let mut recorded_at = None;
+        if !new_events.is_empty() {
+            let (mut position, mut prev_hash, last_recorded_at) = head(&tx)?;
+            // Transaction time never goes backwards, even if the system clock does.
+            let now = format_recorded_at(self.clock.now());
+            let stamp = match last_recorded_at {
+                Some(last) if last > now => last,
+                _ => now,
+            };
+            let mut versions: HashMap<&str, u64> = HashMap::new();
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO events (position, stream, version, id, kind, schema_version,
+                                     occurred_on, recorded_at, payload, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?;
+            for (index, event) in batch.iter().enumerate() {
+                if !matches!(plans[index], Plan::New) {
+                    continue;
+                }
+                position += 1;
+                let version = match versions.get(event.stream.as_str()) {
+                    Some(v) => v + 1,
+                    None => stream_version(&tx, &event.stream)? + 1,
+                };
+                versions.insert(&event.stream, version);
+                let id = event.id.to_string();
+                let occurred_on = event.occurred_on.to_string();
+                let hash = event_hash(
+                    &prev_hash,
+                    &Hashed {
+                        position,
+                        stream: &event.stream,
+                        version,
+                        id: &id,
+                        kind: &event.kind,
+                        schema_version: event.schema_version,
+                        occurred_on: &occurred_on,
+                        recorded_at: &stamp,
+                        payload: &event.payload,
+                    },
+                );
+                insert.execute(params![
+                    position,
+                    event.stream,
+                    version,
+                    id,
+                    event.kind,
+                    event.schema_version,
+                    occurred_on,
+                    stamp,
+                    event.payload,
+                    prev_hash,
+                    hash
+                ])?;
+                prev_hash = hash;
+                outcomes[index] = Some(Appended::Recorded { position, version });
+            }
+            drop(insert);
+            recorded_at = Some(
+                DateTime::parse_from_rfc3339(&stamp)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|e| StoreError::Corrupt {
+                        position,
+                        detail: format!("recorded_at `{stamp}`: {e}"),
+                    })?,
+            );
+        }
+        for (index, plan) in plans.iter().enumerate() {
+            if let Plan::DuplicateOf(first) = plan {
+                outcomes[index] = outcomes[*first].map(|outcome| match outcome {
+                    Appended::Recorded { position, version }
+                    | Appended::AlreadyRecorded { position, version } => {
+                        Appended::AlreadyRecorded { position, version }
+                    }
+                });
+            }
+        }
+        tx.commit()?;
+        Ok(AppendReceipt {
+            outcomes: outcomes.into_iter().flatten().collect(),
+            recorded_at,
+        })
+    }
+
+    fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
+        stream_version(&self.conn, stream)
+    }
+
+    fn scan(
+        &self,
+        scan: &Scan,
+        visit: &mut dyn FnMut(StoredEvent) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let mut sql = String::from(
+            "SELECT position, stream, version, id, kind, schema_version, occurred_on, recorded_at,
+                    payload, prev_hash, hash
+             FROM events WHERE 1 = 1",
+        );
+        let mut args: Vec<String> = Vec::new();
+        if let Some(stream) = &scan.stream {
+            args.push(stream.clone());
+            sql.push_str(&format!(" AND stream = ?{}", args.len()));
+        }
+        if let Some(since) = scan.occurred_since {
+            args.push(since.to_string());
+            sql.push_str(&format!(" AND occurred_on >= ?{}", args.len()));
+        }
+        if let Some(until) = scan.occurred_until {
+            args.push(until.to_string());
+            sql.push_str(&format!(" AND occurred_on <= ?{}", args.len()));
+        }
+        sql.push_str(" ORDER BY position");
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let mut rows = statement.query(rusqlite::params_from_iter(args.iter()))?;
+        while let Some(row) = rows.next()? {
+            let event = StoredEvent {
+                position: row.get(0)?,
+                stream: row.get(1)?,
+                version: row.get(2)?,
+                id: row.get(3)?,
+                kind: row.get(4)?,
+                schema_version: row.get(5)?,
+                occurred_on: row.get(6)?,
+                recorded_at: row.get(7)?,
+                payload: row.get(8)?,
+                prev_hash: row.get(9)?,
+                hash: row.get(10)?,
+            };
+            if visit(event).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Sorts each event of the batch into already recorded, repeated within the batch, or new; an id
+/// recorded with other content refuses the whole batch.
+fn plan_batch(conn: &Connection, batch: &[NewEvent]) -> Result<Vec<Plan>, StoreError> {
+    let mut lookup = conn.prepare_cached(
+        "SELECT position, version, stream, kind, schema_version, occurred_on, payload
+         FROM events WHERE id = ?1",
+    )?;
+    let mut first_in_batch: HashMap<Uuid, usize> = HashMap::new();
+    let mut plans = Vec::with_capacity(batch.len());
+    for (index, event) in batch.iter().enumerate() {
+        if let Some(&first) = first_in_batch.get(&event.id) {
+            if batch[first] != *event {
+                return Err(StoreError::IdConflict {
+                    id: event.id,
+                    position: 0,
+                });
+            }
+            plans.push(Plan::DuplicateOf(first));
+            continue;
+        }
+        first_in_batch.insert(event.id, index);
+        let existing = lookup
+            .query_row([event.id.to_string()], |row| {
+                Ok((
+                    row.get::<_, u64>(0)?,
+                    row.get::<_, u64>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, u32>(4)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, String>(6)?,
+                ))
+            })
+            .optional()?;
+        plans.push(match existing {
+            None => Plan::New,
+            Some((position, version, stream, kind, schema_version, occurred_on, payload)) => {
+                let same = stream == event.stream
+                    && kind == event.kind
+                    && schema_version == event.schema_version
+                    && occurred_on == event.occurred_on.to_string()
+                    && payload == event.payload;
+                if !same {
+                    return Err(StoreError::IdConflict {
+                        id: event.id,
+                        position,
+                    });
+                }
+                Plan::Existing(Appended::AlreadyRecorded { position, version })
+            }
+        });
+    }
+    Ok(plans)
+}
+
+fn check_expected_version(
+    conn: &Connection,
+    batch: &[NewEvent],
+    new_events: &[&NewEvent],
+    expected: u64,
+) -> Result<(), StoreError> {
+    let mut streams: Vec<&str> = batch.iter().map(|e| e.stream.as_str()).collect();
+    streams.sort_unstable();
+    streams.dedup();
+    if streams.len() > 1 {
+        return Err(StoreError::ExpectedVersionNeedsOneStream {
+            streams: streams.join(", "),
+        });
+    }
+    // A retry of a batch that already landed is a no-op, whatever the stream's version now.
+    let Some(first_new) = new_events.first() else {
+        return Ok(());
+    };
+    let actual = stream_version(conn, &first_new.stream)?;
+    if actual != expected {
+        return Err(StoreError::VersionConflict {
+            stream: first_new.stream.clone(),
+            expected,
+            actual,
+        });
+    }
+    Ok(())
+}
+
+fn stream_version(conn: &Connection, stream: &str) -> Result<u64, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT COALESCE(MAX(version), 0) FROM events WHERE stream = ?1")?
+        .query_row([stream], |row| row.get(0))?)
+}
+
+/// The last position, its hash, and its recorded time (position 0 and the genesis hash when the
+/// log is empty).
+fn head(conn: &Connection) -> Result<(u64, String, Option<String>), StoreError> {
+    let last = conn
+        .prepare_cached("SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1")?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .optional()?;
+    Ok(match last {
+        Some((position, hash, recorded_at)) => (position, hash, Some(recorded_at)),
+        None => (0, GENESIS_HASH.to_string(), None),
+    })
+}
