@@ -370,8 +370,8 @@ mod tests {
     fn levels_are_found_by_their_lower_bound() {
         let framework = Framework::builtin();
         assert_eq!(framework.level_for(-10.0).id, "sewer");
-        assert_eq!(framework.level_for(-6.0).id, "gutter");
-        assert_eq!(framework.level_for(-6.01).id, "sewer");
+        assert_eq!(framework.level_for(-5.0).id, "gutter");
+        assert_eq!(framework.level_for(-5.01).id, "sewer");
         assert_eq!(framework.level_for(0.0).id, "steady");
         assert_eq!(framework.level_for(10.0).id, "partnership");
     }
@@ -398,7 +398,7 @@ mod tests {
     #[test]
     fn levels_out_of_order_are_refused() {
         let mut json = builtin_json();
-        json["levels"][3]["from"] = (-7.0).into();
+        json["levels"][3]["from"] = (-6.0).into();
         let err = check(json).expect_err("unordered levels");
         assert!(err.to_string().contains("levels[3].from"), "{err}");
     }

@@ -81,7 +81,7 @@ mod tests {
         let pinned = [(
             1,
             "0001_events.sql",
-            "PINNED",
+            "3a4129f2672024868c307227674f0431c1efd5ec941c52398221373bc1f7342b",
         )];
         for (version, name, sum) in pinned {
             let migration = MIGRATIONS

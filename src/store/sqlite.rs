@@ -51,12 +51,6 @@ impl SqliteStore {
         migrations::apply(&mut conn, &format_recorded_at(clock.now()))?;
         Ok(Self { conn, clock })
     }
-
-    /// The underlying connection, for the store's own tests of raw-SQL behaviour.
-    #[cfg(test)]
-    pub(crate) fn connection(&self) -> &Connection {
-        &self.conn
-    }
 }
 
 fn format_recorded_at(instant: DateTime<Utc>) -> String {
