@@ -16,15 +16,33 @@ use std::time::{Duration, Instant};
 
 const ACTORS: [&str; 8] = ["USA", "RUS", "CHN", "PRK", "NATO", "TALIBAN", "SYR", "UKR"];
 const ISSUES: [&str; 8] = [
-    "afghanistan", "diplomats", "sanctions", "syria", "north_korea", "cyber", "arms_control", "trade",
+    "afghanistan",
+    "diplomats",
+    "sanctions",
+    "syria",
+    "north_korea",
+    "cyber",
+    "arms_control",
+    "trade",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let total: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(1_000_000);
-    let batch: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(10_000);
+    let total: usize = args
+        .next()
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(1_000_000);
+    let batch: usize = args
+        .next()
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(10_000);
     let dir = tempfile::tempdir()?;
-    println!("dyad bench: {total} events in batches of {batch}, files in {}", dir.path().display());
+    println!(
+        "dyad bench: {total} events in batches of {batch}, files in {}",
+        dir.path().display()
+    );
 
     let plain_insert = plain_rusqlite_inserts(&dir.path().join("plain.db"), total, batch)?;
     report("plain rusqlite insert (ceiling)", total, plain_insert);
@@ -45,7 +63,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         append_time += began.elapsed();
     }
     report("dyad validate", total, validate_time);
-    report("dyad append (idempotency, hash chain, insert)", total, append_time);
+    report(
+        "dyad append (idempotency, hash chain, insert)",
+        total,
+        append_time,
+    );
     report("dyad validate + append", total, validate_time + append_time);
 
     let began = Instant::now();
@@ -54,7 +76,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     report("plain SQLite scan of the same rows", rows, scan_time);
 
     let began = Instant::now();
-    let status = tracker.status(None, Some(chrono::NaiveDate::from_ymd_opt(2024, 12, 31).ok_or("date")?))?;
+    let status = tracker.status(
+        None,
+        Some(chrono::NaiveDate::from_ymd_opt(2024, 12, 31).ok_or("date")?),
+    )?;
     let fold_time = began.elapsed();
     report("dyad status (full fold)", total, fold_time);
     println!(
@@ -65,14 +90,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let began = Instant::now();
     let verdict = tracker.verify()?;
     report("dyad verify (hash chain)", total, began.elapsed());
-    assert!(verdict.first_break.is_none(), "the benchmark log must verify");
+    assert!(
+        verdict.first_break.is_none(),
+        "the benchmark log must verify"
+    );
 
     println!(
         "append: {:.0}% of the plain insert rate; fold: {:.1}x the plain scan time",
         100.0 * plain_insert.as_secs_f64() / (validate_time + append_time).as_secs_f64(),
         fold_time.as_secs_f64() / scan_time.as_secs_f64()
     );
-    println!("peak memory (VmHWM): {}", peak_memory().unwrap_or_else(|| "unknown".into()));
+    println!(
+        "peak memory (VmHWM): {}",
+        peak_memory().unwrap_or_else(|| "unknown".into())
+    );
     Ok(())
 }
 
@@ -90,7 +121,8 @@ fn synthetic(i: usize) -> EventInput {
     let actions = Taxonomy::builtin().actions();
     let mix = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let day = (i as u64 * 3653 / 1_000_000) % 3653;
-    let date = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).expect("date") + chrono::Duration::days(day as i64);
+    let date = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).expect("date")
+        + chrono::Duration::days(day as i64);
     let actor = (mix % 8) as usize;
     let target = (actor + 1 + (mix >> 8) as usize % 7) % 8;
     EventInput {
@@ -117,11 +149,17 @@ fn synthetic(i: usize) -> EventInput {
     }
 }
 
-/// The same rows as dyad stores, inserted by plain rusqlite with the same pragmas and batches,
+/// The same rows as dyad stores, inserted by plain rusqlite with the same pragmas (WAL, page
+/// cache) and batches,
 /// without validation, idempotency checks, the hash chain or triggers: the ceiling.
-fn plain_rusqlite_inserts(path: &Path, total: usize, batch: usize) -> Result<Duration, Box<dyn std::error::Error>> {
+fn plain_rusqlite_inserts(
+    path: &Path,
+    total: usize,
+    batch: usize,
+) -> Result<Duration, Box<dyn std::error::Error>> {
     let mut conn = Connection::open(path)?;
     conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+    conn.pragma_update(None, "cache_size", -dyad::store::sqlite::CACHE_KIB)?;
     conn.execute_batch(
         "CREATE TABLE events (position INTEGER PRIMARY KEY, stream TEXT NOT NULL, version INTEGER NOT NULL,
              id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, schema_version INTEGER NOT NULL,
@@ -141,8 +179,14 @@ fn plain_rusqlite_inserts(path: &Path, total: usize, batch: usize) -> Result<Dur
         // Rows are prepared outside the timed section: only SQLite's work is measured.
         let rows: Vec<(String, String, String)> = (start..end)
             .map(|i| {
-                let event = validator.validate(synthetic(i)).expect("valid synthetic event");
-                (event.id.to_string(), event.occurred_on.to_string(), event.payload_json())
+                let event = validator
+                    .validate(synthetic(i))
+                    .expect("valid synthetic event");
+                (
+                    event.id.to_string(),
+                    event.occurred_on.to_string(),
+                    event.payload_json(),
+                )
             })
             .collect();
         let began = Instant::now();
@@ -153,7 +197,13 @@ fn plain_rusqlite_inserts(path: &Path, total: usize, batch: usize) -> Result<Dur
             )?;
             for (offset, (id, occurred_on, payload)) in rows.iter().enumerate() {
                 let position = (start + offset + 1) as i64;
-                insert.execute(rusqlite::params![position, id, occurred_on, payload, "0".repeat(64)])?;
+                insert.execute(rusqlite::params![
+                    position,
+                    id,
+                    occurred_on,
+                    payload,
+                    "0".repeat(64)
+                ])?;
             }
         }
         tx.commit()?;

@@ -16,7 +16,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let store = SqliteStore::open_in_memory(clock.clone())?;
     let mut tracker = Tracker::new(store, Framework::builtin(), clock);
 
-    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/tillerson_2017.ndjson");
+    let shipped = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/tillerson_2017.ndjson"
+    );
     let summary = tracker.append_ndjson(std::fs::File::open(shipped)?, shipped, None)?;
     println!("appended {} events from {shipped}\n", summary.events.len());
 

@@ -10,7 +10,9 @@ use crate::domain::taxonomy::Taxonomy;
 use crate::ingest::{self, InputError};
 use crate::projection::{Status, StatusFold};
 use crate::store::chain::{ChainBreak, ChainVerifier};
-use crate::store::{AppendReceipt, EventStore, NewEvent, Scan, SqliteStore, StoreError, StoredEvent};
+use crate::store::{
+    AppendReceipt, EventStore, NewEvent, Scan, SqliteStore, StoreError, StoredEvent,
+};
 use chrono::NaiveDate;
 use std::io::Read;
 use std::ops::ControlFlow;
@@ -84,7 +86,11 @@ pub struct Tracker<S: EventStore = SqliteStore> {
 
 impl Tracker<SqliteStore> {
     /// Opens the SQLite log at `path` (creating it) under `framework`.
-    pub fn open(path: &Path, framework: Framework, clock: Arc<dyn Clock>) -> Result<Self, AppError> {
+    pub fn open(
+        path: &Path,
+        framework: Framework,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, AppError> {
         let store = SqliteStore::open(path, clock.clone())?;
         Ok(Tracker::new(store, framework, clock))
     }

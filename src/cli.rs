@@ -30,7 +30,13 @@ Example:
 #[command(name = "dyad", version, after_help = AFTER_HELP)]
 pub struct Cli {
     /// The log's SQLite file (created if missing).
-    #[arg(long, global = true, env = "DYAD_DB", default_value = "dyad.db", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "DYAD_DB",
+        default_value = "dyad.db",
+        value_name = "PATH"
+    )]
     db: PathBuf,
     /// Read the log under this framework (JSON) instead of the built-in Tillerson 2017 one.
     #[arg(long, global = true, value_name = "FILE")]

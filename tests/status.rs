@@ -59,7 +59,10 @@ fn the_shipped_log_replayed_to_the_article_reads_gutter() {
     let engagement = &status.pillars[1];
     let issues: Vec<&str> = engagement.issues.iter().map(|i| i.id.as_str()).collect();
     for required in ["syria", "north_korea", "cyber"] {
-        assert!(issues.contains(&required), "engagement lacks {required}: {issues:?}");
+        assert!(
+            issues.contains(&required),
+            "engagement lacks {required}: {issues:?}"
+        );
     }
 }
 
@@ -81,7 +84,10 @@ fn the_status_equals_the_pure_fold_of_the_logged_events() {
     let events = logged(&tracker);
     for as_of in ["2016-12-31", "2017-04-12", "2017-06-19", "2020-01-01"] {
         let as_of = date(as_of);
-        assert_eq!(tracker.status(None, Some(as_of)).expect("status"), fold(&events, as_of));
+        assert_eq!(
+            tracker.status(None, Some(as_of)).expect("status"),
+            fold(&events, as_of)
+        );
     }
 }
 
@@ -90,7 +96,10 @@ fn events_after_as_of_do_not_count() {
     let tracker = shipped_tracker();
     let events = logged(&tracker);
     let as_of = date("2017-04-12");
-    let expected = events.iter().filter(|e| e.event.occurred_on <= as_of).count() as u64;
+    let expected = events
+        .iter()
+        .filter(|e| e.event.occurred_on <= as_of)
+        .count() as u64;
     let status = tracker.status(None, Some(as_of)).expect("status");
     assert_eq!(status.overall.events, expected);
     assert!(expected < events.len() as u64, "the date splits the log");
@@ -99,18 +108,32 @@ fn events_after_as_of_do_not_count() {
 #[test]
 fn a_retold_event_in_another_dyad_does_not_move_this_one() {
     let mut tracker = shipped_tracker();
-    let before = tracker.status(None, Some(date("2017-06-19"))).expect("status");
+    let before = tracker
+        .status(None, Some(date("2017-06-19")))
+        .expect("status");
     let mut china = event_json("China and North Korea talk");
     china["dyad"] = "CHN-PRK".into();
     china["actor"] = "CHN".into();
     china["target"] = "PRK".into();
     let event = validate(&tracker, china);
     tracker.append(vec![event], None).expect("append");
-    assert_eq!(tracker.status(None, Some(date("2017-06-19"))).expect("status"), before);
+    assert_eq!(
+        tracker
+            .status(None, Some(date("2017-06-19")))
+            .expect("status"),
+        before
+    );
 }
 
 const ACTORS: [&str; 6] = ["USA", "RUS", "CHN", "PRK", "NATO", "TALIBAN"];
-const ISSUES: [&str; 6] = ["afghanistan", "diplomats", "syria", "north_korea", "cyber", "arms_control"];
+const ISSUES: [&str; 6] = [
+    "afghanistan",
+    "diplomats",
+    "syria",
+    "north_korea",
+    "cyber",
+    "arms_control",
+];
 
 fn event_strategy() -> impl Strategy<Value = Value> {
     let actions: Vec<String> = Taxonomy::builtin()
@@ -124,36 +147,42 @@ fn event_strategy() -> impl Strategy<Value = Value> {
         proptest::sample::select(actions),
         proptest::option::of(-100i32..=100),
         proptest::option::of(proptest::sample::select(ISSUES.to_vec())),
-        proptest::option::of(proptest::sample::select(vec!["pushback", "engagement", "stability"])),
+        proptest::option::of(proptest::sample::select(vec![
+            "pushback",
+            "engagement",
+            "stability",
+        ])),
         any::<bool>(),
     )
-        .prop_map(|(day, (actor, shift), action, tenths, issue, pillar, statement)| {
-            let occurred_on = date("2015-01-01") + chrono::Duration::days(i64::from(day));
-            let mut value = json!({
-                "dyad": "USA-RUS",
-                "kind": if statement { "statement" } else { "action" },
-                "occurred_on": occurred_on.to_string(),
-                "actor": ACTORS[actor],
-                "target": ACTORS[(actor + shift) % ACTORS.len()],
-                "action": action,
-                "summary": "placeholder",
-                "source": {"outlet": "Wire"}
-            });
-            if statement {
-                value["speaker"] = "a spokesperson".into();
-                value["quote"] = "We said something.".into();
-            }
-            if let Some(tenths) = tenths {
-                value["intensity"] = json!(f64::from(tenths) / 10.0);
-            }
-            if let Some(issue) = issue {
-                value["issue"] = issue.into();
-            }
-            if let Some(pillar) = pillar {
-                value["pillar"] = pillar.into();
-            }
-            value
-        })
+        .prop_map(
+            |(day, (actor, shift), action, tenths, issue, pillar, statement)| {
+                let occurred_on = date("2015-01-01") + chrono::Duration::days(i64::from(day));
+                let mut value = json!({
+                    "dyad": "USA-RUS",
+                    "kind": if statement { "statement" } else { "action" },
+                    "occurred_on": occurred_on.to_string(),
+                    "actor": ACTORS[actor],
+                    "target": ACTORS[(actor + shift) % ACTORS.len()],
+                    "action": action,
+                    "summary": "placeholder",
+                    "source": {"outlet": "Wire"}
+                });
+                if statement {
+                    value["speaker"] = "a spokesperson".into();
+                    value["quote"] = "We said something.".into();
+                }
+                if let Some(tenths) = tenths {
+                    value["intensity"] = json!(f64::from(tenths) / 10.0);
+                }
+                if let Some(issue) = issue {
+                    value["issue"] = issue.into();
+                }
+                if let Some(pillar) = pillar {
+                    value["pillar"] = pillar.into();
+                }
+                value
+            },
+        )
 }
 
 /// Random distinct events (each summary unique, so each id is).
@@ -168,7 +197,10 @@ fn events_strategy(max: usize) -> impl Strategy<Value = Vec<Value>> {
 
 fn validated(values: &[Value]) -> Vec<Event> {
     let tracker = in_memory(clock());
-    values.iter().map(|v| validate(&tracker, v.clone())).collect()
+    values
+        .iter()
+        .map(|v| validate(&tracker, v.clone()))
+        .collect()
 }
 
 proptest! {

@@ -37,7 +37,12 @@ fn update_and_delete_fail_from_any_sqlite_client() {
     let message = update.expect_err("UPDATE must fail").to_string();
     assert!(message.contains("append-only"), "{message}");
     let delete = raw.execute("DELETE FROM events WHERE position = 3", []);
-    assert!(delete.expect_err("DELETE must fail").to_string().contains("append-only"));
+    assert!(
+        delete
+            .expect_err("DELETE must fail")
+            .to_string()
+            .contains("append-only")
+    );
     let count: i64 = raw
         .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))
         .expect("count");
@@ -45,18 +50,24 @@ fn update_and_delete_fail_from_any_sqlite_client() {
 }
 
 #[test]
-fn a_raw_insert_cannot_leave_a_gap() {
+fn verify_finds_a_row_inserted_by_hand() {
     let log = TempLog::new();
-    three_events(&log);
-    let raw = log.raw();
-    let insert = raw.execute(
-        "INSERT INTO events (position, stream, version, id, kind, schema_version, occurred_on,
-                             recorded_at, payload, prev_hash, hash)
-         SELECT 9, stream, 4, 'x', kind, schema_version, occurred_on, recorded_at, payload,
-                hash, hash FROM events WHERE position = 3",
-        [],
-    );
-    assert!(insert.expect_err("gap refused").to_string().contains("next position"));
+    let tracker = three_events(&log);
+    log.raw()
+        .execute(
+            "INSERT INTO events (position, stream, version, id, kind, schema_version, occurred_on,
+                                 recorded_at, payload, prev_hash, hash)
+             SELECT 4, stream, 4, 'forged', kind, schema_version, occurred_on, recorded_at,
+                    payload, hash, hash FROM events WHERE position = 3",
+            [],
+        )
+        .expect("raw insert");
+    let problem = tracker
+        .verify()
+        .expect("verify")
+        .first_break
+        .expect("forgery found");
+    assert_eq!(problem.position, 4);
 }
 
 #[test]
@@ -84,9 +95,15 @@ fn verify_finds_a_deleted_row() {
     let log = TempLog::new();
     let tracker = three_events(&log);
     let raw = log.raw();
-    raw.execute_batch("DROP TRIGGER events_are_never_deleted; DELETE FROM events WHERE position = 2;")
-        .expect("tamper");
-    let problem = tracker.verify().expect("verify").first_break.expect("gap found");
+    raw.execute_batch(
+        "DROP TRIGGER events_are_never_deleted; DELETE FROM events WHERE position = 2;",
+    )
+    .expect("tamper");
+    let problem = tracker
+        .verify()
+        .expect("verify")
+        .first_break
+        .expect("gap found");
     assert_eq!(problem.position, 2);
 }
 
@@ -108,7 +125,11 @@ fn a_rehashed_edit_still_breaks_the_link_to_the_next_event() {
         (&edited.payload, &forged_hash),
     )
     .expect("tamper");
-    let problem = tracker.verify().expect("verify").first_break.expect("detected");
+    let problem = tracker
+        .verify()
+        .expect("verify")
+        .first_break
+        .expect("detected");
     assert_eq!(problem.position, 3);
     assert!(problem.problem.contains("previous"), "{}", problem.problem);
 }
@@ -141,7 +162,9 @@ fn an_expect_version_conflict_writes_nothing() {
         })
     ));
     assert_eq!(positions(&tracker), [1, 2, 3]);
-    let summary = tracker.append(vec![event], Some(3)).expect("current version");
+    let summary = tracker
+        .append(vec![event], Some(3))
+        .expect("current version");
     assert_eq!(
         summary.receipt.outcomes,
         [Appended::Recorded {
@@ -155,14 +178,23 @@ fn an_expect_version_conflict_writes_nothing() {
 fn re_appending_is_a_no_op_even_with_a_stale_expected_version() {
     let log = TempLog::new();
     let mut tracker = log.open(clock());
-    let events = vec![validate(&tracker, event_json("one")), validate(&tracker, event_json("two"))];
+    let events = vec![
+        validate(&tracker, event_json("one")),
+        validate(&tracker, event_json("two")),
+    ];
     tracker.append(events.clone(), Some(0)).expect("first");
     let again = tracker.append(events, Some(0)).expect("retry is a no-op");
     assert_eq!(
         again.receipt.outcomes,
         [
-            Appended::AlreadyRecorded { position: 1, version: 1 },
-            Appended::AlreadyRecorded { position: 2, version: 2 }
+            Appended::AlreadyRecorded {
+                position: 1,
+                version: 1
+            },
+            Appended::AlreadyRecorded {
+                position: 2,
+                version: 2
+            }
         ]
     );
     assert_eq!(again.receipt.recorded_at, None);
@@ -190,20 +222,35 @@ fn the_same_id_with_other_content_refuses_the_whole_batch() {
     let err = tracker
         .append(vec![fresh, clash], None)
         .expect_err("id clash");
-    assert!(matches!(err, AppError::Store(StoreError::IdConflict { position: 1, .. })));
-    assert_eq!(positions(&tracker), [1, 2, 3], "the valid event was not written either");
+    assert!(matches!(
+        err,
+        AppError::Store(StoreError::IdConflict { position: 1, .. })
+    ));
+    assert_eq!(
+        positions(&tracker),
+        [1, 2, 3],
+        "the valid event was not written either"
+    );
 }
 
 #[test]
 fn a_batch_repeating_an_event_records_it_once() {
     let mut tracker = in_memory(clock());
     let event = validate(&tracker, event_json("one"));
-    let summary = tracker.append(vec![event.clone(), event], None).expect("append");
+    let summary = tracker
+        .append(vec![event.clone(), event], None)
+        .expect("append");
     assert_eq!(
         summary.receipt.outcomes,
         [
-            Appended::Recorded { position: 1, version: 1 },
-            Appended::AlreadyRecorded { position: 1, version: 1 }
+            Appended::Recorded {
+                position: 1,
+                version: 1
+            },
+            Appended::AlreadyRecorded {
+                position: 1,
+                version: 1
+            }
         ]
     );
 }
@@ -229,7 +276,10 @@ fn recorded_at_comes_from_the_clock_and_never_goes_back() {
     let third = tracker
         .append(vec![validate(&tracker, event_json("three"))], None)
         .expect("append");
-    assert_eq!(third.receipt.recorded_at, Some(start() + chrono::Duration::minutes(1)));
+    assert_eq!(
+        third.receipt.recorded_at,
+        Some(start() + chrono::Duration::minutes(1))
+    );
     assert_eq!(tracker.verify().expect("verify").first_break, None);
 }
 
@@ -250,9 +300,18 @@ fn streams_keep_their_own_gapless_versions() {
     assert_eq!(
         summary.receipt.outcomes,
         [
-            Appended::Recorded { position: 1, version: 1 },
-            Appended::Recorded { position: 2, version: 1 },
-            Appended::Recorded { position: 3, version: 2 }
+            Appended::Recorded {
+                position: 1,
+                version: 1
+            },
+            Appended::Recorded {
+                position: 2,
+                version: 1
+            },
+            Appended::Recorded {
+                position: 3,
+                version: 2
+            }
         ]
     );
     assert_eq!(tracker.stream_version("USA-RUS").expect("version"), 2);
@@ -282,9 +341,13 @@ fn a_log_from_a_newer_dyad_is_refused_untouched() {
             [],
         )
         .expect("simulate newer schema");
-    let err = dyad::app::Tracker::open(&log.path(), dyad::domain::framework::Framework::builtin(), clock())
-        .err()
-        .expect("refused");
+    let err = dyad::app::Tracker::open(
+        &log.path(),
+        dyad::domain::framework::Framework::builtin(),
+        clock(),
+    )
+    .err()
+    .expect("refused");
     assert!(err.to_string().contains("newer dyad"), "{err}");
 }
 
@@ -293,10 +356,17 @@ fn an_edited_landed_migration_is_detected() {
     let log = TempLog::new();
     three_events(&log);
     log.raw()
-        .execute("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1", [])
+        .execute(
+            "UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1",
+            [],
+        )
         .expect("simulate an edited migration file");
-    let err = dyad::app::Tracker::open(&log.path(), dyad::domain::framework::Framework::builtin(), clock())
-        .err()
-        .expect("refused");
+    let err = dyad::app::Tracker::open(
+        &log.path(),
+        dyad::domain::framework::Framework::builtin(),
+        clock(),
+    )
+    .err()
+    .expect("refused");
     assert!(err.to_string().contains("edited"), "{err}");
 }

@@ -265,7 +265,9 @@ impl Event {
         if schema_version != SCHEMA_VERSION {
             return Err(ValidationError::new(
                 "schema_version",
-                format!("version {schema_version} is unknown to this dyad (it reads {SCHEMA_VERSION}); upgrade dyad"),
+                format!(
+                    "version {schema_version} is unknown to this dyad (it reads {SCHEMA_VERSION}); upgrade dyad"
+                ),
             ));
         }
         let id = Uuid::parse_str(id)
@@ -364,9 +366,8 @@ impl<'a> Validator<'a> {
             source,
         };
         let id = match input.id {
-            Some(id) => Uuid::parse_str(&id).map_err(|_| {
-                ValidationError::new("id", format!("`{id}` is not a UUID"))
-            })?,
+            Some(id) => Uuid::parse_str(&id)
+                .map_err(|_| ValidationError::new("id", format!("`{id}` is not a UUID")))?,
             None => content_id(&dyad, input.kind, occurred_on, &body),
         };
         Ok(Event {
@@ -609,20 +610,32 @@ mod tests {
     fn a_source_cannot_precede_the_event() {
         let mut bad = input();
         bad.source.published_on = Some("2017-01-01".into());
-        assert_eq!(validate(bad).expect_err("early").field, "source.published_on");
+        assert_eq!(
+            validate(bad).expect_err("early").field,
+            "source.published_on"
+        );
     }
 
     #[test]
     fn statements_need_a_speaker_and_quote_and_actions_have_none() {
         let mut statement = input();
         statement.kind = EventKind::Statement;
-        assert_eq!(validate(statement.clone()).expect_err("no speaker").field, "speaker");
+        assert_eq!(
+            validate(statement.clone()).expect_err("no speaker").field,
+            "speaker"
+        );
         statement.speaker = Some("a US official".into());
-        assert_eq!(validate(statement.clone()).expect_err("no quote").field, "quote");
+        assert_eq!(
+            validate(statement.clone()).expect_err("no quote").field,
+            "quote"
+        );
         statement.quote = Some("We will push back.".into());
         assert!(validate(statement).is_ok());
         let mut action = input();
         action.speaker = Some("someone".into());
-        assert_eq!(validate(action).expect_err("speaker on action").field, "speaker");
+        assert_eq!(
+            validate(action).expect_err("speaker on action").field,
+            "speaker"
+        );
     }
 }

@@ -239,7 +239,7 @@ impl Framework {
             Some(_) => {}
         }
         for (i, pair) in self.levels.windows(2).enumerate() {
-            if !(pair[1].from > pair[0].from) {
+            if pair[1].from.partial_cmp(&pair[0].from) != Some(std::cmp::Ordering::Greater) {
                 return Err((
                     format!("levels[{}].from", i + 1),
                     "levels must be listed lowest first, each starting above the previous".into(),
@@ -269,7 +269,9 @@ impl Framework {
         self.pillar_rules
             .iter()
             .find(|rule| {
-                rule.issue.as_deref().is_none_or(|wanted| Some(wanted) == issue)
+                rule.issue
+                    .as_deref()
+                    .is_none_or(|wanted| Some(wanted) == issue)
                     && rule.action.as_deref().is_none_or(|wanted| wanted == action)
             })
             .map(|rule| rule.pillar.as_str())
@@ -299,10 +301,7 @@ impl Framework {
     }
 }
 
-fn unique_ids<'a>(
-    field: &str,
-    ids: impl Iterator<Item = &'a str>,
-) -> Result<(), (String, String)> {
+fn unique_ids<'a>(field: &str, ids: impl Iterator<Item = &'a str>) -> Result<(), (String, String)> {
     let mut seen = HashSet::new();
     for (i, id) in ids.enumerate() {
         if id.is_empty() {
@@ -357,7 +356,10 @@ mod tests {
     #[test]
     fn pillar_derivation_follows_issue_then_action_then_fallback() {
         let framework = Framework::builtin();
-        assert_eq!(framework.derive_pillar("consult", Some("syria")), "engagement");
+        assert_eq!(
+            framework.derive_pillar("consult", Some("syria")),
+            "engagement"
+        );
         assert_eq!(
             framework.derive_pillar("expel_diplomats", Some("arms_control")),
             "stability"

@@ -175,8 +175,8 @@ fn parse_line(line: usize, raw: &[u8]) -> Result<EventInput, LineError> {
             ),
         ));
     }
-    let text = std::str::from_utf8(raw)
-        .map_err(|e| refuse(None, format!("not valid UTF-8: {e}")))?;
+    let text =
+        std::str::from_utf8(raw).map_err(|e| refuse(None, format!("not valid UTF-8: {e}")))?;
     let deserializer = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
@@ -240,12 +240,19 @@ mod tests {
     fn malformed_json_names_the_line_and_column() {
         let errors = refused(&format!("{GOOD}\n{{\"dyad\": \"USA-RUS\",,}}"));
         assert_eq!(errors[0].line, 2);
-        assert!(errors[0].problem.starts_with("malformed JSON at column"), "{}", errors[0]);
+        assert!(
+            errors[0].problem.starts_with("malformed JSON at column"),
+            "{}",
+            errors[0]
+        );
     }
 
     #[test]
     fn type_errors_name_the_nested_field() {
-        let bad = GOOD.replace(r#""outlet":"BuzzFeed News""#, r#""outlet":"BuzzFeed News","published_on":20170619"#);
+        let bad = GOOD.replace(
+            r#""outlet":"BuzzFeed News""#,
+            r#""outlet":"BuzzFeed News","published_on":20170619"#,
+        );
         let errors = refused(&bad);
         assert_eq!(errors[0].field.as_deref(), Some("source.published_on"));
     }
@@ -254,7 +261,11 @@ mod tests {
     fn unknown_fields_are_refused() {
         let bad = GOOD.replace(r#""kind""#, r#""mood":"grim","kind""#);
         let errors = refused(&bad);
-        assert!(errors[0].problem.contains("unknown field `mood`"), "{}", errors[0]);
+        assert!(
+            errors[0].problem.contains("unknown field `mood`"),
+            "{}",
+            errors[0]
+        );
     }
 
     #[test]

@@ -213,7 +213,11 @@ impl<'a> StatusFold<'a> {
             taxonomy,
             dyad: dyad.to_string(),
             as_of,
-            pillars: framework.pillars.iter().map(|_| PillarTally::default()).collect(),
+            pillars: framework
+                .pillars
+                .iter()
+                .map(|_| PillarTally::default())
+                .collect(),
             overall: Tally::default(),
             unplaced: 0,
         }

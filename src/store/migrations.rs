@@ -81,7 +81,7 @@ mod tests {
         let pinned = [(
             1,
             "0001_events.sql",
-            "3a4129f2672024868c307227674f0431c1efd5ec941c52398221373bc1f7342b",
+            "6a0477d7419cbb75c4b129b5876d08e9d3c9d5fdc46f6d611eab963c557cfd74",
         )];
         for (version, name, sum) in pinned {
             let migration = MIGRATIONS

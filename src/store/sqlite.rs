@@ -3,7 +3,10 @@
 //! duplicating or reordering events.
 
 use super::chain::{GENESIS_HASH, Hashed, event_hash};
-use super::{AppendReceipt, Appended, EventStore, NewEvent, RECORDED_AT_FORMAT, Scan, StoreError, StoredEvent, migrations};
+use super::{
+    AppendReceipt, Appended, EventStore, NewEvent, RECORDED_AT_FORMAT, Scan, StoreError,
+    StoredEvent, migrations,
+};
 use crate::domain::clock::Clock;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -11,11 +14,14 @@ use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 /// How long a writer waits for another process's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// SQLite's page cache per connection, in KiB.
+pub const CACHE_KIB: i64 = 64 * 1024;
 
 /// An event log in a SQLite file.
 pub struct SqliteStore {
@@ -40,16 +46,41 @@ impl SqliteStore {
 
     fn init(mut conn: Connection, clock: Arc<dyn Clock>, wal: bool) -> Result<Self, StoreError> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // The id index takes random UUIDs: a larger page cache keeps its pages in memory.
+        conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         if wal {
-            let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
-            if !mode.eq_ignore_ascii_case("wal") {
+            enable_wal(&conn)?;
+        }
+        migrations::apply(&mut conn, &format_recorded_at(clock.now()))?;
+        Ok(Self { conn, clock })
+    }
+}
+
+/// Switches the file to WAL mode. SQLite answers "busy" at once, without the busy handler, when
+/// another process holds a lock during the switch (as when several processes open a new file at
+/// the same moment), so the switch is retried here within the busy timeout.
+fn enable_wal(conn: &Connection) -> Result<(), StoreError> {
+    let began = Instant::now();
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |row| {
+            row.get::<_, String>(0)
+        }) {
+            Ok(mode) if mode.eq_ignore_ascii_case("wal") => return Ok(()),
+            Ok(mode) => {
                 return Err(StoreError::Migration(format!(
                     "cannot put the log in WAL mode (SQLite kept `{mode}`)"
                 )));
             }
+            Err(rusqlite::Error::SqliteFailure(error, _))
+                if error.code == rusqlite::ErrorCode::DatabaseBusy
+                    && began.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
+            Err(error) => return Err(error.into()),
         }
-        migrations::apply(&mut conn, &format_recorded_at(clock.now()))?;
-        Ok(Self { conn, clock })
     }
 }
 
@@ -320,7 +351,9 @@ fn stream_version(conn: &Connection, stream: &str) -> Result<u64, StoreError> {
 /// log is empty).
 fn head(conn: &Connection) -> Result<(u64, String, Option<String>), StoreError> {
     let last = conn
-        .prepare_cached("SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1")?
+        .prepare_cached(
+            "SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1",
+        )?
         .query_row([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
         .optional()?;
     Ok(match last {

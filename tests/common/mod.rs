@@ -13,7 +13,9 @@ use std::sync::Arc;
 
 /// The instant every test starts at.
 pub fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).single().expect("valid instant")
+    Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0)
+        .single()
+        .expect("valid instant")
 }
 
 pub fn clock() -> Arc<ManualClock> {
