@@ -4,7 +4,7 @@
 //!
 //! Run: `cargo run --release --example bench [-- EVENTS [BATCH]]`
 
-use dyad::app::Tracker;
+use dyad::app::{Tracker, When};
 use dyad::domain::clock::SystemClock;
 use dyad::domain::event::{Event, EventInput, EventKind, SourceInput};
 use dyad::domain::framework::Framework;
@@ -78,7 +78,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let began = Instant::now();
     let status = tracker.status(
         None,
-        Some(chrono::NaiveDate::from_ymd_opt(2024, 12, 31).ok_or("date")?),
+        When::on(chrono::NaiveDate::from_ymd_opt(2024, 12, 31).ok_or("date")?),
     )?;
     let fold_time = began.elapsed();
     report("dyad status (full fold)", total, fold_time);
@@ -134,6 +134,7 @@ fn synthetic(i: usize) -> EventInput {
         target: ACTORS[target].into(),
         action: actions[(mix >> 16) as usize % actions.len()].code.clone(),
         intensity: None,
+        confidence: None,
         issue: Some(ISSUES[(mix >> 24) as usize % 8].into()),
         pillar: None,
         summary: format!("Synthetic event number {i} for the benchmark"),

@@ -3,7 +3,7 @@
 //!
 //! Run: `cargo run --example tillerson`
 
-use dyad::app::{AppError, Tracker};
+use dyad::app::{AppError, Tracker, When};
 use dyad::domain::clock::SystemClock;
 use dyad::domain::event::{EventInput, EventKind, SourceInput};
 use dyad::domain::framework::Framework;
@@ -24,7 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("appended {} events from {shipped}\n", summary.events.len());
 
     let stdout = &mut std::io::stdout();
-    let on_the_day = tracker.status(None, Some(date("2017-06-19")))?;
+    let on_the_day = tracker.status(None, When::on(date("2017-06-19")))?;
     report::text::status(stdout, &on_the_day, tracker.framework())?;
 
     // A later event, written in code rather than JSON. Appending it with the stream version we
@@ -38,6 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         target: "RUS".into(),
         action: "impose_sanctions".into(),
         intensity: None,
+        confidence: None,
         issue: Some("sanctions".into()),
         pillar: None,
         summary: "Trump signs the Countering America's Adversaries Through Sanctions Act (CAATSA)"
@@ -60,7 +61,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracker.append(vec![event], Some(version))?;
 
     println!("\nafter CAATSA:\n");
-    let later = tracker.status(None, Some(date("2017-08-31")))?;
+    let later = tracker.status(None, When::on(date("2017-08-31")))?;
     report::text::status(stdout, &later, tracker.framework())?;
     let verdict = tracker.verify()?;
     println!(

@@ -1,24 +1,30 @@
-//! The use cases: append events, read the log, compute the status, verify the log. A [`Tracker`]
+//! The use cases: append, correct and retract events, read the log, compute the status at any
+//! date and moment, replay it, explain it, verify the log. A [`Tracker`]
 //! composes the layers (ingest → domain → store → projection) and is the API the CLI, the
 //! examples and the tests share. It holds no SQL and renders nothing.
 
 use crate::domain::ValidationError;
 use crate::domain::clock::Clock;
-use crate::domain::event::{Dyad, Event, LoggedEvent, SCHEMA_VERSION, Validator};
+use crate::domain::event::{
+    Dyad, Event, EventKind, LoggedEvent, Report, SCHEMA_VERSION, Validator,
+};
 use crate::domain::framework::{Framework, FrameworkError};
 use crate::domain::taxonomy::Taxonomy;
 use crate::ingest::{self, InputError};
-use crate::projection::{Status, StatusFold};
+use crate::projection::status::RetractedReport;
+use crate::projection::{Amendments, Explanation, Ledger, Resolved, Scope, Status};
 use crate::store::chain::{ChainBreak, ChainVerifier};
 use crate::store::{
     AppendReceipt, EventStore, NewEvent, Scan, SqliteStore, StoreError, StoredEvent,
 };
-use chrono::NaiveDate;
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use serde_json::{Map, Value};
 use std::io::Read;
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::Arc;
 use thiserror::Error;
+use uuid::Uuid;
 
 /// Why a use case failed.
 #[derive(Debug, Error)]
@@ -35,6 +41,9 @@ pub enum AppError {
     /// An argument is not valid (e.g. an unknown dyad).
     #[error("{0}")]
     Argument(ValidationError),
+    /// A correction or retraction cannot be made.
+    #[error("{0}")]
+    Amendment(String),
     /// A stored event cannot be decoded.
     #[error("the event at position {position} cannot be read: {error} (run `dyad verify`)")]
     Undecodable {
@@ -52,9 +61,65 @@ pub struct LogFilter {
     pub dyad: Option<String>,
     /// Only events that occurred on or after this date.
     pub since: Option<NaiveDate>,
-    /// Only events that occurred on or before this date.
+    /// Only events that occurred on or before this date (amendments occur the day they are made).
     pub until: Option<NaiveDate>,
+    /// Only events the log had recorded by this instant.
+    pub known_at: Option<DateTime<Utc>>,
 }
+
+/// The date and the moment of the log a question is asked about.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct When {
+    /// Valid time: count reports that occurred on or before this date (default: today).
+    pub as_of: Option<NaiveDate>,
+    /// Transaction time: read the log as it stood at this instant (default: everything).
+    pub known_at: Option<DateTime<Utc>>,
+}
+
+impl When {
+    /// On `as_of`, by everything the log holds.
+    pub fn on(as_of: NaiveDate) -> When {
+        When {
+            as_of: Some(as_of),
+            known_at: None,
+        }
+    }
+}
+
+/// The step of a replay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Every {
+    /// Each day.
+    Day,
+    /// Each week.
+    Week,
+    /// Each month (the same day of the month, or its last day).
+    Month,
+    /// Each quarter.
+    Quarter,
+}
+
+impl Every {
+    /// The `step`-th date after `from`.
+    fn nth(self, from: NaiveDate, step: u32) -> Option<NaiveDate> {
+        match self {
+            Every::Day => from.checked_add_days(chrono::Days::new(u64::from(step))),
+            Every::Week => from.checked_add_days(chrono::Days::new(7 * u64::from(step))),
+            Every::Month => from.checked_add_months(Months::new(step)),
+            Every::Quarter => from.checked_add_months(Months::new(3 * step)),
+        }
+    }
+}
+
+/// Dates of a replay: `from`, then one step at a time while on or before `to`.
+pub fn replay_dates(from: NaiveDate, to: NaiveDate, every: Every) -> Vec<NaiveDate> {
+    (0..)
+        .map_while(|step| every.nth(from, step).filter(|date| *date <= to))
+        .collect()
+}
+
+/// How many times an amendment is retried when another writer appends in between.
+const AMENDMENT_ATTEMPTS: usize = 10;
 
 /// The outcome of an append, beside the events it was given.
 #[derive(Debug, Clone)]
@@ -175,8 +240,10 @@ impl<S: EventStore> Tracker<S> {
     ) -> Result<(), AppError> {
         let scan = Scan {
             stream: filter.dyad.clone(),
+            kinds: Vec::new(),
             occurred_since: filter.since,
             occurred_until: filter.until,
+            recorded_until: filter.known_at,
         };
         let mut failure = None;
         self.store.scan(&scan, &mut |stored| match decode(stored) {
@@ -189,21 +256,294 @@ impl<S: EventStore> Tracker<S> {
         failure.map_or(Ok(()), Err)
     }
 
-    /// The status of `dyad` (the framework's by default) as of `as_of` (today by default).
-    pub fn status(&self, dyad: Option<&str>, as_of: Option<NaiveDate>) -> Result<Status, AppError> {
+    /// The status of `dyad` (the framework's by default) on a date, as the log stood at a moment.
+    pub fn status(&self, dyad: Option<&str>, when: When) -> Result<Status, AppError> {
         let dyad = self.dyad_or_default(dyad)?;
-        let as_of = as_of.unwrap_or_else(|| self.today());
-        let mut fold = StatusFold::new(&self.framework, self.taxonomy, dyad.as_str(), as_of);
-        let filter = LogFilter {
-            dyad: Some(dyad.as_str().to_string()),
-            since: None,
-            until: Some(as_of),
-        };
-        self.log(&filter, |event| {
-            fold.apply(event);
-            ControlFlow::Continue(())
+        let as_of = when.as_of.unwrap_or_else(|| self.today());
+        let mut ledger = Ledger::new(&self.framework, self.taxonomy, dyad.as_str());
+        self.resolved_reports(&dyad, as_of, when.known_at, |resolved| {
+            if let Resolved::Standing(report) = resolved {
+                ledger.add(&report);
+            }
         })?;
-        Ok(fold.finish())
+        Ok(Status {
+            known_at: when.known_at,
+            ..ledger.evaluate(as_of)
+        })
+    }
+
+    /// The status on each date of `dates` (ascending), in one pass over the log.
+    pub fn replay(
+        &self,
+        dyad: Option<&str>,
+        dates: &[NaiveDate],
+        known_at: Option<DateTime<Utc>>,
+        mut visit: impl FnMut(Status) -> ControlFlow<()>,
+    ) -> Result<(), AppError> {
+        let dyad = self.dyad_or_default(dyad)?;
+        let Some(&last) = dates.last() else {
+            return Ok(());
+        };
+        let mut ledger = Ledger::new(&self.framework, self.taxonomy, dyad.as_str());
+        self.resolved_reports(&dyad, last, known_at, |resolved| {
+            if let Resolved::Standing(report) = resolved {
+                ledger.add(&report);
+            }
+        })?;
+        for &date in dates {
+            if visit(Status {
+                known_at,
+                ..ledger.evaluate(date)
+            })
+            .is_break()
+            {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// The reports that make up a score (a pillar's, an issue's, or the overall), most important
+    /// first, at most `limit` of them, with the retracted reports of the scope.
+    pub fn explain(
+        &self,
+        dyad: Option<&str>,
+        scope: Scope,
+        limit: usize,
+        when: When,
+    ) -> Result<Explanation, AppError> {
+        let dyad = self.dyad_or_default(dyad)?;
+        if let Some(pillar) = &scope.pillar
+            && self.framework.pillar(pillar).is_none()
+        {
+            return Err(AppError::Argument(ValidationError::new(
+                "--pillar",
+                format!(
+                    "unknown pillar `{pillar}`; expected one of: {}",
+                    self.framework.pillar_ids()
+                ),
+            )));
+        }
+        if let Some(issue) = &scope.issue
+            && self.framework.issue(issue).is_none()
+        {
+            return Err(AppError::Argument(ValidationError::new(
+                "--issue",
+                format!(
+                    "unknown issue `{issue}`; expected one of: {}",
+                    self.framework.issue_ids()
+                ),
+            )));
+        }
+        let as_of = when.as_of.unwrap_or_else(|| self.today());
+        let mut ledger = Ledger::scoped(
+            &self.framework,
+            self.taxonomy,
+            dyad.as_str(),
+            scope.clone(),
+            limit,
+        );
+        let mut retracted = Vec::new();
+        let in_scope = |report: &Report| {
+            scope
+                .pillar
+                .as_deref()
+                .is_none_or(|p| p == report.pillar(&self.framework))
+                && scope
+                    .issue
+                    .as_deref()
+                    .is_none_or(|i| Some(i) == report.body.issue.as_deref())
+        };
+        self.resolved_reports(&dyad, as_of, when.known_at, |resolved| match resolved {
+            Resolved::Standing(report) => ledger.add(&report),
+            Resolved::Retracted(report, retraction) => {
+                if in_scope(&report) {
+                    retracted.push(RetractedReport {
+                        id: report.id,
+                        occurred_on: report.occurred_on,
+                        summary: report.body.summary.clone(),
+                        outlet: report.body.source.outlet.clone(),
+                        retraction,
+                    });
+                }
+            }
+        })?;
+        Ok(Explanation {
+            known_at: when.known_at,
+            retracted,
+            ..ledger.explain(as_of)
+        })
+    }
+
+    /// Feeds `visit` every report of `dyad` that occurred by `until` once its amendments (as
+    /// recorded by `known_at`) are applied: amendments are gathered first, then the reports are
+    /// read in one pass.
+    fn resolved_reports(
+        &self,
+        dyad: &Dyad,
+        until: NaiveDate,
+        known_at: Option<DateTime<Utc>>,
+        mut visit: impl FnMut(Resolved),
+    ) -> Result<(), AppError> {
+        let amendments = self.amendments(dyad, known_at)?;
+        let scan = Scan {
+            stream: Some(dyad.as_str().to_string()),
+            kinds: vec![
+                EventKind::Action.as_str().into(),
+                EventKind::Statement.as_str().into(),
+            ],
+            occurred_since: None,
+            // A correction may move a report from after `until` to before it.
+            occurred_until: (!amendments.moves_dates()).then_some(until),
+            recorded_until: known_at,
+        };
+        let mut failure = None;
+        self.store.scan(&scan, &mut |stored| {
+            let resolved = decode(stored).and_then(|logged| {
+                let original = Report::original(&logged).ok_or_else(|| AppError::Undecodable {
+                    position: logged.position,
+                    error: ValidationError::new("kind", "not a report"),
+                })?;
+                amendments
+                    .resolve(original)
+                    .map_err(|error| AppError::Undecodable {
+                        position: logged.position,
+                        error,
+                    })
+            });
+            match resolved {
+                Ok(resolved) => {
+                    let occurred_on = match &resolved {
+                        Resolved::Standing(report) | Resolved::Retracted(report, _) => {
+                            report.occurred_on
+                        }
+                    };
+                    if occurred_on <= until {
+                        visit(resolved);
+                    }
+                    ControlFlow::Continue(())
+                }
+                Err(error) => {
+                    failure = Some(error);
+                    ControlFlow::Break(())
+                }
+            }
+        })?;
+        failure.map_or(Ok(()), Err)
+    }
+
+    /// The corrections and retractions of `dyad` recorded by `known_at`.
+    fn amendments(
+        &self,
+        dyad: &Dyad,
+        known_at: Option<DateTime<Utc>>,
+    ) -> Result<Amendments, AppError> {
+        let scan = Scan {
+            stream: Some(dyad.as_str().to_string()),
+            kinds: vec![
+                EventKind::Correction.as_str().into(),
+                EventKind::Retraction.as_str().into(),
+            ],
+            occurred_since: None,
+            occurred_until: None,
+            recorded_until: known_at,
+        };
+        let mut amendments = Amendments::default();
+        let mut failure = None;
+        self.store.scan(&scan, &mut |stored| match decode(stored) {
+            Ok(logged) => {
+                amendments.add(logged);
+                ControlFlow::Continue(())
+            }
+            Err(error) => {
+                failure = Some(error);
+                ControlFlow::Break(())
+            }
+        })?;
+        failure.map_or(Ok(amendments), Err)
+    }
+
+    /// Retracts the report `id` (it proved false).
+    pub fn retract(
+        &mut self,
+        id: Uuid,
+        reason: &str,
+        source_url: Option<String>,
+    ) -> Result<AppendSummary, AppError> {
+        self.amend(id, |validator, report| {
+            validator.validate_retraction(report, reason, source_url.clone())
+        })
+    }
+
+    /// Corrects the report `id`: `fields` replace its fields (in the input format).
+    pub fn correct(
+        &mut self,
+        id: Uuid,
+        fields: Map<String, Value>,
+        reason: &str,
+        source_url: Option<String>,
+    ) -> Result<AppendSummary, AppError> {
+        self.amend(id, |validator, report| {
+            validator.validate_correction(report, fields.clone(), reason, source_url.clone())
+        })
+    }
+
+    /// Appends an amendment of the report `id` as it now stands, checked against the stream's
+    /// version so that two writers cannot amend the same report from the same state.
+    fn amend(
+        &mut self,
+        id: Uuid,
+        make: impl Fn(&Validator<'_>, &Report) -> Result<Event, ValidationError>,
+    ) -> Result<AppendSummary, AppError> {
+        for _ in 0..AMENDMENT_ATTEMPTS {
+            let stored = self
+                .store
+                .event_by_id(id)?
+                .ok_or_else(|| AppError::Amendment(format!("no event {id} in the log")))?;
+            let logged = decode(stored)?;
+            let Some(original) = Report::original(&logged) else {
+                let target = logged
+                    .event
+                    .amends()
+                    .map(|t| t.to_string())
+                    .unwrap_or_default();
+                return Err(AppError::Amendment(format!(
+                    "{id} is a {}, not a report; amend the report it applies to ({target})",
+                    logged.event.kind.as_str()
+                )));
+            };
+            let dyad = original.dyad.clone();
+            let version = self.store.stream_version(dyad.as_str())?;
+            let amendments = self.amendments(&dyad, None)?;
+            let resolved = amendments
+                .resolve(original)
+                .map_err(|error| AppError::Undecodable {
+                    position: logged.position,
+                    error,
+                })?;
+            let (report, retraction) = match resolved {
+                Resolved::Standing(report) => (report, None),
+                Resolved::Retracted(report, note) => (report, Some(note)),
+            };
+            let amendment = make(&self.validator(), &report).map_err(AppError::Argument)?;
+            let repeated = amendments.of(id).iter().any(|a| a.event.id == amendment.id);
+            if let Some(note) = retraction
+                && !repeated
+            {
+                return Err(AppError::Amendment(format!(
+                    "report {id} was retracted at {} ({}); a retracted report cannot be amended",
+                    note.recorded_at.format(crate::store::RECORDED_AT_FORMAT),
+                    note.reason
+                )));
+            }
+            match self.append(vec![amendment], Some(version)) {
+                Err(AppError::Store(StoreError::VersionConflict { .. })) => continue,
+                outcome => return outcome,
+            }
+        }
+        Err(AppError::Amendment(format!(
+            "the log kept changing while amending {id}; try again"
+        )))
     }
 
     /// Checks the hash chain and the invariants of the whole log, and that every event decodes.

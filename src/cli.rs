@@ -5,25 +5,29 @@
 //! `verify` found a problem); 2 usage error; 3 the log could not be read or written (I/O, a
 //! locked or damaged database file).
 
-use crate::app::{AppError, LogFilter, Tracker, load_framework};
+use crate::app::{AppError, Every, LogFilter, Tracker, When, load_framework, replay_dates};
 use crate::domain::clock::SystemClock;
+use crate::projection::Scope;
 use crate::report;
 use crate::store::StoreError;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{self, Write};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use uuid::Uuid;
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success; 1 input refused or check failed; 2 usage error;
             3 the log could not be read or written.
 
-Example:
+Examples:
   dyad --db tillerson.db append examples/tillerson_2017.ndjson
-  dyad --db tillerson.db status --as-of 2017-06-19";
+  dyad --db tillerson.db status --as-of 2017-06-19
+  dyad --db tillerson.db replay --from 2017-01-01 --to 2017-12-31 --every month
+  dyad --db tillerson.db explain --pillar engagement --as-of 2017-06-19";
 
 /// Track the relationship between two states as an append-only, hash-chained log of events.
 #[derive(Debug, Parser)]
@@ -68,8 +72,11 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         since: Option<NaiveDate>,
         /// Only events that occurred on or before this date (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", visible_alias = "as-of")]
         until: Option<NaiveDate>,
+        /// Only events the log had recorded by this moment (RFC 3339, e.g. 2017-06-20T00:00:00Z).
+        #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
+        known_at: Option<DateTime<Utc>>,
         /// Only this dyad (default: all).
         #[arg(long, value_name = "DYAD")]
         dyad: Option<String>,
@@ -82,10 +89,96 @@ enum Command {
         /// Count events that occurred on or before this date (default: today).
         #[arg(long, value_name = "DATE")]
         as_of: Option<NaiveDate>,
+        /// Read the log as it stood at this moment (RFC 3339): later records are ignored.
+        #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
+        known_at: Option<DateTime<Utc>>,
         /// The dyad (default: the framework's, USA-RUS).
         #[arg(long, value_name = "DYAD")]
         dyad: Option<String>,
         /// One JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The status at each step between two dates, in one pass over the log.
+    ///
+    /// The row for a date equals `status --as-of` that date.
+    Replay {
+        /// First date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        from: NaiveDate,
+        /// Last date (default: today); the last row is the last step on or before it.
+        #[arg(long, value_name = "DATE")]
+        to: Option<NaiveDate>,
+        /// The step between rows.
+        #[arg(long, value_enum, default_value = "month")]
+        every: Step,
+        /// Read the log as it stood at this moment (RFC 3339).
+        #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
+        known_at: Option<DateTime<Utc>>,
+        /// The dyad (default: the framework's).
+        #[arg(long, value_name = "DYAD")]
+        dyad: Option<String>,
+        /// One JSON object per step, each shaped as `status --json`.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// CSV: one row per step, level, score and events of overall and each pillar.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// The events that make up a score, with their contributions, sources and corrections.
+    Explain {
+        /// Explain this pillar's score (default: the overall score).
+        #[arg(long, value_name = "ID")]
+        pillar: Option<String>,
+        /// Only events filed under this issue.
+        #[arg(long, value_name = "ID")]
+        issue: Option<String>,
+        /// Count events that occurred on or before this date (default: today).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        /// Read the log as it stood at this moment (RFC 3339).
+        #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
+        known_at: Option<DateTime<Utc>>,
+        /// How many events to list, most important first (0: all).
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        limit: usize,
+        /// The dyad (default: the framework's).
+        #[arg(long, value_name = "DYAD")]
+        dyad: Option<String>,
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Retract a report that proved false; it stops counting (the original stays in the log).
+    Retract {
+        /// The report's id.
+        id: Uuid,
+        /// Why it is retracted.
+        #[arg(long)]
+        reason: String,
+        /// Where the retraction comes from.
+        #[arg(long, value_name = "URL")]
+        source_url: Option<String>,
+        /// Print a JSON object instead of a line of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Correct fields of a report (a wrong date, actor, action or intensity...).
+    ///
+    /// FILE holds a JSON object of the replaced fields, e.g. {"occurred_on": "2017-04-20"}.
+    Correct {
+        /// The report's id.
+        id: Uuid,
+        /// JSON object of the replaced fields, or `-` for stdin.
+        #[arg(value_name = "FILE|-", default_value = "-")]
+        file: String,
+        /// Why it is corrected.
+        #[arg(long)]
+        reason: String,
+        /// Where the correction comes from.
+        #[arg(long, value_name = "URL")]
+        source_url: Option<String>,
+        /// Print a JSON object instead of a line of text.
         #[arg(long)]
         json: bool,
     },
@@ -104,6 +197,31 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Step {
+    Day,
+    Week,
+    Month,
+    Quarter,
+}
+
+impl From<Step> for Every {
+    fn from(step: Step) -> Every {
+        match step {
+            Step::Day => Every::Day,
+            Step::Week => Every::Week,
+            Step::Month => Every::Month,
+            Step::Quarter => Every::Quarter,
+        }
+    }
+}
+
+fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("{e}; expected an RFC 3339 timestamp such as 2017-06-20T00:00:00Z"))
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -192,25 +310,113 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
                     .map_err(|e| Failure::Refused(format!("cannot read {file}: {e}")))?;
                 tracker.append_ndjson(io::BufReader::new(reader), &file, expect_version)?
             };
-            if json {
-                report::json::append_summary(out, &summary)?;
-            } else {
-                report::text::append_summary(out, &summary)?;
-            }
+            print_append(out, &summary, json)?;
         }
         Command::Log {
             since,
             until,
+            known_at,
             dyad,
             json,
-        } => print_log(out, &tracker, LogFilter { dyad, since, until }, json)?,
-        Command::Status { as_of, dyad, json } => {
-            let status = tracker.status(dyad.as_deref(), as_of)?;
+        } => {
+            let filter = LogFilter {
+                dyad,
+                since,
+                until,
+                known_at,
+            };
+            print_log(out, &tracker, filter, json)?;
+        }
+        Command::Status {
+            as_of,
+            known_at,
+            dyad,
+            json,
+        } => {
+            let status = tracker.status(dyad.as_deref(), When { as_of, known_at })?;
             if json {
                 report::json::status(out, &status)?;
             } else {
                 report::text::status(out, &status, tracker.framework())?;
             }
+        }
+        Command::Replay {
+            from,
+            to,
+            every,
+            known_at,
+            dyad,
+            json,
+            csv,
+        } => {
+            let to = to.unwrap_or_else(|| tracker.today());
+            if to < from {
+                return Err(Failure::Refused(format!(
+                    "--to {to} is before --from {from}"
+                )));
+            }
+            let dates = replay_dates(from, to, every.into());
+            let format = if json {
+                report::ReplayFormat::Json
+            } else if csv {
+                report::ReplayFormat::Csv
+            } else {
+                report::ReplayFormat::Table
+            };
+            let mut written = Ok(());
+            let mut first = true;
+            tracker.replay(dyad.as_deref(), &dates, known_at, |status| {
+                written = report::replay_row(out, format, &status, first);
+                first = false;
+                if written.is_ok() {
+                    ControlFlow::Continue(())
+                } else {
+                    ControlFlow::Break(())
+                }
+            })?;
+            written?;
+        }
+        Command::Explain {
+            pillar,
+            issue,
+            as_of,
+            known_at,
+            limit,
+            dyad,
+            json,
+        } => {
+            let limit = if limit == 0 { usize::MAX } else { limit };
+            let explanation = tracker.explain(
+                dyad.as_deref(),
+                Scope { pillar, issue },
+                limit,
+                When { as_of, known_at },
+            )?;
+            if json {
+                report::json::write_line(out, &explanation)?;
+            } else {
+                report::text::explain(out, &explanation)?;
+            }
+        }
+        Command::Retract {
+            id,
+            reason,
+            source_url,
+            json,
+        } => {
+            let summary = tracker.retract(id, &reason, source_url)?;
+            print_append(out, &summary, json)?;
+        }
+        Command::Correct {
+            id,
+            file,
+            reason,
+            source_url,
+            json,
+        } => {
+            let fields = read_fields(&file)?;
+            let summary = tracker.correct(id, fields, &reason, source_url)?;
+            print_append(out, &summary, json)?;
         }
         Command::Verify { json } => {
             let verdict = tracker.verify()?;
@@ -226,6 +432,46 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
         Command::Codes { .. } => unreachable!("handled before opening the log"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_append(
+    out: &mut dyn Write,
+    summary: &crate::app::AppendSummary,
+    json: bool,
+) -> io::Result<()> {
+    if json {
+        report::json::append_summary(out, summary)
+    } else {
+        report::text::append_summary(out, summary)
+    }
+}
+
+/// The JSON object of replaced fields `dyad correct` reads.
+fn read_fields(file: &str) -> Result<serde_json::Map<String, serde_json::Value>, Failure> {
+    let limit = crate::ingest::ndjson::MAX_EVENT_BYTES as u64;
+    let mut text = String::new();
+    let read = if file == "-" {
+        io::Read::read_to_string(
+            &mut io::Read::take(io::stdin().lock(), limit + 1),
+            &mut text,
+        )
+    } else {
+        std::fs::File::open(file)
+            .and_then(|f| io::Read::read_to_string(&mut io::Read::take(f, limit + 1), &mut text))
+    };
+    read.map_err(|e| Failure::Refused(format!("cannot read {file}: {e}")))?;
+    if text.len() as u64 > limit {
+        return Err(Failure::Refused(format!(
+            "{file} is larger than {limit} bytes"
+        )));
+    }
+    match serde_json::from_str(&text) {
+        Ok(serde_json::Value::Object(fields)) => Ok(fields),
+        Ok(_) => Err(Failure::Refused(format!(
+            "{file}: expected a JSON object of the replaced fields, e.g. {{\"occurred_on\": \"2017-04-20\"}}"
+        ))),
+        Err(e) => Err(Failure::Refused(format!("{file}: malformed JSON: {e}"))),
+    }
 }
 
 fn print_log(

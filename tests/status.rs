@@ -4,15 +4,19 @@
 mod common;
 
 use common::*;
-use dyad::app::{LogFilter, Tracker};
-use dyad::domain::event::{Event, LoggedEvent};
+use dyad::app::{LogFilter, Tracker, When};
+use dyad::domain::event::{Event, LoggedEvent, Report};
 use dyad::domain::framework::Framework;
 use dyad::domain::taxonomy::Taxonomy;
-use dyad::projection::{Status, StatusFold};
+use dyad::projection::{Ledger, Status};
 use dyad::store::SqliteStore;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use std::ops::ControlFlow;
+
+fn at(as_of: chrono::NaiveDate) -> When {
+    When::on(as_of)
+}
 
 fn shipped_tracker() -> Tracker<SqliteStore> {
     let mut tracker = in_memory(clock());
@@ -36,17 +40,17 @@ fn logged<S: dyad::store::EventStore>(tracker: &Tracker<S>) -> Vec<LoggedEvent> 
 
 fn fold(events: &[LoggedEvent], as_of: chrono::NaiveDate) -> Status {
     let framework = Framework::builtin();
-    let mut fold = StatusFold::new(&framework, Taxonomy::builtin(), "USA-RUS", as_of);
+    let mut ledger = Ledger::new(&framework, Taxonomy::builtin(), "USA-RUS");
     for event in events {
-        fold.apply(event);
+        ledger.add(&Report::original(event).expect("only reports in these logs"));
     }
-    fold.finish()
+    ledger.evaluate(as_of)
 }
 
 #[test]
 fn the_shipped_log_replayed_to_the_article_reads_gutter() {
     let status = shipped_tracker()
-        .status(None, Some(date("2017-06-19")))
+        .status(None, at(date("2017-06-19")))
         .expect("status");
     assert_eq!(status.overall.level, "gutter", "{status:#?}");
     let pushback = &status.pillars[0];
@@ -72,7 +76,7 @@ fn the_relationship_is_not_yet_in_the_sewer() {
     let tracker = shipped_tracker();
     let mut day = date("2016-12-29");
     while day <= date("2017-12-31") {
-        let status = tracker.status(None, Some(day)).expect("status");
+        let status = tracker.status(None, at(day)).expect("status");
         assert_ne!(status.overall.level, "sewer", "on {day}");
         day = day.succ_opt().expect("next day");
     }
@@ -85,7 +89,7 @@ fn the_status_equals_the_pure_fold_of_the_logged_events() {
     for as_of in ["2016-12-31", "2017-04-12", "2017-06-19", "2020-01-01"] {
         let as_of = date(as_of);
         assert_eq!(
-            tracker.status(None, Some(as_of)).expect("status"),
+            tracker.status(None, at(as_of)).expect("status"),
             fold(&events, as_of)
         );
     }
@@ -100,7 +104,7 @@ fn events_after_as_of_do_not_count() {
         .iter()
         .filter(|e| e.event.occurred_on <= as_of)
         .count() as u64;
-    let status = tracker.status(None, Some(as_of)).expect("status");
+    let status = tracker.status(None, at(as_of)).expect("status");
     assert_eq!(status.overall.events, expected);
     assert!(expected < events.len() as u64, "the date splits the log");
 }
@@ -109,7 +113,7 @@ fn events_after_as_of_do_not_count() {
 fn a_retold_event_in_another_dyad_does_not_move_this_one() {
     let mut tracker = shipped_tracker();
     let before = tracker
-        .status(None, Some(date("2017-06-19")))
+        .status(None, at(date("2017-06-19")))
         .expect("status");
     let mut china = event_json("China and North Korea talk");
     china["dyad"] = "CHN-PRK".into();
@@ -119,7 +123,7 @@ fn a_retold_event_in_another_dyad_does_not_move_this_one() {
     tracker.append(vec![event], None).expect("append");
     assert_eq!(
         tracker
-            .status(None, Some(date("2017-06-19")))
+            .status(None, at(date("2017-06-19")))
             .expect("status"),
         before
     );
@@ -229,8 +233,8 @@ proptest! {
         }
         let as_of = date("2015-01-01") + chrono::Duration::days(i64::from(as_of_day));
         prop_assert_eq!(
-            in_order.status(None, Some(as_of)).expect("status"),
-            reordered.status(None, Some(as_of)).expect("status")
+            in_order.status(None, at(as_of)).expect("status"),
+            reordered.status(None, at(as_of)).expect("status")
         );
     }
 
@@ -246,7 +250,7 @@ proptest! {
             .into_iter()
             .filter(|e| e.event.occurred_on <= as_of)
             .collect();
-        let status = tracker.status(None, Some(as_of)).expect("status");
+        let status = tracker.status(None, at(as_of)).expect("status");
         prop_assert_eq!(status.overall.events, by_then.len() as u64);
         prop_assert_eq!(&status, &fold(&by_then, as_of));
     }
@@ -259,7 +263,7 @@ proptest! {
         let mut tracker = in_memory(clock());
         tracker.append(validated(&values), None).expect("append");
         let as_of = date("2015-01-01") + chrono::Duration::days(i64::from(as_of_day));
-        let status = tracker.status(None, Some(as_of)).expect("status");
+        let status = tracker.status(None, at(as_of)).expect("status");
         let framework = Framework::builtin();
         prop_assert!((-10.0..=10.0).contains(&status.overall.score));
         prop_assert_eq!(&status.overall.level, &framework.level_for(status.overall.score).id);

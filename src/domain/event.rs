@@ -1,20 +1,49 @@
-//! Events: the input an analyst writes ([`EventInput`]), the validated [`Event`], and the
-//! [`LoggedEvent`] the log gives back with its position, version and recorded time.
+//! Events: the input an analyst writes ([`EventInput`]), the validated [`Event`], the
+//! [`LoggedEvent`] the log gives back with its position, version and recorded time, and the
+//! [`Report`] an action or statement becomes once its corrections are applied.
+//!
+//! Two families of events share the log. *Reports* (`action`, `statement`) say what happened.
+//! *Amendments* (`correction`, `retraction`) fix a report without touching it: nothing in the log
+//! is ever changed, and a reader sees the original or the amended report depending on when it
+//! looks (`known_at`).
 //!
 //! An event stores what the coder said. The derived values (a pillar from the framework's rules,
 //! an intensity from the action's default) are computed when read, so the same log can be read
 //! under another framework.
+//!
+//! Stored payloads carry their schema version and are upcast when read, never rewritten:
+//! version 1 reports had no `confidence`; they read as fully confident (1.0).
 
 use super::ValidationError;
 use super::framework::Framework;
 use super::taxonomy::Taxonomy;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use uuid::Uuid;
 
-/// The version of the stored payload's shape. Bump it, and add an upcaster, when the shape of
-/// [`EventBody`] changes; stored events are never rewritten.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The version of the stored payload's shape. Bump it, and extend [`upcast`], when the shape of
+/// a payload changes; stored events are never rewritten.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The fields of a report a correction may replace.
+pub const CORRECTABLE_FIELDS: [&str; 12] = [
+    "occurred_on",
+    "actor",
+    "target",
+    "action",
+    "intensity",
+    "confidence",
+    "issue",
+    "pillar",
+    "summary",
+    "speaker",
+    "quote",
+    "source",
+];
+
+/// Longest accepted reason for an amendment, in characters.
+pub const MAX_REASON_CHARS: usize = 1000;
 
 /// Longest accepted summary, in characters.
 pub const MAX_SUMMARY_CHARS: usize = 500;
@@ -36,6 +65,10 @@ pub enum EventKind {
     Action,
     /// Something an actor's speaker said; carries `speaker` and `quote`.
     Statement,
+    /// Replaces fields of an earlier report.
+    Correction,
+    /// Withdraws an earlier report (it proved false).
+    Retraction,
 }
 
 impl EventKind {
@@ -44,7 +77,14 @@ impl EventKind {
         match self {
             EventKind::Action => "action",
             EventKind::Statement => "statement",
+            EventKind::Correction => "correction",
+            EventKind::Retraction => "retraction",
         }
+    }
+
+    /// Whether events of this kind report what happened (rather than amend a report).
+    pub fn is_report(self) -> bool {
+        matches!(self, EventKind::Action | EventKind::Statement)
     }
 
     /// The kind with this stored name.
@@ -52,6 +92,8 @@ impl EventKind {
         match name {
             "action" => Some(EventKind::Action),
             "statement" => Some(EventKind::Statement),
+            "correction" => Some(EventKind::Correction),
+            "retraction" => Some(EventKind::Retraction),
             _ => None,
         }
     }
@@ -124,6 +166,9 @@ pub struct EventInput {
     /// −10 … +10 as it bears on the dyad; defaults to the action's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intensity: Option<f64>,
+    /// How sure the coder is, 0 … 1; defaults to 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
     /// An issue of the framework.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue: Option<String>,
@@ -176,6 +221,8 @@ pub struct EventBody {
     /// The coder's intensity, when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intensity: Option<f64>,
+    /// How sure the coder is, 0 … 1 (schema 2; version 1 reports read as 1.0).
+    pub confidence: f64,
     /// The issue, when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue: Option<String>,
@@ -214,6 +261,49 @@ pub struct Source {
     pub quote: Option<String>,
 }
 
+/// A correction: fields of an earlier report replaced, with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    /// The id of the report corrected.
+    pub corrects: Uuid,
+    /// The replaced fields, in the input format (see [`CORRECTABLE_FIELDS`]).
+    pub fields: Map<String, Value>,
+    /// Why.
+    pub reason: String,
+    /// Where the correction comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
+}
+
+/// A retraction: an earlier report withdrawn, with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retraction {
+    /// The id of the report retracted.
+    pub retracts: Uuid,
+    /// Why (e.g. the report proved false).
+    pub reason: String,
+    /// Where the retraction comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
+}
+
+/// What an event says, by family.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "reports are nearly every event: boxing them would cost an allocation each"
+)]
+pub enum Payload {
+    /// An action or a statement.
+    Report(EventBody),
+    /// A correction of a report.
+    Correction(Correction),
+    /// A retraction of a report.
+    Retraction(Retraction),
+}
+
 /// A valid event, ready to append.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -221,39 +311,67 @@ pub struct Event {
     pub id: Uuid,
     /// The relationship (the stream).
     pub dyad: Dyad,
-    /// Action or statement.
+    /// Its kind; always matches the payload.
     pub kind: EventKind,
-    /// When it happened (valid time).
+    /// When it happened (valid time); for an amendment, the day it was made.
     pub occurred_on: NaiveDate,
-    /// What happened and where it was reported.
-    pub body: EventBody,
+    /// What it says.
+    pub payload: Payload,
 }
 
 impl Event {
-    /// The payload as stored: the canonical JSON of the body.
+    /// The payload as stored: canonical JSON.
     pub fn payload_json(&self) -> String {
-        body_json(&self.body)
+        let json = match &self.payload {
+            Payload::Report(body) => serde_json::to_string(body),
+            Payload::Correction(correction) => serde_json::to_string(correction),
+            Payload::Retraction(retraction) => serde_json::to_string(retraction),
+        };
+        // Structs of strings, numbers, dates and JSON values always serialise.
+        json.unwrap_or_else(|e| panic!("event payload serialises: {e}"))
     }
 
-    /// The intensity the event counts with: the coder's, else the action's default.
-    pub fn intensity(&self, taxonomy: &Taxonomy) -> f64 {
-        self.body
-            .intensity
-            .or_else(|| taxonomy.action(&self.body.action).map(|a| a.intensity))
-            .unwrap_or(0.0)
-    }
-
-    /// The pillar the event counts under: the coder's, else the framework's rules.
-    pub fn pillar<'a>(&'a self, framework: &'a Framework) -> &'a str {
-        match &self.body.pillar {
-            Some(pillar) => pillar,
-            None => framework.derive_pillar(&self.body.action, self.body.issue.as_deref()),
+    /// The report's body, for actions and statements.
+    pub fn report_body(&self) -> Option<&EventBody> {
+        match &self.payload {
+            Payload::Report(body) => Some(body),
+            Payload::Correction(_) | Payload::Retraction(_) => None,
         }
     }
 
-    /// Rebuilds an event from the parts the log stores. Stored events were validated when
-    /// appended, so only their shape is checked here, not the codes (a later taxonomy or framework
-    /// may not know them).
+    /// One line saying what the event is: a report's summary, or what an amendment does.
+    pub fn headline(&self) -> String {
+        match &self.payload {
+            Payload::Report(body) => body.summary.clone(),
+            Payload::Correction(correction) => {
+                let fields: Vec<&str> = correction.fields.keys().map(String::as_str).collect();
+                format!(
+                    "corrects {} ({}): {}",
+                    short_id(correction.corrects),
+                    fields.join(", "),
+                    correction.reason
+                )
+            }
+            Payload::Retraction(retraction) => format!(
+                "retracts {}: {}",
+                short_id(retraction.retracts),
+                retraction.reason
+            ),
+        }
+    }
+
+    /// The report an amendment applies to.
+    pub fn amends(&self) -> Option<Uuid> {
+        match &self.payload {
+            Payload::Report(_) => None,
+            Payload::Correction(correction) => Some(correction.corrects),
+            Payload::Retraction(retraction) => Some(retraction.retracts),
+        }
+    }
+
+    /// Rebuilds an event from the parts the log stores, upcasting older payload versions.
+    /// Stored events were validated when appended, so only their shape is checked here, not the
+    /// codes (a later taxonomy or framework may not know them).
     pub fn decode(
         id: &str,
         dyad: &str,
@@ -262,14 +380,6 @@ impl Event {
         occurred_on: &str,
         payload: &str,
     ) -> Result<Event, ValidationError> {
-        if schema_version != SCHEMA_VERSION {
-            return Err(ValidationError::new(
-                "schema_version",
-                format!(
-                    "version {schema_version} is unknown to this dyad (it reads {SCHEMA_VERSION}); upgrade dyad"
-                ),
-            ));
-        }
         let id = Uuid::parse_str(id)
             .map_err(|e| ValidationError::new("id", format!("`{id}` is not a UUID: {e}")))?;
         let kind = EventKind::parse(kind)
@@ -277,16 +387,54 @@ impl Event {
         let occurred_on = NaiveDate::parse_from_str(occurred_on, "%Y-%m-%d").map_err(|e| {
             ValidationError::new("occurred_on", format!("`{occurred_on}` is not a date: {e}"))
         })?;
-        let body: EventBody = serde_json::from_str(payload)
+        let value: Value = serde_json::from_str(payload)
             .map_err(|e| ValidationError::new("payload", e.to_string()))?;
+        let value = upcast(kind, schema_version, value)?;
+        let invalid = |e: serde_json::Error| ValidationError::new("payload", e.to_string());
+        let payload = match kind {
+            EventKind::Action | EventKind::Statement => {
+                Payload::Report(serde_json::from_value(value).map_err(invalid)?)
+            }
+            EventKind::Correction => {
+                Payload::Correction(serde_json::from_value(value).map_err(invalid)?)
+            }
+            EventKind::Retraction => {
+                Payload::Retraction(serde_json::from_value(value).map_err(invalid)?)
+            }
+        };
         Ok(Event {
             id,
             dyad: Dyad(dyad.to_string()),
             kind,
             occurred_on,
-            body,
+            payload,
         })
     }
+}
+
+/// Brings a stored payload of `schema_version` to the current shape. Each step takes one version
+/// to the next, so a payload of any past version reads as the current one.
+pub fn upcast(
+    kind: EventKind,
+    schema_version: u32,
+    mut value: Value,
+) -> Result<Value, ValidationError> {
+    if schema_version == 0 || schema_version > SCHEMA_VERSION {
+        return Err(ValidationError::new(
+            "schema_version",
+            format!(
+                "version {schema_version} is unknown to this dyad (it reads 1 to {SCHEMA_VERSION}); \
+                 upgrade dyad"
+            ),
+        ));
+    }
+    if schema_version < 2 && kind.is_report() {
+        // Version 2 added `confidence`; reports coded before it were taken as certain.
+        if let Value::Object(fields) = &mut value {
+            fields.entry("confidence").or_insert(Value::from(1.0));
+        }
+    }
+    Ok(value)
 }
 
 /// An event as the log holds it.
@@ -302,9 +450,152 @@ pub struct LoggedEvent {
     pub event: Event,
 }
 
-fn body_json(body: &EventBody) -> String {
-    // A struct of strings, numbers and dates always serialises.
-    serde_json::to_string(body).unwrap_or_else(|e| panic!("event body serialises: {e}"))
+/// An amendment applied to a report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AmendmentNote {
+    /// The amendment's id.
+    pub id: Uuid,
+    /// `correction` or `retraction`.
+    pub kind: EventKind,
+    /// When the log learned it.
+    pub recorded_at: DateTime<Utc>,
+    /// Why.
+    pub reason: String,
+    /// The fields it replaced, each with its value before (empty for a retraction).
+    pub changed: Vec<FieldChange>,
+}
+
+/// One field a correction replaced.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    /// The field.
+    pub field: String,
+    /// Its value before the correction (`null` when it was absent).
+    pub before: Value,
+    /// Its value after.
+    pub after: Value,
+}
+
+/// An action or statement as it stands once its corrections are applied: what projections fold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// The report's id.
+    pub id: Uuid,
+    /// The relationship.
+    pub dyad: Dyad,
+    /// Action or statement.
+    pub kind: EventKind,
+    /// When it happened, as last corrected.
+    pub occurred_on: NaiveDate,
+    /// What happened, as last corrected.
+    pub body: EventBody,
+    /// The report's position in the log.
+    pub position: u64,
+    /// When the log learned the report.
+    pub recorded_at: DateTime<Utc>,
+    /// The corrections applied, in log order.
+    pub corrections: Vec<AmendmentNote>,
+}
+
+impl Report {
+    /// The report as first recorded, for a logged action or statement.
+    pub fn original(logged: &LoggedEvent) -> Option<Report> {
+        let body = logged.event.report_body()?;
+        Some(Report {
+            id: logged.event.id,
+            dyad: logged.event.dyad.clone(),
+            kind: logged.event.kind,
+            occurred_on: logged.event.occurred_on,
+            body: body.clone(),
+            position: logged.position,
+            recorded_at: logged.recorded_at,
+            corrections: Vec::new(),
+        })
+    }
+
+    /// The intensity the report counts with: the coder's, else the action's default.
+    pub fn intensity(&self, taxonomy: &Taxonomy) -> f64 {
+        self.body
+            .intensity
+            .or_else(|| taxonomy.action(&self.body.action).map(|a| a.intensity))
+            .unwrap_or(0.0)
+    }
+
+    /// The pillar the report counts under: the coder's, else the framework's rules.
+    pub fn pillar<'a>(&'a self, framework: &'a Framework) -> &'a str {
+        match &self.body.pillar {
+            Some(pillar) => pillar,
+            None => framework.derive_pillar(&self.body.action, self.body.issue.as_deref()),
+        }
+    }
+
+    /// The report in the input format, without its id: what corrections replace fields of.
+    fn as_fields(&self) -> Map<String, Value> {
+        let mut fields = match serde_json::to_value(&self.body) {
+            Ok(Value::Object(fields)) => fields,
+            _ => Map::new(),
+        };
+        fields.insert(
+            "occurred_on".into(),
+            Value::from(self.occurred_on.to_string()),
+        );
+        fields
+    }
+
+    /// The report with a correction applied (already validated when it was appended).
+    pub fn corrected(
+        &self,
+        correction: &Correction,
+        id: Uuid,
+        recorded_at: DateTime<Utc>,
+    ) -> Result<Report, ValidationError> {
+        let before = self.as_fields();
+        let mut after = before.clone();
+        let mut changed = Vec::new();
+        for (field, value) in &correction.fields {
+            changed.push(FieldChange {
+                field: field.clone(),
+                before: before.get(field).cloned().unwrap_or(Value::Null),
+                after: value.clone(),
+            });
+            after.insert(field.clone(), value.clone());
+        }
+        let occurred_on = after
+            .remove("occurred_on")
+            .and_then(|v| {
+                v.as_str()
+                    .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            })
+            .ok_or_else(|| {
+                ValidationError::new("occurred_on", "the corrected date is not a date")
+            })?;
+        let body: EventBody = serde_json::from_value(Value::Object(after))
+            .map_err(|e| ValidationError::new("fields", e.to_string()))?;
+        let mut corrections = self.corrections.clone();
+        corrections.push(AmendmentNote {
+            id,
+            kind: EventKind::Correction,
+            recorded_at,
+            reason: correction.reason.clone(),
+            changed,
+        });
+        Ok(Report {
+            occurred_on,
+            body,
+            corrections,
+            ..self.clone()
+        })
+    }
+
+    /// The report in the input format with its id and dyad: a correction is validated by
+    /// validating this with the replaced fields, as if it were appended anew.
+    fn as_input_value(&self) -> Value {
+        let mut fields = self.as_fields();
+        fields.insert("id".into(), Value::from(self.id.to_string()));
+        fields.insert("dyad".into(), Value::from(self.dyad.as_str()));
+        fields.insert("kind".into(), Value::from(self.kind.as_str()));
+        Value::Object(fields)
+    }
 }
 
 /// Checks inputs against the codes, the framework and today's date.
@@ -327,6 +618,20 @@ impl<'a> Validator<'a> {
 
     /// Turns an input into a valid event, or names the first field at fault.
     pub fn validate(&self, input: EventInput) -> Result<Event, ValidationError> {
+        if !input.kind.is_report() {
+            return Err(ValidationError::new(
+                "kind",
+                format!(
+                    "a {} is made with `dyad {}`, not appended as input; expected `action` or `statement`",
+                    input.kind.as_str(),
+                    if input.kind == EventKind::Correction {
+                        "correct"
+                    } else {
+                        "retract"
+                    }
+                ),
+            ));
+        }
         let dyad = Dyad::parse(&input.dyad, self.taxonomy)?;
         let occurred_on = self.past_date("occurred_on", &input.occurred_on)?;
         self.check_actor("actor", &input.actor)?;
@@ -349,6 +654,13 @@ impl<'a> Validator<'a> {
                 format!("{intensity} is outside the scale; expected a number from -10 to 10"),
             ));
         }
+        let confidence = input.confidence.unwrap_or(1.0);
+        if !(confidence.is_finite() && (0.0..=1.0).contains(&confidence)) {
+            return Err(ValidationError::new(
+                "confidence",
+                format!("{confidence} is outside 0 to 1"),
+            ));
+        }
         self.check_framework_ids(&input)?;
         let summary = required_text("summary", &input.summary, MAX_SUMMARY_CHARS)?;
         let (speaker, quote) = self.check_statement(&input)?;
@@ -358,6 +670,7 @@ impl<'a> Validator<'a> {
             target: input.target,
             action: input.action,
             intensity: input.intensity,
+            confidence,
             issue: input.issue,
             pillar: input.pillar,
             summary,
@@ -375,8 +688,120 @@ impl<'a> Validator<'a> {
             dyad,
             kind: input.kind,
             occurred_on,
-            body,
+            payload: Payload::Report(body),
         })
+    }
+
+    /// A correction of `target` (the report as it now stands) replacing `fields`. The corrected
+    /// report must be valid as a whole, as if it were appended anew.
+    pub fn validate_correction(
+        &self,
+        target: &Report,
+        fields: Map<String, Value>,
+        reason: &str,
+        source_url: Option<String>,
+    ) -> Result<Event, ValidationError> {
+        if fields.is_empty() {
+            return Err(ValidationError::new(
+                "fields",
+                format!(
+                    "a correction replaces at least one of: {}",
+                    CORRECTABLE_FIELDS.join(", ")
+                ),
+            ));
+        }
+        if let Some(field) = fields
+            .keys()
+            .find(|f| !CORRECTABLE_FIELDS.contains(&f.as_str()))
+        {
+            return Err(ValidationError::new(
+                field.clone(),
+                format!(
+                    "cannot be corrected; a correction replaces: {}",
+                    CORRECTABLE_FIELDS.join(", ")
+                ),
+            ));
+        }
+        let mut corrected = target.as_input_value();
+        if let Value::Object(all) = &mut corrected {
+            all.extend(fields.clone());
+        }
+        let input: EventInput = serde_path_to_error::deserialize(corrected)
+            .map_err(|e| ValidationError::new(e.path().to_string(), e.inner().to_string()))?;
+        self.validate(input)?;
+        let correction = Correction {
+            corrects: target.id,
+            fields,
+            reason: required_text("reason", reason, MAX_REASON_CHARS)?,
+            source_url: self.check_url("source_url", source_url)?,
+        };
+        let content = serde_json::to_string(&correction)
+            .map_err(|e| ValidationError::new("fields", e.to_string()))?;
+        Ok(self.amendment(
+            target,
+            EventKind::Correction,
+            &content,
+            Payload::Correction(correction),
+        ))
+    }
+
+    /// A retraction of `target`.
+    pub fn validate_retraction(
+        &self,
+        target: &Report,
+        reason: &str,
+        source_url: Option<String>,
+    ) -> Result<Event, ValidationError> {
+        let retraction = Retraction {
+            retracts: target.id,
+            reason: required_text("reason", reason, MAX_REASON_CHARS)?,
+            source_url: self.check_url("source_url", source_url)?,
+        };
+        let content = serde_json::to_string(&retraction)
+            .map_err(|e| ValidationError::new("reason", e.to_string()))?;
+        Ok(self.amendment(
+            target,
+            EventKind::Retraction,
+            &content,
+            Payload::Retraction(retraction),
+        ))
+    }
+
+    /// An amendment made today, its id derived from its content so that retrying it is a no-op.
+    fn amendment(
+        &self,
+        target: &Report,
+        kind: EventKind,
+        content: &str,
+        payload: Payload,
+    ) -> Event {
+        let name = format!("{}\n{}\n{content}", target.dyad, kind.as_str());
+        Event {
+            id: Uuid::new_v5(&CONTENT_ID_NAMESPACE, name.as_bytes()),
+            dyad: target.dyad.clone(),
+            kind,
+            occurred_on: self.today,
+            payload,
+        }
+    }
+
+    fn check_url(
+        &self,
+        field: &str,
+        url: Option<String>,
+    ) -> Result<Option<String>, ValidationError> {
+        if let Some(url) = &url {
+            let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+            if !scheme_ok || url.len() > MAX_URL_BYTES || url.contains(char::is_whitespace) {
+                return Err(ValidationError::new(
+                    field,
+                    format!(
+                        "expected an http(s) URL without spaces, at most {MAX_URL_BYTES} bytes"
+                    ),
+                ));
+            }
+        }
+        Ok(url)
     }
 
     fn check_actor(&self, field: &str, code: &str) -> Result<(), ValidationError> {
@@ -435,7 +860,7 @@ impl<'a> Validator<'a> {
                     Some(required_text("quote", quote, MAX_QUOTE_CHARS)?),
                 ))
             }
-            EventKind::Action => {
+            EventKind::Action | EventKind::Correction | EventKind::Retraction => {
                 for (field, value) in [("speaker", &input.speaker), ("quote", &input.quote)] {
                     if value.is_some() {
                         return Err(ValidationError::new(
@@ -456,17 +881,7 @@ impl<'a> Validator<'a> {
         occurred_on: NaiveDate,
     ) -> Result<Source, ValidationError> {
         let outlet = required_text("source.outlet", &source.outlet, MAX_NAME_CHARS)?;
-        if let Some(url) = &source.url {
-            let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
-            if !scheme_ok || url.len() > MAX_URL_BYTES || url.contains(char::is_whitespace) {
-                return Err(ValidationError::new(
-                    "source.url",
-                    format!(
-                        "expected an http(s) URL without spaces, at most {MAX_URL_BYTES} bytes"
-                    ),
-                ));
-            }
-        }
+        let url = self.check_url("source.url", source.url)?;
         let published_on = match &source.published_on {
             Some(text) => {
                 let date = self.past_date("source.published_on", text)?;
@@ -492,7 +907,7 @@ impl<'a> Validator<'a> {
             .transpose()?;
         Ok(Source {
             outlet,
-            url: source.url,
+            url,
             published_on,
             attribution,
             quote,
@@ -539,6 +954,16 @@ fn required_text(field: &str, text: &str, max_chars: usize) -> Result<String, Va
     Ok(text.to_string())
 }
 
+/// The first eight hex digits of an id, as people quote it.
+pub fn short_id(id: Uuid) -> String {
+    id.simple().to_string()[..8].to_string()
+}
+
+fn body_json(body: &EventBody) -> String {
+    // A struct of strings, numbers and dates always serialises.
+    serde_json::to_string(body).unwrap_or_else(|e| panic!("event body serialises: {e}"))
+}
+
 /// The id of an event given without one: a UUIDv5 of its content, so appending the same event
 /// twice records it once.
 fn content_id(dyad: &Dyad, kind: EventKind, occurred_on: NaiveDate, body: &EventBody) -> Uuid {
@@ -572,18 +997,101 @@ mod tests {
         Validator::new(Taxonomy::builtin(), &framework, today).validate(input)
     }
 
+    fn report(event: Event) -> Report {
+        Report::original(&LoggedEvent {
+            position: 1,
+            version: 1,
+            recorded_at: DateTime::<Utc>::MIN_UTC,
+            event,
+        })
+        .expect("a report")
+    }
+
     #[test]
     fn derived_values_come_from_the_action_and_the_framework() {
+        let report = report(validate(input()).expect("valid"));
+        assert_eq!(report.pillar(&Framework::builtin()), "pushback");
+        assert_eq!(report.intensity(Taxonomy::builtin()), -7.0);
+        assert_eq!(report.body.intensity, None, "the input's absence is kept");
+        assert_eq!(report.body.confidence, 1.0);
+    }
+
+    #[test]
+    fn version_1_reports_are_upcast_as_fully_confident() {
         let event = validate(input()).expect("valid");
-        assert_eq!(event.pillar(&Framework::builtin()), "pushback");
-        assert_eq!(event.intensity(Taxonomy::builtin()), -7.0);
-        assert_eq!(event.body.intensity, None, "the input's absence is kept");
+        let mut v1: Value = serde_json::from_str(&event.payload_json()).expect("json");
+        v1.as_object_mut().expect("object").remove("confidence");
+        let decoded = Event::decode(
+            &event.id.to_string(),
+            "USA-RUS",
+            "action",
+            1,
+            "2017-04-24",
+            &v1.to_string(),
+        )
+        .expect("a version 1 payload decodes");
+        assert_eq!(decoded, event);
+        assert!(
+            Event::decode(
+                &event.id.to_string(),
+                "USA-RUS",
+                "action",
+                3,
+                "2017-04-24",
+                &v1.to_string()
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_correction_must_leave_a_valid_report() {
+        let framework = Framework::builtin();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
+        let validator = Validator::new(Taxonomy::builtin(), &framework, today);
+        let target = report(validate(input()).expect("valid"));
+        let fields = |value: Value| value.as_object().expect("object").clone();
+        let bad_date = validator
+            .validate_correction(
+                &target,
+                fields(serde_json::json!({"occurred_on": "2017-02-30"})),
+                "typo",
+                None,
+            )
+            .expect_err("impossible date");
+        assert_eq!(bad_date.field, "occurred_on");
+        let not_correctable = validator
+            .validate_correction(
+                &target,
+                fields(serde_json::json!({"dyad": "USA-CHN"})),
+                "typo",
+                None,
+            )
+            .expect_err("dyad is fixed");
+        assert_eq!(not_correctable.field, "dyad");
+        let correction = validator
+            .validate_correction(
+                &target,
+                fields(serde_json::json!({"intensity": -5.0})),
+                "overstated",
+                None,
+            )
+            .expect("valid correction");
+        let Payload::Correction(body) = &correction.payload else {
+            panic!("a correction payload");
+        };
+        let corrected = target
+            .corrected(body, correction.id, DateTime::<Utc>::MIN_UTC)
+            .expect("applies");
+        assert_eq!(corrected.body.intensity, Some(-5.0));
+        assert_eq!(corrected.corrections[0].changed[0].before, Value::Null);
     }
 
     #[test]
     fn the_same_content_gets_the_same_id() {
         let a = validate(input()).expect("valid");
         let b = validate(input()).expect("valid");
+        assert_eq!(a.kind, EventKind::Action);
         assert_eq!(a.id, b.id);
         let mut other = input();
         other.summary.push('.');

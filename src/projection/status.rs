@@ -1,54 +1,34 @@
 //! The status of a relationship under each pillar of a framework, as of a date.
 //!
-//! Method (documented in the README): each event counted (occurred on or before `as_of`) weighs
-//! `d = 0.5^(age_days / half_life_days)`. A set of events scores
-//! `Σ d·intensity / (Σ d + prior_weight)`: a decayed mean of intensities, pulled towards 0 when
-//! evidence is thin or stale, so it stays on the −10…+10 scale. A pillar scores its events; an
-//! issue scores the pillar's events filed under it; the overall score pools all pillars, each
-//! event's weight multiplied by its pillar's weight. The level is the one whose range holds the
-//! score rounded to two decimals.
+//! Method (documented in the README): each counted report (occurred on or before `as_of`) weighs
+//! `w = c·d`, its confidence `c` times its decay `d = 0.5^(age_days / half_life_days)`. A set of
+//! reports scores `Σ w·intensity / (Σ w + prior_weight)`: a decayed, confidence-weighted mean of
+//! intensities, pulled towards 0 when evidence is thin or stale, so it stays on the −10…+10 scale.
+//! A pillar scores its reports; an issue scores the pillar's reports filed under it; the overall
+//! score pools all pillars, each report's weight multiplied by its pillar's weight. The level is
+//! the one whose range holds the score rounded to two decimals.
 //!
-//! Sums are kept in fixed point (1e-9) so that the result does not depend on the order events are
-//! folded in: floating-point addition is not associative, integer addition is.
+//! The [`Ledger`] is built in one pass over the reports and can then be evaluated at any date:
+//! it keeps, per pillar and per day, the sums of `c·intensity` and of `c` (in fixed point, so
+//! the result does not depend on the order reports are added in) and the day's strongest
+//! reports. Evaluating decays each day's sums to the date. The ranking of drivers by
+//! `|w·intensity|` does not depend on the date (decay is the same factor for all reports of a
+//! day, and `2^(day/half_life)` orders days), so a day's strongest reports are all a later date
+//! ever needs. `status --as-of D` and the row for D of a replay are the same evaluation.
 
-use crate::domain::event::{EventKind, LoggedEvent};
+use crate::domain::event::{AmendmentNote, EventKind, Report};
 use crate::domain::framework::Framework;
 use crate::domain::taxonomy::Taxonomy;
-use chrono::NaiveDate;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
-const FIXED_POINT: f64 = 1e9;
-
-/// A decayed sum of intensities and of weights, in fixed point.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Tally {
-    weighted_intensity: i128,
-    weight: i128,
-    events: u64,
-}
-
-impl Tally {
-    fn add(&mut self, weighted_intensity: i128, weight: i128) {
-        self.weighted_intensity += weighted_intensity;
-        self.weight += weight;
-        self.events += 1;
-    }
-
-    fn denominator(&self, prior_weight: f64) -> f64 {
-        self.weight as f64 + prior_weight * FIXED_POINT
-    }
-
-    fn score(&self, prior_weight: f64) -> f64 {
-        let denominator = self.denominator(prior_weight);
-        if denominator <= 0.0 {
-            return 0.0;
-        }
-        round2(self.weighted_intensity as f64 / denominator)
-    }
-}
+/// Fixed-point unit of intensities and confidences summed per day.
+const MICRO: f64 = 1e6;
+/// Fixed-point unit of decayed sums (1e-9).
+const NANO: f64 = 1e9;
 
 fn round2(value: f64) -> f64 {
     let rounded = (value * 100.0).round() / 100.0;
@@ -56,14 +36,10 @@ fn round2(value: f64) -> f64 {
     if rounded == 0.0 { 0.0 } else { rounded }
 }
 
-fn to_fixed(value: f64) -> i128 {
-    (value * FIXED_POINT).round() as i128
-}
-
-/// One of the events that weigh most on a pillar.
+/// One of the reports that weigh most on a pillar.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Driver {
-    /// The event's id.
+    /// The report's id.
     pub id: Uuid,
     /// When it happened.
     pub occurred_on: NaiveDate,
@@ -77,13 +53,15 @@ pub struct Driver {
     pub action: String,
     /// The intensity it counts with.
     pub intensity: f64,
+    /// The coder's confidence.
+    pub confidence: f64,
     /// The issue, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issue: Option<String>,
-    /// Its share of the pillar's score: the pillar score is the sum of all its events' shares.
+    /// Its share of the score: the score is the sum of all its reports' shares.
     pub contribution: f64,
-    /// Its decay weight on `as_of`, 0…1.
-    pub weight: f64,
+    /// Its decay on `as_of`, 0…1.
+    pub decay: f64,
     /// What happened.
     pub summary: String,
     /// The outlet.
@@ -94,21 +72,9 @@ pub struct Driver {
     /// The article.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip)]
-    magnitude: i128,
-    #[serde(skip)]
-    weighted_intensity: i128,
-}
-
-impl Driver {
-    /// Strongest first; ties broken by the later event, then the id, so the order is total.
-    fn rank(&self, other: &Driver) -> Ordering {
-        other
-            .magnitude
-            .cmp(&self.magnitude)
-            .then(other.occurred_on.cmp(&self.occurred_on))
-            .then(self.id.cmp(&other.id))
-    }
+    /// The corrections that changed it, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<AmendmentNote>,
 }
 
 /// The status of one issue within a pillar.
@@ -122,7 +88,7 @@ pub struct IssueStatus {
     pub level: String,
     /// Its score, −10…+10.
     pub score: f64,
-    /// Events counted.
+    /// Reports counted.
     pub events: u64,
 }
 
@@ -137,11 +103,11 @@ pub struct PillarStatus {
     pub level: String,
     /// Its score, −10…+10.
     pub score: f64,
-    /// Events counted.
+    /// Reports counted.
     pub events: u64,
-    /// The events that weigh most, strongest first.
+    /// The reports that weigh most, strongest first.
     pub drivers: Vec<Driver>,
-    /// Its issues that have events, in the framework's order.
+    /// Its issues that have reports, in the framework's order.
     pub issues: Vec<IssueStatus>,
 }
 
@@ -152,7 +118,7 @@ pub struct OverallStatus {
     pub level: String,
     /// The score, −10…+10.
     pub score: f64,
-    /// Events counted.
+    /// Reports counted.
     pub events: u64,
 }
 
@@ -165,164 +131,285 @@ pub struct FrameworkRef {
     pub version: u32,
 }
 
-/// The status of a relationship on a date.
+/// The status of a relationship on a date, as the log stood at `known_at`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Status {
     /// The dyad.
     pub dyad: String,
-    /// The date it is computed for.
+    /// The date it is computed for (valid time).
     pub as_of: NaiveDate,
+    /// The moment of the log it reads (transaction time); `None` for everything recorded.
+    pub known_at: Option<DateTime<Utc>>,
     /// The framework.
     pub framework: FrameworkRef,
     /// The overall status.
     pub overall: OverallStatus,
     /// Each pillar, in the framework's order.
     pub pillars: Vec<PillarStatus>,
-    /// Events of the dyad whose pillar this framework does not have (coded under another one).
+    /// Reports whose pillar this framework does not have (coded under another one).
     pub unplaced: u64,
 }
 
-#[derive(Debug, Default)]
-struct PillarTally {
-    tally: Tally,
-    issues: BTreeMap<usize, Tally>,
-    drivers: Vec<Driver>,
+/// Per-day sums of one pillar or issue, in fixed point.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct DayTally {
+    /// Σ confidence·intensity, in millionths.
+    weighted_intensity: i64,
+    /// Σ confidence, in millionths.
+    confidence: i64,
+    /// Reports counted.
+    events: u64,
 }
 
-/// Folds events into a [`Status`]; feed it with [`StatusFold::apply`] in any order.
-pub struct StatusFold<'a> {
+impl DayTally {
+    fn add(&mut self, weighted_intensity: i64, confidence: i64) {
+        self.weighted_intensity += weighted_intensity;
+        self.confidence += confidence;
+        self.events += 1;
+    }
+}
+
+/// Decayed sums on the evaluation date, in nano-units.
+#[derive(Debug, Clone, Copy, Default)]
+struct Decayed {
+    weighted_intensity: i128,
+    weight: i128,
+    events: u64,
+}
+
+impl Decayed {
+    fn add(&mut self, day: &DayTally, decay: f64, pillar_weight: f64) {
+        let factor = decay * pillar_weight * (NANO / MICRO);
+        self.weighted_intensity += (day.weighted_intensity as f64 * factor).round() as i128;
+        self.weight += (day.confidence as f64 * factor).round() as i128;
+        self.events += day.events;
+    }
+
+    fn denominator(&self, prior_weight: f64) -> f64 {
+        self.weight as f64 + prior_weight * NANO
+    }
+
+    fn score(&self, prior_weight: f64) -> f64 {
+        let denominator = self.denominator(prior_weight);
+        if denominator <= 0.0 {
+            return 0.0;
+        }
+        round2(self.weighted_intensity as f64 / denominator)
+    }
+}
+
+/// A report offered as a driver, ranked by a key that does not depend on the evaluation date.
+#[derive(Debug, Clone)]
+struct Candidate {
+    /// log2(pillar_weight·|confidence·intensity|) + day/half_life.
+    key: f64,
+    /// confidence·intensity in millionths, times the pillar weight when pooled.
+    weighted_intensity: i64,
+    intensity: f64,
+    pillar_index: usize,
+    report: Arc<Report>,
+}
+
+impl Candidate {
+    /// Whether `self` ranks before `other`: stronger, then later, then the smaller id.
+    fn before(&self, other: &Candidate) -> bool {
+        self.key
+            .total_cmp(&other.key)
+            .then(self.report.occurred_on.cmp(&other.report.occurred_on))
+            .then(other.report.id.cmp(&self.report.id))
+            .is_gt()
+    }
+}
+
+/// Keeps the `limit` best candidates, in rank order.
+fn offer(ranked: &mut Vec<Candidate>, limit: usize, candidate: Candidate) {
+    let slot = ranked.partition_point(|c| c.before(&candidate));
+    if slot < limit {
+        ranked.insert(slot, candidate);
+        ranked.truncate(limit);
+    }
+}
+
+#[derive(Debug, Default)]
+struct PillarLedger {
+    days: BTreeMap<i32, DayTally>,
+    issues: BTreeMap<(usize, i32), DayTally>,
+    candidates: BTreeMap<i32, Vec<Candidate>>,
+}
+
+/// Which reports a ledger counts, for explanations of part of the status.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// Only reports under this pillar.
+    pub pillar: Option<String>,
+    /// Only reports filed under this issue.
+    pub issue: Option<String>,
+}
+
+/// The state the status is evaluated from; see the module documentation.
+pub struct Ledger<'a> {
     framework: &'a Framework,
     taxonomy: &'a Taxonomy,
     dyad: String,
-    as_of: NaiveDate,
-    pillars: Vec<PillarTally>,
-    overall: Tally,
+    scope: Scope,
+    driver_limit: usize,
+    pillars: Vec<PillarLedger>,
     unplaced: u64,
 }
 
-impl<'a> StatusFold<'a> {
-    /// An empty fold of `dyad` as of `as_of`.
-    pub fn new(
+impl<'a> Ledger<'a> {
+    /// An empty ledger of `dyad`, keeping the framework's number of drivers.
+    pub fn new(framework: &'a Framework, taxonomy: &'a Taxonomy, dyad: &str) -> Self {
+        Self::scoped(
+            framework,
+            taxonomy,
+            dyad,
+            Scope::default(),
+            framework.method.drivers,
+        )
+    }
+
+    /// An empty ledger counting only the reports in `scope`, keeping `driver_limit` drivers.
+    pub fn scoped(
         framework: &'a Framework,
         taxonomy: &'a Taxonomy,
         dyad: &str,
-        as_of: NaiveDate,
+        scope: Scope,
+        driver_limit: usize,
     ) -> Self {
         Self {
             framework,
             taxonomy,
             dyad: dyad.to_string(),
-            as_of,
+            scope,
+            driver_limit,
             pillars: framework
                 .pillars
                 .iter()
-                .map(|_| PillarTally::default())
+                .map(|_| PillarLedger::default())
                 .collect(),
-            overall: Tally::default(),
             unplaced: 0,
         }
     }
 
-    /// Counts one event (events of other dyads, or after `as_of`, are ignored).
-    pub fn apply(&mut self, logged: &LoggedEvent) {
-        let event = &logged.event;
-        if event.dyad.as_str() != self.dyad || event.occurred_on > self.as_of {
+    /// Counts a report (reports of other dyads, or outside the scope, are ignored).
+    pub fn add(&mut self, report: &Report) {
+        if report.dyad.as_str() != self.dyad {
             return;
         }
-        let Some(pillar_index) = self.framework.pillar_index(event.pillar(self.framework)) else {
+        let pillar_id = report.pillar(self.framework);
+        let issue_id = report.body.issue.as_deref();
+        if self.scope.pillar.as_deref().is_some_and(|p| p != pillar_id)
+            || self
+                .scope
+                .issue
+                .as_deref()
+                .is_some_and(|i| Some(i) != issue_id)
+        {
+            return;
+        }
+        let Some(pillar_index) = self.framework.pillar_index(pillar_id) else {
             self.unplaced += 1;
             return;
         };
-        let method = &self.framework.method;
-        let age_days = (self.as_of - event.occurred_on).num_days() as f64;
-        let decay = 0.5_f64.powf(age_days / method.half_life_days);
-        let intensity = event.intensity(self.taxonomy);
-        let pillar_weight = self.framework.pillars[pillar_index].weight;
-
-        let weighted_intensity = to_fixed(decay * intensity);
-        let weight = to_fixed(decay);
+        let intensity = report.intensity(self.taxonomy);
+        let confidence = report.body.confidence;
+        let weighted_intensity = (confidence * intensity * MICRO).round() as i64;
+        let confidence_micro = (confidence * MICRO).round() as i64;
+        let day = report.occurred_on.num_days_from_ce();
+        let issue_index =
+            issue_id.and_then(|id| self.framework.issues.iter().position(|i| i.id == id));
         let pillar = &mut self.pillars[pillar_index];
-        pillar.tally.add(weighted_intensity, weight);
-        if let Some(issue_index) = event
-            .body
-            .issue
-            .as_deref()
-            .and_then(|id| self.framework.issues.iter().position(|i| i.id == id))
-        {
+        pillar
+            .days
+            .entry(day)
+            .or_default()
+            .add(weighted_intensity, confidence_micro);
+        if let Some(issue_index) = issue_index {
             pillar
                 .issues
-                .entry(issue_index)
+                .entry((issue_index, day))
                 .or_default()
-                .add(weighted_intensity, weight);
+                .add(weighted_intensity, confidence_micro);
         }
-        self.overall.add(
-            to_fixed(pillar_weight * decay * intensity),
-            to_fixed(pillar_weight * decay),
-        );
-        if weighted_intensity != 0 {
-            offer_driver(
-                &mut pillar.drivers,
-                method.drivers,
-                logged,
-                intensity,
-                decay,
-                weighted_intensity,
-            );
+        if weighted_intensity != 0 && self.driver_limit > 0 {
+            let pillar_weight = self.framework.pillars[pillar_index].weight;
+            let key = (pillar_weight * (weighted_intensity as f64).abs()).log2()
+                + f64::from(day) / self.framework.method.half_life_days;
+            let candidates = pillar.candidates.entry(day).or_default();
+            let limit = self.driver_limit;
+            // Clone the report only when it makes the day's cut.
+            if candidates.len() < limit || candidates.last().is_some_and(|last| key >= last.key) {
+                let candidate = Candidate {
+                    key,
+                    weighted_intensity,
+                    intensity,
+                    pillar_index,
+                    report: Arc::new(report.clone()),
+                };
+                offer(candidates, limit, candidate);
+            }
         }
     }
 
-    /// The status of everything applied.
-    pub fn finish(self) -> Status {
+    /// The status on `as_of`, from the reports added that occurred by then.
+    pub fn evaluate(&self, as_of: NaiveDate) -> Status {
         let framework = self.framework;
         let prior = framework.method.prior_weight;
-        let pillars = framework
-            .pillars
-            .iter()
-            .zip(self.pillars)
-            .map(|(pillar, tally)| {
-                let score = tally.tally.score(prior);
-                let denominator = tally.tally.denominator(prior);
-                let issues = tally
-                    .issues
-                    .iter()
-                    .map(|(&index, issue_tally)| {
-                        let score = issue_tally.score(prior);
+        let decay = |day: i32| {
+            let age = f64::from(as_of.num_days_from_ce() - day);
+            0.5_f64.powf(age / framework.method.half_life_days)
+        };
+        let last_day = as_of.num_days_from_ce();
+        let mut overall = Decayed::default();
+        let mut pillars = Vec::with_capacity(self.pillars.len());
+        for (pillar, ledger) in framework.pillars.iter().zip(&self.pillars) {
+            let mut tally = Decayed::default();
+            for (&day, sums) in ledger.days.range(..=last_day) {
+                let d = decay(day);
+                tally.add(sums, d, 1.0);
+                overall.add(sums, d, pillar.weight);
+            }
+            let mut issues: BTreeMap<usize, Decayed> = BTreeMap::new();
+            for (&(issue, day), sums) in &ledger.issues {
+                if day <= last_day {
+                    issues.entry(issue).or_default().add(sums, decay(day), 1.0);
+                }
+            }
+            let score = tally.score(prior);
+            let denominator = tally.denominator(prior);
+            pillars.push(PillarStatus {
+                id: pillar.id.clone(),
+                title: pillar.title.clone(),
+                level: framework.level_for(score).id.clone(),
+                score,
+                events: tally.events,
+                drivers: self.drivers(
+                    ledger.candidates.range(..=last_day).map(|(_, c)| c),
+                    &decay,
+                    denominator,
+                    false,
+                ),
+                issues: issues
+                    .into_iter()
+                    .map(|(index, tally)| {
+                        let score = tally.score(prior);
                         IssueStatus {
                             id: framework.issues[index].id.clone(),
                             title: framework.issues[index].title.clone(),
                             level: framework.level_for(score).id.clone(),
                             score,
-                            events: issue_tally.events,
+                            events: tally.events,
                         }
                     })
-                    .collect();
-                let drivers = tally
-                    .drivers
-                    .into_iter()
-                    .map(|mut driver| {
-                        driver.contribution = if denominator > 0.0 {
-                            round2(driver.weighted_intensity as f64 / denominator)
-                        } else {
-                            0.0
-                        };
-                        driver
-                    })
-                    .collect();
-                PillarStatus {
-                    id: pillar.id.clone(),
-                    title: pillar.title.clone(),
-                    level: framework.level_for(score).id.clone(),
-                    score,
-                    events: tally.tally.events,
-                    drivers,
-                    issues,
-                }
-            })
-            .collect();
-        let overall_score = self.overall.score(prior);
+                    .collect(),
+            });
+        }
+        let overall_score = overall.score(prior);
         Status {
-            dyad: self.dyad,
-            as_of: self.as_of,
+            dyad: self.dyad.clone(),
+            as_of,
+            known_at: None,
             framework: FrameworkRef {
                 id: framework.id.clone(),
                 version: framework.version,
@@ -330,56 +417,161 @@ impl<'a> StatusFold<'a> {
             overall: OverallStatus {
                 level: framework.level_for(overall_score).id.clone(),
                 score: overall_score,
-                events: self.overall.events,
+                events: overall.events,
             },
             pillars,
             unplaced: self.unplaced,
         }
     }
+
+    /// The strongest reports among `lists` (each ranked) that occurred by `last_day`, with their
+    /// shares of a score whose denominator is `denominator`; `pooled` weighs each by its pillar.
+    fn drivers<'l>(
+        &self,
+        lists: impl Iterator<Item = &'l Vec<Candidate>>,
+        decay: &dyn Fn(i32) -> f64,
+        denominator: f64,
+        pooled: bool,
+    ) -> Vec<Driver> {
+        let mut ranked: Vec<Candidate> = Vec::new();
+        for candidates in lists {
+            for candidate in candidates {
+                if ranked.len() == self.driver_limit
+                    && ranked.last().is_some_and(|last| !candidate.before(last))
+                {
+                    // The list is ranked: no later candidate of it can enter.
+                    break;
+                }
+                offer(&mut ranked, self.driver_limit, candidate.clone());
+            }
+        }
+        ranked
+            .into_iter()
+            .map(|candidate| {
+                let report = &candidate.report;
+                let d = decay(report.occurred_on.num_days_from_ce());
+                let pillar_weight = if pooled {
+                    self.framework.pillars[candidate.pillar_index].weight
+                } else {
+                    1.0
+                };
+                let share =
+                    d * pillar_weight * candidate.weighted_intensity as f64 * (NANO / MICRO);
+                Driver {
+                    id: report.id,
+                    occurred_on: report.occurred_on,
+                    kind: report.kind,
+                    actor: report.body.actor.clone(),
+                    target: report.body.target.clone(),
+                    action: report.body.action.clone(),
+                    intensity: candidate.intensity,
+                    confidence: report.body.confidence,
+                    issue: report.body.issue.clone(),
+                    contribution: if denominator > 0.0 {
+                        round2(share / denominator)
+                    } else {
+                        0.0
+                    },
+                    decay: (d * 1000.0).round() / 1000.0,
+                    summary: report.body.summary.clone(),
+                    outlet: report.body.source.outlet.clone(),
+                    attribution: report.body.source.attribution.clone(),
+                    url: report.body.source.url.clone(),
+                    corrections: report.corrections.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// What makes up the score of the ledger's scope on `as_of`: its pillar's score when the
+    /// scope names a pillar, else the reports in scope pooled as the overall score is.
+    pub fn explain(&self, as_of: NaiveDate) -> Explanation {
+        let framework = self.framework;
+        let prior = framework.method.prior_weight;
+        let last_day = as_of.num_days_from_ce();
+        let decay = |day: i32| {
+            let age = f64::from(last_day - day);
+            0.5_f64.powf(age / framework.method.half_life_days)
+        };
+        let chosen = self
+            .scope
+            .pillar
+            .as_deref()
+            .and_then(|id| framework.pillar_index(id));
+        let mut tally = Decayed::default();
+        let mut lists: Vec<&Vec<Candidate>> = Vec::new();
+        for (index, ledger) in self.pillars.iter().enumerate() {
+            if chosen.is_some_and(|c| c != index) {
+                continue;
+            }
+            let weight = if chosen.is_some() {
+                1.0
+            } else {
+                framework.pillars[index].weight
+            };
+            for (&day, sums) in ledger.days.range(..=last_day) {
+                tally.add(sums, decay(day), weight);
+            }
+            lists.extend(ledger.candidates.range(..=last_day).map(|(_, c)| c));
+        }
+        let score = tally.score(prior);
+        let contributions = self.drivers(
+            lists.into_iter(),
+            &decay,
+            tally.denominator(prior),
+            chosen.is_none(),
+        );
+        Explanation {
+            dyad: self.dyad.clone(),
+            as_of,
+            known_at: None,
+            pillar: self.scope.pillar.clone(),
+            issue: self.scope.issue.clone(),
+            level: framework.level_for(score).id.clone(),
+            score,
+            events: tally.events,
+            contributions,
+            retracted: Vec::new(),
+        }
+    }
 }
 
-/// Keeps the `limit` strongest drivers, cloning an event only when it makes the cut.
-fn offer_driver(
-    drivers: &mut Vec<Driver>,
-    limit: usize,
-    logged: &LoggedEvent,
-    intensity: f64,
-    decay: f64,
-    weighted_intensity: i128,
-) {
-    let event = &logged.event;
-    let magnitude = weighted_intensity.abs();
-    let beats = |d: &Driver| {
-        d.magnitude
-            .cmp(&magnitude)
-            .then(d.occurred_on.cmp(&event.occurred_on))
-            .then(event.id.cmp(&d.id))
-            .is_gt()
-    };
-    let slot = drivers.partition_point(beats);
-    if slot >= limit {
-        return;
-    }
-    let body = &event.body;
-    let driver = Driver {
-        id: event.id,
-        occurred_on: event.occurred_on,
-        kind: event.kind,
-        actor: body.actor.clone(),
-        target: body.target.clone(),
-        action: body.action.clone(),
-        intensity,
-        issue: body.issue.clone(),
-        contribution: 0.0,
-        weight: (decay * 1000.0).round() / 1000.0,
-        summary: body.summary.clone(),
-        outlet: body.source.outlet.clone(),
-        attribution: body.source.attribution.clone(),
-        url: body.source.url.clone(),
-        magnitude,
-        weighted_intensity,
-    };
-    drivers.insert(slot, driver);
-    drivers.truncate(limit);
-    debug_assert!(drivers.windows(2).all(|w| w[0].rank(&w[1]).is_lt()));
+/// A report that no longer counts because it was retracted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RetractedReport {
+    /// The report's id.
+    pub id: Uuid,
+    /// When it was said to have happened.
+    pub occurred_on: NaiveDate,
+    /// What it said.
+    pub summary: String,
+    /// The outlet.
+    pub outlet: String,
+    /// The retraction.
+    pub retraction: AmendmentNote,
+}
+
+/// The reports that make up a score, most important first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    /// The dyad.
+    pub dyad: String,
+    /// The date explained.
+    pub as_of: NaiveDate,
+    /// The moment of the log read.
+    pub known_at: Option<DateTime<Utc>>,
+    /// The pillar explained (the overall score when `None`).
+    pub pillar: Option<String>,
+    /// Only reports filed under this issue.
+    pub issue: Option<String>,
+    /// The level of the score.
+    pub level: String,
+    /// The score explained.
+    pub score: f64,
+    /// Reports counted in it.
+    pub events: u64,
+    /// The reports with their shares of the score, most important first.
+    pub contributions: Vec<Driver>,
+    /// Reports in scope that were retracted and no longer count.
+    pub retracted: Vec<RetractedReport>,
 }

@@ -1,52 +1,44 @@
 //! JSON output. One object per line (NDJSON) for event lists, one object for a status.
 
 use crate::app::{AppendSummary, VerifyReport};
-use crate::domain::event::{EventBody, LoggedEvent};
+use crate::domain::event::{LoggedEvent, Report};
 use crate::domain::framework::Framework;
 use crate::domain::taxonomy::Taxonomy;
 use crate::projection::Status;
 use crate::store::Appended;
+use crate::store::format_recorded_at;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
-/// One event of `dyad log --json`: the envelope, every field, and the derived values filled in
-/// (`derived` names which ones were derived rather than coded).
-pub fn logged_event(event: &LoggedEvent, framework: &Framework, taxonomy: &Taxonomy) -> Value {
-    let e = &event.event;
-    let body: &EventBody = &e.body;
-    let mut derived = Vec::new();
-    if body.pillar.is_none() {
-        derived.push("pillar");
-    }
-    if body.intensity.is_none() {
-        derived.push("intensity");
-    }
+/// One event of `dyad log --json`: the envelope and every field; for a report, the derived
+/// values filled in (`derived` names which ones were derived rather than coded).
+pub fn logged_event(logged: &LoggedEvent, framework: &Framework, taxonomy: &Taxonomy) -> Value {
+    let event = &logged.event;
     let mut object = json!({
-        "position": event.position,
-        "version": event.version,
-        "id": e.id,
-        "recorded_at": event.recorded_at.format(crate::store::RECORDED_AT_FORMAT).to_string(),
-        "dyad": e.dyad.as_str(),
-        "kind": e.kind,
-        "occurred_on": e.occurred_on,
-        "actor": body.actor,
-        "target": body.target,
-        "action": body.action,
-        "intensity": e.intensity(taxonomy),
-        "pillar": e.pillar(framework),
-        "summary": body.summary,
-        "source": body.source,
-        "derived": derived,
+        "position": logged.position,
+        "version": logged.version,
+        "id": event.id,
+        "recorded_at": format_recorded_at(logged.recorded_at),
+        "dyad": event.dyad.as_str(),
+        "kind": event.kind,
+        "occurred_on": event.occurred_on,
     });
-    for (key, value) in [
-        ("issue", &body.issue),
-        ("speaker", &body.speaker),
-        ("quote", &body.quote),
-    ] {
-        if let Some(value) = value {
-            object[key] = json!(value);
+    let payload: Value = serde_json::from_str(&event.payload_json()).unwrap_or(Value::Null);
+    if let (Value::Object(fields), Value::Object(payload)) = (&mut object, payload) {
+        fields.extend(payload);
+    }
+    if let Some(report) = Report::original(logged) {
+        let mut derived = Vec::new();
+        if report.body.pillar.is_none() {
+            derived.push("pillar");
         }
+        if report.body.intensity.is_none() {
+            derived.push("intensity");
+        }
+        object["intensity"] = json!(report.intensity(taxonomy));
+        object["pillar"] = json!(report.pillar(framework));
+        object["derived"] = json!(derived);
     }
     object
 }
@@ -80,7 +72,8 @@ pub fn append_summary(out: &mut dyn Write, summary: &AppendSummary) -> io::Resul
                 "id": event.id,
                 "dyad": event.dyad.as_str(),
                 "occurred_on": event.occurred_on,
-                "summary": event.body.summary,
+                "kind": event.kind,
+                "summary": event.headline(),
             }),
         )?;
     }

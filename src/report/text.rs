@@ -1,10 +1,10 @@
 //! Tables and lines for people reading a terminal.
 
 use crate::app::{AppendSummary, VerifyReport};
-use crate::domain::event::LoggedEvent;
+use crate::domain::event::{LoggedEvent, Report};
 use crate::domain::framework::Framework;
 use crate::domain::taxonomy::Taxonomy;
-use crate::projection::Status;
+use crate::projection::{Explanation, Status};
 use crate::store::Appended;
 use comfy_table::{CellAlignment, Table, presets};
 use std::io::{self, Write};
@@ -35,9 +35,13 @@ fn truncate(text: &str, max_chars: usize) -> String {
 
 /// The status: overall line, a table of pillars and their issues, then each pillar's drivers.
 pub fn status(out: &mut dyn Write, status: &Status, framework: &Framework) -> io::Result<()> {
+    let known = status
+        .known_at
+        .map(|t| format!(" as known at {}", crate::store::format_recorded_at(t)))
+        .unwrap_or_default();
     writeln!(
         out,
-        "{} as of {}: {} ({:+.2}) from {} events",
+        "{} as of {}{known}: {} ({:+.2}) from {} events",
         status.dyad,
         status.as_of,
         status.overall.level.to_uppercase(),
@@ -105,7 +109,7 @@ pub fn status(out: &mut dyn Write, status: &Status, framework: &Framework) -> io
 pub fn log_header(out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "{:>5}  {:<10}  {:<9}  {:<16}  {:<20}  {:>5}  {:<10}  {:<16}  SUMMARY",
+        "{:>5}  {:<10}  {:<10}  {:<16}  {:<20}  {:>5}  {:<10}  {:<16}  SUMMARY",
         "POS", "OCCURRED", "KIND", "WHO", "ACTION", "INT", "PILLAR", "ISSUE"
     )
 }
@@ -118,18 +122,34 @@ pub fn log_row(
     taxonomy: &Taxonomy,
 ) -> io::Result<()> {
     let event = &logged.event;
+    let (who, action, intensity, pillar, issue) = match Report::original(logged) {
+        Some(report) => (
+            format!("{}→{}", report.body.actor, report.body.target),
+            report.body.action.clone(),
+            format!("{:+.1}", report.intensity(taxonomy)),
+            report.pillar(framework).to_string(),
+            report.body.issue.clone().unwrap_or_else(|| "-".into()),
+        ),
+        None => (
+            "-".into(),
+            "-".into(),
+            String::new(),
+            "-".into(),
+            "-".into(),
+        ),
+    };
     writeln!(
         out,
-        "{:>5}  {:<10}  {:<9}  {:<16}  {:<20}  {:>+5.1}  {:<10}  {:<16}  {}",
+        "{:>5}  {:<10}  {:<10}  {:<16}  {:<20}  {:>5}  {:<10}  {:<16}  {}",
         logged.position,
         event.occurred_on,
         event.kind.as_str(),
-        truncate(&format!("{}→{}", event.body.actor, event.body.target), 16),
-        truncate(&event.body.action, 20),
-        event.intensity(taxonomy),
-        truncate(event.pillar(framework), 10),
-        truncate(event.body.issue.as_deref().unwrap_or("-"), 16),
-        truncate(&event.body.summary, 70),
+        truncate(&who, 16),
+        truncate(&action, 20),
+        intensity,
+        truncate(&pillar, 10),
+        truncate(&issue, 16),
+        truncate(&event.headline(), 70),
     )
 }
 
@@ -151,7 +171,7 @@ pub fn append_summary(out: &mut dyn Write, summary: &AppendSummary) -> io::Resul
             "{label} #{position:<5} {} v{version:<4} {}  {}",
             event.dyad,
             event.occurred_on,
-            truncate(&event.body.summary, 60)
+            truncate(&event.headline(), 60)
         )?;
     }
     let already = summary.events.len() - recorded;
@@ -243,4 +263,126 @@ pub fn framework(out: &mut dyn Write, framework: &Framework) -> io::Result<()> {
         "\nmethod: half-life {} days, prior weight {}, {} drivers per pillar",
         method.half_life_days, method.prior_weight, method.drivers
     )
+}
+
+/// One row of a replay table (with the header first).
+pub fn replay_row(out: &mut dyn Write, status: &Status, first: bool) -> io::Result<()> {
+    if first {
+        write!(out, "{:<10}  {:<24}", "DATE", "OVERALL")?;
+        for pillar in &status.pillars {
+            write!(out, "  {:<24}", pillar.id.to_uppercase())?;
+        }
+        writeln!(out)?;
+    }
+    let cell = |level: &str, score: f64, events: u64| format!("{level} {score:+.2} ({events})");
+    write!(
+        out,
+        "{:<10}  {:<24}",
+        status.as_of,
+        cell(
+            &status.overall.level,
+            status.overall.score,
+            status.overall.events
+        )
+    )?;
+    for pillar in &status.pillars {
+        write!(
+            out,
+            "  {:<24}",
+            cell(&pillar.level, pillar.score, pillar.events)
+        )?;
+    }
+    writeln!(out)
+}
+
+/// What makes up a score: each report's share, source and corrections; then the retracted ones.
+pub fn explain(out: &mut dyn Write, explanation: &Explanation) -> io::Result<()> {
+    let scope = match (&explanation.pillar, &explanation.issue) {
+        (Some(pillar), Some(issue)) => format!("pillar {pillar}, issue {issue}"),
+        (Some(pillar), None) => format!("pillar {pillar}"),
+        (None, Some(issue)) => format!("issue {issue} across pillars"),
+        (None, None) => "overall".to_string(),
+    };
+    let known = explanation
+        .known_at
+        .map(|t| format!(", as known at {}", crate::store::format_recorded_at(t)))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "{} {scope} as of {}{known}: {} ({:+.2}) from {} events",
+        explanation.dyad,
+        explanation.as_of,
+        explanation.level.to_uppercase(),
+        explanation.score,
+        explanation.events
+    )?;
+    let listed: f64 = explanation
+        .contributions
+        .iter()
+        .map(|c| c.contribution)
+        .sum();
+    writeln!(
+        out,
+        "the {} events below account for {listed:+.2} of it; each share is decay × confidence × intensity over the total weight\n",
+        explanation.contributions.len()
+    )?;
+    for driver in &explanation.contributions {
+        writeln!(
+            out,
+            "{:+6.2}  {}  {}→{} {} ({:+.1}, decay {:.2}{})  {}",
+            driver.contribution,
+            driver.occurred_on,
+            driver.actor,
+            driver.target,
+            driver.action,
+            driver.intensity,
+            driver.decay,
+            if driver.confidence < 1.0 {
+                format!(", confidence {:.2}", driver.confidence)
+            } else {
+                String::new()
+            },
+            driver.summary
+        )?;
+        let attribution = driver
+            .attribution
+            .as_deref()
+            .map(|a| format!(", {a}"))
+            .unwrap_or_default();
+        let url = driver
+            .url
+            .as_deref()
+            .map(|u| format!(" <{u}>"))
+            .unwrap_or_default();
+        writeln!(out, "        source: {}{attribution}{url}", driver.outlet)?;
+        for correction in &driver.corrections {
+            let changes: Vec<String> = correction
+                .changed
+                .iter()
+                .map(|c| format!("{} {} → {}", c.field, c.before, c.after))
+                .collect();
+            writeln!(
+                out,
+                "        corrected {}: {} ({})",
+                crate::store::format_recorded_at(correction.recorded_at),
+                changes.join("; "),
+                correction.reason
+            )?;
+        }
+    }
+    if !explanation.retracted.is_empty() {
+        writeln!(out, "\nretracted, no longer counted:")?;
+        for retracted in &explanation.retracted {
+            writeln!(
+                out,
+                "  {}  {} [{}] retracted {}: {}",
+                retracted.occurred_on,
+                retracted.summary,
+                retracted.outlet,
+                crate::store::format_recorded_at(retracted.retraction.recorded_at),
+                retracted.retraction.reason
+            )?;
+        }
+    }
+    Ok(())
 }

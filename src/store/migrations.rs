@@ -78,11 +78,18 @@ mod tests {
     /// Landed migrations are never edited: their checksums are pinned here when they land.
     #[test]
     fn landed_migrations_are_unchanged() {
-        let pinned = [(
-            1,
-            "0001_events.sql",
-            "6a0477d7419cbb75c4b129b5876d08e9d3c9d5fdc46f6d611eab963c557cfd74",
-        )];
+        let pinned = [
+            (
+                1,
+                "0001_events.sql",
+                "6a0477d7419cbb75c4b129b5876d08e9d3c9d5fdc46f6d611eab963c557cfd74",
+            ),
+            (
+                2,
+                "0002_amendments_index.sql",
+                "bd8e9d64e6f943dcc56c933afa0a7ddb6d6f127bfdeec81b8bfa410fda26f8b8",
+            ),
+        ];
         for (version, name, sum) in pinned {
             let migration = MIGRATIONS
                 .iter()

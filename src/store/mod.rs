@@ -20,6 +20,11 @@ use uuid::Uuid;
 /// The format of `recorded_at`: fixed width, so text order is time order.
 pub const RECORDED_AT_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
 
+/// An instant in the stored `recorded_at` format.
+pub fn format_recorded_at(instant: DateTime<Utc>) -> String {
+    instant.format(RECORDED_AT_FORMAT).to_string()
+}
+
 /// An event to append: the envelope and the canonical payload.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewEvent {
@@ -110,6 +115,10 @@ pub struct AppendReceipt {
 pub struct Scan {
     /// Only this stream.
     pub stream: Option<String>,
+    /// Only events of these kinds (all kinds when empty).
+    pub kinds: Vec<String>,
+    /// Only events the log had recorded by this instant (transaction time).
+    pub recorded_until: Option<DateTime<Utc>>,
     /// Only events that occurred on or after this date.
     pub occurred_since: Option<NaiveDate>,
     /// Only events that occurred on or before this date.
@@ -132,6 +141,9 @@ pub trait EventStore {
 
     /// The stream's version: the number of events in it.
     fn stream_version(&self, stream: &str) -> Result<u64, StoreError>;
+
+    /// The event with this id, if the log has it.
+    fn event_by_id(&self, id: Uuid) -> Result<Option<StoredEvent>, StoreError>;
 
     /// Visits the events `scan` selects, in log order, streaming (never the whole log in memory).
     /// The visitor stops the scan by returning `ControlFlow::Break`.

@@ -4,8 +4,8 @@
 
 use super::chain::{GENESIS_HASH, Hashed, event_hash};
 use super::{
-    AppendReceipt, Appended, EventStore, NewEvent, RECORDED_AT_FORMAT, Scan, StoreError,
-    StoredEvent, migrations,
+    AppendReceipt, Appended, EventStore, NewEvent, Scan, StoreError, StoredEvent,
+    format_recorded_at, migrations,
 };
 use crate::domain::clock::Clock;
 use chrono::{DateTime, Utc};
@@ -82,10 +82,6 @@ fn enable_wal(conn: &Connection) -> Result<(), StoreError> {
             Err(error) => return Err(error.into()),
         }
     }
-}
-
-fn format_recorded_at(instant: DateTime<Utc>) -> String {
-    instant.format(RECORDED_AT_FORMAT).to_string()
 }
 
 /// Where an event of the batch stands before anything is written.
@@ -209,52 +205,77 @@ impl EventStore for SqliteStore {
         stream_version(&self.conn, stream)
     }
 
+    fn event_by_id(&self, id: Uuid) -> Result<Option<StoredEvent>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM events WHERE id = ?1");
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([id.to_string()], stored_event)
+            .optional()?)
+    }
+
     fn scan(
         &self,
         scan: &Scan,
         visit: &mut dyn FnMut(StoredEvent) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        let mut sql = String::from(
-            "SELECT position, stream, version, id, kind, schema_version, occurred_on, recorded_at,
-                    payload, prev_hash, hash
-             FROM events WHERE 1 = 1",
-        );
+        let mut sql = format!("SELECT {COLUMNS} FROM events WHERE 1 = 1");
         let mut args: Vec<String> = Vec::new();
+        fn condition(sql: &mut String, args: &mut Vec<String>, clause: &str, value: String) {
+            args.push(value);
+            sql.push_str(&format!(" AND {clause} ?{}", args.len()));
+        }
         if let Some(stream) = &scan.stream {
-            args.push(stream.clone());
-            sql.push_str(&format!(" AND stream = ?{}", args.len()));
+            condition(&mut sql, &mut args, "stream =", stream.clone());
+        }
+        if !scan.kinds.is_empty() {
+            let mut kinds = Vec::new();
+            for kind in &scan.kinds {
+                args.push(kind.clone());
+                kinds.push(format!("?{}", args.len()));
+            }
+            sql.push_str(&format!(" AND kind IN ({})", kinds.join(", ")));
         }
         if let Some(since) = scan.occurred_since {
-            args.push(since.to_string());
-            sql.push_str(&format!(" AND occurred_on >= ?{}", args.len()));
+            condition(&mut sql, &mut args, "occurred_on >=", since.to_string());
         }
         if let Some(until) = scan.occurred_until {
-            args.push(until.to_string());
-            sql.push_str(&format!(" AND occurred_on <= ?{}", args.len()));
+            condition(&mut sql, &mut args, "occurred_on <=", until.to_string());
+        }
+        if let Some(recorded_until) = scan.recorded_until {
+            // Fixed-width text: string order is time order.
+            let bound = format_recorded_at(recorded_until);
+            condition(&mut sql, &mut args, "recorded_at <=", bound);
         }
         sql.push_str(" ORDER BY position");
         let mut statement = self.conn.prepare_cached(&sql)?;
         let mut rows = statement.query(rusqlite::params_from_iter(args.iter()))?;
         while let Some(row) = rows.next()? {
-            let event = StoredEvent {
-                position: row.get(0)?,
-                stream: row.get(1)?,
-                version: row.get(2)?,
-                id: row.get(3)?,
-                kind: row.get(4)?,
-                schema_version: row.get(5)?,
-                occurred_on: row.get(6)?,
-                recorded_at: row.get(7)?,
-                payload: row.get(8)?,
-                prev_hash: row.get(9)?,
-                hash: row.get(10)?,
-            };
-            if visit(event).is_break() {
+            if visit(stored_event(row)?).is_break() {
                 break;
             }
         }
         Ok(())
     }
+}
+
+const COLUMNS: &str = "position, stream, version, id, kind, schema_version, occurred_on, \
+                       recorded_at, payload, prev_hash, hash";
+
+fn stored_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEvent> {
+    Ok(StoredEvent {
+        position: row.get(0)?,
+        stream: row.get(1)?,
+        version: row.get(2)?,
+        id: row.get(3)?,
+        kind: row.get(4)?,
+        schema_version: row.get(5)?,
+        occurred_on: row.get(6)?,
+        recorded_at: row.get(7)?,
+        payload: row.get(8)?,
+        prev_hash: row.get(9)?,
+        hash: row.get(10)?,
+    })
 }
 
 /// Sorts each event of the batch into already recorded, repeated within the batch, or new; an id
