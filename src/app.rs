@@ -223,7 +223,7 @@ impl<S: EventStore> Tracker<S> {
                 payload: event.payload_json(),
             })
             .collect();
-        let receipt = self.store.append(&batch, expected_version)?;
+        let receipt = self.store.append(&batch, expected_version, &same_content)?;
         Ok(AppendSummary { events, receipt })
     }
 
@@ -577,6 +577,35 @@ impl<S: EventStore> Tracker<S> {
     pub fn dyad_or_default(&self, dyad: Option<&str>) -> Result<Dyad, AppError> {
         Dyad::parse(dyad.unwrap_or(&self.framework.dyad), self.taxonomy).map_err(AppError::Argument)
     }
+}
+
+/// Whether a recorded event says the same as a new one: byte equality within a schema version,
+/// else equality once the recorded payload is upcast.
+fn same_content(stored: &StoredEvent, new: &NewEvent) -> bool {
+    if stored.schema_version == new.schema_version {
+        return crate::store::same_bytes(stored, new);
+    }
+    let decode = |schema_version: u32, occurred_on: &str, payload: &str| {
+        Event::decode(
+            &stored.id,
+            &stored.stream,
+            &stored.kind,
+            schema_version,
+            occurred_on,
+            payload,
+        )
+        .ok()
+    };
+    let recorded = decode(stored.schema_version, &stored.occurred_on, &stored.payload);
+    let written = decode(
+        new.schema_version,
+        &new.occurred_on.to_string(),
+        &new.payload,
+    );
+    stored.stream == new.stream
+        && stored.kind == new.kind
+        && recorded.is_some()
+        && recorded == written
 }
 
 fn decode(stored: StoredEvent) -> Result<LoggedEvent, AppError> {

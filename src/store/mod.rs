@@ -125,18 +125,33 @@ pub struct Scan {
     pub occurred_until: Option<NaiveDate>,
 }
 
+/// Judges whether a recorded event and a new one with the same id say the same thing. The store
+/// cannot judge it alone: a payload recorded under an older schema version differs in bytes from
+/// the same content written today.
+pub type SameContent<'a> = &'a dyn Fn(&StoredEvent, &NewEvent) -> bool;
+
+/// Byte equality of the envelope and payload: right when both have the same schema version.
+pub fn same_bytes(stored: &StoredEvent, new: &NewEvent) -> bool {
+    stored.stream == new.stream
+        && stored.kind == new.kind
+        && stored.schema_version == new.schema_version
+        && stored.occurred_on == new.occurred_on.to_string()
+        && stored.payload == new.payload
+}
+
 /// What a store can do. Kept small on purpose: a PostgreSQL store implements the same.
 pub trait EventStore {
     /// Appends a batch atomically: every new event is written, or none is.
     ///
     /// With `expected_version`, the batch (of one stream) is refused unless that stream is at
     /// this version, except when every event is already recorded (a retry of a batch that
-    /// landed). Events whose id is already recorded with the same content are skipped; an id
-    /// recorded with other content refuses the batch.
+    /// landed). Events whose id is already recorded with the same content, as `same_content`
+    /// judges it, are skipped; an id recorded with other content refuses the batch.
     fn append(
         &mut self,
         batch: &[NewEvent],
         expected_version: Option<u64>,
+        same_content: SameContent<'_>,
     ) -> Result<AppendReceipt, StoreError>;
 
     /// The stream's version: the number of events in it.

@@ -2,6 +2,7 @@
 //! append so that several processes can append to the same file at once without losing,
 //! duplicating or reordering events.
 
+use super::SameContent;
 use super::chain::{GENESIS_HASH, Hashed, event_hash};
 use super::{
     AppendReceipt, Appended, EventStore, NewEvent, Scan, StoreError, StoredEvent,
@@ -96,11 +97,12 @@ impl EventStore for SqliteStore {
         &mut self,
         batch: &[NewEvent],
         expected_version: Option<u64>,
+        same_content: SameContent<'_>,
     ) -> Result<AppendReceipt, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let plans = plan_batch(&tx, batch)?;
+        let plans = plan_batch(&tx, batch, same_content)?;
         let new_events: Vec<&NewEvent> = batch
             .iter()
             .zip(&plans)
@@ -280,11 +282,12 @@ fn stored_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEvent> {
 
 /// Sorts each event of the batch into already recorded, repeated within the batch, or new; an id
 /// recorded with other content refuses the whole batch.
-fn plan_batch(conn: &Connection, batch: &[NewEvent]) -> Result<Vec<Plan>, StoreError> {
-    let mut lookup = conn.prepare_cached(
-        "SELECT position, version, stream, kind, schema_version, occurred_on, payload
-         FROM events WHERE id = ?1",
-    )?;
+fn plan_batch(
+    conn: &Connection,
+    batch: &[NewEvent],
+    same_content: SameContent<'_>,
+) -> Result<Vec<Plan>, StoreError> {
+    let mut lookup = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM events WHERE id = ?1"))?;
     let mut first_in_batch: HashMap<Uuid, usize> = HashMap::new();
     let mut plans = Vec::with_capacity(batch.len());
     for (index, event) in batch.iter().enumerate() {
@@ -300,33 +303,21 @@ fn plan_batch(conn: &Connection, batch: &[NewEvent]) -> Result<Vec<Plan>, StoreE
         }
         first_in_batch.insert(event.id, index);
         let existing = lookup
-            .query_row([event.id.to_string()], |row| {
-                Ok((
-                    row.get::<_, u64>(0)?,
-                    row.get::<_, u64>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, u32>(4)?,
-                    row.get::<_, String>(5)?,
-                    row.get::<_, String>(6)?,
-                ))
-            })
+            .query_row([event.id.to_string()], stored_event)
             .optional()?;
         plans.push(match existing {
             None => Plan::New,
-            Some((position, version, stream, kind, schema_version, occurred_on, payload)) => {
-                let same = stream == event.stream
-                    && kind == event.kind
-                    && schema_version == event.schema_version
-                    && occurred_on == event.occurred_on.to_string()
-                    && payload == event.payload;
-                if !same {
-                    return Err(StoreError::IdConflict {
-                        id: event.id,
-                        position,
-                    });
-                }
-                Plan::Existing(Appended::AlreadyRecorded { position, version })
+            Some(stored) if same_content(&stored, event) => {
+                Plan::Existing(Appended::AlreadyRecorded {
+                    position: stored.position,
+                    version: stored.version,
+                })
+            }
+            Some(stored) => {
+                return Err(StoreError::IdConflict {
+                    id: event.id,
+                    position: stored.position,
+                });
             }
         });
     }
