@@ -11,7 +11,7 @@ use crate::domain::event::{
 use crate::domain::framework::{Framework, FrameworkError};
 use crate::domain::taxonomy::Taxonomy;
 use crate::ingest::{self, InputError};
-use crate::projection::status::RetractedReport;
+use crate::projection::status::{KEPT_DRIVERS, LEDGER_FORMAT, RetractedReport};
 use crate::projection::{Amendments, Explanation, Ledger, Resolved, Scope, Status};
 use crate::store::chain::{ChainBreak, ChainVerifier};
 use crate::store::{
@@ -19,6 +19,8 @@ use crate::store::{
 };
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use std::cell::Cell;
 use std::io::Read;
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -147,6 +149,20 @@ pub struct Tracker<S: EventStore = SqliteStore> {
     framework: Framework,
     taxonomy: &'static Taxonomy,
     clock: Arc<dyn Clock>,
+    checkpoint_interval: Option<u64>,
+    last_fold: Cell<FoldTrace>,
+}
+
+/// How many events a fold reads past the latest checkpoint before it saves a new one.
+pub const CHECKPOINT_INTERVAL: u64 = 10_000;
+
+/// What a fold read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FoldTrace {
+    /// The position of the checkpoint it started from.
+    pub checkpoint: Option<u64>,
+    /// The events it read from the log after it.
+    pub events_read: u64,
 }
 
 impl Tracker<SqliteStore> {
@@ -169,6 +185,8 @@ impl<S: EventStore> Tracker<S> {
             framework,
             taxonomy: Taxonomy::builtin(),
             clock,
+            checkpoint_interval: Some(CHECKPOINT_INTERVAL),
+            last_fold: Cell::new(FoldTrace::default()),
         }
     }
 
@@ -244,6 +262,7 @@ impl<S: EventStore> Tracker<S> {
             occurred_since: filter.since,
             occurred_until: filter.until,
             recorded_until: filter.known_at,
+            ..Scan::default()
         };
         let mut failure = None;
         self.store.scan(&scan, &mut |stored| match decode(stored) {
@@ -260,19 +279,16 @@ impl<S: EventStore> Tracker<S> {
     pub fn status(&self, dyad: Option<&str>, when: When) -> Result<Status, AppError> {
         let dyad = self.dyad_or_default(dyad)?;
         let as_of = when.as_of.unwrap_or_else(|| self.today());
-        let mut ledger = Ledger::new(&self.framework, self.taxonomy, dyad.as_str());
-        self.resolved_reports(&dyad, as_of, when.known_at, |resolved| {
-            if let Resolved::Standing(report) = resolved {
-                ledger.add(&report);
-            }
-        })?;
+        let position = self.store.position_at(when.known_at)?;
+        let (ledger, amendments) = self.ledger_at(&dyad, position)?;
+        let report_at = |position: u64| self.report_at(position, &amendments);
         Ok(Status {
             known_at: when.known_at,
-            ..ledger.evaluate(as_of)
+            ..ledger.evaluate(as_of, &report_at)
         })
     }
 
-    /// The status on each date of `dates` (ascending), in one pass over the log.
+    /// The status on each date of `dates`, in one pass over the log.
     pub fn replay(
         &self,
         dyad: Option<&str>,
@@ -281,22 +297,15 @@ impl<S: EventStore> Tracker<S> {
         mut visit: impl FnMut(Status) -> ControlFlow<()>,
     ) -> Result<(), AppError> {
         let dyad = self.dyad_or_default(dyad)?;
-        let Some(&last) = dates.last() else {
-            return Ok(());
-        };
-        let mut ledger = Ledger::new(&self.framework, self.taxonomy, dyad.as_str());
-        self.resolved_reports(&dyad, last, known_at, |resolved| {
-            if let Resolved::Standing(report) = resolved {
-                ledger.add(&report);
-            }
-        })?;
+        let position = self.store.position_at(known_at)?;
+        let (ledger, amendments) = self.ledger_at(&dyad, position)?;
+        let report_at = |position: u64| self.report_at(position, &amendments);
         for &date in dates {
-            if visit(Status {
+            let status = Status {
                 known_at,
-                ..ledger.evaluate(date)
-            })
-            .is_break()
-            {
+                ..ledger.evaluate(date, &report_at)
+            };
+            if visit(status).is_break() {
                 break;
             }
         }
@@ -336,28 +345,195 @@ impl<S: EventStore> Tracker<S> {
             )));
         }
         let as_of = when.as_of.unwrap_or_else(|| self.today());
-        let mut ledger = Ledger::scoped(
-            &self.framework,
-            self.taxonomy,
-            dyad.as_str(),
-            scope.clone(),
-            limit,
-        );
-        let mut retracted = Vec::new();
-        let in_scope = |report: &Report| {
-            scope
-                .pillar
-                .as_deref()
-                .is_none_or(|p| p == report.pillar(&self.framework))
-                && scope
-                    .issue
-                    .as_deref()
-                    .is_none_or(|i| Some(i) == report.body.issue.as_deref())
+        let position = self.store.position_at(when.known_at)?;
+        let (ledger, amendments) = if scope.issue.is_none() && limit <= KEPT_DRIVERS {
+            self.ledger_at(&dyad, position)?
+        } else {
+            // The shared ledger keeps neither issues' drivers nor long lists: fold the scope.
+            let amendments = self.amendments(&dyad, position)?;
+            let mut ledger = Ledger::scoped(
+                &self.framework,
+                self.taxonomy,
+                dyad.as_str(),
+                scope.clone(),
+                limit,
+            );
+            self.fold_reports(&dyad, 0, position, &amendments, |report| ledger.add(report))?;
+            (ledger, amendments)
         };
-        self.resolved_reports(&dyad, as_of, when.known_at, |resolved| match resolved {
-            Resolved::Standing(report) => ledger.add(&report),
-            Resolved::Retracted(report, retraction) => {
-                if in_scope(&report) {
+        let report_at = |position: u64| self.report_at(position, &amendments);
+        let explanation = ledger.explain(as_of, scope.pillar.as_deref(), limit, &report_at);
+        let retracted = self.retracted_in(&amendments, &scope, as_of)?;
+        Ok(Explanation {
+            known_at: when.known_at,
+            retracted,
+            ..explanation
+        })
+    }
+
+    /// Reads checkpoints when on (`Some(interval)`: save one after folding at least `interval`
+    /// events past the latest), or never (`None`).
+    pub fn with_checkpoints(mut self, interval: Option<u64>) -> Self {
+        self.checkpoint_interval = interval;
+        self
+    }
+
+    /// What the last status, replay or explain read: the checkpoint it started from and the
+    /// events it folded.
+    pub fn last_fold(&self) -> FoldTrace {
+        self.last_fold.get()
+    }
+
+    /// The ledger of `dyad`'s reports among the first `position` events of the log, from the
+    /// latest usable checkpoint, and the amendments it was resolved with.
+    fn ledger_at(&self, dyad: &Dyad, position: u64) -> Result<(Ledger<'_>, Amendments), AppError> {
+        let amendments = self.amendments(dyad, position)?;
+        let restored = match self.checkpoint_interval {
+            Some(_) => self.usable_checkpoint(dyad, position, &amendments)?,
+            None => None,
+        };
+        let (mut ledger, start) = match restored {
+            Some((start, ledger)) => (ledger, start),
+            None => (
+                Ledger::new(&self.framework, self.taxonomy, dyad.as_str()),
+                0,
+            ),
+        };
+        let read = self.fold_reports(dyad, start, position, &amendments, |report| {
+            ledger.add(report)
+        })?;
+        self.last_fold.set(FoldTrace {
+            checkpoint: (start > 0).then_some(start),
+            events_read: read,
+        });
+        if let Some(interval) = self.checkpoint_interval
+            && read >= interval.max(1)
+        {
+            let projection = self.projection_id();
+            self.store
+                .save_checkpoint(dyad.as_str(), &projection, position, &ledger.to_bytes())?;
+        }
+        Ok((ledger, amendments))
+    }
+
+    /// The latest checkpoint at or before `position` that no later amendment invalidates: one is
+    /// invalid when an amendment recorded after it applies to a report it already counted. Late
+    /// reports invalidate nothing: they are folded on top.
+    fn usable_checkpoint(
+        &self,
+        dyad: &Dyad,
+        position: u64,
+        amendments: &Amendments,
+    ) -> Result<Option<(u64, Ledger<'_>)>, AppError> {
+        let projection = self.projection_id();
+        let Some((start, bytes)) =
+            self.store
+                .latest_checkpoint(dyad.as_str(), &projection, position)?
+        else {
+            return Ok(None);
+        };
+        for (target, amended_at) in amendments.targets() {
+            if amended_at > start
+                && let Some(report) = self.store.event_by_id(target)?
+                && report.position <= start
+            {
+                return Ok(None);
+            }
+        }
+        Ok(
+            Ledger::from_bytes(&self.framework, self.taxonomy, &bytes)
+                .map(|ledger| (start, ledger)),
+        )
+    }
+
+    /// Names the projection a checkpoint holds: the framework, the taxonomy and the ledger's
+    /// format. A checkpoint of another projection is never read.
+    fn projection_id(&self) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(LEDGER_FORMAT.to_le_bytes());
+        hasher.update(serde_json::to_vec(&self.framework).unwrap_or_default());
+        hasher.update(serde_json::to_vec(self.taxonomy.actions()).unwrap_or_default());
+        let digest = hasher.finalize();
+        format!(
+            "status-{}",
+            digest
+                .iter()
+                .take(8)
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        )
+    }
+
+    /// Folds `dyad`'s reports at positions in (`after`, `until`], resolved with `amendments`;
+    /// returns how many events were read.
+    fn fold_reports(
+        &self,
+        dyad: &Dyad,
+        after: u64,
+        until: u64,
+        amendments: &Amendments,
+        mut add: impl FnMut(&Report),
+    ) -> Result<u64, AppError> {
+        let scan = Scan {
+            stream: Some(dyad.as_str().to_string()),
+            kinds: vec![
+                EventKind::Action.as_str().into(),
+                EventKind::Statement.as_str().into(),
+            ],
+            after_position: Some(after),
+            until_position: Some(until),
+            ..Scan::default()
+        };
+        let mut read = 0;
+        let mut failure = None;
+        self.store.scan(&scan, &mut |stored| {
+            read += 1;
+            match resolve(stored, amendments) {
+                Ok(Resolved::Standing(report)) => {
+                    add(&report);
+                    ControlFlow::Continue(())
+                }
+                Ok(Resolved::Retracted(..)) => ControlFlow::Continue(()),
+                Err(error) => {
+                    failure = Some(error);
+                    ControlFlow::Break(())
+                }
+            }
+        })?;
+        failure.map_or(Ok(read), Err)
+    }
+
+    /// The report at `position` as `amendments` leave it, if it stands.
+    fn report_at(&self, position: u64, amendments: &Amendments) -> Option<Report> {
+        let stored = self.store.event_at(position).ok()??;
+        match resolve(stored, amendments).ok()? {
+            Resolved::Standing(report) => Some(report),
+            Resolved::Retracted(..) => None,
+        }
+    }
+
+    /// The retracted reports in `scope` that occurred by `as_of`.
+    fn retracted_in(
+        &self,
+        amendments: &Amendments,
+        scope: &Scope,
+        as_of: NaiveDate,
+    ) -> Result<Vec<RetractedReport>, AppError> {
+        let mut retracted = Vec::new();
+        for id in amendments.retracted() {
+            let Some(stored) = self.store.event_by_id(id)? else {
+                continue;
+            };
+            if let Resolved::Retracted(report, retraction) = resolve(stored, amendments)? {
+                let in_scope = scope
+                    .pillar
+                    .as_deref()
+                    .is_none_or(|p| p == report.pillar(&self.framework))
+                    && scope
+                        .issue
+                        .as_deref()
+                        .is_none_or(|i| Some(i) == report.body.issue.as_deref());
+                if in_scope && report.occurred_on <= as_of {
                     retracted.push(RetractedReport {
                         id: report.id,
                         occurred_on: report.occurred_on,
@@ -367,86 +543,21 @@ impl<S: EventStore> Tracker<S> {
                     });
                 }
             }
-        })?;
-        Ok(Explanation {
-            known_at: when.known_at,
-            retracted,
-            ..ledger.explain(as_of)
-        })
+        }
+        retracted.sort_by_key(|r| (r.occurred_on, r.id));
+        Ok(retracted)
     }
 
-    /// Feeds `visit` every report of `dyad` that occurred by `until` once its amendments (as
-    /// recorded by `known_at`) are applied: amendments are gathered first, then the reports are
-    /// read in one pass.
-    fn resolved_reports(
-        &self,
-        dyad: &Dyad,
-        until: NaiveDate,
-        known_at: Option<DateTime<Utc>>,
-        mut visit: impl FnMut(Resolved),
-    ) -> Result<(), AppError> {
-        let amendments = self.amendments(dyad, known_at)?;
-        let scan = Scan {
-            stream: Some(dyad.as_str().to_string()),
-            kinds: vec![
-                EventKind::Action.as_str().into(),
-                EventKind::Statement.as_str().into(),
-            ],
-            occurred_since: None,
-            // A correction may move a report from after `until` to before it.
-            occurred_until: (!amendments.moves_dates()).then_some(until),
-            recorded_until: known_at,
-        };
-        let mut failure = None;
-        self.store.scan(&scan, &mut |stored| {
-            let resolved = decode(stored).and_then(|logged| {
-                let original = Report::original(&logged).ok_or_else(|| AppError::Undecodable {
-                    position: logged.position,
-                    error: ValidationError::new("kind", "not a report"),
-                })?;
-                amendments
-                    .resolve(original)
-                    .map_err(|error| AppError::Undecodable {
-                        position: logged.position,
-                        error,
-                    })
-            });
-            match resolved {
-                Ok(resolved) => {
-                    let occurred_on = match &resolved {
-                        Resolved::Standing(report) | Resolved::Retracted(report, _) => {
-                            report.occurred_on
-                        }
-                    };
-                    if occurred_on <= until {
-                        visit(resolved);
-                    }
-                    ControlFlow::Continue(())
-                }
-                Err(error) => {
-                    failure = Some(error);
-                    ControlFlow::Break(())
-                }
-            }
-        })?;
-        failure.map_or(Ok(()), Err)
-    }
-
-    /// The corrections and retractions of `dyad` recorded by `known_at`.
-    fn amendments(
-        &self,
-        dyad: &Dyad,
-        known_at: Option<DateTime<Utc>>,
-    ) -> Result<Amendments, AppError> {
+    /// The corrections and retractions of `dyad` among the first `position` events of the log.
+    fn amendments(&self, dyad: &Dyad, position: u64) -> Result<Amendments, AppError> {
         let scan = Scan {
             stream: Some(dyad.as_str().to_string()),
             kinds: vec![
                 EventKind::Correction.as_str().into(),
                 EventKind::Retraction.as_str().into(),
             ],
-            occurred_since: None,
-            occurred_until: None,
-            recorded_until: known_at,
+            until_position: Some(position),
+            ..Scan::default()
         };
         let mut amendments = Amendments::default();
         let mut failure = None;
@@ -514,7 +625,7 @@ impl<S: EventStore> Tracker<S> {
             };
             let dyad = original.dyad.clone();
             let version = self.store.stream_version(dyad.as_str())?;
-            let amendments = self.amendments(&dyad, None)?;
+            let amendments = self.amendments(&dyad, self.store.position_at(None)?)?;
             let resolved = amendments
                 .resolve(original)
                 .map_err(|error| AppError::Undecodable {
@@ -577,6 +688,21 @@ impl<S: EventStore> Tracker<S> {
     pub fn dyad_or_default(&self, dyad: Option<&str>) -> Result<Dyad, AppError> {
         Dyad::parse(dyad.unwrap_or(&self.framework.dyad), self.taxonomy).map_err(AppError::Argument)
     }
+}
+
+/// A stored report, decoded, as `amendments` leave it.
+fn resolve(stored: StoredEvent, amendments: &Amendments) -> Result<Resolved, AppError> {
+    let logged = decode(stored)?;
+    let original = Report::original(&logged).ok_or_else(|| AppError::Undecodable {
+        position: logged.position,
+        error: ValidationError::new("kind", "expected a report (action or statement)"),
+    })?;
+    amendments
+        .resolve(original)
+        .map_err(|error| AppError::Undecodable {
+            position: logged.position,
+            error,
+        })
 }
 
 /// Whether a recorded event says the same as a new one: byte equality within a schema version,

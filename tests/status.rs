@@ -44,7 +44,7 @@ fn fold(events: &[LoggedEvent], as_of: chrono::NaiveDate) -> Status {
     for event in events {
         ledger.add(&Report::original(event).expect("only reports in these logs"));
     }
-    ledger.evaluate(as_of)
+    ledger.evaluate(as_of, &dyad::projection::status::in_memory)
 }
 
 #[test]

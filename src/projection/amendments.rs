@@ -20,7 +20,6 @@ pub enum Resolved {
 #[derive(Debug, Default)]
 pub struct Amendments {
     by_report: HashMap<Uuid, Vec<LoggedEvent>>,
-    moves_dates: bool,
 }
 
 impl Amendments {
@@ -29,23 +28,32 @@ impl Amendments {
         let Some(target) = logged.event.amends() else {
             return;
         };
-        if let Payload::Correction(correction) = &logged.event.payload
-            && correction.fields.contains_key("occurred_on")
-        {
-            self.moves_dates = true;
-        }
         self.by_report.entry(target).or_default().push(logged);
-    }
-
-    /// Whether some correction changes when a report occurred (so a report outside a date range
-    /// may be corrected into it).
-    pub fn moves_dates(&self) -> bool {
-        self.moves_dates
     }
 
     /// The amendments of one report, in log order.
     pub fn of(&self, report: Uuid) -> &[LoggedEvent] {
         self.by_report.get(&report).map_or(&[], Vec::as_slice)
+    }
+
+    /// Each amended report, with the position of its latest amendment.
+    pub fn targets(&self) -> impl Iterator<Item = (Uuid, u64)> + '_ {
+        self.by_report.iter().map(|(target, amendments)| {
+            (
+                *target,
+                amendments.iter().map(|a| a.position).max().unwrap_or(0),
+            )
+        })
+    }
+
+    /// The reports retracted.
+    pub fn retracted(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.by_report.iter().filter_map(|(target, amendments)| {
+            amendments
+                .iter()
+                .any(|a| a.event.kind == EventKind::Retraction)
+                .then_some(*target)
+        })
     }
 
     /// Applies the report's amendments in log order; a retraction ends it.

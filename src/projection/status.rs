@@ -20,7 +20,7 @@ use crate::domain::event::{AmendmentNote, EventKind, Report};
 use crate::domain::framework::Framework;
 use crate::domain::taxonomy::Taxonomy;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -151,7 +151,7 @@ pub struct Status {
 }
 
 /// Per-day sums of one pillar or issue, in fixed point.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct DayTally {
     /// Σ confidence·intensity, in millionths.
     weighted_intensity: i64,
@@ -199,15 +199,21 @@ impl Decayed {
 }
 
 /// A report offered as a driver, ranked by a key that does not depend on the evaluation date.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Candidate {
     /// log2(pillar_weight·|confidence·intensity|) + day/half_life.
     key: f64,
-    /// confidence·intensity in millionths, times the pillar weight when pooled.
+    /// confidence·intensity, in millionths.
     weighted_intensity: i64,
     intensity: f64,
     pillar_index: usize,
-    report: Arc<Report>,
+    day: i32,
+    id: Uuid,
+    /// Where the report is in the log, to read its details when they are not in memory.
+    position: u64,
+    /// The report; absent in a ledger restored from a checkpoint.
+    #[serde(skip)]
+    report: Option<Arc<Report>>,
 }
 
 impl Candidate {
@@ -215,8 +221,8 @@ impl Candidate {
     fn before(&self, other: &Candidate) -> bool {
         self.key
             .total_cmp(&other.key)
-            .then(self.report.occurred_on.cmp(&other.report.occurred_on))
-            .then(other.report.id.cmp(&self.report.id))
+            .then(self.day.cmp(&other.day))
+            .then(other.id.cmp(&self.id))
             .is_gt()
     }
 }
@@ -230,7 +236,15 @@ fn offer(ranked: &mut Vec<Candidate>, limit: usize, candidate: Candidate) {
     }
 }
 
-#[derive(Debug, Default)]
+/// Reads a report a restored ledger only knows by its position in the log.
+pub type ReportAt<'a> = &'a dyn Fn(u64) -> Option<Report>;
+
+/// A `ReportAt` for ledgers built in memory, which hold their drivers' reports.
+pub fn in_memory(_: u64) -> Option<Report> {
+    None
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct PillarLedger {
     days: BTreeMap<i32, DayTally>,
     issues: BTreeMap<(usize, i32), DayTally>,
@@ -238,7 +252,7 @@ struct PillarLedger {
 }
 
 /// Which reports a ledger counts, for explanations of part of the status.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scope {
     /// Only reports under this pillar.
     pub pillar: Option<String>,
@@ -246,10 +260,14 @@ pub struct Scope {
     pub issue: Option<String>,
 }
 
-/// The state the status is evaluated from; see the module documentation.
-pub struct Ledger<'a> {
-    framework: &'a Framework,
-    taxonomy: &'a Taxonomy,
+/// How many drivers per pillar and day a ledger keeps, at least: enough for `explain`'s default.
+pub const KEPT_DRIVERS: usize = 10;
+
+/// Version of the ledger's serialised form, part of a checkpoint's key.
+pub const LEDGER_FORMAT: u32 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct LedgerState {
     dyad: String,
     scope: Scope,
     driver_limit: usize,
@@ -257,16 +275,18 @@ pub struct Ledger<'a> {
     unplaced: u64,
 }
 
+/// The state the status is evaluated from; see the module documentation.
+pub struct Ledger<'a> {
+    framework: &'a Framework,
+    taxonomy: &'a Taxonomy,
+    state: LedgerState,
+}
+
 impl<'a> Ledger<'a> {
-    /// An empty ledger of `dyad`, keeping the framework's number of drivers.
+    /// An empty ledger of `dyad`, keeping enough drivers for `status` and `explain`.
     pub fn new(framework: &'a Framework, taxonomy: &'a Taxonomy, dyad: &str) -> Self {
-        Self::scoped(
-            framework,
-            taxonomy,
-            dyad,
-            Scope::default(),
-            framework.method.drivers,
-        )
+        let limit = framework.method.drivers.max(KEPT_DRIVERS);
+        Self::scoped(framework, taxonomy, dyad, Scope::default(), limit)
     }
 
     /// An empty ledger counting only the reports in `scope`, keeping `driver_limit` drivers.
@@ -280,27 +300,59 @@ impl<'a> Ledger<'a> {
         Self {
             framework,
             taxonomy,
-            dyad: dyad.to_string(),
-            scope,
-            driver_limit,
-            pillars: framework
-                .pillars
-                .iter()
-                .map(|_| PillarLedger::default())
-                .collect(),
-            unplaced: 0,
+            state: LedgerState {
+                dyad: dyad.to_string(),
+                scope,
+                driver_limit,
+                pillars: framework
+                    .pillars
+                    .iter()
+                    .map(|_| PillarLedger::default())
+                    .collect(),
+                unplaced: 0,
+            },
         }
+    }
+
+    /// How many drivers per pillar and day this ledger keeps.
+    pub fn driver_limit(&self) -> usize {
+        self.state.driver_limit
+    }
+
+    /// The ledger in its compact serialised form (for checkpoints).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // Plain data (numbers, strings, maps) always serialises.
+        postcard::to_stdvec(&self.state).unwrap_or_else(|e| panic!("the ledger serialises: {e}"))
+    }
+
+    /// A ledger restored from [`Ledger::to_bytes`], if the bytes fit this framework.
+    pub fn from_bytes(
+        framework: &'a Framework,
+        taxonomy: &'a Taxonomy,
+        bytes: &[u8],
+    ) -> Option<Self> {
+        let state: LedgerState = postcard::from_bytes(bytes).ok()?;
+        (state.pillars.len() == framework.pillars.len()).then_some(Self {
+            framework,
+            taxonomy,
+            state,
+        })
     }
 
     /// Counts a report (reports of other dyads, or outside the scope, are ignored).
     pub fn add(&mut self, report: &Report) {
-        if report.dyad.as_str() != self.dyad {
+        let state = &mut self.state;
+        if report.dyad.as_str() != state.dyad {
             return;
         }
         let pillar_id = report.pillar(self.framework);
         let issue_id = report.body.issue.as_deref();
-        if self.scope.pillar.as_deref().is_some_and(|p| p != pillar_id)
-            || self
+        if state
+            .scope
+            .pillar
+            .as_deref()
+            .is_some_and(|p| p != pillar_id)
+            || state
                 .scope
                 .issue
                 .as_deref()
@@ -309,7 +361,7 @@ impl<'a> Ledger<'a> {
             return;
         }
         let Some(pillar_index) = self.framework.pillar_index(pillar_id) else {
-            self.unplaced += 1;
+            state.unplaced += 1;
             return;
         };
         let intensity = report.intensity(self.taxonomy);
@@ -319,7 +371,7 @@ impl<'a> Ledger<'a> {
         let day = report.occurred_on.num_days_from_ce();
         let issue_index =
             issue_id.and_then(|id| self.framework.issues.iter().position(|i| i.id == id));
-        let pillar = &mut self.pillars[pillar_index];
+        let pillar = &mut state.pillars[pillar_index];
         pillar
             .days
             .entry(day)
@@ -332,38 +384,46 @@ impl<'a> Ledger<'a> {
                 .or_default()
                 .add(weighted_intensity, confidence_micro);
         }
-        if weighted_intensity != 0 && self.driver_limit > 0 {
-            let pillar_weight = self.framework.pillars[pillar_index].weight;
-            let key = (pillar_weight * (weighted_intensity as f64).abs()).log2()
-                + f64::from(day) / self.framework.method.half_life_days;
-            let candidates = pillar.candidates.entry(day).or_default();
-            let limit = self.driver_limit;
-            // Clone the report only when it makes the day's cut.
-            if candidates.len() < limit || candidates.last().is_some_and(|last| key >= last.key) {
-                let candidate = Candidate {
-                    key,
-                    weighted_intensity,
-                    intensity,
-                    pillar_index,
-                    report: Arc::new(report.clone()),
-                };
-                offer(candidates, limit, candidate);
-            }
+        let limit = state.driver_limit;
+        if weighted_intensity == 0 || limit == 0 {
+            return;
+        }
+        let pillar_weight = self.framework.pillars[pillar_index].weight;
+        let key = (pillar_weight * (weighted_intensity as f64).abs()).log2()
+            + f64::from(day) / self.framework.method.half_life_days;
+        let candidates = pillar.candidates.entry(day).or_default();
+        // Clone the report only when it can make the day's cut.
+        if candidates.len() < limit || candidates.last().is_some_and(|last| key >= last.key) {
+            let candidate = Candidate {
+                key,
+                weighted_intensity,
+                intensity,
+                pillar_index,
+                day,
+                id: report.id,
+                position: report.position,
+                report: Some(Arc::new(report.clone())),
+            };
+            offer(candidates, limit, candidate);
         }
     }
 
-    /// The status on `as_of`, from the reports added that occurred by then.
-    pub fn evaluate(&self, as_of: NaiveDate) -> Status {
+    fn decay(&self, as_of: NaiveDate) -> impl Fn(i32) -> f64 + use<> {
+        let last_day = as_of.num_days_from_ce();
+        let half_life = self.framework.method.half_life_days;
+        move |day: i32| 0.5_f64.powf(f64::from(last_day - day) / half_life)
+    }
+
+    /// The status on `as_of`, from the reports added that occurred by then. `report_at` reads
+    /// the drivers a restored ledger does not hold ([`in_memory`] for ledgers built here).
+    pub fn evaluate(&self, as_of: NaiveDate, report_at: ReportAt<'_>) -> Status {
         let framework = self.framework;
         let prior = framework.method.prior_weight;
-        let decay = |day: i32| {
-            let age = f64::from(as_of.num_days_from_ce() - day);
-            0.5_f64.powf(age / framework.method.half_life_days)
-        };
+        let decay = self.decay(as_of);
         let last_day = as_of.num_days_from_ce();
         let mut overall = Decayed::default();
-        let mut pillars = Vec::with_capacity(self.pillars.len());
-        for (pillar, ledger) in framework.pillars.iter().zip(&self.pillars) {
+        let mut pillars = Vec::with_capacity(self.state.pillars.len());
+        for (pillar, ledger) in framework.pillars.iter().zip(&self.state.pillars) {
             let mut tally = Decayed::default();
             for (&day, sums) in ledger.days.range(..=last_day) {
                 let d = decay(day);
@@ -377,19 +437,22 @@ impl<'a> Ledger<'a> {
                 }
             }
             let score = tally.score(prior);
-            let denominator = tally.denominator(prior);
+            let candidates = ledger.candidates.range(..=last_day).map(|(_, c)| c);
+            let drivers = self.drivers(
+                candidates,
+                framework.method.drivers,
+                &decay,
+                tally.denominator(prior),
+                false,
+                report_at,
+            );
             pillars.push(PillarStatus {
                 id: pillar.id.clone(),
                 title: pillar.title.clone(),
                 level: framework.level_for(score).id.clone(),
                 score,
                 events: tally.events,
-                drivers: self.drivers(
-                    ledger.candidates.range(..=last_day).map(|(_, c)| c),
-                    &decay,
-                    denominator,
-                    false,
-                ),
+                drivers,
                 issues: issues
                     .into_iter()
                     .map(|(index, tally)| {
@@ -407,7 +470,7 @@ impl<'a> Ledger<'a> {
         }
         let overall_score = overall.score(prior);
         Status {
-            dyad: self.dyad.clone(),
+            dyad: self.state.dyad.clone(),
             as_of,
             known_at: None,
             framework: FrameworkRef {
@@ -420,36 +483,41 @@ impl<'a> Ledger<'a> {
                 events: overall.events,
             },
             pillars,
-            unplaced: self.unplaced,
+            unplaced: self.state.unplaced,
         }
     }
 
-    /// The strongest reports among `lists` (each ranked) that occurred by `last_day`, with their
-    /// shares of a score whose denominator is `denominator`; `pooled` weighs each by its pillar.
+    /// The `limit` strongest reports among `lists` (each ranked), with their shares of a score
+    /// whose denominator is `denominator`; `pooled` weighs each by its pillar's weight.
     fn drivers<'l>(
         &self,
         lists: impl Iterator<Item = &'l Vec<Candidate>>,
+        limit: usize,
         decay: &dyn Fn(i32) -> f64,
         denominator: f64,
         pooled: bool,
+        report_at: ReportAt<'_>,
     ) -> Vec<Driver> {
         let mut ranked: Vec<Candidate> = Vec::new();
         for candidates in lists {
             for candidate in candidates {
-                if ranked.len() == self.driver_limit
+                if ranked.len() == limit
                     && ranked.last().is_some_and(|last| !candidate.before(last))
                 {
                     // The list is ranked: no later candidate of it can enter.
                     break;
                 }
-                offer(&mut ranked, self.driver_limit, candidate.clone());
+                offer(&mut ranked, limit, candidate.clone());
             }
         }
         ranked
             .into_iter()
-            .map(|candidate| {
-                let report = &candidate.report;
-                let d = decay(report.occurred_on.num_days_from_ce());
+            .filter_map(|candidate| {
+                let report = match &candidate.report {
+                    Some(report) => Report::clone(report),
+                    None => report_at(candidate.position)?,
+                };
+                let d = decay(candidate.day);
                 let pillar_weight = if pooled {
                     self.framework.pillars[candidate.pillar_index].weight
                 } else {
@@ -457,50 +525,50 @@ impl<'a> Ledger<'a> {
                 };
                 let share =
                     d * pillar_weight * candidate.weighted_intensity as f64 * (NANO / MICRO);
-                Driver {
+                Some(Driver {
                     id: report.id,
                     occurred_on: report.occurred_on,
                     kind: report.kind,
-                    actor: report.body.actor.clone(),
-                    target: report.body.target.clone(),
-                    action: report.body.action.clone(),
+                    actor: report.body.actor,
+                    target: report.body.target,
+                    action: report.body.action,
                     intensity: candidate.intensity,
                     confidence: report.body.confidence,
-                    issue: report.body.issue.clone(),
+                    issue: report.body.issue,
                     contribution: if denominator > 0.0 {
                         round2(share / denominator)
                     } else {
                         0.0
                     },
                     decay: (d * 1000.0).round() / 1000.0,
-                    summary: report.body.summary.clone(),
-                    outlet: report.body.source.outlet.clone(),
-                    attribution: report.body.source.attribution.clone(),
-                    url: report.body.source.url.clone(),
-                    corrections: report.corrections.clone(),
-                }
+                    summary: report.body.summary,
+                    outlet: report.body.source.outlet,
+                    attribution: report.body.source.attribution,
+                    url: report.body.source.url,
+                    corrections: report.corrections,
+                })
             })
             .collect()
     }
 
-    /// What makes up the score of the ledger's scope on `as_of`: its pillar's score when the
-    /// scope names a pillar, else the reports in scope pooled as the overall score is.
-    pub fn explain(&self, as_of: NaiveDate) -> Explanation {
+    /// What makes up a score on `as_of`: `pillar`'s when given, else the pooled score of the
+    /// ledger's reports (the overall score, or an issue's across pillars in a scoped ledger),
+    /// with its `limit` most important reports (at most [`Ledger::driver_limit`]).
+    pub fn explain(
+        &self,
+        as_of: NaiveDate,
+        pillar: Option<&str>,
+        limit: usize,
+        report_at: ReportAt<'_>,
+    ) -> Explanation {
         let framework = self.framework;
         let prior = framework.method.prior_weight;
         let last_day = as_of.num_days_from_ce();
-        let decay = |day: i32| {
-            let age = f64::from(last_day - day);
-            0.5_f64.powf(age / framework.method.half_life_days)
-        };
-        let chosen = self
-            .scope
-            .pillar
-            .as_deref()
-            .and_then(|id| framework.pillar_index(id));
+        let decay = self.decay(as_of);
+        let chosen = pillar.and_then(|id| framework.pillar_index(id));
         let mut tally = Decayed::default();
         let mut lists: Vec<&Vec<Candidate>> = Vec::new();
-        for (index, ledger) in self.pillars.iter().enumerate() {
+        for (index, ledger) in self.state.pillars.iter().enumerate() {
             if chosen.is_some_and(|c| c != index) {
                 continue;
             }
@@ -517,16 +585,18 @@ impl<'a> Ledger<'a> {
         let score = tally.score(prior);
         let contributions = self.drivers(
             lists.into_iter(),
+            limit.min(self.state.driver_limit),
             &decay,
             tally.denominator(prior),
             chosen.is_none(),
+            report_at,
         );
         Explanation {
-            dyad: self.dyad.clone(),
+            dyad: self.state.dyad.clone(),
             as_of,
             known_at: None,
-            pillar: self.scope.pillar.clone(),
-            issue: self.scope.issue.clone(),
+            pillar: pillar.map(str::to_string),
+            issue: self.state.scope.issue.clone(),
             level: framework.level_for(score).id.clone(),
             score,
             events: tally.events,
@@ -560,7 +630,7 @@ pub struct Explanation {
     pub as_of: NaiveDate,
     /// The moment of the log read.
     pub known_at: Option<DateTime<Utc>>,
-    /// The pillar explained (the overall score when `None`).
+    /// The pillar explained (the pooled score of the scope when `None`).
     pub pillar: Option<String>,
     /// Only reports filed under this issue.
     pub issue: Option<String>,

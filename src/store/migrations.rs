@@ -89,6 +89,11 @@ mod tests {
                 "0002_amendments_index.sql",
                 "bd8e9d64e6f943dcc56c933afa0a7ddb6d6f127bfdeec81b8bfa410fda26f8b8",
             ),
+            (
+                3,
+                "0003_checkpoints.sql",
+                "b31685c334778842affd3dad2efa37f150573ac434506d1e1ba539dcbf1f5d42",
+            ),
         ];
         for (version, name, sum) in pinned {
             let migration = MIGRATIONS

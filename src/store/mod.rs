@@ -119,6 +119,10 @@ pub struct Scan {
     pub kinds: Vec<String>,
     /// Only events the log had recorded by this instant (transaction time).
     pub recorded_until: Option<DateTime<Utc>>,
+    /// Only events after this position.
+    pub after_position: Option<u64>,
+    /// Only events at or before this position.
+    pub until_position: Option<u64>,
     /// Only events that occurred on or after this date.
     pub occurred_since: Option<NaiveDate>,
     /// Only events that occurred on or before this date.
@@ -159,6 +163,30 @@ pub trait EventStore {
 
     /// The event with this id, if the log has it.
     fn event_by_id(&self, id: Uuid) -> Result<Option<StoredEvent>, StoreError>;
+
+    /// The event at this position, if the log has it.
+    fn event_at(&self, position: u64) -> Result<Option<StoredEvent>, StoreError>;
+
+    /// The last position recorded by `known_at` (the head when `None`); 0 for none.
+    fn position_at(&self, known_at: Option<DateTime<Utc>>) -> Result<u64, StoreError>;
+
+    /// The latest checkpoint of `projection` on `stream` at or before `max_position`: its
+    /// position and state.
+    fn latest_checkpoint(
+        &self,
+        stream: &str,
+        projection: &str,
+        max_position: u64,
+    ) -> Result<Option<(u64, Vec<u8>)>, StoreError>;
+
+    /// Saves a checkpoint (a cache entry: it may be lost or deleted without changing answers).
+    fn save_checkpoint(
+        &self,
+        stream: &str,
+        projection: &str,
+        position: u64,
+        state: &[u8],
+    ) -> Result<(), StoreError>;
 
     /// Visits the events `scan` selects, in log order, streaming (never the whole log in memory).
     /// The visitor stops the scan by returning `ControlFlow::Break`.

@@ -216,6 +216,70 @@ impl EventStore for SqliteStore {
             .optional()?)
     }
 
+    fn event_at(&self, position: u64) -> Result<Option<StoredEvent>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM events WHERE position = ?1");
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([position], stored_event)
+            .optional()?)
+    }
+
+    fn position_at(&self, known_at: Option<DateTime<Utc>>) -> Result<u64, StoreError> {
+        let position: Option<u64> = match known_at {
+            None => self
+                .conn
+                .prepare_cached("SELECT MAX(position) FROM events")?
+                .query_row([], |row| row.get(0))?,
+            Some(instant) => self
+                .conn
+                .prepare_cached("SELECT MAX(position) FROM events WHERE recorded_at <= ?1")?
+                .query_row([format_recorded_at(instant)], |row| row.get(0))?,
+        };
+        Ok(position.unwrap_or(0))
+    }
+
+    fn latest_checkpoint(
+        &self,
+        stream: &str,
+        projection: &str,
+        max_position: u64,
+    ) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT position, state FROM checkpoints
+                 WHERE stream = ?1 AND projection = ?2 AND position <= ?3
+                 ORDER BY position DESC LIMIT 1",
+            )?
+            .query_row((stream, projection, max_position), |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .optional()?)
+    }
+
+    fn save_checkpoint(
+        &self,
+        stream: &str,
+        projection: &str,
+        position: u64,
+        state: &[u8],
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO checkpoints (stream, projection, position, created_at, state)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute((
+                stream,
+                projection,
+                position,
+                format_recorded_at(self.clock.now()),
+                state,
+            ))?;
+        Ok(())
+    }
+
     fn scan(
         &self,
         scan: &Scan,
@@ -243,6 +307,12 @@ impl EventStore for SqliteStore {
         }
         if let Some(until) = scan.occurred_until {
             condition(&mut sql, &mut args, "occurred_on <=", until.to_string());
+        }
+        if let Some(after) = scan.after_position {
+            condition(&mut sql, &mut args, "position >", after.to_string());
+        }
+        if let Some(until) = scan.until_position {
+            condition(&mut sql, &mut args, "position <=", until.to_string());
         }
         if let Some(recorded_until) = scan.recorded_until {
             // Fixed-width text: string order is time order.
