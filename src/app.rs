@@ -426,24 +426,32 @@ impl<S: EventStore> Tracker<S> {
         amendments: &Amendments,
     ) -> Result<Option<(u64, Ledger<'_>)>, AppError> {
         let projection = self.projection_id();
-        let Some((start, bytes)) =
-            self.store
-                .latest_checkpoint(dyad.as_str(), &projection, position)?
-        else {
-            return Ok(None);
-        };
+        // The oldest position an amendment after each checkpoint reaches back to.
+        let mut amended: Vec<(u64, u64)> = Vec::new();
         for (target, amended_at) in amendments.targets() {
-            if amended_at > start
-                && let Some(report) = self.store.event_by_id(target)?
-                && report.position <= start
-            {
-                return Ok(None);
+            if let Some(report) = self.store.event_by_id(target)? {
+                amended.push((amended_at, report.position));
             }
         }
-        Ok(
-            Ledger::from_bytes(&self.framework, self.taxonomy, &bytes)
-                .map(|ledger| (start, ledger)),
-        )
+        let mut bound = position;
+        while let Some((start, bytes)) =
+            self.store
+                .latest_checkpoint(dyad.as_str(), &projection, bound)?
+        {
+            let invalid = amended
+                .iter()
+                .any(|&(amended_at, target)| amended_at > start && target <= start);
+            if !invalid
+                && let Some(ledger) = Ledger::from_bytes(&self.framework, self.taxonomy, &bytes)
+            {
+                return Ok(Some((start, ledger)));
+            }
+            let Some(older) = start.checked_sub(1) else {
+                break;
+            };
+            bound = older;
+        }
+        Ok(None)
     }
 
     /// Names the projection a checkpoint holds: the framework, the taxonomy and the ledger's
