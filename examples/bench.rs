@@ -1,10 +1,11 @@
 //! Benchmark: append N synthetic events (default 1,000,000, spread over ten years) through the
-//! library in batches, fold the status over all of them, and compare with plain rusqlite doing
-//! the same inserts and a plain scan of the same rows in the same run.
+//! library in batches; fold the status over all of them, as of a date in the middle with and
+//! without a checkpoint, and replay it monthly; compare with plain rusqlite doing the same inserts
+//! and a plain scan of the same rows in the same run; report peak memory.
 //!
 //! Run: `cargo run --release --example bench [-- EVENTS [BATCH]]`
 
-use dyad::app::{Tracker, When};
+use dyad::app::{Every, Tracker, When, replay_dates};
 use dyad::domain::clock::SystemClock;
 use dyad::domain::event::{Event, EventInput, EventKind, SourceInput};
 use dyad::domain::framework::Framework;
@@ -48,7 +49,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     report("plain rusqlite insert (ceiling)", total, plain_insert);
 
     let clock = Arc::new(SystemClock);
-    let mut tracker = Tracker::open(&dir.path().join("dyad.db"), Framework::builtin(), clock)?;
+    let path = dir.path().join("dyad.db");
+    let mut tracker = Tracker::open(&path, Framework::builtin(), clock)?;
     let mut validate_time = Duration::ZERO;
     let mut append_time = Duration::ZERO;
     for start in (0..total).step_by(batch) {
@@ -71,40 +73,100 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     report("dyad validate + append", total, validate_time + append_time);
 
     let began = Instant::now();
-    let rows = plain_scan(&dir.path().join("dyad.db"))?;
+    let rows = plain_scan(&path)?;
     let scan_time = began.elapsed();
     report("plain SQLite scan of the same rows", rows, scan_time);
 
+    let end = date(2024, 12, 31)?;
+    let middle = date(2019, 12, 31)?;
+    let uncached = tracker.with_checkpoints(None);
     let began = Instant::now();
-    let status = tracker.status(
-        None,
-        When::on(chrono::NaiveDate::from_ymd_opt(2024, 12, 31).ok_or("date")?),
-    )?;
+    let status = uncached.status(None, When::on(end))?;
     let fold_time = began.elapsed();
-    report("dyad status (full fold)", total, fold_time);
+    report("dyad status, full fold, no checkpoint", total, fold_time);
     println!(
         "  overall {} ({:+.2}) from {} events",
         status.overall.level, status.overall.score, status.overall.events
     );
+    let began = Instant::now();
+    uncached.status(None, When::on(middle))?;
+    report(
+        "dyad status --as-of 2019-12-31, no checkpoint",
+        total,
+        began.elapsed(),
+    );
+
+    let months = replay_dates(date(2015, 1, 31)?, end, Every::Month);
+    let began = Instant::now();
+    let mut steps = 0;
+    uncached.replay(None, &months, None, |_| {
+        steps += 1;
+        std::ops::ControlFlow::Continue(())
+    })?;
+    let replay_time = began.elapsed();
+    report(
+        &format!("dyad replay --every month ({steps} steps)"),
+        total,
+        replay_time,
+    );
 
     let began = Instant::now();
-    let verdict = tracker.verify()?;
+    let verdict = uncached.verify()?;
     report("dyad verify (hash chain)", total, began.elapsed());
     assert!(
         verdict.first_break.is_none(),
         "the benchmark log must verify"
     );
+    drop(uncached);
+
+    let checkpointed = Tracker::open(&path, Framework::builtin(), Arc::new(SystemClock))?;
+    let began = Instant::now();
+    checkpointed.status(None, When::on(middle))?;
+    report(
+        "dyad status, first fold, saves a checkpoint",
+        total,
+        began.elapsed(),
+    );
+    let mut times = Vec::new();
+    for as_of in [
+        middle,
+        date(2016, 6, 30)?,
+        end,
+        date(2022, 2, 24)?,
+        date(2018, 3, 26)?,
+    ] {
+        let began = Instant::now();
+        checkpointed.status(None, When::on(as_of))?;
+        times.push(began.elapsed());
+        assert!(
+            checkpointed.last_fold().checkpoint.is_some(),
+            "the checkpoint is read"
+        );
+    }
+    times.sort();
+    println!(
+        "{:<48} {:>8.1} ms median of 5 dates (max {:.1} ms)",
+        "dyad status --as-of D, from the checkpoint",
+        times[2].as_secs_f64() * 1000.0,
+        times[4].as_secs_f64() * 1000.0
+    );
 
     println!(
-        "append: {:.0}% of the plain insert rate; fold: {:.1}x the plain scan time",
+        "append: {:.0}% of the plain insert rate; full fold: {:.2}x the plain scan; \
+         monthly replay: {:.2}x the full fold",
         100.0 * plain_insert.as_secs_f64() / (validate_time + append_time).as_secs_f64(),
-        fold_time.as_secs_f64() / scan_time.as_secs_f64()
+        fold_time.as_secs_f64() / scan_time.as_secs_f64(),
+        replay_time.as_secs_f64() / fold_time.as_secs_f64()
     );
     println!(
         "peak memory (VmHWM): {}",
         peak_memory().unwrap_or_else(|| "unknown".into())
     );
     Ok(())
+}
+
+fn date(year: i32, month: u32, day: u32) -> Result<chrono::NaiveDate, &'static str> {
+    chrono::NaiveDate::from_ymd_opt(year, month, day).ok_or("a valid date")
 }
 
 fn report(what: &str, events: usize, time: Duration) {

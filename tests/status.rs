@@ -41,10 +41,15 @@ fn logged<S: dyad::store::EventStore>(tracker: &Tracker<S>) -> Vec<LoggedEvent> 
 fn fold(events: &[LoggedEvent], as_of: chrono::NaiveDate) -> Status {
     let framework = Framework::builtin();
     let mut ledger = Ledger::new(&framework, Taxonomy::builtin(), "USA-RUS");
-    for event in events {
-        ledger.add(&Report::original(event).expect("only reports in these logs"));
+    let reports: Vec<Report> = events
+        .iter()
+        .map(|event| Report::original(event).expect("only reports in these logs"))
+        .collect();
+    for report in &reports {
+        ledger.add(report);
     }
-    ledger.evaluate(as_of, &dyad::projection::status::in_memory)
+    let by_position = |position: u64| reports.iter().find(|r| r.position == position).cloned();
+    ledger.evaluate(as_of, &by_position)
 }
 
 #[test]

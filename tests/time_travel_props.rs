@@ -172,6 +172,7 @@ fn by_definition(events: &[LoggedEvent], as_of: NaiveDate) -> Status {
     }
     let framework = Framework::builtin();
     let mut ledger = Ledger::new(&framework, Taxonomy::builtin(), "USA-RUS");
+    let mut reports = Vec::new();
     for event in events {
         let Some(original) = Report::original(event) else {
             continue;
@@ -180,9 +181,11 @@ fn by_definition(events: &[LoggedEvent], as_of: NaiveDate) -> Status {
             && report.occurred_on <= as_of
         {
             ledger.add(&report);
+            reports.push(report);
         }
     }
-    ledger.evaluate(as_of, &dyad::projection::status::in_memory)
+    let by_position = |position: u64| reports.iter().find(|r| r.position == position).cloned();
+    ledger.evaluate(as_of, &by_position)
 }
 
 fn history() -> impl Strategy<Value = Vec<Step>> {

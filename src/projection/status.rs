@@ -22,7 +22,6 @@ use crate::domain::taxonomy::Taxonomy;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use uuid::Uuid;
 
 /// Fixed-point unit of intensities and confidences summed per day.
@@ -209,11 +208,8 @@ struct Candidate {
     pillar_index: usize,
     day: i32,
     id: Uuid,
-    /// Where the report is in the log, to read its details when they are not in memory.
+    /// Where the report is in the log, to read its details for the drivers chosen.
     position: u64,
-    /// The report; absent in a ledger restored from a checkpoint.
-    #[serde(skip)]
-    report: Option<Arc<Report>>,
 }
 
 impl Candidate {
@@ -236,13 +232,9 @@ fn offer(ranked: &mut Vec<Candidate>, limit: usize, candidate: Candidate) {
     }
 }
 
-/// Reads a report a restored ledger only knows by its position in the log.
+/// Reads the report at a position of the log, as amended: the ledger keeps drivers by position
+/// only, so that it stays small, and reads the details of the few it reports.
 pub type ReportAt<'a> = &'a dyn Fn(u64) -> Option<Report>;
-
-/// A `ReportAt` for ledgers built in memory, which hold their drivers' reports.
-pub fn in_memory(_: u64) -> Option<Report> {
-    None
-}
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct PillarLedger {
@@ -391,21 +383,16 @@ impl<'a> Ledger<'a> {
         let pillar_weight = self.framework.pillars[pillar_index].weight;
         let key = (pillar_weight * (weighted_intensity as f64).abs()).log2()
             + f64::from(day) / self.framework.method.half_life_days;
-        let candidates = pillar.candidates.entry(day).or_default();
-        // Clone the report only when it can make the day's cut.
-        if candidates.len() < limit || candidates.last().is_some_and(|last| key >= last.key) {
-            let candidate = Candidate {
-                key,
-                weighted_intensity,
-                intensity,
-                pillar_index,
-                day,
-                id: report.id,
-                position: report.position,
-                report: Some(Arc::new(report.clone())),
-            };
-            offer(candidates, limit, candidate);
-        }
+        let candidate = Candidate {
+            key,
+            weighted_intensity,
+            intensity,
+            pillar_index,
+            day,
+            id: report.id,
+            position: report.position,
+        };
+        offer(pillar.candidates.entry(day).or_default(), limit, candidate);
     }
 
     fn decay(&self, as_of: NaiveDate) -> impl Fn(i32) -> f64 + use<> {
@@ -414,8 +401,8 @@ impl<'a> Ledger<'a> {
         move |day: i32| 0.5_f64.powf(f64::from(last_day - day) / half_life)
     }
 
-    /// The status on `as_of`, from the reports added that occurred by then. `report_at` reads
-    /// the drivers a restored ledger does not hold ([`in_memory`] for ledgers built here).
+    /// The status on `as_of`, from the reports added that occurred by then; `report_at` reads
+    /// the drivers' details.
     pub fn evaluate(&self, as_of: NaiveDate, report_at: ReportAt<'_>) -> Status {
         let framework = self.framework;
         let prior = framework.method.prior_weight;
@@ -513,10 +500,7 @@ impl<'a> Ledger<'a> {
         ranked
             .into_iter()
             .filter_map(|candidate| {
-                let report = match &candidate.report {
-                    Some(report) => Report::clone(report),
-                    None => report_at(candidate.position)?,
-                };
+                let report = report_at(candidate.position)?;
                 let d = decay(candidate.day);
                 let pillar_weight = if pooled {
                     self.framework.pillars[candidate.pillar_index].weight
