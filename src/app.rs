@@ -6,11 +6,12 @@
 use crate::domain::ValidationError;
 use crate::domain::clock::Clock;
 use crate::domain::event::{
-    Dyad, Event, EventKind, LoggedEvent, Report, SCHEMA_VERSION, Validator,
+    AmendmentInput, Dyad, Event, EventKind, LoggedEvent, Report, SCHEMA_VERSION, Validator,
 };
 use crate::domain::framework::{Framework, FrameworkError};
 use crate::domain::taxonomy::Taxonomy;
-use crate::ingest::{self, InputError};
+use crate::ingest::ndjson::MAX_EVENT_BYTES;
+use crate::ingest::{self, ImportLine, InputError, LineError, Lines, parse_import_line};
 use crate::projection::status::{KEPT_DRIVERS, LEDGER_FORMAT, RetractedReport};
 use crate::projection::{Amendments, Explanation, Ledger, Resolved, Scope, Status};
 use crate::store::chain::{ChainBreak, ChainVerifier};
@@ -18,10 +19,11 @@ use crate::store::{
     AppendReceipt, EventStore, NewEvent, Scan, SqliteStore, StoreError, StoredEvent,
 };
 use chrono::{DateTime, Months, NaiveDate, Utc};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::cell::Cell;
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::Arc;
@@ -118,6 +120,72 @@ pub fn replay_dates(from: NaiveDate, to: NaiveDate, every: Every) -> Vec<NaiveDa
     (0..)
         .map_while(|step| every.nth(from, step).filter(|date| *date <= to))
         .collect()
+}
+
+/// How `import` batches its input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Events per transaction.
+    pub batch_size: usize,
+    /// One transaction for the whole input, refused whole if a line is refused.
+    pub atomic: bool,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        Self {
+            batch_size: 5_000,
+            atomic: false,
+        }
+    }
+}
+
+/// How far an import has gone, reported as it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportProgress {
+    /// Lines read.
+    pub lines: u64,
+    /// Bytes read.
+    pub bytes: u64,
+}
+
+/// How often (in lines) an import reports progress.
+const PROGRESS_EVERY: u64 = 1_000;
+
+/// How many refused lines an import lists (the rest are counted).
+const MAX_LISTED_REFUSALS: usize = 100;
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImportSummary {
+    /// Lines read (blank lines excepted).
+    pub lines: u64,
+    /// Events appended.
+    pub appended: u64,
+    /// Events already in the log with the same content (skipped).
+    pub already_recorded: u64,
+    /// Lines refused.
+    pub refused: u64,
+    /// The first refused lines, in line order, with the reason.
+    pub refusals: Vec<LineError>,
+}
+
+impl ImportSummary {
+    fn refuse(&mut self, error: LineError) {
+        self.refused += 1;
+        if self.refusals.len() < MAX_LISTED_REFUSALS {
+            self.refusals.push(error);
+        }
+    }
+
+    fn count(&mut self, receipt: &AppendReceipt) {
+        for outcome in &receipt.outcomes {
+            match outcome {
+                crate::store::Appended::Recorded { .. } => self.appended += 1,
+                crate::store::Appended::AlreadyRecorded { .. } => self.already_recorded += 1,
+            }
+        }
+    }
 }
 
 /// How many times an amendment is retried when another writer appends in between.
@@ -230,6 +298,15 @@ impl<S: EventStore> Tracker<S> {
         events: Vec<Event>,
         expected_version: Option<u64>,
     ) -> Result<AppendSummary, AppError> {
+        let receipt = self.append_batch(&events, expected_version)?;
+        Ok(AppendSummary { events, receipt })
+    }
+
+    fn append_batch(
+        &mut self,
+        events: &[Event],
+        expected_version: Option<u64>,
+    ) -> Result<AppendReceipt, AppError> {
         let batch: Vec<NewEvent> = events
             .iter()
             .map(|event| NewEvent {
@@ -241,8 +318,170 @@ impl<S: EventStore> Tracker<S> {
                 payload: event.payload_json(),
             })
             .collect();
-        let receipt = self.store.append(&batch, expected_version, &same_content)?;
-        Ok(AppendSummary { events, receipt })
+        Ok(self.store.append(&batch, expected_version, &same_content)?)
+    }
+
+    /// Imports NDJSON (reports, and corrections and retractions as `export` writes them) line by
+    /// line, in batches of `options.batch_size` events, each its own transaction: memory does not
+    /// grow with the input, an interrupted import leaves the batches committed so far, and
+    /// running it again completes it (ids make it idempotent). A refused line is counted and
+    /// skipped; with `options.atomic` it refuses the whole input instead, which is then one batch.
+    pub fn import(
+        &mut self,
+        reader: impl BufRead,
+        options: ImportOptions,
+        mut progress: impl FnMut(&ImportProgress),
+    ) -> Result<ImportSummary, AppError> {
+        let mut lines = Lines::new(reader);
+        let mut line = Vec::new();
+        let mut pending: Vec<(usize, Event)> = Vec::new();
+        let mut summary = ImportSummary::default();
+        while let Some((number, fits)) = lines.next_line(&mut line).map_err(|source| {
+            AppError::Input(InputError::Read {
+                origin: "the import".into(),
+                source,
+            })
+        })? {
+            summary.lines += 1;
+            let parsed = if fits {
+                parse_import_line(number, &line)
+            } else {
+                Err(LineError {
+                    line: number,
+                    field: None,
+                    problem: format!("the line is longer than {MAX_EVENT_BYTES} bytes"),
+                })
+            };
+            match parsed {
+                Err(error) => summary.refuse(error),
+                Ok(ImportLine::Report(input)) => match self.validator().validate(input) {
+                    Ok(event) => pending.push((number, event)),
+                    Err(error) => summary.refuse(LineError::at(number, error)),
+                },
+                Ok(ImportLine::Amendment(_)) if options.atomic => summary.refuse(LineError {
+                    line: number,
+                    field: Some("kind".into()),
+                    problem: "corrections and retractions are imported in their own \
+                              transactions: import without --atomic"
+                        .into(),
+                }),
+                Ok(ImportLine::Amendment(input)) => {
+                    self.flush_import(&mut pending, &mut summary)?;
+                    self.import_amendment(number, input, &mut summary)?;
+                }
+            }
+            if !options.atomic && pending.len() >= options.batch_size.max(1) {
+                self.flush_import(&mut pending, &mut summary)?;
+            }
+            if summary.lines % PROGRESS_EVERY == 0 {
+                progress(&ImportProgress {
+                    lines: summary.lines,
+                    bytes: lines.bytes_read(),
+                });
+            }
+        }
+        if options.atomic && summary.refused > 0 {
+            return Err(AppError::Input(InputError::Refused {
+                total: summary.refused as usize,
+                errors: summary.refusals,
+            }));
+        }
+        self.flush_import(&mut pending, &mut summary)?;
+        progress(&ImportProgress {
+            lines: summary.lines,
+            bytes: lines.bytes_read(),
+        });
+        summary.refusals.sort_by_key(|e| e.line);
+        Ok(summary)
+    }
+
+    /// Appends the pending events of an import as one batch. An id already recorded with other
+    /// content refuses its line only, and the rest of the batch is appended.
+    fn flush_import(
+        &mut self,
+        pending: &mut Vec<(usize, Event)>,
+        summary: &mut ImportSummary,
+    ) -> Result<(), AppError> {
+        while !pending.is_empty() {
+            let events: Vec<Event> = pending.iter().map(|(_, event)| event.clone()).collect();
+            match self.append_batch(&events, None) {
+                Ok(receipt) => {
+                    summary.count(&receipt);
+                    pending.clear();
+                }
+                Err(AppError::Store(StoreError::IdConflict { id, position })) => {
+                    let problem = format!(
+                        "id {id} is already recorded (position {position}) with different content"
+                    );
+                    pending.retain(|(line, event)| {
+                        let clash = event.id == id;
+                        if clash {
+                            summary.refuse(LineError {
+                                line: *line,
+                                field: Some("id".into()),
+                                problem: problem.clone(),
+                            });
+                        }
+                        !clash
+                    });
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(())
+    }
+
+    /// Imports one correction or retraction, keeping its id and day.
+    fn import_amendment(
+        &mut self,
+        line: usize,
+        input: AmendmentInput,
+        summary: &mut ImportSummary,
+    ) -> Result<(), AppError> {
+        let envelope = match self.validator().check_amendment(&input) {
+            Ok(envelope) => envelope,
+            Err(error) => {
+                summary.refuse(LineError::at(line, error));
+                return Ok(());
+            }
+        };
+        let reason = input.reason.clone();
+        let source_url = input.source_url.clone();
+        let fields = input.fields.clone();
+        let amended = self.amend(envelope.target, |validator, report| {
+            let made = match &fields {
+                Some(fields) => validator.validate_correction(
+                    report,
+                    fields.clone(),
+                    &reason,
+                    source_url.clone(),
+                ),
+                None => validator.validate_retraction(report, &reason, source_url.clone()),
+            }?;
+            Ok(Event {
+                id: envelope.id,
+                occurred_on: envelope.occurred_on,
+                ..made
+            })
+        });
+        match amended {
+            Ok(appended) => summary.count(&appended.receipt),
+            Err(AppError::Argument(error)) => summary.refuse(LineError::at(line, error)),
+            Err(AppError::Amendment(problem)) => summary.refuse(LineError {
+                line,
+                field: None,
+                problem,
+            }),
+            Err(AppError::Store(conflict @ StoreError::IdConflict { .. })) => {
+                summary.refuse(LineError {
+                    line,
+                    field: Some("id".into()),
+                    problem: conflict.to_string(),
+                })
+            }
+            Err(error) => return Err(error),
+        }
+        Ok(())
     }
 
     /// The version of a dyad's stream.

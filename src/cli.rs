@@ -5,13 +5,17 @@
 //! `verify` found a problem); 2 usage error; 3 the log could not be read or written (I/O, a
 //! locked or damaged database file).
 
-use crate::app::{AppError, Every, LogFilter, Tracker, When, load_framework, replay_dates};
+use crate::app::{
+    AppError, Every, ImportOptions, LogFilter, Tracker, When, load_framework, replay_dates,
+};
 use crate::domain::clock::SystemClock;
 use crate::projection::Scope;
 use crate::report;
 use crate::store::StoreError;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
 use std::io::{self, Write};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -65,6 +69,40 @@ enum Command {
         /// Print one JSON object per event instead of lines of text.
         #[arg(long)]
         json: bool,
+    },
+    /// Import NDJSON in batches: a bad line is refused and reported, the others are appended.
+    ///
+    /// Reads reports and, as `export` writes them, corrections and retractions. Each batch is
+    /// its own transaction: an interrupted import keeps what it committed, and running it again
+    /// completes it without duplicates. Exit 1 when any line was refused.
+    Import {
+        /// NDJSON file, or `-` for stdin.
+        #[arg(value_name = "FILE|-", default_value = "-")]
+        file: String,
+        /// One transaction for the whole file: any refused line refuses it all.
+        #[arg(long)]
+        atomic: bool,
+        /// Events per transaction.
+        #[arg(long, value_name = "N", default_value_t = 5_000)]
+        batch: usize,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the log as NDJSON that `import` reads back (ids and recorded times included).
+    Export {
+        /// Output file (default: stdout).
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Only events that occurred on or before this date.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        /// Only events the log had recorded by this moment (RFC 3339).
+        #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
+        known_at: Option<DateTime<Utc>>,
+        /// Only this dyad (default: all).
+        #[arg(long, value_name = "DYAD")]
+        dyad: Option<String>,
     },
     /// List events in log order.
     Log {
@@ -312,6 +350,57 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
             };
             print_append(out, &summary, json)?;
         }
+        Command::Import {
+            file,
+            atomic,
+            batch,
+            json,
+        } => {
+            let options = ImportOptions {
+                batch_size: batch,
+                atomic,
+            };
+            let summary = import(&mut tracker, &file, options)?;
+            if json {
+                report::json::write_line(out, &summary)?;
+            } else {
+                report::text::import_summary(out, &summary)?;
+            }
+            if summary.refused > 0 {
+                for refusal in &summary.refusals {
+                    eprintln!("refused: {refusal}");
+                }
+                let unlisted = summary.refused as usize - summary.refusals.len();
+                if unlisted > 0 {
+                    eprintln!("refused: ... and {unlisted} more lines");
+                }
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Export {
+            file,
+            as_of,
+            known_at,
+            dyad,
+        } => {
+            let filter = LogFilter {
+                dyad,
+                since: None,
+                until: as_of,
+                known_at,
+            };
+            match file {
+                Some(path) => {
+                    let created = std::fs::File::create(&path).map_err(|e| {
+                        Failure::Refused(format!("cannot write {}: {e}", path.display()))
+                    })?;
+                    let mut writer = io::BufWriter::new(created);
+                    export(&mut writer, &tracker, &filter)?;
+                    writer.flush()?;
+                }
+                None => export(out, &tracker, &filter)?,
+            }
+        }
         Command::Log {
             since,
             until,
@@ -472,6 +561,64 @@ fn read_fields(file: &str) -> Result<serde_json::Map<String, serde_json::Value>,
         ))),
         Err(e) => Err(Failure::Refused(format!("{file}: malformed JSON: {e}"))),
     }
+}
+
+/// Imports `file` with a progress bar on a terminal (events/s and ETA from the file's size).
+fn import(
+    tracker: &mut Tracker,
+    file: &str,
+    options: ImportOptions,
+) -> Result<crate::app::ImportSummary, Failure> {
+    let (reader, size): (Box<dyn io::BufRead>, Option<u64>) = if file == "-" {
+        (Box::new(io::BufReader::new(io::stdin())), None)
+    } else {
+        let opened = std::fs::File::open(file)
+            .map_err(|e| Failure::Refused(format!("cannot read {file}: {e}")))?;
+        let size = opened.metadata().ok().map(|m| m.len());
+        (
+            Box::new(io::BufReader::with_capacity(1 << 16, opened)),
+            size,
+        )
+    };
+    let bar = progress_bar(size);
+    let started = std::time::Instant::now();
+    let summary = tracker.import(reader, options, |progress| {
+        bar.set_position(progress.bytes);
+        let rate = progress.lines as f64 / started.elapsed().as_secs_f64().max(1e-3);
+        bar.set_message(format!("{} lines, {rate:.0} events/s", progress.lines));
+    });
+    bar.finish_and_clear();
+    Ok(summary?)
+}
+
+fn progress_bar(size: Option<u64>) -> ProgressBar {
+    if !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    match size {
+        Some(size) => ProgressBar::new(size).with_style(
+            ProgressStyle::with_template("{bar:30} {percent:>3}% {msg} (ETA {eta})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ),
+        None => ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{spinner} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ),
+    }
+}
+
+fn export(out: &mut dyn Write, tracker: &Tracker, filter: &LogFilter) -> Result<(), Failure> {
+    let mut write_error = None;
+    tracker.log(filter, |event| {
+        match report::json::write_line(out, &report::json::export_line(event)) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(error) => {
+                write_error = Some(error);
+                ControlFlow::Break(())
+            }
+        }
+    })?;
+    write_error.map_or(Ok(()), |e| Err(Failure::Output(e)))
 }
 
 fn print_log(

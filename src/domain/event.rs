@@ -207,6 +207,47 @@ pub struct SourceInput {
     pub quote: Option<String>,
 }
 
+/// A correction or retraction as `export` writes it and `import` reads it. Unlike `dyad correct`
+/// and `dyad retract`, which make a new amendment today, it keeps the amendment's own id and day,
+/// so importing an export twice is a no-op.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmendmentInput {
+    /// The amendment's id.
+    pub id: String,
+    /// The relationship.
+    pub dyad: String,
+    /// `correction` or `retraction`.
+    pub kind: EventKind,
+    /// The day the amendment was made.
+    pub occurred_on: String,
+    /// The report corrected (corrections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<String>,
+    /// The report retracted (retractions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retracts: Option<String>,
+    /// The replaced fields (corrections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Map<String, Value>>,
+    /// Why.
+    pub reason: String,
+    /// Where the amendment comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
+}
+
+/// An amendment's envelope, checked: its id, its day and the report it amends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AmendmentEnvelope {
+    /// The amendment's id.
+    pub id: Uuid,
+    /// The day it was made.
+    pub occurred_on: NaiveDate,
+    /// The report it amends.
+    pub target: Uuid,
+}
+
 /// The stored payload of an event: who did what to whom, as the coder wrote it, and the source.
 /// Its field order is its canonical serialisation; see [`SCHEMA_VERSION`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -765,6 +806,65 @@ impl<'a> Validator<'a> {
             &content,
             Payload::Retraction(retraction),
         ))
+    }
+
+    /// Checks an imported amendment's envelope; its content is checked against the report it
+    /// amends by [`Validator::validate_correction`] or [`Validator::validate_retraction`].
+    pub fn check_amendment(
+        &self,
+        input: &AmendmentInput,
+    ) -> Result<AmendmentEnvelope, ValidationError> {
+        let id = Uuid::parse_str(&input.id)
+            .map_err(|_| ValidationError::new("id", format!("`{}` is not a UUID", input.id)))?;
+        let occurred_on = self.past_date("occurred_on", &input.occurred_on)?;
+        let (field, target, other) = match input.kind {
+            EventKind::Correction => ("corrects", &input.corrects, &input.retracts),
+            EventKind::Retraction => ("retracts", &input.retracts, &input.corrects),
+            EventKind::Action | EventKind::Statement => {
+                return Err(ValidationError::new(
+                    "kind",
+                    "expected `correction` or `retraction`",
+                ));
+            }
+        };
+        if other.is_some() {
+            return Err(ValidationError::new(
+                if field == "corrects" {
+                    "retracts"
+                } else {
+                    "corrects"
+                },
+                format!(
+                    "a {} names the report it amends in `{field}`",
+                    input.kind.as_str()
+                ),
+            ));
+        }
+        let target = target.as_deref().ok_or_else(|| {
+            ValidationError::new(field, "the id of the report amended is missing")
+        })?;
+        let target = Uuid::parse_str(target)
+            .map_err(|_| ValidationError::new(field, format!("`{target}` is not a UUID")))?;
+        match (input.kind, &input.fields) {
+            (EventKind::Correction, None) => {
+                return Err(ValidationError::new(
+                    "fields",
+                    "a correction needs the replaced fields",
+                ));
+            }
+            (EventKind::Retraction, Some(_)) => {
+                return Err(ValidationError::new(
+                    "fields",
+                    "a retraction replaces no fields",
+                ));
+            }
+            _ => {}
+        }
+        Ok(AmendmentEnvelope {
+            id,
+            occurred_on,
+            target,
+        })
     }
 
     /// An amendment made today, its id derived from its content so that retrying it is a no-op.

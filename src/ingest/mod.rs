@@ -1,8 +1,8 @@
 //! Ingest: turns outside input into validated domain events, naming the line and field at fault.
 //!
-//! Owns input formats and their limits (NDJSON today). Validation rules themselves belong to the
+//! Owns input formats and their limits (NDJSON today, line by line for imports). Validation rules themselves belong to the
 //! domain; this module only locates errors in the input. It never writes to the store.
 
 pub mod ndjson;
 
-pub use ndjson::{InputError, LineError, read_events};
+pub use ndjson::{ImportLine, InputError, LineError, Lines, parse_import_line, read_events};

@@ -1,9 +1,12 @@
-//! NDJSON input: one event object per line. A single event may also be written over several
-//! lines (a pretty-printed object). Blank lines are skipped.
+//! NDJSON input: one event object per line. For `append`, a single event may also be written
+//! over several lines (a pretty-printed object). Blank lines are skipped. For `import`, lines are
+//! read one at a time, so memory does not grow with the file, and may also be corrections and
+//! retractions (as `export` writes them).
 
-use crate::domain::event::{Event, EventInput, Validator};
+use crate::domain::event::{AmendmentInput, Event, EventInput, Validator};
+use serde_json::Value;
 use std::fmt;
-use std::io::Read;
+use std::io::{self, BufRead, Read};
 use thiserror::Error;
 
 /// Largest accepted event, in bytes (one line of NDJSON).
@@ -14,7 +17,7 @@ pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 const MAX_LISTED_ERRORS: usize = 20;
 
 /// What is wrong with one line of input.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LineError {
     /// The line, from 1.
     pub line: usize,
@@ -22,6 +25,17 @@ pub struct LineError {
     pub field: Option<String>,
     /// What is wrong and what was expected.
     pub problem: String,
+}
+
+impl LineError {
+    /// A validation error found on `line`.
+    pub fn at(line: usize, error: crate::domain::ValidationError) -> Self {
+        Self {
+            line,
+            field: Some(error.field),
+            problem: error.problem,
+        }
+    }
 }
 
 impl fmt::Display for LineError {
@@ -194,6 +208,124 @@ fn parse_line(line: usize, raw: &[u8]) -> Result<EventInput, LineError> {
         let field = (path != ".").then_some(path);
         refuse(field, strip_position(&inner.to_string()))
     })
+}
+
+/// One line of an import.
+#[derive(Debug, Clone)]
+pub enum ImportLine {
+    /// An action or a statement.
+    Report(EventInput),
+    /// A correction or a retraction.
+    Amendment(AmendmentInput),
+}
+
+/// Reads lines of at most [`MAX_EVENT_BYTES`] without ever holding a longer one in memory.
+pub struct Lines<R> {
+    reader: R,
+    number: usize,
+    bytes: u64,
+}
+
+impl<R: BufRead> Lines<R> {
+    /// Lines of `reader`.
+    pub fn new(reader: R) -> Self {
+        Self {
+            reader,
+            number: 0,
+            bytes: 0,
+        }
+    }
+
+    /// Bytes read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes
+    }
+
+    /// The next line that is not blank, into `line`: its number, and whether it fit the limit
+    /// (a longer line is skipped to its end and reported as too long). `None` at the end.
+    pub fn next_line(&mut self, line: &mut Vec<u8>) -> io::Result<Option<(usize, bool)>> {
+        loop {
+            line.clear();
+            let mut fits = true;
+            let mut ended = false;
+            let mut any = false;
+            while !ended {
+                let chunk = self.reader.fill_buf()?;
+                if chunk.is_empty() {
+                    break;
+                }
+                any = true;
+                let (take, consumed) = match chunk.iter().position(|&b| b == b'\n') {
+                    Some(end) => {
+                        ended = true;
+                        (end, end + 1)
+                    }
+                    None => (chunk.len(), chunk.len()),
+                };
+                if fits && line.len() + take <= MAX_EVENT_BYTES {
+                    line.extend_from_slice(&chunk[..take]);
+                } else {
+                    fits = false;
+                    line.clear();
+                }
+                self.reader.consume(consumed);
+                self.bytes += consumed as u64;
+            }
+            if !any {
+                return Ok(None);
+            }
+            self.number += 1;
+            if !fits || !line.iter().all(u8::is_ascii_whitespace) {
+                return Ok(Some((self.number, fits)));
+            }
+        }
+    }
+}
+
+/// Parses one import line: a report in the input format, or a correction or retraction as
+/// `export` writes it. The informational `recorded` object of exported lines is ignored.
+pub fn parse_import_line(line: usize, raw: &[u8]) -> Result<ImportLine, LineError> {
+    let refuse = |field: Option<String>, problem: String| LineError {
+        line,
+        field,
+        problem,
+    };
+    let text =
+        std::str::from_utf8(raw).map_err(|e| refuse(None, format!("not valid UTF-8: {e}")))?;
+    let mut value: Value = serde_json::from_str(text).map_err(|e| {
+        refuse(
+            None,
+            format!(
+                "malformed JSON at column {}: {}",
+                e.column(),
+                strip_position(&e.to_string())
+            ),
+        )
+    })?;
+    let Value::Object(fields) = &mut value else {
+        return Err(refuse(None, "expected a JSON object".into()));
+    };
+    fields.remove("recorded");
+    let amendment = matches!(
+        fields.get("kind").and_then(Value::as_str),
+        Some("correction" | "retraction")
+    );
+    let located = |e: serde_path_to_error::Error<serde_json::Error>| {
+        let path = e.path().to_string();
+        refuse(
+            (path != ".").then_some(path),
+            strip_position(&e.into_inner().to_string()),
+        )
+    };
+    if amendment {
+        serde_path_to_error::deserialize(value)
+            .map(ImportLine::Amendment)
+            .map_err(located)
+    } else {
+        serde_path_to_error::deserialize(value)
+            .map(ImportLine::Report)
+            .map_err(located)
+    }
 }
 
 /// serde_json appends " at line L column C" to its messages; the caller reports the line itself.

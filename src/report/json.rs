@@ -43,6 +43,29 @@ pub fn logged_event(logged: &LoggedEvent, framework: &Framework, taxonomy: &Taxo
     object
 }
 
+/// One event of `dyad export`: the event as it was coded (what `import` reads back), with its
+/// place in the log under `recorded` (informational: an import records events anew).
+pub fn export_line(logged: &LoggedEvent) -> Value {
+    let event = &logged.event;
+    let mut object = match serde_json::from_str(&event.payload_json()) {
+        Ok(Value::Object(fields)) => fields,
+        _ => serde_json::Map::new(),
+    };
+    object.insert("id".into(), json!(event.id));
+    object.insert("dyad".into(), json!(event.dyad.as_str()));
+    object.insert("kind".into(), json!(event.kind));
+    object.insert("occurred_on".into(), json!(event.occurred_on));
+    object.insert(
+        "recorded".into(),
+        json!({
+            "position": logged.position,
+            "version": logged.version,
+            "recorded_at": format_recorded_at(logged.recorded_at),
+        }),
+    );
+    Value::Object(object)
+}
+
 /// Writes one JSON value on its own line.
 pub fn write_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;

@@ -1,6 +1,6 @@
 //! Tables and lines for people reading a terminal.
 
-use crate::app::{AppendSummary, VerifyReport};
+use crate::app::{AppendSummary, ImportSummary, VerifyReport};
 use crate::domain::event::{LoggedEvent, Report};
 use crate::domain::framework::Framework;
 use crate::domain::taxonomy::Taxonomy;
@@ -384,5 +384,15 @@ pub fn explain(out: &mut dyn Write, explanation: &Explanation) -> io::Result<()>
             )?;
         }
     }
+    Ok(())
+}
+
+/// What an import did (the refused lines go to stderr).
+pub fn import_summary(out: &mut dyn Write, summary: &ImportSummary) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} lines: {} appended, {} already recorded, {} refused",
+        summary.lines, summary.appended, summary.already_recorded, summary.refused
+    )?;
     Ok(())
 }
