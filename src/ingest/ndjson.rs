@@ -212,6 +212,10 @@ fn parse_line(line: usize, raw: &[u8]) -> Result<EventInput, LineError> {
 
 /// One line of an import.
 #[derive(Debug, Clone)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "reports are nearly every line: boxing them would cost an allocation each"
+)]
 pub enum ImportLine {
     /// An action or a statement.
     Report(EventInput),
