@@ -5,12 +5,13 @@
 //!
 //! Run: `cargo run --release --example bench [-- EVENTS [BATCH]]`
 
-use dyad::app::{Every, Tracker, When, replay_dates};
+use dyad::app::{Every, ImportOptions, Tracker, When, replay_dates};
 use dyad::domain::clock::SystemClock;
 use dyad::domain::event::{Event, EventInput, EventKind, SourceInput};
 use dyad::domain::framework::Framework;
 use dyad::domain::taxonomy::Taxonomy;
 use rusqlite::Connection;
+use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -47,6 +48,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let plain_insert = plain_rusqlite_inserts(&dir.path().join("plain.db"), total, batch)?;
     report("plain rusqlite insert (ceiling)", total, plain_insert);
+
+    let ndjson = dir.path().join("events.ndjson");
+    let bytes = write_ndjson(&ndjson, total)?;
+    let mut importer = Tracker::open(
+        &dir.path().join("import.db"),
+        Framework::builtin(),
+        Arc::new(SystemClock),
+    )?;
+    let began = Instant::now();
+    let options = ImportOptions {
+        batch_size: batch,
+        atomic: false,
+    };
+    let file = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(&ndjson)?);
+    let summary = importer.import(file, options, |_| {})?;
+    let import_time = began.elapsed();
+    assert_eq!(summary.appended as usize, total, "every line imported");
+    report(
+        &format!("dyad import from NDJSON ({} MB)", bytes / 1_000_000),
+        total,
+        import_time,
+    );
+    println!(
+        "  import: {:.0}% of the plain insert rate; peak memory so far (VmHWM) {}",
+        100.0 * plain_insert.as_secs_f64() / import_time.as_secs_f64(),
+        peak_memory().unwrap_or_else(|| "unknown".into())
+    );
+    drop(importer);
 
     let clock = Arc::new(SystemClock);
     let path = dir.path().join("dyad.db");
@@ -210,6 +239,17 @@ fn synthetic(i: usize) -> EventInput {
             quote: None,
         },
     }
+}
+
+/// Writes the synthetic events as NDJSON (as an analyst's file would hold them); returns its size.
+fn write_ndjson(path: &Path, total: usize) -> Result<u64, Box<dyn std::error::Error>> {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    for i in 0..total {
+        serde_json::to_writer(&mut out, &synthetic(i))?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(std::fs::metadata(path)?.len())
 }
 
 /// The same rows as dyad stores, inserted by plain rusqlite with the same pragmas (WAL, page

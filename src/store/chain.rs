@@ -39,7 +39,9 @@ pub struct Hashed<'a> {
 
 /// The hash of an event following `prev_hash`.
 pub fn event_hash(prev_hash: &str, event: &Hashed<'_>) -> String {
-    let canonical = serde_json::json!([
+    // A tuple serialises as the compact JSON array the format specifies, without building a
+    // `Value` per event.
+    let canonical = (
         event.position,
         event.stream,
         event.version,
@@ -49,12 +51,28 @@ pub fn event_hash(prev_hash: &str, event: &Hashed<'_>) -> String {
         event.occurred_on,
         event.recorded_at,
         event.payload,
-    ]);
+    );
     let mut hasher = Sha256::new();
     hasher.update(prev_hash.as_bytes());
     hasher.update(b"\n");
-    hasher.update(canonical.to_string().as_bytes());
+    // Numbers and strings always serialise; the hasher takes the bytes as they are written.
+    serde_json::to_writer(HashWriter(&mut hasher), &canonical)
+        .unwrap_or_else(|e| panic!("canonical event bytes serialise: {e}"));
     lower_hex(&hasher.finalize())
+}
+
+/// Feeds what is written to a hasher.
+struct HashWriter<'a>(&'a mut Sha256);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Bytes as lower-case hexadecimal.
@@ -167,5 +185,33 @@ impl ChainVerifier {
     /// The hash of the last row checked (the genesis hash for an empty log).
     pub fn head_hash(&self) -> &str {
         &self.head_hash
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The canonical form is a documented format (a PostgreSQL store must reproduce it): pin it.
+    #[test]
+    fn the_canonical_form_is_the_documented_json_array() {
+        let event = Hashed {
+            position: 1,
+            stream: "USA-RUS",
+            version: 1,
+            id: "6f1c7f4e-0000-4000-8000-000000000001",
+            kind: "action",
+            schema_version: 2,
+            occurred_on: "2017-04-24",
+            recorded_at: "2026-11-25T09:00:00.000000Z",
+            payload: r#"{"actor":"RUS","summary":"a \"quoted\" word"}"#,
+        };
+        let canonical = r#"[1,"USA-RUS",1,"6f1c7f4e-0000-4000-8000-000000000001","action",2,"2017-04-24","2026-11-25T09:00:00.000000Z","{\"actor\":\"RUS\",\"summary\":\"a \\\"quoted\\\" word\"}"]"#;
+        let mut expected = Sha256::new();
+        expected.update(format!("{GENESIS_HASH}\n{canonical}").as_bytes());
+        assert_eq!(
+            event_hash(GENESIS_HASH, &event),
+            lower_hex(&expected.finalize())
+        );
     }
 }
