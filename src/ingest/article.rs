@@ -1,0 +1,327 @@
+//! A news article as plain text: a title line, a dateline such as `MOSCOW, July 30, 2017 —`
+//! when present, and paragraphs of sentences; and the dates its sentences mention.
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+
+/// An article split into what the coder reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    /// The first line.
+    pub title: String,
+    /// The outlet named at the end of the title (`… – BuzzFeed News`), if any.
+    pub outlet: Option<String>,
+    /// The date of the dateline, if the article has one.
+    pub dateline: Option<NaiveDate>,
+    /// Paragraphs, each a list of sentences (the title excluded).
+    pub paragraphs: Vec<Vec<String>>,
+}
+
+const MONTHS: &[(&str, u32)] = &[
+    ("january", 1),
+    ("jan", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("may", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("september", 9),
+    ("sept", 9),
+    ("sep", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("december", 12),
+    ("dec", 12),
+];
+
+/// Abbreviations after which a period does not end a sentence.
+const ABBREVIATIONS: [&str; 24] = [
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "sen", "rep", "gov", "sgt", "adm", "st", "jan",
+    "feb", "aug", "sept", "sep", "oct", "nov", "dec", "u.s", "u.n", "no",
+];
+
+fn month(word: &str) -> Option<u32> {
+    let word = word.trim_end_matches('.').to_lowercase();
+    MONTHS
+        .iter()
+        .find(|(name, _)| *name == word)
+        .map(|&(_, m)| m)
+}
+
+/// Splits plain text into an article.
+pub fn parse_article(text: &str) -> Article {
+    let mut blocks = text
+        .split("\n\n")
+        .map(|block| block.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|block| !block.is_empty());
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let title = lines.next().unwrap_or_default().to_string();
+    // The title may share its block with the first paragraph when there is no blank line after it.
+    let first_block = blocks.next().unwrap_or_default();
+    let rest_of_first = first_block
+        .strip_prefix(title.as_str())
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let outlet = ["–", "—", "|"].iter().find_map(|separator| {
+        title
+            .rsplit_once(&format!(" {separator} "))
+            .map(|(_, outlet)| outlet.trim().to_string())
+            .filter(|outlet| !outlet.is_empty() && outlet.split_whitespace().count() <= 4)
+    });
+    let mut dateline = None;
+    let mut paragraphs = Vec::new();
+    for (index, block) in std::iter::once(rest_of_first).chain(blocks).enumerate() {
+        let mut body = block.as_str();
+        if index <= 1
+            && dateline.is_none()
+            && let Some((date, rest)) = parse_dateline(body)
+        {
+            dateline = Some(date);
+            body = rest;
+        }
+        let sentences = split_sentences(body);
+        if !sentences.is_empty() {
+            paragraphs.push(sentences);
+        }
+    }
+    Article {
+        title,
+        outlet,
+        dateline,
+        paragraphs,
+    }
+}
+
+/// `PLACE, Month D, YYYY — rest` → the date and the rest.
+fn parse_dateline(text: &str) -> Option<(NaiveDate, &str)> {
+    let (head, rest) = text.split_once(" — ").or_else(|| text.split_once(" -- "))?;
+    let (_, date) = head.split_once(", ")?;
+    let words: Vec<&str> = date.split_whitespace().collect();
+    if words.len() != 3 {
+        return None;
+    }
+    let month = month(words[0])?;
+    let day: u32 = words[1].trim_end_matches(',').parse().ok()?;
+    let year: i32 = words[2].parse().ok()?;
+    Some((NaiveDate::from_ymd_opt(year, month, day)?, rest.trim()))
+}
+
+/// Splits a paragraph into sentences at `.`, `!` or `?` (and a closing quote after them),
+/// followed by a space and a capital letter or an opening quote, unless the period ends a known
+/// abbreviation or an initial.
+pub fn split_sentences(paragraph: &str) -> Vec<String> {
+    let chars: Vec<(usize, char)> = paragraph.char_indices().collect();
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    let mut in_quote = false;
+    for (i, &(offset, c)) in chars.iter().enumerate() {
+        match c {
+            '“' => in_quote = true,
+            '”' => in_quote = false,
+            '"' => in_quote = !in_quote,
+            _ => {}
+        }
+        // A quotation of several sentences stays with the attribution that follows it.
+        if !matches!(c, '.' | '!' | '?') || in_quote {
+            continue;
+        }
+        let mut end = i + 1;
+        while end < chars.len() && matches!(chars[end].1, '"' | '”' | '’' | '\'' | ')') {
+            end += 1;
+        }
+        let next_is_start = chars.get(end).is_some_and(|&(_, c)| c == ' ')
+            && chars
+                .get(end + 1)
+                .is_some_and(|&(_, c)| c.is_uppercase() || matches!(c, '"' | '“' | '‘'));
+        if !next_is_start {
+            continue;
+        }
+        if c == '.' {
+            let word_start = paragraph[..offset].rfind(' ').map_or(0, |p| p + 1);
+            let word = paragraph[word_start..offset].to_lowercase();
+            if ABBREVIATIONS.contains(&word.as_str()) || (word.len() == 1 && word != "i") {
+                continue;
+            }
+        }
+        let cut = chars.get(end).map_or(paragraph.len(), |&(o, _)| o);
+        sentences.push(paragraph[start..cut].trim().to_string());
+        start = cut;
+    }
+    let last = paragraph[start..].trim();
+    if !last.is_empty() {
+        sentences.push(last.to_string());
+    }
+    sentences
+}
+
+/// How a sentence's date was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateBasis {
+    /// The sentence names the date ("on July 28", "on Friday", "a day earlier").
+    Stated,
+    /// The sentence names an approximate time ("earlier this month", "last week").
+    Approximate,
+    /// No date in the sentence: the dateline's or the publication's.
+    Report,
+}
+
+/// The date a sentence gives for what it reports, resolved against `reference` (the dateline or
+/// the publication date).
+pub fn sentence_date(sentence: &str, reference: NaiveDate) -> (NaiveDate, DateBasis) {
+    let lower = sentence.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    for (i, word) in words.iter().enumerate() {
+        let previous = if i > 0 { words[i - 1] } else { "" };
+        if let Some(weekday) = weekday(word) {
+            if previous == "last" {
+                let date = last_weekday(reference - Days::new(1), weekday);
+                return (date, DateBasis::Stated);
+            }
+            if matches!(previous, "on" | "since" | "late" | "early") || i == 0 {
+                return (last_weekday(reference, weekday), DateBasis::Stated);
+            }
+        }
+        if let Some(month) = month(word)
+            && matches!(previous, "on" | "since")
+            && let Some(day) = words
+                .get(i + 1)
+                .and_then(|d| d.trim_end_matches('.').parse::<u32>().ok())
+        {
+            let year = words
+                .get(i + 2)
+                .and_then(|y| y.trim_end_matches('.').parse::<i32>().ok())
+                .filter(|y| (1900..=2200).contains(y))
+                .unwrap_or(reference.year());
+            if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
+                let date = if date > reference
+                    && words.get(i + 2).is_none_or(|y| y.parse::<i32>().is_err())
+                {
+                    NaiveDate::from_ymd_opt(year - 1, month, day).unwrap_or(date)
+                } else {
+                    date
+                };
+                return (date, DateBasis::Stated);
+            }
+        }
+    }
+    let days_before = [
+        ("a day earlier", 1),
+        ("the day before", 1),
+        ("yesterday", 1),
+        ("a day after", 0),
+        ("two days earlier", 2),
+        ("two days before", 2),
+        ("a week earlier", 7),
+    ];
+    for (phrase, days) in days_before {
+        if lower.contains(phrase) {
+            return (reference - Days::new(days), DateBasis::Stated);
+        }
+    }
+    if lower.contains("last week") {
+        return (reference - Days::new(7), DateBasis::Approximate);
+    }
+    if lower.contains("earlier this month") || lower.contains("this month") {
+        let first = reference.with_day(1).unwrap_or(reference);
+        return (first, DateBasis::Approximate);
+    }
+    if lower.contains("last month") {
+        let first = reference.with_day(1).unwrap_or(reference);
+        let previous = (first - Days::new(1)).with_day(1).unwrap_or(first);
+        return (previous, DateBasis::Approximate);
+    }
+    (reference, DateBasis::Report)
+}
+
+fn weekday(word: &str) -> Option<Weekday> {
+    Some(match word.trim_end_matches(['.', '\'', 's']) {
+        "monday" => Weekday::Mon,
+        "tuesday" => Weekday::Tue,
+        "wednesday" => Weekday::Wed,
+        "thursday" => Weekday::Thu,
+        "friday" => Weekday::Fri,
+        "saturday" => Weekday::Sat,
+        "sunday" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+/// The latest `weekday` on or before `date`.
+fn last_weekday(date: NaiveDate, weekday: Weekday) -> NaiveDate {
+    let back = (7 + date.weekday().num_days_from_monday() - weekday.num_days_from_monday()) % 7;
+    date - Days::new(u64::from(back))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn the_dateline_and_paragraphs_are_found() {
+        let article = parse_article(
+            "Putin says 755 must go\nMOSCOW, July 30, 2017 — Putin said on Sunday that staff must go. \
+             It is a reply.\n\nOn Friday, the ministry ordered cuts.",
+        );
+        assert_eq!(article.title, "Putin says 755 must go");
+        assert_eq!(article.dateline, Some(date("2017-07-30")));
+        assert_eq!(article.paragraphs.len(), 2);
+        assert_eq!(
+            article.paragraphs[0][0],
+            "Putin said on Sunday that staff must go."
+        );
+    }
+
+    #[test]
+    fn abbreviations_and_initials_do_not_end_sentences() {
+        let sentences = split_sentences(
+            "The U.S. ambassador met Gen. Curtis Scaparrotti on Sept. 1 in St. Petersburg. Then he left.",
+        );
+        assert_eq!(sentences.len(), 2, "{sentences:?}");
+    }
+
+    #[test]
+    fn relative_dates_resolve_against_the_reference() {
+        let sunday = date("2017-07-30");
+        assert_eq!(
+            sentence_date("On Friday, the ministry acted.", sunday),
+            (date("2017-07-28"), DateBasis::Stated)
+        );
+        assert_eq!(
+            sentence_date("Putin said on Sunday that...", sunday),
+            (sunday, DateBasis::Stated)
+        );
+        assert_eq!(
+            sentence_date("It happened a day earlier.", sunday),
+            (date("2017-07-29"), DateBasis::Stated)
+        );
+        assert_eq!(
+            sentence_date("It was agreed on July 7.", sunday),
+            (date("2017-07-07"), DateBasis::Stated)
+        );
+        assert_eq!(
+            sentence_date("The attack earlier this month.", sunday).1,
+            DateBasis::Approximate
+        );
+        assert_eq!(
+            sentence_date("No date here.", sunday),
+            (sunday, DateBasis::Report)
+        );
+    }
+}

@@ -1,0 +1,904 @@
+//! The news coder: proposes the events an article reports, in the tradition of TABARI and
+//! PETRARCH, and explainably so. Dictionaries (data, `data/dictionary.json`, extendable with
+//! `--dictionary FILE`) give actor names, demonyms, capitals and people; verb patterns mapped to
+//! action codes; and issue keywords. For each verb pattern found in a sentence, the actor is the
+//! nearest actor mentioned before it that is not the object of a preposition (or the speaker, for
+//! statements), the target the first other actor after it (or the other side of the dyad). The
+//! framework's rules give the pillar. The coder proposes; it never writes to the log.
+
+use super::article::{Article, DateBasis, parse_article, sentence_date};
+use crate::domain::event::{EventInput, EventKind, SourceInput};
+use crate::domain::framework::Framework;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::path::Path;
+use thiserror::Error;
+use uuid::Uuid;
+
+const BUILTIN_DICTIONARY: &str = include_str!("data/dictionary.json");
+
+/// Namespace of the ids the coder derives from a source and a sentence.
+const PROPOSAL_NAMESPACE: Uuid = Uuid::from_u128(0x6479_6164_2d69_6e67_6573_742d_7631_0001);
+
+/// Words that may stand between parts of one name ("Russian President Vladimir Putin").
+const TITLES: [&str; 14] = [
+    "the",
+    "president",
+    "foreign",
+    "minister",
+    "secretary",
+    "of",
+    "state",
+    "defense",
+    "gen",
+    "general",
+    "prime",
+    "leader",
+    "chief",
+    "former",
+];
+
+/// Words after which a mention is the object of a preposition, not a subject.
+const PREPOSITIONS: [&str; 18] = [
+    "in", "at", "of", "from", "with", "against", "on", "to", "for", "by", "into", "under", "over",
+    "near", "about", "between", "toward", "towards",
+];
+
+/// A dictionary could not be used.
+#[derive(Debug, Error)]
+pub enum DictionaryError {
+    /// The file could not be read.
+    #[error("cannot read dictionary {path}: {source}")]
+    Read {
+        /// The path.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not a dictionary.
+    #[error("dictionary {origin}: field `{field}`: {problem}")]
+    Invalid {
+        /// Where it came from.
+        origin: String,
+        /// The JSON path at fault.
+        field: String,
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActorEntry {
+    code: String,
+    #[serde(default)]
+    names: Vec<String>,
+    #[serde(default)]
+    people: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VerbEntry {
+    action: String,
+    #[serde(default)]
+    priority: i32,
+    #[serde(default)]
+    kind: Option<EventKind>,
+    patterns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IssueEntry {
+    issue: String,
+    keywords: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DictionaryFile {
+    #[serde(default)]
+    actors: Vec<ActorEntry>,
+    #[serde(default)]
+    pairs: Vec<String>,
+    #[serde(default)]
+    descriptions: Vec<String>,
+    #[serde(default)]
+    verbs: Vec<VerbEntry>,
+    #[serde(default)]
+    negations: Vec<String>,
+    #[serde(default)]
+    speech: Vec<String>,
+    #[serde(default)]
+    issues: Vec<IssueEntry>,
+}
+
+/// What a mention names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MentionKind {
+    Name,
+    Person,
+    Pair,
+    Description,
+}
+
+#[derive(Debug, Clone)]
+struct Phrase {
+    words: Vec<String>,
+    code: String,
+    kind: MentionKind,
+}
+
+#[derive(Debug, Clone)]
+struct VerbPattern {
+    tokens: Vec<String>,
+    action: String,
+    priority: i32,
+    kind: EventKind,
+}
+
+/// The coder's dictionaries, compiled for matching.
+#[derive(Debug, Clone)]
+pub struct Dictionary {
+    phrases: Vec<Phrase>,
+    verbs: Vec<VerbPattern>,
+    negations: Vec<String>,
+    speech: Vec<String>,
+    issues: Vec<(String, Vec<Vec<String>>)>,
+}
+
+impl Dictionary {
+    /// The dictionary shipped in the binary (checked by the tests).
+    pub fn builtin() -> Dictionary {
+        let file: DictionaryFile = serde_json::from_str(BUILTIN_DICTIONARY)
+            .unwrap_or_else(|e| panic!("the built-in dictionary is invalid: {e}"));
+        Dictionary::compile(file)
+    }
+
+    /// The built-in dictionary extended with a file of the same format: its entries are tried
+    /// before the built-in ones.
+    pub fn extended(path: &Path) -> Result<Dictionary, DictionaryError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| DictionaryError::Read {
+            path: origin.clone(),
+            source,
+        })?;
+        let deserializer = &mut serde_json::Deserializer::from_str(&text);
+        let mut extra: DictionaryFile =
+            serde_path_to_error::deserialize(deserializer).map_err(|e| {
+                DictionaryError::Invalid {
+                    origin: origin.clone(),
+                    field: e.path().to_string(),
+                    problem: e.inner().to_string(),
+                }
+            })?;
+        let builtin: DictionaryFile = serde_json::from_str(BUILTIN_DICTIONARY)
+            .unwrap_or_else(|e| panic!("the built-in dictionary is invalid: {e}"));
+        extra.actors.extend(builtin.actors);
+        extra.pairs.extend(builtin.pairs);
+        extra.descriptions.extend(builtin.descriptions);
+        extra.verbs.extend(builtin.verbs);
+        extra.negations.extend(builtin.negations);
+        extra.speech.extend(builtin.speech);
+        extra.issues.extend(builtin.issues);
+        Ok(Dictionary::compile(extra))
+    }
+
+    fn compile(file: DictionaryFile) -> Dictionary {
+        let mut phrases = Vec::new();
+        for actor in &file.actors {
+            for (names, kind) in [
+                (&actor.names, MentionKind::Name),
+                (&actor.people, MentionKind::Person),
+            ] {
+                for name in names {
+                    phrases.push(Phrase {
+                        words: words_of(name),
+                        code: actor.code.clone(),
+                        kind,
+                    });
+                }
+            }
+        }
+        for (list, kind) in [
+            (&file.pairs, MentionKind::Pair),
+            (&file.descriptions, MentionKind::Description),
+        ] {
+            for phrase in list {
+                phrases.push(Phrase {
+                    words: words_of(phrase),
+                    code: String::new(),
+                    kind,
+                });
+            }
+        }
+        // Longest phrases first, so "Russian Foreign Ministry" wins over "Russian".
+        phrases.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
+        let verbs = file
+            .verbs
+            .iter()
+            .flat_map(|entry| {
+                entry.patterns.iter().map(move |pattern| VerbPattern {
+                    tokens: pattern_of(pattern),
+                    action: entry.action.clone(),
+                    priority: entry.priority,
+                    kind: entry.kind.unwrap_or(EventKind::Action),
+                })
+            })
+            .collect();
+        Dictionary {
+            phrases,
+            verbs,
+            negations: file.negations,
+            speech: file.speech,
+            issues: file
+                .issues
+                .into_iter()
+                .map(|entry| {
+                    (
+                        entry.issue,
+                        entry.keywords.iter().map(|k| pattern_of(k)).collect(),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A name as the words it is matched by.
+fn words_of(text: &str) -> Vec<String> {
+    tokenize(text)
+        .into_iter()
+        .filter(|t| t.word)
+        .map(|t| t.lower)
+        .collect()
+}
+
+/// A pattern's tokens: words, `word*` (any word starting so), `*` (any one word), `**` (up to
+/// three words).
+fn pattern_of(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .flat_map(|part| match part {
+            "*" | "**" => vec![part.to_string()],
+            _ if part.ends_with('*') => {
+                let stem = words_of(part.trim_end_matches('*')).join(" ");
+                vec![format!("{stem}*")]
+            }
+            _ => words_of(part),
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    lower: String,
+    word: bool,
+}
+
+/// Words (letters, digits, inner hyphens, apostrophes and periods as in "U.S.") and punctuation.
+/// A possessive "'s" is dropped: "Moscow's" reads as "moscow".
+fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut current = String::new();
+    let flush = |current: &mut String, tokens: &mut Vec<Token>| {
+        if current.is_empty() {
+            return;
+        }
+        let mut word = current.trim_end_matches(['\'', '’']).to_string();
+        let is_initialism = word.len() >= 2
+            && word
+                .split('.')
+                .filter(|p| !p.is_empty())
+                .all(|p| p.chars().count() == 1)
+            && word.ends_with('.');
+        if !is_initialism {
+            word = word.trim_end_matches('.').to_string();
+        }
+        for suffix in ["'s", "’s"] {
+            if let Some(stem) = word.strip_suffix(suffix) {
+                word = stem.to_string();
+            }
+        }
+        if !word.is_empty() {
+            tokens.push(Token {
+                lower: word.to_lowercase(),
+                word: true,
+            });
+        }
+        current.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() || (!current.is_empty() && matches!(c, '-' | '\'' | '’' | '.')) {
+            current.push(c);
+        } else {
+            flush(&mut current, &mut tokens);
+            if !c.is_whitespace() {
+                tokens.push(Token {
+                    lower: c.to_string(),
+                    word: false,
+                });
+            }
+        }
+    }
+    flush(&mut current, &mut tokens);
+    tokens
+}
+
+fn token_matches(pattern: &str, word: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(stem) => word.starts_with(stem),
+        None => pattern == word,
+    }
+}
+
+/// Whether `pattern` matches `words` at `start`; returns the end. `**` skips up to three words.
+fn match_pattern(pattern: &[String], words: &[&str], start: usize) -> Option<usize> {
+    let Some((first, rest)) = pattern.split_first() else {
+        return Some(start);
+    };
+    if first == "**" {
+        return (0..=3).find_map(|skip| {
+            (start + skip <= words.len())
+                .then(|| match_pattern(rest, words, start + skip))
+                .flatten()
+        });
+    }
+    let word = words.get(start)?;
+    (first == "*" || token_matches(first, word)).then(|| match_pattern(rest, words, start + 1))?
+}
+
+#[derive(Debug, Clone)]
+struct Mention {
+    start: usize,
+    end: usize,
+    code: String,
+    kind: MentionKind,
+    prepositional: bool,
+}
+
+/// Options of a coding run.
+#[derive(Debug, Clone, Default)]
+pub struct CodingOptions {
+    /// The article's URL.
+    pub url: Option<String>,
+    /// The outlet (default: the one named in the title).
+    pub outlet: Option<String>,
+    /// The publication date (default: the dateline's).
+    pub published: Option<NaiveDate>,
+}
+
+/// An event the coder proposes, with how it came to it.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    /// The event, in the input format `dyad append` reads.
+    pub event: EventInput,
+    /// How the date was found and anything the reader should check.
+    pub note: String,
+}
+
+/// Why an article cannot be coded.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum CodingError {
+    /// Neither a dateline nor `--published` gives a date.
+    #[error("the article has no dateline: give its publication date with --published YYYY-MM-DD")]
+    NoDate,
+    /// Neither the title nor `--outlet` names the outlet.
+    #[error("the title names no outlet: give it with --outlet NAME")]
+    NoOutlet,
+}
+
+/// The article's state as it is read: the people and groups last mentioned resolve pronouns
+/// and descriptions.
+#[derive(Default)]
+struct Context {
+    last_person: Option<String>,
+    last_other: Option<String>,
+    attribution: Option<String>,
+    /// Every party the article mentions.
+    mentioned: Vec<String>,
+}
+
+/// Proposes the events `text` reports about `framework`'s dyad.
+pub fn code(
+    text: &str,
+    dictionary: &Dictionary,
+    framework: &Framework,
+    options: &CodingOptions,
+) -> Result<Vec<Proposal>, CodingError> {
+    let article = parse_article(text);
+    let reference = options
+        .published
+        .or(article.dateline)
+        .ok_or(CodingError::NoDate)?;
+    let published = options.published.or(article.dateline);
+    let outlet = options
+        .outlet
+        .clone()
+        .or(article.outlet.clone())
+        .ok_or(CodingError::NoOutlet)?;
+    let (side_a, side_b) = framework.dyad.split_once('-').unwrap_or(("USA", "RUS"));
+    let sides = [side_a.to_string(), side_b.to_string()];
+    let mut proposals: Vec<Proposal> = Vec::new();
+    let mut context = Context::default();
+    for sentence in article
+        .paragraphs
+        .iter()
+        .flatten()
+        .chain(std::iter::once(&article.title))
+    {
+        for mention in find_mentions(
+            &tokenize(sentence),
+            dictionary,
+            &sides,
+            &mut Context::default(),
+        ) {
+            if !context.mentioned.contains(&mention.code) {
+                context.mentioned.push(mention.code);
+            }
+        }
+    }
+    for paragraph in &article.paragraphs {
+        context.attribution = None;
+        for sentence in paragraph {
+            let coded = code_sentence(sentence, dictionary, &sides, &mut context);
+            for found in coded {
+                let (occurred_on, basis) = sentence_date(sentence, reference);
+                let proposal = propose(
+                    found,
+                    sentence,
+                    occurred_on,
+                    basis,
+                    &framework.dyad,
+                    &outlet,
+                    published,
+                    options,
+                    &article,
+                );
+                proposals.push(proposal);
+            }
+        }
+    }
+    Ok(proposals)
+}
+
+/// An event found in a sentence, before it is dated and sourced.
+struct Found {
+    actor: String,
+    target: String,
+    action: String,
+    kind: EventKind,
+    issue: Option<String>,
+    attribution: Option<String>,
+    confidence: f64,
+    notes: Vec<&'static str>,
+}
+
+fn code_sentence(
+    sentence: &str,
+    dictionary: &Dictionary,
+    sides: &[String; 2],
+    context: &mut Context,
+) -> Vec<Found> {
+    let tokens: Vec<Token> = tokenize(sentence);
+    let words: Vec<&str> = tokens.iter().map(|t| t.lower.as_str()).collect();
+    let mentions = find_mentions(&tokens, dictionary, sides, context);
+    if let Some(attribution) = attribution(sentence, &tokens, dictionary) {
+        context.attribution = Some(attribution);
+    }
+    let speaker_code = context.attribution.as_deref().and_then(|a| {
+        find_mentions(&tokenize(a), dictionary, sides, &mut Context::default())
+            .into_iter()
+            .find(|m| !m.code.is_empty())
+            .map(|m| m.code)
+    });
+    let mut found: Vec<(i32, Found)> = Vec::new();
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    for start in 0..words.len() {
+        for verb in &dictionary.verbs {
+            let Some(end) = match_pattern(&verb.tokens, &words, start) else {
+                continue;
+            };
+            if covered.iter().any(|&(s, e)| start < e && s < end) {
+                continue;
+            }
+            let negated = words[start.saturating_sub(3)..start]
+                .iter()
+                .any(|w| dictionary.negations.iter().any(|n| n == w));
+            if negated {
+                continue;
+            }
+            covered.push((start, end));
+            let Some(event) = assemble(
+                verb,
+                start,
+                end,
+                &words,
+                &mentions,
+                speaker_code.as_deref(),
+                sides,
+                context,
+            ) else {
+                continue;
+            };
+            let issue = issue_of(&words, dictionary);
+            let involves_dyad = sides.contains(&event.0) || sides.contains(&event.1);
+            let mentions_both = sides
+                .iter()
+                .all(|side| mentions.iter().any(|m| &m.code == side));
+            let (action, keep) = if involves_dyad {
+                (verb.action.clone(), true)
+            } else {
+                ("third_party_action".to_string(), mentions_both)
+            };
+            if !keep {
+                continue;
+            }
+            let (actor, target, mut confidence, notes) = event;
+            if verb.kind == EventKind::Statement && context.attribution.is_some() {
+                confidence += 0.05;
+            }
+            found.push((
+                verb.priority,
+                Found {
+                    actor,
+                    target,
+                    action,
+                    kind: verb.kind,
+                    issue,
+                    attribution: context.attribution.clone(),
+                    confidence,
+                    notes,
+                },
+            ));
+        }
+    }
+    // One event per actor and target in a sentence: the most specific pattern's.
+    found.sort_by_key(|(priority, _)| std::cmp::Reverse(*priority));
+    let mut kept: Vec<Found> = Vec::new();
+    for (_, event) in found {
+        let same_pair = |k: &Found| {
+            (k.actor == event.actor && k.target == event.target)
+                || (k.actor == event.target && k.target == event.actor)
+        };
+        if !kept.iter().any(same_pair) {
+            kept.push(event);
+        }
+    }
+    if let Some(last) = mentions
+        .iter()
+        .rev()
+        .find(|m| m.kind == MentionKind::Person)
+    {
+        context.last_person = Some(last.code.clone());
+    }
+    if let Some(last) = mentions
+        .iter()
+        .rev()
+        .find(|m| !m.code.is_empty() && !sides.contains(&m.code))
+    {
+        context.last_other = Some(last.code.clone());
+    }
+    kept
+}
+
+/// Actor mentions of a sentence, longest phrase first; pronouns resolve to the last person
+/// mentioned, descriptions ("the insurgents") to the last other party, pairs to the dyad.
+fn find_mentions(
+    tokens: &[Token],
+    dictionary: &Dictionary,
+    sides: &[String; 2],
+    context: &mut Context,
+) -> Vec<Mention> {
+    let words: Vec<&str> = tokens.iter().map(|t| t.lower.as_str()).collect();
+    let mut mentions = Vec::new();
+    let mut i = 0;
+    let mut last_person = context.last_person.clone();
+    while i < words.len() {
+        let matched = dictionary.phrases.iter().find(|phrase| {
+            !phrase.words.is_empty()
+                && words
+                    .get(i..i + phrase.words.len())
+                    .is_some_and(|w| w.iter().zip(&phrase.words).all(|(a, b)| a == b))
+        });
+        let previous = (0..i)
+            .rev()
+            .map(|j| words[j])
+            .find(|w| *w != "the" && !w.chars().all(|c| c.is_ascii_digit()));
+        let prepositional = previous.is_some_and(|p| PREPOSITIONS.contains(&p));
+        let (len, code, kind) = match matched {
+            Some(phrase) => {
+                let code = match phrase.kind {
+                    MentionKind::Pair => sides[1].clone(),
+                    MentionKind::Description => context.last_other.clone().unwrap_or_default(),
+                    MentionKind::Name | MentionKind::Person => phrase.code.clone(),
+                };
+                (phrase.words.len(), code, phrase.kind)
+            }
+            None if matches!(words[i], "he" | "his" | "she" | "her") => match &last_person {
+                Some(code) => (1, code.clone(), MentionKind::Person),
+                None => {
+                    i += 1;
+                    continue;
+                }
+            },
+            None => {
+                i += 1;
+                continue;
+            }
+        };
+        if kind == MentionKind::Person {
+            last_person = Some(code.clone());
+        }
+        if !code.is_empty() {
+            mentions.push(Mention {
+                start: i,
+                end: i + len,
+                code,
+                kind,
+                prepositional,
+            });
+        }
+        i += len;
+    }
+    mentions
+}
+
+/// The actor and target of a verb match, with a confidence and notes.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the parts of one sentence the match is read in"
+)]
+fn assemble(
+    verb: &VerbPattern,
+    start: usize,
+    end: usize,
+    words: &[&str],
+    mentions: &[Mention],
+    speaker: Option<&str>,
+    sides: &[String; 2],
+    context: &Context,
+) -> Option<(String, String, f64, Vec<&'static str>)> {
+    let mut confidence: f64 = 0.8;
+    let mut notes = Vec::new();
+    let mut subject_index = mentions
+        .iter()
+        .rposition(|m| m.end <= start && !m.prepositional);
+    // "A and B met", "A, B and C agreed": the first of coordinated subjects acts; when the two
+    // are the two sides of the dyad, the second is the target. "Russian President Vladimir
+    // Putin" is one subject.
+    let list_follows =
+        subject_index.is_some_and(|i| words[mentions[i].end..start].contains(&"and"));
+    let mut partner = None;
+    while let Some(index) = subject_index {
+        let Some(before) = index.checked_sub(1) else {
+            break;
+        };
+        let gap = &words[mentions[before].end..mentions[index].start];
+        let titles_only = gap.iter().all(|w| TITLES.contains(w));
+        if mentions[before].code == mentions[index].code && titles_only {
+            subject_index = Some(before);
+            continue;
+        }
+        let joined = gap
+            .iter()
+            .all(|w| *w == "and" || *w == "," || TITLES.contains(w))
+            && (gap.contains(&"and") || (gap.contains(&",") && list_follows));
+        if !joined || mentions[before].prepositional {
+            break;
+        }
+        partner.get_or_insert(mentions[index].code.clone());
+        subject_index = Some(before);
+    }
+    let subject = subject_index.map(|i| &mentions[i]);
+    let mut actor = match (verb.kind, speaker, subject) {
+        (EventKind::Statement, Some(speaker), _) => speaker.to_string(),
+        (_, _, Some(subject)) => {
+            if subject.kind != MentionKind::Name {
+                confidence -= 0.1;
+            }
+            subject.code.clone()
+        }
+        (_, Some(speaker), None) => {
+            confidence -= 0.15;
+            notes.push("actor taken from the attribution");
+            speaker.to_string()
+        }
+        (_, None, None) => return None,
+    };
+    let passive = start > 0
+        && matches!(
+            words[start - 1],
+            "was" | "were" | "been" | "be" | "is" | "are"
+        )
+        && words[start].ends_with("ed");
+    let other_side = |actor: &str| {
+        if actor == sides[0] {
+            Some(sides[1].clone())
+        } else if actor == sides[1] {
+            Some(sides[0].clone())
+        } else {
+            None
+        }
+    };
+    let mut target = if let Some(partner) =
+        partner.filter(|p| other_side(&actor).as_ref() == Some(p))
+    {
+        partner
+    } else if verb.kind == EventKind::Statement
+        && let Some(other) = other_side(&actor).filter(|o| mentions.iter().any(|m| &m.code == o))
+    {
+        // What a side says in news of the dyad is about the other side, when it is named.
+        other
+    } else if let Some(object) = mentions.iter().find(|m| m.start >= end && m.code != actor) {
+        object.code.clone()
+    } else {
+        // Only when the article is about the dyad at all.
+        let other = other_side(&actor).filter(|o| context.mentioned.contains(o))?;
+        confidence -= 0.1;
+        notes.push("target taken as the other side of the dyad");
+        other
+    };
+    if passive && verb.kind == EventKind::Action {
+        // "The ambassador was summoned to the Foreign Ministry": the subject undergoes it.
+        std::mem::swap(&mut actor, &mut target);
+    }
+    (actor != target).then_some((actor, target, confidence, notes))
+}
+
+/// The speaker the sentence attributes its content to: "…, a US official said",
+/// "X said (that) …", "according to X".
+fn attribution(sentence: &str, tokens: &[Token], dictionary: &Dictionary) -> Option<String> {
+    let lower = sentence.to_lowercase();
+    if let Some(at) = lower.find("according to ") {
+        let rest = &sentence[at + "according to ".len()..];
+        let phrase = rest.split([',', '.', ';']).next()?.trim();
+        return (!phrase.is_empty()).then(|| phrase.to_string());
+    }
+    let speech = tokens
+        .iter()
+        .position(|t| dictionary.speech.iter().any(|s| *s == t.lower))?;
+    // The noun phrase before the speech verb, back to the previous comma or quote.
+    let before: Vec<&Token> = tokens[..speech]
+        .iter()
+        .rev()
+        .take_while(|t| t.word)
+        .collect();
+    if before.is_empty() || before.len() > 9 {
+        return None;
+    }
+    let first = before.last()?.lower.clone();
+    let phrase_start = find_word_start(sentence, &first, speech, tokens)?;
+    let verb_word = &tokens[speech].lower;
+    let end = sentence[phrase_start..]
+        .to_lowercase()
+        .find(&format!(" {verb_word}"))
+        .map(|e| phrase_start + e)?;
+    let phrase = sentence[phrase_start..end]
+        .trim()
+        .trim_start_matches(['“', '"', ','])
+        .trim();
+    let pronoun = matches!(
+        phrase.to_lowercase().as_str(),
+        "it" | "he" | "she" | "they" | "we" | "i"
+    );
+    (!phrase.is_empty() && !pronoun).then(|| phrase.to_string())
+}
+
+/// The byte offset in `sentence` of the word `first` that starts the phrase before `speech`.
+fn find_word_start(sentence: &str, first: &str, speech: usize, tokens: &[Token]) -> Option<usize> {
+    let occurrences_before = tokens[..speech].iter().filter(|t| t.lower == first).count();
+    let lower = sentence.to_lowercase();
+    let mut from = 0;
+    let mut found = None;
+    for _ in 0..occurrences_before {
+        let at = lower[from..].find(first)? + from;
+        found = Some(at);
+        from = at + first.len();
+    }
+    found
+}
+
+fn issue_of(words: &[&str], dictionary: &Dictionary) -> Option<String> {
+    dictionary.issues.iter().find_map(|(issue, keywords)| {
+        let hit = keywords.iter().any(|keyword| {
+            (0..words.len()).any(|start| match_pattern(keyword, words, start).is_some())
+        });
+        hit.then(|| issue.clone())
+    })
+}
+
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site, each argument a distinct part of the event"
+)]
+fn propose(
+    found: Found,
+    sentence: &str,
+    occurred_on: NaiveDate,
+    basis: DateBasis,
+    dyad: &str,
+    outlet: &str,
+    published: Option<NaiveDate>,
+    options: &CodingOptions,
+    article: &Article,
+) -> Proposal {
+    let mut confidence = found.confidence;
+    let mut notes = found.notes;
+    let mut summary: String = sentence.chars().take(300).collect();
+    match basis {
+        DateBasis::Stated => {}
+        DateBasis::Approximate => {
+            confidence -= 0.1;
+            notes.push("approximate date");
+        }
+        DateBasis::Report => {
+            notes.push("dated by the report");
+            summary.push_str(" (dated by the report)");
+        }
+    }
+    let source_key = options.url.clone().unwrap_or_else(|| {
+        format!(
+            "{outlet}|{}|{}",
+            article.title,
+            published.map(|d| d.to_string()).unwrap_or_default()
+        )
+    });
+    let id = Uuid::new_v5(
+        &PROPOSAL_NAMESPACE,
+        format!(
+            "{source_key}\n{sentence}\n{}\n{}\n{}",
+            found.action, found.actor, found.target
+        )
+        .as_bytes(),
+    );
+    let quote = sentence.chars().take(4000).collect::<String>();
+    let (speaker, statement_quote) = match found.kind {
+        EventKind::Statement => (
+            Some(
+                found
+                    .attribution
+                    .clone()
+                    .unwrap_or_else(|| found.actor.clone()),
+            ),
+            Some(quoted(sentence).unwrap_or_else(|| quote.clone())),
+        ),
+        _ => (None, None),
+    };
+    let event = EventInput {
+        id: Some(id.to_string()),
+        dyad: dyad.to_string(),
+        kind: found.kind,
+        occurred_on: occurred_on.to_string(),
+        actor: found.actor,
+        target: found.target,
+        action: found.action,
+        intensity: None,
+        confidence: Some((confidence.clamp(0.3, 0.95) * 100.0).round() / 100.0),
+        issue: found.issue,
+        pillar: None,
+        summary,
+        speaker,
+        quote: statement_quote,
+        source: SourceInput {
+            outlet: outlet.to_string(),
+            url: options.url.clone(),
+            published_on: published.map(|d| d.to_string()),
+            attribution: found.attribution,
+            quote: Some(quote),
+        },
+    };
+    Proposal {
+        event,
+        note: notes.join("; "),
+    }
+}
+
+/// The text between the first pair of quotation marks, if any.
+fn quoted(sentence: &str) -> Option<String> {
+    let open = sentence.find(['“', '"'])?;
+    let after = &sentence[open + sentence[open..].chars().next()?.len_utf8()..];
+    let close = after.find(['”', '"'])?;
+    let inner = after[..close].trim().trim_end_matches(',').trim();
+    (!inner.is_empty()).then(|| inner.to_string())
+}
