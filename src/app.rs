@@ -10,6 +10,7 @@ use crate::domain::event::{
 };
 use crate::domain::framework::{Framework, FrameworkError};
 use crate::domain::taxonomy::Taxonomy;
+use crate::ingest::coder::{self, CodingError, CodingOptions, Dictionary, Proposal};
 use crate::ingest::ndjson::MAX_EVENT_BYTES;
 use crate::ingest::{self, ImportLine, InputError, LineError, Lines, parse_import_line};
 use crate::projection::status::{KEPT_DRIVERS, LEDGER_FORMAT, RetractedReport};
@@ -120,6 +121,15 @@ pub fn replay_dates(from: NaiveDate, to: NaiveDate, every: Every) -> Vec<NaiveDa
     (0..)
         .map_while(|step| every.nth(from, step).filter(|date| *date <= to))
         .collect()
+}
+
+/// What the coder proposed for an article.
+#[derive(Debug, Clone, Default)]
+pub struct Proposals {
+    /// Proposals `append` accepts, with the event they validate to.
+    pub valid: Vec<(Proposal, Event)>,
+    /// Proposals that do not validate (a date in the future...), with the reason.
+    pub refused: Vec<(Proposal, String)>,
 }
 
 /// How `import` batches its input.
@@ -319,6 +329,26 @@ impl<S: EventStore> Tracker<S> {
             })
             .collect();
         Ok(self.store.append(&batch, expected_version, &same_content)?)
+    }
+
+    /// The events the coder proposes for a news article, each checked as `append` would check
+    /// it: the valid ones with their validated event, the others with the reason.
+    pub fn propose(
+        &self,
+        article: &str,
+        dictionary: &Dictionary,
+        options: &CodingOptions,
+    ) -> Result<Proposals, CodingError> {
+        let proposals = coder::code(article, dictionary, &self.framework, options)?;
+        let validator = self.validator();
+        let mut sorted = Proposals::default();
+        for proposal in proposals {
+            match validator.validate(proposal.event.clone()) {
+                Ok(event) => sorted.valid.push((proposal, event)),
+                Err(error) => sorted.refused.push((proposal, error.to_string())),
+            }
+        }
+        Ok(sorted)
     }
 
     /// Imports NDJSON (reports, and corrections and retractions as `export` writes them) line by

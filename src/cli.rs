@@ -9,6 +9,7 @@ use crate::app::{
     AppError, Every, ImportOptions, LogFilter, Tracker, When, load_framework, replay_dates,
 };
 use crate::domain::clock::SystemClock;
+use crate::ingest::coder::{CodingOptions, Dictionary};
 use crate::projection::Scope;
 use crate::report;
 use crate::store::StoreError;
@@ -69,6 +70,35 @@ enum Command {
         /// Print one JSON object per event instead of lines of text.
         #[arg(long)]
         json: bool,
+    },
+    /// Propose the events a news article reports (and append them with --commit).
+    ///
+    /// The article is plain text: a title line, a dateline such as `MOSCOW, July 30, 2017 —`
+    /// when present, and paragraphs. Proposals are printed as a table, or with --json as NDJSON
+    /// that `dyad append` accepts unchanged. Ids derive from the source and the sentence, so
+    /// ingesting an article twice never duplicates events.
+    Ingest {
+        /// The article (plain text), or `-` for stdin.
+        #[arg(value_name = "ARTICLE|-")]
+        article: String,
+        /// The article's URL.
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// The outlet (default: named at the end of the title, as in `… – BuzzFeed News`).
+        #[arg(long, value_name = "NAME")]
+        outlet: Option<String>,
+        /// The publication date (default: the dateline's).
+        #[arg(long, value_name = "DATE")]
+        published: Option<NaiveDate>,
+        /// Extend the built-in dictionaries with this file (same format; its entries first).
+        #[arg(long, value_name = "FILE")]
+        dictionary: Option<PathBuf>,
+        /// Print NDJSON that `dyad append` accepts unchanged.
+        #[arg(long)]
+        json: bool,
+        /// Append the proposals to the log.
+        #[arg(long)]
+        commit: bool,
     },
     /// Import NDJSON in batches: a bad line is refused and reported, the others are appended.
     ///
@@ -350,6 +380,50 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
             };
             print_append(out, &summary, json)?;
         }
+        Command::Ingest {
+            article,
+            url,
+            outlet,
+            published,
+            dictionary,
+            json,
+            commit,
+        } => {
+            let text = read_text(&article)?;
+            let dictionary = match dictionary {
+                Some(path) => {
+                    Dictionary::extended(&path).map_err(|e| Failure::Refused(e.to_string()))?
+                }
+                None => Dictionary::builtin(),
+            };
+            let options = CodingOptions {
+                url,
+                outlet,
+                published,
+            };
+            let proposals = tracker
+                .propose(&text, &dictionary, &options)
+                .map_err(|e| Failure::Refused(e.to_string()))?;
+            for (proposal, problem) in &proposals.refused {
+                eprintln!("skipped a proposal ({}): {problem}", proposal.event.summary);
+            }
+            if commit {
+                let events = proposals
+                    .valid
+                    .iter()
+                    .map(|(_, event)| event.clone())
+                    .collect();
+                let summary = tracker.append(events, None)?;
+                print_append(out, &summary, json)?;
+            } else if json {
+                for (proposal, _) in &proposals.valid {
+                    report::json::write_line(out, &proposal.event)?;
+                }
+            } else {
+                let listed: Vec<_> = proposals.valid.iter().map(|(p, _)| p.clone()).collect();
+                report::text::proposals(out, &listed, tracker.framework())?;
+            }
+        }
         Command::Import {
             file,
             atomic,
@@ -533,6 +607,29 @@ fn print_append(
     } else {
         report::text::append_summary(out, summary)
     }
+}
+
+/// A whole text file (an article), or stdin, up to a size no article reaches.
+fn read_text(file: &str) -> Result<String, Failure> {
+    const MAX_ARTICLE_BYTES: u64 = 4 * 1024 * 1024;
+    let mut text = String::new();
+    let read = if file == "-" {
+        io::Read::read_to_string(
+            &mut io::Read::take(io::stdin().lock(), MAX_ARTICLE_BYTES + 1),
+            &mut text,
+        )
+    } else {
+        std::fs::File::open(file).and_then(|f| {
+            io::Read::read_to_string(&mut io::Read::take(f, MAX_ARTICLE_BYTES + 1), &mut text)
+        })
+    };
+    read.map_err(|e| Failure::Refused(format!("cannot read {file}: {e}")))?;
+    if text.len() as u64 > MAX_ARTICLE_BYTES {
+        return Err(Failure::Refused(format!(
+            "{file} is larger than {MAX_ARTICLE_BYTES} bytes"
+        )));
+    }
+    Ok(text)
 }
 
 /// The JSON object of replaced fields `dyad correct` reads.

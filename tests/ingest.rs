@@ -12,7 +12,13 @@ const SEED: &str = concat!(
     "/../shared/seeds/000_9dde15d29b8f3f0d.txt"
 );
 
+/// An expected event of a news fixture (its format: tests/fixtures/news/README.md). The test
+/// matches on the sentence, actor, target and sign; it reports pillar and issue agreement.
 #[derive(Debug, Deserialize)]
+#[allow(
+    dead_code,
+    reason = "the fixture format has fields this test reads only in messages"
+)]
 struct Expected {
     sentence: String,
     actor: String,
@@ -135,4 +141,233 @@ fn precision_and_recall_on_news_it_was_not_written_against() {
         precision >= 0.6,
         "precision {precision:.2} below 0.60\n{report}"
     );
+}
+
+fn seed_proposals() -> Vec<Proposal> {
+    let text = std::fs::read_to_string(SEED).expect("the seed article");
+    let options = CodingOptions {
+        published: chrono::NaiveDate::from_ymd_opt(2017, 6, 19),
+        ..CodingOptions::default()
+    };
+    code(
+        &text,
+        &Dictionary::builtin(),
+        &Framework::builtin(),
+        &options,
+    )
+    .expect("codes")
+}
+
+/// What the seed article must yield: (actor, target, pillar, issue, sign, attribution contains).
+#[test]
+fn the_seed_article_yields_what_it_reports() {
+    let proposals = seed_proposals();
+    let framework = Framework::builtin();
+    let must_find = [
+        (
+            "RUS",
+            "TALIBAN",
+            "pushback",
+            Some("afghanistan"),
+            "negative",
+            "US official",
+        ),
+        (
+            "RUS",
+            "USA",
+            "pushback",
+            Some("diplomats"),
+            "negative",
+            "US official",
+        ),
+        (
+            "RUS",
+            "PRK",
+            "engagement",
+            Some("north_korea"),
+            "negative",
+            "US official",
+        ),
+        (
+            "CHN",
+            "PRK",
+            "engagement",
+            Some("north_korea"),
+            "zero",
+            "US official",
+        ),
+        (
+            "USA",
+            "RUS",
+            "engagement",
+            Some("syria"),
+            "positive",
+            "US official",
+        ),
+        (
+            "RUS",
+            "USA",
+            "engagement",
+            Some("cyber"),
+            "negative",
+            "US official",
+        ),
+        (
+            "USA",
+            "RUS",
+            "engagement",
+            Some("bilateral"),
+            "negative",
+            "senior State Department official",
+        ),
+        ("USA", "NATO", "pushback", Some("nato"), "negative", ""),
+    ];
+    for (actor, target, pillar, issue, expected_sign, attribution) in must_find {
+        let found = proposals.iter().find(|p| {
+            let event = &p.event;
+            let derived = framework.derive_pillar(&event.action, event.issue.as_deref());
+            event.actor == actor
+                && event.target == target
+                && derived == pillar
+                && event.issue.as_deref() == issue
+                && sign(p) == expected_sign
+                && event
+                    .source
+                    .attribution
+                    .as_deref()
+                    .unwrap_or_default()
+                    .contains(attribution)
+        });
+        assert!(
+            found.is_some(),
+            "missing {actor}→{target} {pillar} {issue:?} in {:#?}",
+            proposals.iter().map(|p| &p.event).collect::<Vec<_>>()
+        );
+    }
+    let gutter = proposals
+        .iter()
+        .find(|p| {
+            p.event
+                .source
+                .quote
+                .as_deref()
+                .is_some_and(|q| q.contains("gutter"))
+        })
+        .expect("the gutter statement");
+    assert_eq!(gutter.event.kind, dyad::domain::event::EventKind::Statement);
+    assert!(
+        gutter
+            .event
+            .quote
+            .as_deref()
+            .is_some_and(|q| q.contains("in the gutter"))
+    );
+    assert!(
+        gutter.event.source.outlet.contains("BuzzFeed News"),
+        "the outlet comes from the title"
+    );
+}
+
+#[test]
+fn a_text_about_something_else_yields_nothing() {
+    for noise in [
+        "10_us_tax_overhaul_signed.txt",
+        "14_russia_pension_reform_signed.txt",
+    ] {
+        let proposals = code_file(&Path::new(NEWS).join(noise));
+        assert!(
+            proposals.is_empty(),
+            "{noise}: {:?}",
+            proposals
+                .iter()
+                .map(|p| &p.event.summary)
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn ids_derive_from_the_source_and_the_sentence() {
+    let first: Vec<_> = seed_proposals().into_iter().map(|p| p.event.id).collect();
+    let again: Vec<_> = seed_proposals().into_iter().map(|p| p.event.id).collect();
+    assert_eq!(first, again);
+    let unique: std::collections::HashSet<_> = first.iter().collect();
+    assert_eq!(unique.len(), first.len());
+}
+
+#[test]
+fn a_users_dictionary_extends_the_builtin_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("extra.json");
+    std::fs::write(
+        &path,
+        r#"{"actors": [{"code": "RUS", "names": ["Rosatom"]}], "verbs": [{"action": "coerce", "priority": 9, "patterns": ["seized control of"]}]}"#,
+    )
+    .expect("write");
+    let text = "Rosatom seizes a plant\nKYIV, March 4, 2022 — Rosatom seized control of the Zaporizhzhia plant on Friday, a US official said, and Washington condemned it.";
+    let options = CodingOptions {
+        outlet: Some("Wire".into()),
+        ..CodingOptions::default()
+    };
+    let extended = Dictionary::extended(&path).expect("a valid dictionary");
+    let proposals = code(text, &extended, &Framework::builtin(), &options).expect("codes");
+    assert!(
+        proposals
+            .iter()
+            .any(|p| p.event.actor == "RUS" && p.event.action == "coerce"),
+        "{proposals:#?}"
+    );
+    let builtin = code(
+        text,
+        &Dictionary::builtin(),
+        &Framework::builtin(),
+        &options,
+    )
+    .expect("codes");
+    assert!(!builtin.iter().any(|p| p.event.action == "coerce"));
+    std::fs::write(
+        &path,
+        r#"{"verbs": [{"action": "coerce", "patterns": "not a list"}]}"#,
+    )
+    .expect("write");
+    let error = Dictionary::extended(&path).expect_err("invalid");
+    assert!(error.to_string().contains("verbs[0].patterns"), "{error}");
+}
+
+#[test]
+fn proposals_go_through_append_unchanged_and_twice_is_a_no_op() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("x.db");
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_dyad"))
+            .env_remove("DYAD_DB")
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .expect("run dyad");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).to_string(),
+        )
+    };
+    let (code, proposals) = run(&["ingest", SEED, "--published", "2017-06-19", "--json"]);
+    assert_eq!(code, Some(0));
+    let file = dir.path().join("p.ndjson");
+    std::fs::write(&file, &proposals).expect("write");
+    let (code, appended) = run(&["append", &file.to_string_lossy()]);
+    assert_eq!(code, Some(0), "{appended}");
+    let count = proposals.lines().count();
+    assert!(
+        appended.contains(&format!("{count} recorded")),
+        "{appended}"
+    );
+    let (code, again) = run(&["ingest", SEED, "--published", "2017-06-19", "--commit"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        again.contains(&format!("0 recorded, {count} already recorded")),
+        "{again}"
+    );
+    let (code, _) = run(&["ingest", SEED]);
+    assert_eq!(code, Some(1), "no dateline and no --published: refused");
 }

@@ -274,6 +274,9 @@ fn pattern_of(text: &str) -> Vec<String> {
 struct Token {
     lower: String,
     word: bool,
+    /// Byte offsets of the token in the text it was read from.
+    start: usize,
+    end: usize,
 }
 
 /// Words (letters, digits, inner hyphens, apostrophes and periods as in "U.S.") and punctuation.
@@ -281,7 +284,8 @@ struct Token {
 fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut current = String::new();
-    let flush = |current: &mut String, tokens: &mut Vec<Token>| {
+    let mut current_start = 0;
+    let flush = |current: &mut String, start: usize, tokens: &mut Vec<Token>| {
         if current.is_empty() {
             return;
         }
@@ -295,6 +299,7 @@ fn tokenize(text: &str) -> Vec<Token> {
         if !is_initialism {
             word = word.trim_end_matches('.').to_string();
         }
+        let end = start + word.len();
         for suffix in ["'s", "’s"] {
             if let Some(stem) = word.strip_suffix(suffix) {
                 word = stem.to_string();
@@ -304,24 +309,31 @@ fn tokenize(text: &str) -> Vec<Token> {
             tokens.push(Token {
                 lower: word.to_lowercase(),
                 word: true,
+                start,
+                end,
             });
         }
         current.clear();
     };
-    for c in text.chars() {
+    for (offset, c) in text.char_indices() {
         if c.is_alphanumeric() || (!current.is_empty() && matches!(c, '-' | '\'' | '’' | '.')) {
+            if current.is_empty() {
+                current_start = offset;
+            }
             current.push(c);
         } else {
-            flush(&mut current, &mut tokens);
+            flush(&mut current, current_start, &mut tokens);
             if !c.is_whitespace() {
                 tokens.push(Token {
                     lower: c.to_string(),
                     word: false,
+                    start: offset,
+                    end: offset + c.len_utf8(),
                 });
             }
         }
     }
-    flush(&mut current, &mut tokens);
+    flush(&mut current, current_start, &mut tokens);
     tokens
 }
 
@@ -440,9 +452,24 @@ pub fn code(
     }
     for paragraph in &article.paragraphs {
         context.attribution = None;
+        let mut previous: Vec<(String, String, String)> = Vec::new();
         for sentence in paragraph {
             let coded = code_sentence(sentence, dictionary, &sides, &mut context);
+            let keys: Vec<(String, String, String)> = coded
+                .iter()
+                .map(|f| (f.actor.clone(), f.target.clone(), f.action.clone()))
+                .collect();
             for found in coded {
+                // A quotation running on into the next sentence is one statement.
+                let continued = found.kind == EventKind::Statement
+                    && previous.contains(&(
+                        found.actor.clone(),
+                        found.target.clone(),
+                        found.action.clone(),
+                    ));
+                if continued {
+                    continue;
+                }
                 let (occurred_on, basis) = sentence_date(sentence, reference);
                 let proposal = propose(
                     found,
@@ -457,6 +484,7 @@ pub fn code(
                 );
                 proposals.push(proposal);
             }
+            previous = keys;
         }
     }
     Ok(proposals)
@@ -521,7 +549,16 @@ fn code_sentence(
             ) else {
                 continue;
             };
-            let issue = issue_of(&words, dictionary);
+            let next_verb = (end..words.len())
+                .find(|&i| {
+                    dictionary
+                        .verbs
+                        .iter()
+                        .any(|v| match_pattern(&v.tokens, &words, i).is_some())
+                })
+                .unwrap_or(words.len());
+            let issue = issue_of(&words[start..next_verb], dictionary)
+                .or_else(|| issue_of(&words, dictionary));
             let involves_dyad = sides.contains(&event.0) || sides.contains(&event.1);
             let mentions_both = sides
                 .iter()
@@ -721,24 +758,31 @@ fn assemble(
             None
         }
     };
-    let mut target = if let Some(partner) =
-        partner.filter(|p| other_side(&actor).as_ref() == Some(p))
-    {
-        partner
-    } else if verb.kind == EventKind::Statement
-        && let Some(other) = other_side(&actor).filter(|o| mentions.iter().any(|m| &m.code == o))
-    {
-        // What a side says in news of the dyad is about the other side, when it is named.
-        other
-    } else if let Some(object) = mentions.iter().find(|m| m.start >= end && m.code != actor) {
-        object.code.clone()
-    } else {
-        // Only when the article is about the dyad at all.
-        let other = other_side(&actor).filter(|o| context.mentioned.contains(o))?;
-        confidence -= 0.1;
-        notes.push("target taken as the other side of the dyad");
-        other
-    };
+    let mut target =
+        if let Some(partner) = partner.filter(|p| other_side(&actor).as_ref() == Some(p)) {
+            partner
+        } else if verb.kind == EventKind::Statement
+            && let Some(other) = other_side(&actor).filter(|o| context.mentioned.contains(o))
+        {
+            // What a side says in news of the dyad is about the other side.
+            other
+        } else if let Some(object) = mentions.iter().find(|m| m.start >= end && m.code != actor) {
+            object.code.clone()
+        } else if let Some(object) = mentions.iter().rev().find(|m| {
+            m.end <= start
+                && m.prepositional
+                && m.code != actor
+                && subject.is_none_or(|s| m.start >= s.end)
+        }) {
+            // "his endorsement of the alliance's principle of collective defense"
+            object.code.clone()
+        } else {
+            // Only when the article is about the dyad at all.
+            let other = other_side(&actor).filter(|o| context.mentioned.contains(o))?;
+            confidence -= 0.1;
+            notes.push("target taken as the other side of the dyad");
+            other
+        };
     if passive && verb.kind == EventKind::Action {
         // "The ambassador was summoned to the Foreign Ministry": the subject undergoes it.
         std::mem::swap(&mut actor, &mut target);
@@ -749,54 +793,25 @@ fn assemble(
 /// The speaker the sentence attributes its content to: "…, a US official said",
 /// "X said (that) …", "according to X".
 fn attribution(sentence: &str, tokens: &[Token], dictionary: &Dictionary) -> Option<String> {
-    let lower = sentence.to_lowercase();
-    if let Some(at) = lower.find("according to ") {
-        let rest = &sentence[at + "according to ".len()..];
-        let phrase = rest.split([',', '.', ';']).next()?.trim();
-        return (!phrase.is_empty()).then(|| phrase.to_string());
+    let words: Vec<&str> = tokens.iter().map(|t| t.lower.as_str()).collect();
+    let phrase =
+        |from: usize, to: usize| sentence[tokens[from].start..tokens[to - 1].end].to_string();
+    if let Some(at) =
+        (0..words.len()).find(|&i| words[i] == "according" && words.get(i + 1) == Some(&"to"))
+    {
+        let end = (at + 2..tokens.len())
+            .find(|&i| !tokens[i].word)
+            .unwrap_or(tokens.len());
+        return (end > at + 2).then(|| phrase(at + 2, end));
     }
     let speech = tokens
         .iter()
-        .position(|t| dictionary.speech.iter().any(|s| *s == t.lower))?;
-    // The noun phrase before the speech verb, back to the previous comma or quote.
-    let before: Vec<&Token> = tokens[..speech]
-        .iter()
-        .rev()
-        .take_while(|t| t.word)
-        .collect();
-    if before.is_empty() || before.len() > 9 {
-        return None;
-    }
-    let first = before.last()?.lower.clone();
-    let phrase_start = find_word_start(sentence, &first, speech, tokens)?;
-    let verb_word = &tokens[speech].lower;
-    let end = sentence[phrase_start..]
-        .to_lowercase()
-        .find(&format!(" {verb_word}"))
-        .map(|e| phrase_start + e)?;
-    let phrase = sentence[phrase_start..end]
-        .trim()
-        .trim_start_matches(['“', '"', ','])
-        .trim();
-    let pronoun = matches!(
-        phrase.to_lowercase().as_str(),
-        "it" | "he" | "she" | "they" | "we" | "i"
-    );
-    (!phrase.is_empty() && !pronoun).then(|| phrase.to_string())
-}
-
-/// The byte offset in `sentence` of the word `first` that starts the phrase before `speech`.
-fn find_word_start(sentence: &str, first: &str, speech: usize, tokens: &[Token]) -> Option<usize> {
-    let occurrences_before = tokens[..speech].iter().filter(|t| t.lower == first).count();
-    let lower = sentence.to_lowercase();
-    let mut from = 0;
-    let mut found = None;
-    for _ in 0..occurrences_before {
-        let at = lower[from..].find(first)? + from;
-        found = Some(at);
-        from = at + first.len();
-    }
-    found
+        .position(|t| t.word && dictionary.speech.contains(&t.lower))?;
+    // The noun phrase before the speech verb, back to the previous punctuation.
+    let first = (0..speech).rev().take_while(|&i| tokens[i].word).last()?;
+    let length = speech - first;
+    let pronoun = length == 1 && matches!(words[first], "it" | "he" | "she" | "they" | "we" | "i");
+    (length <= 9 && !pronoun).then(|| phrase(first, speech))
 }
 
 fn issue_of(words: &[&str], dictionary: &Dictionary) -> Option<String> {

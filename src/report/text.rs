@@ -4,6 +4,7 @@ use crate::app::{AppendSummary, ImportSummary, VerifyReport};
 use crate::domain::event::{LoggedEvent, Report};
 use crate::domain::framework::Framework;
 use crate::domain::taxonomy::Taxonomy;
+use crate::ingest::coder::Proposal;
 use crate::projection::{Explanation, Status};
 use crate::store::Appended;
 use comfy_table::{CellAlignment, Table, presets};
@@ -395,4 +396,57 @@ pub fn import_summary(out: &mut dyn Write, summary: &ImportSummary) -> io::Resul
         summary.lines, summary.appended, summary.already_recorded, summary.refused
     )?;
     Ok(())
+}
+
+/// The coder's proposals as a table, then each one's sentence and notes.
+pub fn proposals(
+    out: &mut dyn Write,
+    proposals: &[Proposal],
+    framework: &Framework,
+) -> io::Result<()> {
+    if proposals.is_empty() {
+        return writeln!(out, "no events about {} found", framework.dyad);
+    }
+    let mut rows = table(&[
+        "#", "occurred", "kind", "who", "action", "pillar", "issue", "conf.",
+    ]);
+    for (index, proposal) in proposals.iter().enumerate() {
+        let event = &proposal.event;
+        let pillar = event.pillar.clone().unwrap_or_else(|| {
+            framework
+                .derive_pillar(&event.action, event.issue.as_deref())
+                .to_string()
+        });
+        rows.add_row(vec![
+            (index + 1).to_string(),
+            event.occurred_on.clone(),
+            event.kind.as_str().to_string(),
+            format!("{}→{}", event.actor, event.target),
+            event.action.clone(),
+            pillar,
+            event.issue.clone().unwrap_or_else(|| "-".into()),
+            format!("{:.2}", event.confidence.unwrap_or(1.0)),
+        ]);
+    }
+    writeln!(out, "{rows}\n")?;
+    for (index, proposal) in proposals.iter().enumerate() {
+        let source = &proposal.event.source;
+        writeln!(
+            out,
+            "{:>2}. {}",
+            index + 1,
+            truncate(source.quote.as_deref().unwrap_or_default(), 160)
+        )?;
+        let attribution = source.attribution.as_deref().unwrap_or("no attribution");
+        let note = if proposal.note.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", proposal.note)
+        };
+        writeln!(out, "    {attribution}{note}")?;
+    }
+    writeln!(
+        out,
+        "\nappend them with --commit, or review them with --json > proposals.ndjson"
+    )
 }
