@@ -33,7 +33,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 tr.issue th { padding-left: 1.6rem; font-weight: normal; }
 .level { padding: 0 0.35em; border-radius: 0.25em; white-space: nowrap; }
 figure { margin: 0; }
-svg { display: block; max-width: 100%; height: auto; }
+svg { display: block; width: 100%; height: auto; }
 ol, ul { padding-left: 1.6rem; }
 li { margin: 0.25rem 0; }
 .codes { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9em; }
@@ -41,7 +41,13 @@ li { margin: 0.25rem 0; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f3f3f3; padding: 0.75rem;
   font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9em; }
 footer { margin-top: 2.5rem; }
-@media (max-width: 40rem) { body { font-size: 15px; padding: 0.6rem; } th, td { padding: 0.25rem; } }
+@media (max-width: 40rem) {
+  body { font-size: 15px; padding: 0.6rem; }
+  table { font-size: 0.85rem; }
+  th, td { padding: 0.25rem; }
+  th .codes, .events { display: none; }
+  .chart .scroll svg { min-width: 36rem; }
+}
 @media print {
   body { max-width: none; font-size: 10.5pt; padding: 0; }
   a { color: inherit; }
@@ -156,14 +162,14 @@ fn headline(out: &mut dyn Write, briefing: &Briefing) -> io::Result<()> {
         out,
         "<thead><tr><th scope=\"col\">Pillar or issue</th><th scope=\"col\">Level</th>\
          <th scope=\"col\">Score</th><th scope=\"col\">Since {}</th>\
-         <th scope=\"col\">Events</th></tr></thead>\n<tbody>",
+         <th scope=\"col\" class=\"events\">Events</th></tr></thead>\n<tbody>",
         briefing.period.from
     )?;
     for movement in &briefing.headline {
         writeln!(
             out,
             "<tr{}><th scope=\"row\">{}</th><td>{}</td><td class=\"num\">{}</td><td>{}</td>\
-             <td class=\"num\">{}</td></tr>",
+             <td class=\"num events\">{}</td></tr>",
             if movement.issue.is_some() {
                 " class=\"issue\""
             } else {
@@ -214,7 +220,10 @@ fn charts(out: &mut dyn Write, briefing: &Briefing) -> io::Result<()> {
             "<section class=\"chart\" aria-labelledby=\"{id}-heading\">\n<h3 id=\"{id}-heading\">{}</h3>\n<figure>",
             esc(&svg::chart_title(briefing, chart))
         )?;
+        // Wide enough to read on a phone, scrolled sideways there.
+        writeln!(out, "<div class=\"scroll\">")?;
         out.write_all(svg::element(briefing, chart).as_bytes())?;
+        writeln!(out, "</div>")?;
         if !chart.marks.is_empty() {
             writeln!(out, "<figcaption><ol>")?;
             for mark in &chart.marks {
