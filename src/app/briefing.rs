@@ -550,7 +550,10 @@ impl<S: EventStore> Tracker<S> {
                 .map(|id| id.to_string())
                 .collect()),
             Some(pillars) => {
-                for pillar in pillars {
+                // `--issue-charts ''` asks for none.
+                let pillars: Vec<String> =
+                    pillars.iter().filter(|p| !p.is_empty()).cloned().collect();
+                for pillar in &pillars {
                     if self.framework.pillar(pillar).is_none() {
                         return Err(AppError::Argument(ValidationError::new(
                             "--issue-charts",
@@ -561,7 +564,7 @@ impl<S: EventStore> Tracker<S> {
                         )));
                     }
                 }
-                Ok(pillars.clone())
+                Ok(pillars)
             }
         }
     }
