@@ -1,7 +1,16 @@
 //! The use cases: append, correct and retract events, read the log, compute the status at any
 //! date and moment, replay it, explain it, verify the log. A [`Tracker`]
 //! composes the layers (ingest → domain → store → projection) and is the API the CLI, the
-//! examples and the tests share. It holds no SQL and renders nothing.
+//! examples and the tests share. It holds no SQL and renders nothing. [`Tracker::briefing`] is the
+//! report use case (in `app/briefing.rs`).
+
+mod briefing;
+
+pub use briefing::{
+    AmendmentEntry, Briefing, BriefingRequest, Changes, Chart, DEFAULT_ISSUE_CHARTS, Direction,
+    Entry, FrameworkInfo, LISTED_CHANGES, LevelBand, Line, Listed, LogHead, Movement,
+    NOTABLE_EVENTS, Period, Reading, STEADY_WITHIN, Series, SeriesStep,
+};
 
 use crate::domain::ValidationError;
 use crate::domain::clock::Clock;

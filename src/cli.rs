@@ -6,7 +6,8 @@
 //! locked or damaged database file).
 
 use crate::app::{
-    AppError, Every, ImportOptions, LogFilter, Tracker, When, load_framework, replay_dates,
+    AppError, BriefingRequest, Every, ImportOptions, LogFilter, Tracker, When, load_framework,
+    replay_dates,
 };
 use crate::domain::clock::SystemClock;
 use crate::ingest::coder::{CodingOptions, Dictionary};
@@ -16,8 +17,7 @@ use crate::store::StoreError;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::io::IsTerminal;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,7 +32,8 @@ Examples:
   dyad --db tillerson.db append examples/tillerson_2017.ndjson
   dyad --db tillerson.db status --as-of 2017-06-19
   dyad --db tillerson.db replay --from 2017-01-01 --to 2017-12-31 --every month
-  dyad --db tillerson.db explain --pillar engagement --as-of 2017-06-19";
+  dyad --db tillerson.db explain --pillar engagement --as-of 2017-06-19
+  dyad --db tillerson.db report --from 2016-12-01 --to 2017-06-19 --format html -o report.html";
 
 /// Track the relationship between two states as an append-only, hash-chained log of events.
 #[derive(Debug, Parser)]
@@ -217,6 +218,39 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A report people read: the headline, a chart of each pillar over the period, the drivers,
+    /// what changed, and the command that regenerates it byte for byte.
+    ///
+    /// Markdown writes one SVG chart per pillar (and per issue of --issue-charts) beside the file
+    /// of -o; HTML is one self-contained file; JSON is the data. Dates default to: --as-of the
+    /// day of --known-at, else --to, else today; --to the --as-of; --from a year before --to;
+    /// --known-at the moment of the log's last event.
+    Report {
+        /// First day of the period (YYYY-MM-DD; default: a year before --to).
+        #[arg(long, value_name = "DATE")]
+        from: Option<NaiveDate>,
+        /// Last day of the period (default: --as-of).
+        #[arg(long, value_name = "DATE")]
+        to: Option<NaiveDate>,
+        /// The report date of the headline and the drivers (default: --to, else today).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        /// Read the log as it stood at this moment (RFC 3339; default: its last event).
+        #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
+        known_at: Option<DateTime<Utc>>,
+        /// Markdown (charts as SVG files beside -o), one HTML file, or JSON.
+        #[arg(long, value_enum, default_value = "md")]
+        format: ReportFormat,
+        /// Write the report to this file (and, for Markdown, the charts beside it).
+        #[arg(short = 'o', long = "output", value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// Chart each issue of these pillars too (comma-separated; default: engagement).
+        #[arg(long, value_name = "PILLAR,...", value_delimiter = ',')]
+        issue_charts: Option<Vec<String>>,
+        /// The dyad (default: the framework's).
+        #[arg(long, value_name = "DYAD")]
+        dyad: Option<String>,
+    },
     /// Retract a report that proved false; it stops counting (the original stays in the log).
     Retract {
         /// The report's id.
@@ -290,6 +324,26 @@ fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| format!("{e}; expected an RFC 3339 timestamp such as 2017-06-20T00:00:00Z"))
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    /// Markdown, with the charts as SVG files beside it.
+    Md,
+    /// One self-contained HTML file.
+    Html,
+    /// JSON.
+    Json,
+}
+
+impl From<ReportFormat> for report::BriefingFormat {
+    fn from(format: ReportFormat) -> Self {
+        match format {
+            ReportFormat::Md => report::BriefingFormat::Markdown,
+            ReportFormat::Html => report::BriefingFormat::Html,
+            ReportFormat::Json => report::BriefingFormat::Json,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -500,7 +554,11 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
             if json {
                 report::json::status(out, &status)?;
             } else {
-                report::text::status(out, &status, tracker.framework())?;
+                let colour = report::text::colour_wanted(
+                    io::stdout().is_terminal(),
+                    std::env::var_os("NO_COLOR").as_deref(),
+                );
+                report::text::status_in_colour(out, &status, tracker.framework(), colour)?;
             }
         }
         Command::Replay {
@@ -559,6 +617,34 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
                 report::json::write_line(out, &explanation)?;
             } else {
                 report::text::explain(out, &explanation)?;
+            }
+        }
+        Command::Report {
+            from,
+            to,
+            as_of,
+            known_at,
+            format,
+            output,
+            issue_charts,
+            dyad,
+        } => {
+            let briefing = tracker.briefing(&BriefingRequest {
+                dyad,
+                from,
+                to,
+                as_of,
+                known_at,
+                issue_charts,
+                framework_file: cli.framework.map(|path| path.display().to_string()),
+            })?;
+            for file in report::render_briefing(&briefing, format.into(), output.as_deref())? {
+                match file.path {
+                    None => out.write_all(&file.bytes)?,
+                    Some(path) => std::fs::write(&path, &file.bytes).map_err(|e| {
+                        Failure::Refused(format!("cannot write {}: {e}", path.display()))
+                    })?,
+                }
             }
         }
         Command::Retract {

@@ -288,6 +288,17 @@ impl Framework {
             .unwrap_or(&self.levels[0])
     }
 
+    /// How far the level `id` is from the level holding a score of 0: negative below it (more
+    /// hostile), positive above (more cooperative), 0 for that level or an unknown id. Renderers
+    /// colour levels by it, so that any framework's scale gets colours.
+    pub fn level_tone(&self, id: &str) -> i32 {
+        let neutral = self.levels.iter().rposition(|l| l.from <= 0.0).unwrap_or(0);
+        self.levels
+            .iter()
+            .position(|l| l.id == id)
+            .map_or(0, |index| index as i32 - neutral as i32)
+    }
+
     /// The pillar ids as a comma-separated list, for error messages.
     pub fn pillar_ids(&self) -> String {
         let ids: Vec<&str> = self.pillars.iter().map(|p| p.id.as_str()).collect();
@@ -333,6 +344,18 @@ mod tests {
         assert_eq!(pillars, ["pushback", "engagement", "stability"]);
         assert_eq!(framework.levels[0].id, "sewer");
         assert_eq!(framework.levels[1].id, "gutter");
+    }
+
+    #[test]
+    fn level_tones_count_from_the_level_holding_zero() {
+        let framework = Framework::builtin();
+        let tones: Vec<i32> = framework
+            .levels
+            .iter()
+            .map(|l| framework.level_tone(&l.id))
+            .collect();
+        assert_eq!(tones, [-3, -2, -1, 0, 1, 2, 3]);
+        assert_eq!(framework.level_tone("no such level"), 0);
     }
 
     #[test]

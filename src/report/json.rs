@@ -116,3 +116,81 @@ pub fn verify(out: &mut dyn Write, report: &VerifyReport) -> io::Result<()> {
     };
     write_line(out, &value)
 }
+
+/// The briefing of `dyad report --format json`: indented, with arrays of plain values (the
+/// series' dates and scores) kept on one line each so that the file stays short and diffs well.
+pub fn briefing(out: &mut dyn Write, briefing: &crate::app::Briefing) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(briefing)?;
+    out.write_all(inline_scalar_arrays(&text).as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// Puts each array of `serde_json`'s pretty output whose elements are all plain values (no
+/// object or array) on one line.
+fn inline_scalar_arrays(pretty: &str) -> String {
+    let lines: Vec<&str> = pretty.lines().collect();
+    let mut joined = String::with_capacity(pretty.len());
+    let mut index = 0;
+    while index < lines.len() {
+        let line = lines[index];
+        if line.ends_with('[') {
+            let mut end = index + 1;
+            let mut values = Vec::new();
+            while end < lines.len() {
+                let item = lines[end].trim();
+                if item.starts_with(']') {
+                    break;
+                }
+                if item.ends_with('{') || item.ends_with('[') {
+                    values.clear();
+                    end = lines.len();
+                    break;
+                }
+                values.push(item.trim_end_matches(','));
+                end += 1;
+            }
+            if end < lines.len() {
+                joined.push_str(line);
+                joined.push_str(&values.join(", "));
+                joined.push_str(lines[end].trim_start());
+                joined.push('\n');
+                index = end + 1;
+                continue;
+            }
+        }
+        joined.push_str(line);
+        joined.push('\n');
+        index += 1;
+    }
+    joined.pop();
+    joined
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inline_scalar_arrays;
+    use serde_json::json;
+
+    #[test]
+    fn arrays_of_plain_values_go_on_one_line_and_the_json_is_unchanged() {
+        let value = json!({
+            "dates": ["2017-01-01", "2017-01-02"],
+            "empty": [],
+            "lines": [{"scores": [1.5, null, -2.0], "nested": [[1], [2]]}],
+            "text": "ends with [",
+        });
+        let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
+        let compact = inline_scalar_arrays(&pretty);
+        assert!(
+            compact.contains("\"dates\": [\"2017-01-01\", \"2017-01-02\"]"),
+            "{compact}"
+        );
+        assert!(
+            compact.contains("\"scores\": [1.5, null, -2.0]"),
+            "{compact}"
+        );
+        assert!(compact.contains("\"empty\": []"), "{compact}");
+        let reread: serde_json::Value = serde_json::from_str(&compact).unwrap_or_default();
+        assert_eq!(reread, value);
+    }
+}

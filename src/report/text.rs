@@ -1,4 +1,7 @@
-//! Tables and lines for people reading a terminal.
+//! Tables and lines for people reading a terminal. The status table colours its levels when
+//! asked to (the CLI asks when standard output is a terminal and `NO_COLOR` is unset): red below
+//! the level holding 0, green above it, bold at the ends of the scale; the level's name is always
+//! printed, so nothing depends on seeing colour.
 
 use crate::app::{AppendSummary, ImportSummary, VerifyReport};
 use crate::domain::event::{LoggedEvent, Report};
@@ -7,11 +10,69 @@ use crate::domain::taxonomy::Taxonomy;
 use crate::ingest::coder::Proposal;
 use crate::projection::{Explanation, Status};
 use crate::store::Appended;
-use comfy_table::{CellAlignment, Table, presets};
+use anstyle::{AnsiColor, Style};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, Table, presets};
+use std::ffi::OsStr;
 use std::io::{self, Write};
+
+/// Whether to colour output: only on a terminal, and never when `NO_COLOR` is set to anything
+/// but the empty string (<https://no-color.org>).
+pub fn colour_wanted(is_terminal: bool, no_color: Option<&OsStr>) -> bool {
+    is_terminal && no_color.is_none_or(OsStr::is_empty)
+}
+
+/// The terminal colour of a level by its tone ([`Framework::level_tone`]), and whether it is
+/// bold (the ends of the scale).
+fn tone_colour(tone: i32) -> Option<(AnsiColor, bool)> {
+    match tone {
+        ..=-3 => Some((AnsiColor::Red, true)),
+        -2 => Some((AnsiColor::Red, false)),
+        -1 => Some((AnsiColor::Yellow, false)),
+        0 => None,
+        1 | 2 => Some((AnsiColor::Green, false)),
+        _ => Some((AnsiColor::Green, true)),
+    }
+}
+
+/// A level's cell, coloured by its tone (styling is only rendered when the table is told to).
+fn level_cell(framework: &Framework, level: &str) -> Cell {
+    let cell = Cell::new(level);
+    match tone_colour(framework.level_tone(level)) {
+        None => cell,
+        Some((colour, bold)) => {
+            let colour = match colour {
+                AnsiColor::Red => Color::DarkRed,
+                AnsiColor::Yellow => Color::DarkYellow,
+                _ => Color::DarkGreen,
+            };
+            let cell = cell.fg(colour);
+            if bold {
+                cell.add_attribute(Attribute::Bold)
+            } else {
+                cell
+            }
+        }
+    }
+}
+
+/// `text` styled like its level, or plain.
+fn paint(framework: &Framework, level: &str, text: &str, colour: bool) -> String {
+    match tone_colour(framework.level_tone(level)).filter(|_| colour) {
+        None => text.to_string(),
+        Some((ansi, bold)) => {
+            let mut style = Style::new().fg_color(Some(ansi.into()));
+            if bold {
+                style = style.bold();
+            }
+            format!("{style}{text}{style:#}")
+        }
+    }
+}
 
 fn table(header: &[&str]) -> Table {
     let mut table = Table::new();
+    // The caller decides about colour, not comfy-table's own look at standard output.
+    table.force_no_tty();
     table.load_style(presets::NOTHING);
     table.set_header(header.iter().map(|h| h.to_uppercase()));
     table
@@ -36,6 +97,16 @@ fn truncate(text: &str, max_chars: usize) -> String {
 
 /// The status: overall line, a table of pillars and their issues, then each pillar's drivers.
 pub fn status(out: &mut dyn Write, status: &Status, framework: &Framework) -> io::Result<()> {
+    status_in_colour(out, status, framework, false)
+}
+
+/// [`status`], with the levels coloured when `colour` is set (ANSI escapes).
+pub fn status_in_colour(
+    out: &mut dyn Write,
+    status: &Status,
+    framework: &Framework,
+    colour: bool,
+) -> io::Result<()> {
     let known = status
         .known_at
         .map(|t| format!(" as known at {}", crate::store::format_recorded_at(t)))
@@ -45,7 +116,12 @@ pub fn status(out: &mut dyn Write, status: &Status, framework: &Framework) -> io
         "{} as of {}{known}: {} ({:+.2}) from {} events",
         status.dyad,
         status.as_of,
-        status.overall.level.to_uppercase(),
+        paint(
+            framework,
+            &status.overall.level,
+            &status.overall.level.to_uppercase(),
+            colour
+        ),
         status.overall.score,
         status.overall.events
     )?;
@@ -55,19 +131,22 @@ pub fn status(out: &mut dyn Write, status: &Status, framework: &Framework) -> io
         status.framework.id, status.framework.version, framework.title
     )?;
     let mut pillars = table(&["pillar", "level", "score", "events"]);
+    if colour {
+        pillars.enforce_styling();
+    }
     for pillar in &status.pillars {
         pillars.add_row(vec![
-            pillar.id.clone(),
-            pillar.level.clone(),
-            format!("{:+.2}", pillar.score),
-            pillar.events.to_string(),
+            Cell::new(&pillar.id),
+            level_cell(framework, &pillar.level),
+            Cell::new(format!("{:+.2}", pillar.score)),
+            Cell::new(pillar.events),
         ]);
         for issue in &pillar.issues {
             pillars.add_row(vec![
-                format!("  {}", issue.id),
-                issue.level.clone(),
-                format!("{:+.2}", issue.score),
-                issue.events.to_string(),
+                Cell::new(format!("  {}", issue.id)),
+                level_cell(framework, &issue.level),
+                Cell::new(format!("{:+.2}", issue.score)),
+                Cell::new(issue.events),
             ]);
         }
     }
@@ -449,4 +528,63 @@ pub fn proposals(
         out,
         "\nappend them with --commit, or review them with --json > proposals.ndjson"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(colour_wanted(true, None));
+        assert!(colour_wanted(true, Some(OsStr::new(""))));
+        assert!(!colour_wanted(true, Some(OsStr::new("1"))));
+        assert!(!colour_wanted(false, None));
+    }
+
+    fn status_text(colour: bool) -> String {
+        let framework = Framework::builtin();
+        let ledger = crate::projection::Ledger::new(&framework, Taxonomy::builtin(), "USA-RUS");
+        let mut status = ledger.evaluate(chrono::NaiveDate::MIN, &|_| None);
+        status.overall.level = "gutter".into();
+        status.pillars[0].level = "sewer".into();
+        status.pillars[1].level = "warming".into();
+        let mut out = Vec::new();
+        status_in_colour(&mut out, &status, &framework, colour).unwrap_or_default();
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn levels_are_coloured_when_asked_and_plain_otherwise() {
+        let plain = status_text(false);
+        assert!(!plain.contains('\x1b'), "{plain}");
+        let coloured = status_text(true);
+        // Bold red for the sewer, red for the gutter, green for warming.
+        assert!(coloured.contains("\x1b[31mGUTTER\x1b[0m"), "{coloured:?}");
+        assert!(coloured.contains("\x1b[1m"), "{coloured:?}");
+        assert!(
+            coloured.contains("\x1b[38;5;2m") || coloured.contains("\x1b[32m"),
+            "{coloured:?}"
+        );
+        // Without the escapes, the text is the plain table.
+        let stripped = strip_ansi(&coloured);
+        assert_eq!(stripped, plain);
+    }
+
+    fn strip_ansi(text: &str) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
 }
