@@ -425,6 +425,12 @@ impl<S: EventStore> Tracker<S> {
                 errors: summary.refusals,
             }));
         }
+        if options.atomic {
+            // One batch, refused whole: an id recorded with other content refuses it all.
+            let events: Vec<Event> = pending.drain(..).map(|(_, event)| event).collect();
+            let receipt = self.append_batch(&events, None)?;
+            summary.count(&receipt);
+        }
         self.flush_import(&mut pending, &mut summary)?;
         progress(&ImportProgress {
             lines: summary.lines,
@@ -487,7 +493,17 @@ impl<S: EventStore> Tracker<S> {
         let reason = input.reason.clone();
         let source_url = input.source_url.clone();
         let fields = input.fields.clone();
+        let dyad = input.dyad.clone();
         let amended = self.amend(envelope.target, |validator, report| {
+            if report.dyad.as_str() != dyad {
+                return Err(ValidationError::new(
+                    "dyad",
+                    format!(
+                        "`{dyad}` is not the dyad of the report amended ({})",
+                        report.dyad
+                    ),
+                ));
+            }
             let made = match &fields {
                 Some(fields) => validator.validate_correction(
                     report,
@@ -534,6 +550,9 @@ impl<S: EventStore> Tracker<S> {
         filter: &LogFilter,
         mut visit: impl FnMut(&LoggedEvent) -> ControlFlow<()>,
     ) -> Result<(), AppError> {
+        if let Some(dyad) = &filter.dyad {
+            self.dyad_or_default(Some(dyad))?;
+        }
         let scan = Scan {
             stream: filter.dyad.clone(),
             kinds: Vec::new(),

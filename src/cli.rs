@@ -223,8 +223,8 @@ enum Command {
     ///
     /// Markdown writes one SVG chart per pillar (and per issue of --issue-charts) beside the file
     /// of -o; HTML is one self-contained file; JSON is the data. Dates default to: --as-of the
-    /// day of --known-at, else --to, else today; --to the --as-of; --from a year before --to;
-    /// --known-at the moment of the log's last event.
+    /// --to, else the day of --known-at, else today; --to the --as-of; --from a year before
+    /// --to; --known-at the moment of the log's last event.
     Report {
         /// First day of the period (YYYY-MM-DD; default: a year before --to).
         #[arg(long, value_name = "DATE")]

@@ -1,5 +1,5 @@
 //! The news coder: what it must find in the seed article, and its precision and recall on short
-//! factual news items it was not written against (`tests/fixtures/news/`).
+//! factual news items (`tests/fixtures/news/`; written alongside the dictionary, not held out).
 
 use dyad::domain::framework::Framework;
 use dyad::ingest::coder::{CodingOptions, Dictionary, Proposal, code};
@@ -72,7 +72,7 @@ fn code_file(path: &Path) -> Vec<Proposal> {
 }
 
 #[test]
-fn precision_and_recall_on_news_it_was_not_written_against() {
+fn precision_and_recall_on_factual_news_items() {
     let mut files: Vec<_> = std::fs::read_dir(NEWS)
         .expect("news fixtures")
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -674,6 +674,17 @@ impl<'a> Validator<'a> {
             ));
         }
         let dyad = Dyad::parse(&input.dyad, self.taxonomy)?;
+        if let Some((a, b)) = input.dyad.split_once('-')
+            && self.framework.dyad == format!("{b}-{a}")
+        {
+            return Err(ValidationError::new(
+                "dyad",
+                format!(
+                    "`{}` is tracked as `{}`: write it in that order, or its events form a stream of their own",
+                    input.dyad, self.framework.dyad
+                ),
+            ));
+        }
         let occurred_on = self.past_date("occurred_on", &input.occurred_on)?;
         self.check_actor("actor", &input.actor)?;
         self.check_actor("target", &input.target)?;
@@ -769,7 +780,24 @@ impl<'a> Validator<'a> {
         }
         let input: EventInput = serde_path_to_error::deserialize(corrected)
             .map_err(|e| ValidationError::new(e.path().to_string(), e.inner().to_string()))?;
-        self.validate(input)?;
+        let valid = self.validate(input)?;
+        // Store each replaced field as validation left it (defaults filled in), so that reading
+        // the correction back can never fail where appending it succeeded.
+        let mut as_validated = match valid.report_body().map(serde_json::to_value) {
+            Some(Ok(Value::Object(body))) => body,
+            _ => Map::new(),
+        };
+        as_validated.insert(
+            "occurred_on".into(),
+            Value::from(valid.occurred_on.to_string()),
+        );
+        let fields = fields
+            .into_iter()
+            .map(|(field, _)| {
+                let value = as_validated.get(&field).cloned().unwrap_or(Value::Null);
+                (field, value)
+            })
+            .collect();
         let correction = Correction {
             corrects: target.id,
             fields,
@@ -875,7 +903,14 @@ impl<'a> Validator<'a> {
         content: &str,
         payload: Payload,
     ) -> Event {
-        let name = format!("{}\n{}\n{content}", target.dyad, kind.as_str());
+        // The report's state is part of the id: the same correction made again after another
+        // one is a new event, a retry of the same one is not.
+        let state = target
+            .corrections
+            .last()
+            .map(|c| c.id.to_string())
+            .unwrap_or_default();
+        let name = format!("{}\n{}\n{state}\n{content}", target.dyad, kind.as_str());
         Event {
             id: Uuid::new_v5(&CONTENT_ID_NAMESPACE, name.as_bytes()),
             dyad: target.dyad.clone(),
@@ -1067,14 +1102,58 @@ fn body_json(body: &EventBody) -> String {
 /// The id of an event given without one: a UUIDv5 of its content, so appending the same event
 /// twice records it once.
 fn content_id(dyad: &Dyad, kind: EventKind, occurred_on: NaiveDate, body: &EventBody) -> Uuid {
+    // With the default confidence the body is hashed as schema 1 wrote it, so an event appended
+    // without an id before and after schema 2 gets the same id.
+    let hashed = if body.confidence == 1.0 {
+        serde_json::to_string(&VersionOneBody::of(body))
+            .unwrap_or_else(|e| panic!("event body serialises: {e}"))
+    } else {
+        body_json(body)
+    };
     let name = format!(
-        "{}\n{}\n{}\n{}",
+        "{}\n{}\n{}\n{hashed}",
         dyad.as_str(),
         kind.as_str(),
-        occurred_on,
-        body_json(body)
+        occurred_on
     );
     Uuid::new_v5(&CONTENT_ID_NAMESPACE, name.as_bytes())
+}
+
+/// The body as schema 1 serialised it (no `confidence`), field for field.
+#[derive(Serialize)]
+struct VersionOneBody<'a> {
+    actor: &'a str,
+    target: &'a str,
+    action: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    intensity: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issue: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pillar: Option<&'a str>,
+    summary: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    speaker: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quote: Option<&'a str>,
+    source: &'a Source,
+}
+
+impl<'a> VersionOneBody<'a> {
+    fn of(body: &'a EventBody) -> Self {
+        Self {
+            actor: &body.actor,
+            target: &body.target,
+            action: &body.action,
+            intensity: body.intensity,
+            issue: body.issue.as_deref(),
+            pillar: body.pillar.as_deref(),
+            summary: &body.summary,
+            speaker: body.speaker.as_deref(),
+            quote: body.quote.as_deref(),
+            source: &body.source,
+        }
+    }
 }
 
 #[cfg(test)]

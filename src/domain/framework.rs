@@ -11,6 +11,9 @@ use thiserror::Error;
 
 const TILLERSON_2017_JSON: &str = include_str!("data/tillerson_2017.json");
 
+/// The largest weight a pillar may have.
+pub const MAX_PILLAR_WEIGHT: f64 = 100.0;
+
 /// A framework file could not be used.
 #[derive(Debug, Error)]
 pub enum FrameworkError {
@@ -168,10 +171,14 @@ impl Framework {
         crate::domain::event::Dyad::parse(&self.dyad, taxonomy)
             .map_err(|e| ("dyad".to_string(), e.problem))?;
         for (i, pillar) in self.pillars.iter().enumerate() {
-            if !(pillar.weight.is_finite() && pillar.weight > 0.0) {
+            // Bounded, so that weighted fixed-point sums cannot overflow.
+            if !(pillar.weight > 0.0 && pillar.weight <= MAX_PILLAR_WEIGHT) {
                 return fail(
                     &format!("pillars[{i}].weight"),
-                    format!("expected a positive number, found {}", pillar.weight),
+                    format!(
+                        "expected a number above 0 and at most {MAX_PILLAR_WEIGHT}, found {}",
+                        pillar.weight
+                    ),
                 );
             }
         }
@@ -407,6 +414,14 @@ mod tests {
         json["pillar_rules"][2]["pillar"] = "detente".into();
         let err = check(json).expect_err("unknown pillar");
         assert!(err.to_string().contains("pillar_rules[2].pillar"), "{err}");
+    }
+
+    #[test]
+    fn pillar_weights_are_bounded() {
+        let mut json = builtin_json();
+        json["pillars"][1]["weight"] = 1e300.into();
+        let err = check(json).expect_err("too heavy");
+        assert!(err.to_string().contains("pillars[1].weight"), "{err}");
     }
 
     #[test]

@@ -396,14 +396,10 @@ pub fn explain(out: &mut dyn Write, explanation: &Explanation) -> io::Result<()>
         explanation.score,
         explanation.events
     )?;
-    let listed: f64 = explanation
-        .contributions
-        .iter()
-        .map(|c| c.contribution)
-        .sum();
     writeln!(
         out,
-        "the {} events below account for {listed:+.2} of it; each share is decay × confidence × intensity over the total weight\n",
+        "the {} most important below; each share is decay × confidence × intensity over the \
+         total weight (the shares of all events add up to the score)\n",
         explanation.contributions.len()
     )?;
     for driver in &explanation.contributions {

@@ -22,9 +22,34 @@ fn checksum(sql: &str) -> String {
     super::chain::lower_hex(&Sha256::digest(sql.as_bytes()))
 }
 
+/// Whether every migration this binary knows is recorded in the database with its checksum: a
+/// plain read, so that opening an up-to-date log never waits for another process's write.
+fn up_to_date(conn: &Connection) -> Result<bool, StoreError> {
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')",
+        [],
+        |row| row.get(0),
+    )?;
+    if !exists {
+        return Ok(false);
+    }
+    let applied: Vec<(u32, String)> = conn
+        .prepare("SELECT version, checksum FROM schema_migrations ORDER BY version")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let known: Vec<(u32, String)> = MIGRATIONS
+        .iter()
+        .map(|m| (m.version, checksum(m.sql)))
+        .collect();
+    Ok(applied == known)
+}
+
 /// Brings the database up to date, in one immediate transaction so that processes opening a new
-/// file at the same time do not both migrate it.
+/// file at the same time do not both migrate it. An up-to-date log is only read.
 pub fn apply(conn: &mut Connection, applied_at: &str) -> Result<(), StoreError> {
+    if up_to_date(conn)? {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
