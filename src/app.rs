@@ -67,6 +67,8 @@ pub struct LogFilter {
     pub until: Option<NaiveDate>,
     /// Only events the log had recorded by this instant.
     pub known_at: Option<DateTime<Utc>>,
+    /// Only events after this position.
+    pub after_position: Option<u64>,
 }
 
 /// The date and the moment of the log a question is asked about.
@@ -284,6 +286,7 @@ impl<S: EventStore> Tracker<S> {
             occurred_since: filter.since,
             occurred_until: filter.until,
             recorded_until: filter.known_at,
+            after_position: filter.after_position,
             ..Scan::default()
         };
         let mut failure = None;

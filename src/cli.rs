@@ -9,6 +9,7 @@ use crate::app::{AppError, Every, LogFilter, Tracker, When, load_framework, repl
 use crate::domain::clock::SystemClock;
 use crate::projection::Scope;
 use crate::report;
+use crate::server::{self, ServerConfig, ServerError, Token};
 use crate::store::StoreError;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -188,6 +189,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the log over HTTP (JSON API under /v1, live event stream, metrics).
+    ///
+    /// Binds to loopback by default. Appends need the write token when one is given
+    /// (--token-file or DYAD_TOKEN); without one, only a loopback address is allowed. Reads are
+    /// open unless --read-token-file is given. Prints `listening on ADDR` once ready; stops
+    /// gracefully on Ctrl-C or SIGTERM.
+    Serve {
+        /// The address to listen on (port 0: any free port).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7878")]
+        addr: std::net::SocketAddr,
+        /// A file holding the token appends need (else the DYAD_TOKEN environment variable).
+        #[arg(long, value_name = "PATH")]
+        token_file: Option<PathBuf>,
+        /// A file holding the token reads need (reads are open without it).
+        #[arg(long, value_name = "PATH")]
+        read_token_file: Option<PathBuf>,
+        /// One transaction per append request instead of group commit (for comparison).
+        #[arg(long)]
+        no_group_commit: bool,
+    },
     /// List the codes events are written in.
     Codes {
         /// Which list.
@@ -296,6 +317,31 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
         print_codes(out, list, json, &framework)?;
         return Ok(ExitCode::SUCCESS);
     }
+    if let Command::Serve {
+        addr,
+        token_file,
+        read_token_file,
+        no_group_commit,
+    } = cli.command
+    {
+        let write_token = match (token_file, std::env::var("DYAD_TOKEN")) {
+            (Some(path), _) => Some(Token::from_file(&path)),
+            (None, Ok(secret)) => Some(Token::new(&secret, "DYAD_TOKEN")),
+            (None, Err(_)) => None,
+        };
+        let config = ServerConfig {
+            framework,
+            write_token: write_token.transpose().map_err(ServerError::from)?,
+            read_token: read_token_file
+                .map(|path| Token::from_file(&path))
+                .transpose()
+                .map_err(ServerError::from)?,
+            group_commit: !no_group_commit,
+            ..ServerConfig::new(cli.db)
+        };
+        serve(addr, config, out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut tracker = Tracker::open(&cli.db, framework, Arc::new(SystemClock))?;
     match cli.command {
         Command::Append {
@@ -324,6 +370,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
                 since,
                 until,
                 known_at,
+                after_position: None,
             };
             print_log(out, &tracker, filter, json)?;
         }
@@ -429,9 +476,44 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
                 return Ok(ExitCode::from(1));
             }
         }
-        Command::Codes { .. } => unreachable!("handled before opening the log"),
+        Command::Codes { .. } | Command::Serve { .. } => {
+            unreachable!("handled before opening the log")
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Binds, says where it listens, and serves until Ctrl-C or SIGTERM.
+fn serve(
+    addr: std::net::SocketAddr,
+    config: ServerConfig,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    server::check_exposure(addr, &config)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Refused(format!("cannot start the server's runtime: {e}")))?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| Failure::Refused(format!("cannot listen on {addr}: {e}")))?;
+        let bound = listener.local_addr().map_err(ServerError::from)?;
+        writeln!(out, "listening on {bound}")?;
+        out.flush()?;
+        server::run(listener, config, server::shutdown_signal()).await?;
+        eprintln!("dyad serve: stopped");
+        Ok(())
+    })
+}
+
+impl From<ServerError> for Failure {
+    fn from(error: ServerError) -> Self {
+        match error {
+            ServerError::App(error) => Failure::from(error),
+            other => Failure::Refused(other.to_string()),
+        }
+    }
 }
 
 fn print_append(
