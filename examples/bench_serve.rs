@@ -2,11 +2,17 @@
 //! first with group commit, then with one transaction per request, in the same run, each on a
 //! fresh log on local disk (WAL, `synchronous=FULL`: every commit waits for the disk). Reports
 //! the throughput, the p50 and p99 latency of an acknowledged append, and the mean number of
-//! requests per transaction.
+//! requests per transaction. Then the same comparison without HTTP, through the library: groups
+//! of 32 single-event batches in one `append_group` each, against one transaction per event.
 //!
 //! Run: `cargo run --release --example bench_serve [-- SECONDS [CLIENTS [both|group|naive]]]`
 
+use dyad::app::Tracker;
+use dyad::domain::clock::SystemClock;
+use dyad::domain::event::{Event, EventInput};
+use dyad::domain::framework::Framework;
 use dyad::server::{self, ServerConfig};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
@@ -51,6 +57,52 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             throughput(group) / throughput(naive)
         );
     }
+    store_alone(&dir.path().join("store.db"), clients)?;
+    Ok(())
+}
+
+/// The store's side alone: `clients` single-event batches per transaction, against one each.
+fn store_alone(path: &std::path::Path, group: usize) -> Result<(), Box<dyn std::error::Error>> {
+    const GROUPS: usize = 250;
+    let mut tracker = Tracker::open(path, Framework::builtin(), Arc::new(SystemClock))?;
+    let mut next = 0;
+    let mut batch = |tracker: &Tracker| -> Result<Vec<Event>, Box<dyn std::error::Error>> {
+        next += 1;
+        let input: EventInput = serde_json::from_str(&event(usize::MAX - 1, next))?;
+        Ok(vec![tracker.validator().validate(input)?])
+    };
+    let mut groups = Vec::with_capacity(GROUPS);
+    for _ in 0..GROUPS {
+        let requests = (0..group)
+            .map(|_| Ok((batch(&tracker)?, None)))
+            .collect::<Result<Vec<_>, Box<dyn std::error::Error>>>()?;
+        groups.push(requests);
+    }
+    let singles = (0..GROUPS * group)
+        .map(|_| batch(&tracker))
+        .collect::<Result<Vec<_>, _>>()?;
+    let began = Instant::now();
+    for requests in groups {
+        for result in tracker.append_group(requests)? {
+            result?;
+        }
+    }
+    let grouped = began.elapsed();
+    let began = Instant::now();
+    for events in singles {
+        tracker.append(events, None)?;
+    }
+    let single = began.elapsed();
+    let per_second = |elapsed: Duration| (GROUPS * group) as f64 / elapsed.as_secs_f64();
+    println!(
+        "store alone, {group} single-event batches per transaction: {:>7.0} appends/s ({:.2} ms per \
+         transaction); one transaction each: {:>6.0} appends/s ({:.2} ms); {:.1}x",
+        per_second(grouped),
+        grouped.as_secs_f64() * 1000.0 / GROUPS as f64,
+        per_second(single),
+        single.as_secs_f64() * 1000.0 / (GROUPS * group) as f64,
+        single.as_secs_f64() / grouped.as_secs_f64()
+    );
     Ok(())
 }
 
@@ -62,6 +114,7 @@ fn measure(
 ) -> Result<Measured, Box<dyn std::error::Error>> {
     let server_runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .thread_name("server")
         .enable_all()
         .build()?;
     let listener = server_runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
@@ -73,6 +126,7 @@ fn measure(
 
     let client_runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .thread_name("clients")
         .enable_all()
         .build()?;
     let measured = client_runtime.block_on(async {

@@ -1,5 +1,6 @@
 //! The command line: parses arguments (clap), calls the [`crate::app`] use cases, hands results
-//! to [`crate::report`], and turns errors into exit codes. No domain logic lives here.
+//! to [`crate::report`], and turns errors into exit codes. `serve` builds a tokio runtime and
+//! hands over to [`crate::server`]. No domain logic lives here.
 //!
 //! Exit codes: 0 success; 1 input refused or a check failed (validation, version or id conflict,
 //! `verify` found a problem); 2 usage error; 3 the log could not be read or written (I/O, a
@@ -499,6 +500,21 @@ fn serve(
             .await
             .map_err(|e| Failure::Refused(format!("cannot listen on {addr}: {e}")))?;
         let bound = listener.local_addr().map_err(ServerError::from)?;
+        eprintln!(
+            "dyad serve: log {}, group commit {}, appends need a token: {}, reads need a token: {}",
+            config.db.display(),
+            if config.group_commit { "on" } else { "off" },
+            if config.write_token.is_some() {
+                "yes"
+            } else {
+                "no"
+            },
+            if config.read_token.is_some() {
+                "yes"
+            } else {
+                "no"
+            },
+        );
         writeln!(out, "listening on {bound}")?;
         out.flush()?;
         server::run(listener, config, server::shutdown_signal()).await?;
