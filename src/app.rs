@@ -26,7 +26,7 @@ use crate::projection::status::{KEPT_DRIVERS, LEDGER_FORMAT, RetractedReport};
 use crate::projection::{Amendments, Explanation, Ledger, Resolved, Scope, Status};
 use crate::store::chain::{ChainBreak, ChainVerifier};
 use crate::store::{
-    AppendReceipt, EventStore, NewEvent, Scan, SqliteStore, StoreError, StoredEvent,
+    AppendReceipt, BatchRequest, EventStore, NewEvent, Scan, SqliteStore, StoreError, StoredEvent,
 };
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::Serialize;
@@ -79,6 +79,8 @@ pub struct LogFilter {
     pub until: Option<NaiveDate>,
     /// Only events the log had recorded by this instant.
     pub known_at: Option<DateTime<Utc>>,
+    /// Only events after this position.
+    pub after_position: Option<u64>,
 }
 
 /// The date and the moment of the log a question is asked about.
@@ -326,17 +328,7 @@ impl<S: EventStore> Tracker<S> {
         events: &[Event],
         expected_version: Option<u64>,
     ) -> Result<AppendReceipt, AppError> {
-        let batch: Vec<NewEvent> = events
-            .iter()
-            .map(|event| NewEvent {
-                id: event.id,
-                stream: event.dyad.as_str().to_string(),
-                kind: event.kind.as_str().to_string(),
-                schema_version: SCHEMA_VERSION,
-                occurred_on: event.occurred_on,
-                payload: event.payload_json(),
-            })
-            .collect();
+        let batch = new_events(events);
         Ok(self.store.append(&batch, expected_version, &same_content)?)
     }
 
@@ -539,6 +531,38 @@ impl<S: EventStore> Tracker<S> {
         Ok(())
     }
 
+    /// Appends several independent batches of validated events, each with its own expected
+    /// version, in one transaction (a group commit): each batch is recorded or refused on its
+    /// own, as [`Tracker::append`] would judge it after the batches before it. The outer `Err`
+    /// means the log failed and nothing was written.
+    pub fn append_group(
+        &mut self,
+        batches: Vec<(Vec<Event>, Option<u64>)>,
+    ) -> Result<Vec<Result<AppendSummary, AppError>>, AppError> {
+        let stored: Vec<Vec<NewEvent>> = batches
+            .iter()
+            .map(|(events, _)| new_events(events))
+            .collect();
+        let requests: Vec<BatchRequest<'_>> = stored
+            .iter()
+            .zip(&batches)
+            .map(|(events, (_, expected_version))| BatchRequest {
+                events,
+                expected_version: *expected_version,
+            })
+            .collect();
+        let receipts = self.store.append_group(&requests, &same_content)?;
+        Ok(batches
+            .into_iter()
+            .zip(receipts)
+            .map(|((events, _), receipt)| {
+                receipt
+                    .map(|receipt| AppendSummary { events, receipt })
+                    .map_err(AppError::from)
+            })
+            .collect())
+    }
+
     /// The version of a dyad's stream.
     pub fn stream_version(&self, dyad: &str) -> Result<u64, AppError> {
         Ok(self.store.stream_version(dyad)?)
@@ -559,6 +583,7 @@ impl<S: EventStore> Tracker<S> {
             occurred_since: filter.since,
             occurred_until: filter.until,
             recorded_until: filter.known_at,
+            after_position: filter.after_position,
             ..Scan::default()
         };
         let mut failure = None;
@@ -1008,6 +1033,21 @@ fn resolve(stored: StoredEvent, amendments: &Amendments) -> Result<Resolved, App
             position: logged.position,
             error,
         })
+}
+
+/// The store's envelopes of validated events.
+fn new_events(events: &[Event]) -> Vec<NewEvent> {
+    events
+        .iter()
+        .map(|event| NewEvent {
+            id: event.id,
+            stream: event.dyad.as_str().to_string(),
+            kind: event.kind.as_str().to_string(),
+            schema_version: SCHEMA_VERSION,
+            occurred_on: event.occurred_on,
+            payload: event.payload_json(),
+        })
+        .collect()
 }
 
 /// Whether a recorded event says the same as a new one: byte equality within a schema version,

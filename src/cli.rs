@@ -1,5 +1,6 @@
 //! The command line: parses arguments (clap), calls the [`crate::app`] use cases, hands results
-//! to [`crate::report`], and turns errors into exit codes. No domain logic lives here.
+//! to [`crate::report`], and turns errors into exit codes. `serve` builds a tokio runtime and
+//! hands over to [`crate::server`]. No domain logic lives here.
 //!
 //! Exit codes: 0 success; 1 input refused or a check failed (validation, version or id conflict,
 //! `verify` found a problem); 2 usage error; 3 the log could not be read or written (I/O, a
@@ -13,6 +14,7 @@ use crate::domain::clock::SystemClock;
 use crate::ingest::coder::{CodingOptions, Dictionary};
 use crate::projection::Scope;
 use crate::report;
+use crate::server::{self, ServerConfig, ServerError, Token};
 use crate::store::StoreError;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -290,6 +292,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the log over HTTP (JSON API under /v1, live event stream, metrics).
+    ///
+    /// Binds to loopback by default. Appends need the write token when one is given
+    /// (--token-file or DYAD_TOKEN); without one, only a loopback address is allowed. Reads are
+    /// open unless --read-token-file is given. Prints `listening on ADDR` once ready; stops
+    /// gracefully on Ctrl-C or SIGTERM.
+    Serve {
+        /// The address to listen on (port 0: any free port).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7878")]
+        addr: std::net::SocketAddr,
+        /// A file holding the token appends need (else the DYAD_TOKEN environment variable).
+        #[arg(long, value_name = "PATH")]
+        token_file: Option<PathBuf>,
+        /// A file holding the token reads need (reads are open without it).
+        #[arg(long, value_name = "PATH")]
+        read_token_file: Option<PathBuf>,
+        /// One transaction per append request instead of group commit (for comparison).
+        #[arg(long)]
+        no_group_commit: bool,
+    },
     /// List the codes events are written in.
     Codes {
         /// Which list.
@@ -418,6 +440,31 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
         print_codes(out, list, json, &framework)?;
         return Ok(ExitCode::SUCCESS);
     }
+    if let Command::Serve {
+        addr,
+        token_file,
+        read_token_file,
+        no_group_commit,
+    } = cli.command
+    {
+        let write_token = match (token_file, std::env::var("DYAD_TOKEN")) {
+            (Some(path), _) => Some(Token::from_file(&path)),
+            (None, Ok(secret)) => Some(Token::new(&secret, "DYAD_TOKEN")),
+            (None, Err(_)) => None,
+        };
+        let config = ServerConfig {
+            framework,
+            write_token: write_token.transpose().map_err(ServerError::from)?,
+            read_token: read_token_file
+                .map(|path| Token::from_file(&path))
+                .transpose()
+                .map_err(ServerError::from)?,
+            group_commit: !no_group_commit,
+            ..ServerConfig::new(cli.db)
+        };
+        serve(addr, config, out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut tracker = Tracker::open(&cli.db, framework, Arc::new(SystemClock))?;
     match cli.command {
         Command::Append {
@@ -513,9 +560,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
         } => {
             let filter = LogFilter {
                 dyad,
-                since: None,
                 until: as_of,
                 known_at,
+                ..LogFilter::default()
             };
             match file {
                 Some(path) => {
@@ -541,6 +588,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
                 since,
                 until,
                 known_at,
+                after_position: None,
             };
             print_log(out, &tracker, filter, json)?;
         }
@@ -678,9 +726,59 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
                 return Ok(ExitCode::from(1));
             }
         }
-        Command::Codes { .. } => unreachable!("handled before opening the log"),
+        Command::Codes { .. } | Command::Serve { .. } => {
+            unreachable!("handled before opening the log")
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Binds, says where it listens, and serves until Ctrl-C or SIGTERM.
+fn serve(
+    addr: std::net::SocketAddr,
+    config: ServerConfig,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    server::check_exposure(addr, &config)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Refused(format!("cannot start the server's runtime: {e}")))?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| Failure::Refused(format!("cannot listen on {addr}: {e}")))?;
+        let bound = listener.local_addr().map_err(ServerError::from)?;
+        eprintln!(
+            "dyad serve: log {}, group commit {}, appends need a token: {}, reads need a token: {}",
+            config.db.display(),
+            if config.group_commit { "on" } else { "off" },
+            if config.write_token.is_some() {
+                "yes"
+            } else {
+                "no"
+            },
+            if config.read_token.is_some() {
+                "yes"
+            } else {
+                "no"
+            },
+        );
+        writeln!(out, "listening on {bound}")?;
+        out.flush()?;
+        server::run(listener, config, server::shutdown_signal()).await?;
+        eprintln!("dyad serve: stopped");
+        Ok(())
+    })
+}
+
+impl From<ServerError> for Failure {
+    fn from(error: ServerError) -> Self {
+        match error {
+            ServerError::App(error) => Failure::from(error),
+            other => Failure::Refused(other.to_string()),
+        }
+    }
 }
 
 fn print_append(

@@ -22,4 +22,5 @@ pub mod domain;
 pub mod ingest;
 pub mod projection;
 pub mod report;
+pub mod server;
 pub mod store;

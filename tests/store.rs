@@ -381,3 +381,60 @@ fn an_edited_landed_migration_is_detected() {
     .expect("refused");
     assert!(err.to_string().contains("edited"), "{err}");
 }
+
+#[test]
+fn a_group_commit_judges_each_batch_on_its_own() {
+    let log = TempLog::new();
+    let mut tracker = three_events(&log);
+    let ev = |tracker: &dyad::app::Tracker, s: &str| validate(tracker, event_json(s));
+    let mut clash = event_json("the same id, other content");
+    clash["id"] = serde_json::json!(ev(&tracker, "one").id.to_string());
+    let batches = vec![
+        // Lands: the stream is at 3.
+        (vec![ev(&tracker, "four"), ev(&tracker, "five")], Some(3)),
+        // Refused: the batch before moved the stream to 5.
+        (vec![ev(&tracker, "stale")], Some(3)),
+        // Refused as a whole: one id is recorded with other content.
+        (vec![ev(&tracker, "six"), validate(&tracker, clash)], None),
+        // A retry of the first batch: already recorded, whatever its expected version.
+        (vec![ev(&tracker, "four"), ev(&tracker, "five")], Some(3)),
+        // Lands after the first, at the next version.
+        (vec![ev(&tracker, "seven")], Some(5)),
+    ];
+    let results = tracker.append_group(batches).expect("group commit");
+    let outcomes: Vec<Result<Vec<Appended>, String>> = results
+        .into_iter()
+        .map(|r| r.map(|s| s.receipt.outcomes).map_err(|e| e.to_string()))
+        .collect();
+    let recorded = |position, version| Appended::Recorded { position, version };
+    let already = |position, version| Appended::AlreadyRecorded { position, version };
+    assert_eq!(outcomes[0], Ok(vec![recorded(4, 4), recorded(5, 5)]));
+    assert!(
+        matches!(&outcomes[1], Err(m) if m.contains("version 5")),
+        "{outcomes:?}"
+    );
+    assert!(
+        matches!(&outcomes[2], Err(m) if m.contains("different content")),
+        "{outcomes:?}"
+    );
+    assert_eq!(outcomes[3], Ok(vec![already(4, 4), already(5, 5)]));
+    assert_eq!(outcomes[4], Ok(vec![recorded(6, 6)]));
+    assert_eq!(positions(&tracker), (1..=6).collect::<Vec<_>>());
+    assert_eq!(tracker.verify().expect("verify").first_break, None);
+}
+
+#[test]
+fn a_group_of_refused_batches_writes_nothing() {
+    let log = TempLog::new();
+    let mut tracker = three_events(&log);
+    let stale = vec![validate(&tracker, event_json("stale"))];
+    let results = tracker
+        .append_group(vec![(stale.clone(), Some(0)), (stale, Some(1))])
+        .expect("group commit");
+    assert!(
+        results
+            .iter()
+            .all(|r| matches!(r, Err(AppError::Store(StoreError::VersionConflict { .. }))))
+    );
+    assert_eq!(positions(&tracker), [1, 2, 3]);
+}

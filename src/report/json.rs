@@ -79,16 +79,26 @@ pub fn status(out: &mut dyn Write, status: &Status) -> io::Result<()> {
 
 /// One line per appended event: `recorded` or `already_recorded`, with position and version.
 pub fn append_summary(out: &mut dyn Write, summary: &AppendSummary) -> io::Result<()> {
-    for (event, outcome) in summary.events.iter().zip(&summary.receipt.outcomes) {
-        let (status, position, version) = match *outcome {
-            Appended::Recorded { position, version } => ("recorded", position, version),
-            Appended::AlreadyRecorded { position, version } => {
-                ("already_recorded", position, version)
-            }
-        };
-        write_line(
-            out,
-            &json!({
+    for outcome in append_outcomes(summary) {
+        write_line(out, &outcome)?;
+    }
+    Ok(())
+}
+
+/// One object per appended event, as `append --json` prints them (and `dyad serve` answers).
+pub fn append_outcomes(summary: &AppendSummary) -> Vec<Value> {
+    summary
+        .events
+        .iter()
+        .zip(&summary.receipt.outcomes)
+        .map(|(event, outcome)| {
+            let (status, position, version) = match *outcome {
+                Appended::Recorded { position, version } => ("recorded", position, version),
+                Appended::AlreadyRecorded { position, version } => {
+                    ("already_recorded", position, version)
+                }
+            };
+            json!({
                 "status": status,
                 "position": position,
                 "version": version,
@@ -97,10 +107,9 @@ pub fn append_summary(out: &mut dyn Write, summary: &AppendSummary) -> io::Resul
                 "occurred_on": event.occurred_on,
                 "kind": event.kind,
                 "summary": event.headline(),
-            }),
-        )?;
-    }
-    Ok(())
+            })
+        })
+        .collect()
 }
 
 /// The verify report as one JSON object.

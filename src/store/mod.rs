@@ -110,6 +110,15 @@ pub struct AppendReceipt {
     pub recorded_at: Option<DateTime<Utc>>,
 }
 
+/// One batch of a group commit: its events and its own expected version.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchRequest<'a> {
+    /// The events, appended all or nothing.
+    pub events: &'a [NewEvent],
+    /// Refuse this batch unless its stream is at this version.
+    pub expected_version: Option<u64>,
+}
+
 /// Which events a scan visits, always in log order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Scan {
@@ -157,6 +166,18 @@ pub trait EventStore {
         expected_version: Option<u64>,
         same_content: SameContent<'_>,
     ) -> Result<AppendReceipt, StoreError>;
+
+    /// Appends several independent batches in one transaction (a group commit): each batch
+    /// succeeds or is refused on its own, exactly as [`EventStore::append`] would judge it after
+    /// the batches before it, and the accepted ones become durable together, at one commit.
+    ///
+    /// The outer `Err` means the database failed and nothing of the group was written; the
+    /// inner results are each batch's outcome.
+    fn append_group(
+        &mut self,
+        batches: &[BatchRequest<'_>],
+        same_content: SameContent<'_>,
+    ) -> Result<Vec<Result<AppendReceipt, StoreError>>, StoreError>;
 
     /// The stream's version: the number of events in it.
     fn stream_version(&self, stream: &str) -> Result<u64, StoreError>;

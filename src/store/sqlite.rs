@@ -5,7 +5,7 @@
 use super::SameContent;
 use super::chain::{GENESIS_HASH, Hashed, event_hash};
 use super::{
-    AppendReceipt, Appended, EventStore, NewEvent, Scan, StoreError, StoredEvent,
+    AppendReceipt, Appended, BatchRequest, EventStore, NewEvent, Scan, StoreError, StoredEvent,
     format_recorded_at, migrations,
 };
 use crate::domain::clock::Clock;
@@ -102,105 +102,52 @@ impl EventStore for SqliteStore {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let plans = plan_batch(&tx, batch, same_content)?;
-        let new_events: Vec<&NewEvent> = batch
-            .iter()
-            .zip(&plans)
-            .filter(|(_, plan)| matches!(plan, Plan::New))
-            .map(|(event, _)| event)
-            .collect();
-        if let Some(expected) = expected_version {
-            check_expected_version(&tx, batch, &new_events, expected)?;
-        }
-        let mut outcomes: Vec<Option<Appended>> = plans
-            .iter()
-            .map(|plan| match plan {
-                Plan::Existing(outcome) => Some(*outcome),
-                Plan::DuplicateOf(_) | Plan::New => None,
-            })
-            .collect();
-        let mut recorded_at = None;
-        if !new_events.is_empty() {
-            let (mut position, mut prev_hash, last_recorded_at) = head(&tx)?;
-            // Transaction time never goes backwards, even if the system clock does.
-            let now = format_recorded_at(self.clock.now());
-            let stamp = match last_recorded_at {
-                Some(last) if last > now => last,
-                _ => now,
-            };
-            let mut versions: HashMap<&str, u64> = HashMap::new();
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO events (position, stream, version, id, kind, schema_version,
-                                     occurred_on, recorded_at, payload, prev_hash, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?;
-            for (index, event) in batch.iter().enumerate() {
-                if !matches!(plans[index], Plan::New) {
-                    continue;
+        let receipt = append_batch(
+            &tx,
+            self.clock.as_ref(),
+            batch,
+            expected_version,
+            same_content,
+        )?;
+        tx.commit()?;
+        Ok(receipt)
+    }
+
+    fn append_group(
+        &mut self,
+        batches: &[BatchRequest<'_>],
+        same_content: SameContent<'_>,
+    ) -> Result<Vec<Result<AppendReceipt, StoreError>>, StoreError> {
+        let mut tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut results = Vec::with_capacity(batches.len());
+        for request in batches {
+            // Each batch in its own savepoint: a refused batch is rolled back alone.
+            let savepoint = tx.savepoint()?;
+            match append_batch(
+                &savepoint,
+                self.clock.as_ref(),
+                request.events,
+                request.expected_version,
+                same_content,
+            ) {
+                Ok(receipt) => {
+                    savepoint.commit()?;
+                    results.push(Ok(receipt));
                 }
-                position += 1;
-                let version = match versions.get(event.stream.as_str()) {
-                    Some(v) => v + 1,
-                    None => stream_version(&tx, &event.stream)? + 1,
-                };
-                versions.insert(&event.stream, version);
-                let id = event.id.to_string();
-                let occurred_on = event.occurred_on.to_string();
-                let hash = event_hash(
-                    &prev_hash,
-                    &Hashed {
-                        position,
-                        stream: &event.stream,
-                        version,
-                        id: &id,
-                        kind: &event.kind,
-                        schema_version: event.schema_version,
-                        occurred_on: &occurred_on,
-                        recorded_at: &stamp,
-                        payload: &event.payload,
-                    },
-                );
-                insert.execute(params![
-                    position,
-                    event.stream,
-                    version,
-                    id,
-                    event.kind,
-                    event.schema_version,
-                    occurred_on,
-                    stamp,
-                    event.payload,
-                    prev_hash,
-                    hash
-                ])?;
-                prev_hash = hash;
-                outcomes[index] = Some(Appended::Recorded { position, version });
-            }
-            drop(insert);
-            recorded_at = Some(
-                DateTime::parse_from_rfc3339(&stamp)
-                    .map(|t| t.with_timezone(&Utc))
-                    .map_err(|e| StoreError::Corrupt {
-                        position,
-                        detail: format!("recorded_at `{stamp}`: {e}"),
-                    })?,
-            );
-        }
-        for (index, plan) in plans.iter().enumerate() {
-            if let Plan::DuplicateOf(first) = plan {
-                outcomes[index] = outcomes[*first].map(|outcome| match outcome {
-                    Appended::Recorded { position, version }
-                    | Appended::AlreadyRecorded { position, version } => {
-                        Appended::AlreadyRecorded { position, version }
-                    }
-                });
+                Err(error @ (StoreError::Database(_) | StoreError::Corrupt { .. })) => {
+                    // The database itself failed: the whole group is rolled back (on drop).
+                    return Err(error);
+                }
+                Err(refusal) => {
+                    savepoint.finish()?;
+                    results.push(Err(refusal));
+                }
             }
         }
         tx.commit()?;
-        Ok(AppendReceipt {
-            outcomes: outcomes.into_iter().flatten().collect(),
-            recorded_at,
-        })
+        Ok(results)
     }
 
     fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
@@ -329,6 +276,116 @@ impl EventStore for SqliteStore {
         }
         Ok(())
     }
+}
+
+/// Appends one batch inside the caller's transaction (or savepoint): plans it, checks the
+/// expected version, and writes its new events. Shared by [`EventStore::append`] (one batch, one
+/// transaction) and [`EventStore::append_group`] (several batches, one transaction).
+fn append_batch(
+    conn: &Connection,
+    clock: &dyn Clock,
+    batch: &[NewEvent],
+    expected_version: Option<u64>,
+    same_content: SameContent<'_>,
+) -> Result<AppendReceipt, StoreError> {
+    let plans = plan_batch(conn, batch, same_content)?;
+    let new_events: Vec<&NewEvent> = batch
+        .iter()
+        .zip(&plans)
+        .filter(|(_, plan)| matches!(plan, Plan::New))
+        .map(|(event, _)| event)
+        .collect();
+    if let Some(expected) = expected_version {
+        check_expected_version(conn, batch, &new_events, expected)?;
+    }
+    let mut outcomes: Vec<Option<Appended>> = plans
+        .iter()
+        .map(|plan| match plan {
+            Plan::Existing(outcome) => Some(*outcome),
+            Plan::DuplicateOf(_) | Plan::New => None,
+        })
+        .collect();
+    let mut recorded_at = None;
+    if !new_events.is_empty() {
+        let (mut position, mut prev_hash, last_recorded_at) = head(conn)?;
+        // Transaction time never goes backwards, even if the system clock does.
+        let now = format_recorded_at(clock.now());
+        let stamp = match last_recorded_at {
+            Some(last) if last > now => last,
+            _ => now,
+        };
+        let mut versions: HashMap<&str, u64> = HashMap::new();
+        let mut insert = conn.prepare_cached(
+            "INSERT INTO events (position, stream, version, id, kind, schema_version,
+                                 occurred_on, recorded_at, payload, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        for (index, event) in batch.iter().enumerate() {
+            if !matches!(plans[index], Plan::New) {
+                continue;
+            }
+            position += 1;
+            let version = match versions.get(event.stream.as_str()) {
+                Some(v) => v + 1,
+                None => stream_version(conn, &event.stream)? + 1,
+            };
+            versions.insert(&event.stream, version);
+            let id = event.id.to_string();
+            let occurred_on = event.occurred_on.to_string();
+            let hash = event_hash(
+                &prev_hash,
+                &Hashed {
+                    position,
+                    stream: &event.stream,
+                    version,
+                    id: &id,
+                    kind: &event.kind,
+                    schema_version: event.schema_version,
+                    occurred_on: &occurred_on,
+                    recorded_at: &stamp,
+                    payload: &event.payload,
+                },
+            );
+            insert.execute(params![
+                position,
+                event.stream,
+                version,
+                id,
+                event.kind,
+                event.schema_version,
+                occurred_on,
+                stamp,
+                event.payload,
+                prev_hash,
+                hash
+            ])?;
+            prev_hash = hash;
+            outcomes[index] = Some(Appended::Recorded { position, version });
+        }
+        drop(insert);
+        recorded_at = Some(
+            DateTime::parse_from_rfc3339(&stamp)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|e| StoreError::Corrupt {
+                    position,
+                    detail: format!("recorded_at `{stamp}`: {e}"),
+                })?,
+        );
+    }
+    for (index, plan) in plans.iter().enumerate() {
+        if let Plan::DuplicateOf(first) = plan {
+            outcomes[index] = outcomes[*first].map(|outcome| match outcome {
+                Appended::Recorded { position, version }
+                | Appended::AlreadyRecorded { position, version } => {
+                    Appended::AlreadyRecorded { position, version }
+                }
+            });
+        }
+    }
+    Ok(AppendReceipt {
+        outcomes: outcomes.into_iter().flatten().collect(),
+        recorded_at,
+    })
 }
 
 const COLUMNS: &str = "position, stream, version, id, kind, schema_version, occurred_on, \

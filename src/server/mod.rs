@@ -1,0 +1,269 @@
+//! `dyad serve`: the log as an HTTP service for a team (tokio and axum), with live subscriptions
+//! and group commit.
+//!
+//! What this module owns: the HTTP API under `/v1` ([`routes`]), bearer-token auth ([`auth`]),
+//! request limits, the single writer thread and its group commit ([`writer`]), the pool of read
+//! connections ([`reads`]), the catch-up event stream ([`subscribe`]), `Idempotency-Key` answers
+//! ([`idempotency`]) and the Prometheus metrics ([`metrics`]).
+//!
+//! What it must not touch: SQL (it goes through [`crate::app::Tracker`]; all SQL stays in
+//! [`crate::store`]), validation rules (the domain's, through [`crate::ingest`]), and the JSON
+//! shapes (written by [`crate::report::json`], so the API answers what the CLI's `--json`
+//! prints). rusqlite is blocking: it is never called on the runtime's threads, only on the writer
+//! thread and in `spawn_blocking` tasks.
+//!
+//! [`run`] takes a bound listener and a shutdown future, so tests start a real server on
+//! `127.0.0.1:0` and stop it when they like.
+
+pub mod auth;
+mod idempotency;
+mod metrics;
+mod reads;
+mod routes;
+mod subscribe;
+mod writer;
+
+pub use auth::{Token, TokenError};
+pub use routes::{MAX_PAGE, MAX_REPLAY_STEPS};
+pub use writer::MAX_GROUP_REQUESTS;
+
+use crate::app::{AppError, Tracker};
+use crate::domain::clock::{Clock, SystemClock};
+use crate::domain::framework::Framework;
+use idempotency::IdempotencyCache;
+use metrics::Metrics;
+use reads::ReadPool;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use thiserror::Error;
+use tokio::net::TcpListener;
+use tokio::sync::{broadcast, mpsc, watch};
+use writer::{Committed, Message, Writer};
+
+/// The limits a client cannot go past.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest request body, in bytes (`413` beyond).
+    pub max_body_bytes: usize,
+    /// Most events in one append request (`413` beyond).
+    pub max_batch_events: usize,
+    /// Most open event streams (`503` beyond).
+    pub max_subscribers: usize,
+    /// Most `Idempotency-Key`s remembered (the oldest are forgotten first).
+    pub idempotency_keys: usize,
+    /// Most append requests waiting for the writer (senders wait beyond).
+    pub queue: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 16 * 1024 * 1024,
+            max_batch_events: 10_000,
+            max_subscribers: 256,
+            idempotency_keys: 10_000,
+            queue: 4096,
+        }
+    }
+}
+
+/// How to serve.
+#[derive(Clone)]
+pub struct ServerConfig {
+    /// The log's SQLite file (created if missing).
+    pub db: PathBuf,
+    /// The framework reads are made under.
+    pub framework: Framework,
+    /// The clock (`recorded_at`, and "today" for validation and defaults).
+    pub clock: Arc<dyn Clock>,
+    /// Needed for appends; without one the server serves only on a loopback address.
+    pub write_token: Option<Token>,
+    /// Needed for reads when set (the write token is accepted too).
+    pub read_token: Option<Token>,
+    /// Append the requests queued together in one transaction (on by default); off, each request
+    /// is its own transaction.
+    pub group_commit: bool,
+    /// Read connections in the pool.
+    pub read_connections: usize,
+    /// The limits.
+    pub limits: Limits,
+}
+
+impl ServerConfig {
+    /// The defaults for a log file: the built-in framework, the system clock, no tokens, group
+    /// commit on, four read connections.
+    pub fn new(db: PathBuf) -> Self {
+        Self {
+            db,
+            framework: Framework::builtin(),
+            clock: Arc::new(SystemClock),
+            write_token: None,
+            read_token: None,
+            group_commit: true,
+            read_connections: 4,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Why the server could not start or stopped badly.
+#[derive(Debug, Error)]
+pub enum ServerError {
+    /// Serving beyond loopback needs a write token.
+    #[error(
+        "refusing to serve on {addr} without a write token: anyone who can reach it could append. \
+         Give one with --token-file PATH or DYAD_TOKEN, or bind to a loopback address (127.0.0.1)"
+    )]
+    Exposed {
+        /// The address.
+        addr: SocketAddr,
+    },
+    /// The log could not be opened.
+    #[error(transparent)]
+    App(#[from] AppError),
+    /// A token could not be read.
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    /// The network failed.
+    #[error("the server's socket failed: {0}")]
+    Io(#[from] std::io::Error),
+    /// A blocking task or the writer thread died.
+    #[error("{0}")]
+    Task(String),
+}
+
+/// Refuses a non-loopback address when no write token is configured.
+pub fn check_exposure(addr: SocketAddr, config: &ServerConfig) -> Result<(), ServerError> {
+    if config.write_token.is_none() && !addr.ip().is_loopback() {
+        return Err(ServerError::Exposed { addr });
+    }
+    Ok(())
+}
+
+/// What the handlers share.
+pub(crate) struct Shared {
+    framework: Framework,
+    clock: Arc<dyn Clock>,
+    write_token: Option<Token>,
+    read_token: Option<Token>,
+    limits: Limits,
+    writer: mpsc::Sender<Message>,
+    published: broadcast::Sender<Arc<[Committed]>>,
+    reads: Arc<ReadPool>,
+    metrics: Arc<Metrics>,
+    idempotency: IdempotencyCache,
+    /// Turns true when the server starts to stop: event streams end.
+    stopping: watch::Receiver<bool>,
+}
+
+pub(crate) type AppState = Arc<Shared>;
+
+/// Serves on `listener` until `shutdown` completes, then stops gracefully: it stops accepting,
+/// ends the event streams, lets in-flight requests finish (the writer answers every append it was
+/// given, after its commit), and closes the log.
+pub async fn run(
+    listener: TcpListener,
+    config: ServerConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    check_exposure(listener.local_addr()?, &config)?;
+    let ServerConfig {
+        db,
+        framework,
+        clock,
+        write_token,
+        read_token,
+        group_commit,
+        read_connections,
+        limits,
+    } = config;
+
+    let opened = {
+        let (db, framework, clock) = (db.clone(), framework.clone(), clock.clone());
+        tokio::task::spawn_blocking(move || {
+            let tracker = Tracker::open(&db, framework.clone(), clock.clone())?;
+            let reads = ReadPool::open(db, framework, clock, read_connections)?;
+            Ok::<_, AppError>((tracker, reads))
+        })
+        .await
+        .map_err(|e| ServerError::Task(format!("opening the log failed: {e}")))??
+    };
+    let (tracker, reads) = opened;
+
+    let metrics = Arc::new(Metrics::default());
+    let (published, _) = broadcast::channel(1024);
+    let (sender, queue) = mpsc::channel(limits.queue.max(1));
+    let writer = Writer::new(
+        tracker,
+        queue,
+        group_commit,
+        published.clone(),
+        metrics.clone(),
+    );
+    let writer_thread = std::thread::Builder::new()
+        .name("dyad-writer".into())
+        .spawn(move || writer.run())?;
+
+    let (stop, stopping) = watch::channel(false);
+    let state: AppState = Arc::new(Shared {
+        framework,
+        clock,
+        write_token,
+        read_token,
+        idempotency: IdempotencyCache::new(limits.idempotency_keys),
+        limits,
+        writer: sender.clone(),
+        published,
+        reads: Arc::new(reads),
+        metrics,
+        stopping,
+    });
+    let app = routes::router(state.clone());
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            // Event streams never end by themselves: tell them to.
+            let _ = stop.send(true);
+        })
+        .await;
+    drop(state);
+
+    // Every request has been answered; anything still queued (an append whose client went away)
+    // is committed before the writer stops.
+    let _ = sender.send(Message::Stop).await;
+    drop(sender);
+    let joined = tokio::task::spawn_blocking(move || writer_thread.join())
+        .await
+        .map_err(|e| ServerError::Task(e.to_string()))?;
+    if joined.is_err() {
+        return Err(ServerError::Task("the writer thread panicked".into()));
+    }
+    served?;
+    Ok(())
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}
