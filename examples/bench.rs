@@ -252,8 +252,8 @@ fn write_ndjson(path: &Path, total: usize) -> Result<u64, Box<dyn std::error::Er
     Ok(std::fs::metadata(path)?.len())
 }
 
-/// The same rows as dyad stores, inserted by plain rusqlite with the same pragmas (WAL, page
-/// cache) and batches,
+/// The same rows as dyad stores, in a table with the same columns and indexes, inserted by plain
+/// rusqlite with the same pragmas (WAL, page cache) and batches,
 /// without validation, idempotency checks, the hash chain or triggers: the ceiling.
 fn plain_rusqlite_inserts(
     path: &Path,
@@ -268,7 +268,9 @@ fn plain_rusqlite_inserts(
              id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, schema_version INTEGER NOT NULL,
              occurred_on TEXT NOT NULL, recorded_at TEXT NOT NULL, payload TEXT NOT NULL,
              prev_hash TEXT NOT NULL, hash TEXT NOT NULL, UNIQUE (stream, version));
-         CREATE INDEX events_by_stream_occurred_on ON events (stream, occurred_on);",
+         CREATE INDEX events_by_stream_occurred_on ON events (stream, occurred_on);
+         CREATE INDEX events_by_stream_kind ON events (stream, kind, position);
+         CREATE INDEX events_by_recorded_at ON events (recorded_at);",
     )?;
     let framework = Framework::builtin();
     let validator = dyad::domain::event::Validator::new(

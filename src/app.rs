@@ -170,8 +170,111 @@ pub struct ImportProgress {
     pub bytes: u64,
 }
 
-/// How often (in lines) an import reports progress.
-const PROGRESS_EVERY: u64 = 1_000;
+/// How many lines the reading thread of an import hands over at a time (and how often progress
+/// is reported).
+const LINES_PER_CHUNK: usize = 1_000;
+
+/// Events of an import waiting for their batch, with their lines.
+#[derive(Default)]
+struct PendingImport {
+    lines: Vec<usize>,
+    events: Vec<NewEvent>,
+}
+
+impl PendingImport {
+    fn push(&mut self, line: usize, event: NewEvent) {
+        self.lines.push(line);
+        self.events.push(event);
+    }
+
+    /// Refuses the lines holding `id`, but for the first `keep` of them.
+    fn refuse(&mut self, id: Uuid, keep: usize, problem: &str, summary: &mut ImportSummary) {
+        let mut seen = 0;
+        let mut index = 0;
+        while index < self.events.len() {
+            if self.events[index].id == id {
+                seen += 1;
+                if seen > keep {
+                    summary.refuse(LineError {
+                        line: self.lines.remove(index),
+                        field: Some("id".into()),
+                        problem: problem.to_string(),
+                    });
+                    self.events.remove(index);
+                    continue;
+                }
+            }
+            index += 1;
+        }
+    }
+}
+
+/// A line of an import, read and checked.
+enum Checked {
+    /// A valid report, already in the store's form (built on the reading thread).
+    Event(usize, NewEvent),
+    Amendment(usize, AmendmentInput),
+    Refused(LineError),
+}
+
+/// Lines handed from the reading thread of an import to the appending one.
+struct CheckedChunk {
+    lines: Vec<Checked>,
+    bytes_read: u64,
+}
+
+/// The reading half of an import: reads, parses and validates lines, and sends them on in
+/// chunks until the input ends, reading fails, or the appending half stops listening.
+fn read_checked(
+    reader: impl BufRead,
+    validator: &Validator<'_>,
+    sender: std::sync::mpsc::SyncSender<std::io::Result<CheckedChunk>>,
+) {
+    let mut lines = Lines::new(reader);
+    let mut line = Vec::new();
+    let mut chunk = Vec::with_capacity(LINES_PER_CHUNK);
+    loop {
+        let next = match lines.next_line(&mut line) {
+            Ok(next) => next,
+            Err(error) => {
+                let _stopped = sender.send(Err(error));
+                return;
+            }
+        };
+        let Some((number, fits)) = next else { break };
+        let parsed = if fits {
+            parse_import_line(number, &line)
+        } else {
+            Err(LineError {
+                line: number,
+                field: None,
+                problem: format!("the line is longer than {MAX_EVENT_BYTES} bytes"),
+            })
+        };
+        chunk.push(match parsed {
+            Err(error) => Checked::Refused(error),
+            Ok(ImportLine::Report(input)) => match validator.validate(input) {
+                Ok(event) => Checked::Event(number, new_event(&event)),
+                Err(error) => Checked::Refused(LineError::at(number, error)),
+            },
+            Ok(ImportLine::Amendment(input)) => Checked::Amendment(number, input),
+        });
+        if chunk.len() == LINES_PER_CHUNK {
+            let full = std::mem::replace(&mut chunk, Vec::with_capacity(LINES_PER_CHUNK));
+            let sent = sender.send(Ok(CheckedChunk {
+                lines: full,
+                bytes_read: lines.bytes_read(),
+            }));
+            if sent.is_err() {
+                return;
+            }
+        }
+    }
+    let _stopped = sender.send(Ok(CheckedChunk {
+        lines: chunk,
+        bytes_read: lines.bytes_read(),
+    }));
+}
 
 /// How many refused lines an import lists (the rest are counted).
 const MAX_LISTED_REFUSALS: usize = 100;
@@ -359,108 +462,103 @@ impl<S: EventStore> Tracker<S> {
     /// skipped; with `options.atomic` it refuses the whole input instead, which is then one batch.
     pub fn import(
         &mut self,
-        reader: impl BufRead,
+        reader: impl BufRead + Send,
         options: ImportOptions,
         mut progress: impl FnMut(&ImportProgress),
     ) -> Result<ImportSummary, AppError> {
-        let mut lines = Lines::new(reader);
-        let mut line = Vec::new();
-        let mut pending: Vec<(usize, Event)> = Vec::new();
-        let mut summary = ImportSummary::default();
-        while let Some((number, fits)) = lines.next_line(&mut line).map_err(|source| {
-            AppError::Input(InputError::Read {
-                origin: "the import".into(),
-                source,
-            })
-        })? {
-            summary.lines += 1;
-            let parsed = if fits {
-                parse_import_line(number, &line)
-            } else {
-                Err(LineError {
-                    line: number,
-                    field: None,
-                    problem: format!("the line is longer than {MAX_EVENT_BYTES} bytes"),
-                })
-            };
-            match parsed {
-                Err(error) => summary.refuse(error),
-                Ok(ImportLine::Report(input)) => match self.validator().validate(input) {
-                    Ok(event) => pending.push((number, event)),
-                    Err(error) => summary.refuse(LineError::at(number, error)),
-                },
-                Ok(ImportLine::Amendment(_)) if options.atomic => summary.refuse(LineError {
-                    line: number,
-                    field: Some("kind".into()),
-                    problem: "corrections and retractions are imported in their own \
-                              transactions: import without --atomic"
-                        .into(),
-                }),
-                Ok(ImportLine::Amendment(input)) => {
-                    self.flush_import(&mut pending, &mut summary)?;
-                    self.import_amendment(number, input, &mut summary)?;
+        // A second thread reads, parses and validates while this one appends: the two halves
+        // of the work overlap, and the channel's bound keeps memory flat.
+        let framework = self.framework.clone();
+        let taxonomy = self.taxonomy;
+        let today = self.today();
+        std::thread::scope(|scope| {
+            let (sender, chunks) = std::sync::mpsc::sync_channel(4);
+            scope.spawn(move || {
+                let validator = Validator::new(taxonomy, &framework, today);
+                read_checked(reader, &validator, sender);
+            });
+            let mut pending = PendingImport::default();
+            let mut summary = ImportSummary::default();
+            for chunk in chunks {
+                let chunk: CheckedChunk = chunk.map_err(|source| {
+                    AppError::Input(InputError::Read {
+                        origin: "the import".into(),
+                        source,
+                    })
+                })?;
+                for item in chunk.lines {
+                    summary.lines += 1;
+                    match item {
+                        Checked::Refused(error) => summary.refuse(error),
+                        Checked::Event(number, event) => pending.push(number, event),
+                        Checked::Amendment(number, _) if options.atomic => {
+                            summary.refuse(LineError {
+                                line: number,
+                                field: Some("kind".into()),
+                                problem: "corrections and retractions are imported in their own \
+                                      transactions: import without --atomic"
+                                    .into(),
+                            })
+                        }
+                        Checked::Amendment(number, input) => {
+                            self.flush_import(&mut pending, &mut summary)?;
+                            self.import_amendment(number, input, &mut summary)?;
+                        }
+                    }
+                    if !options.atomic && pending.events.len() >= options.batch_size.max(1) {
+                        self.flush_import(&mut pending, &mut summary)?;
+                    }
                 }
-            }
-            if !options.atomic && pending.len() >= options.batch_size.max(1) {
-                self.flush_import(&mut pending, &mut summary)?;
-            }
-            if summary.lines % PROGRESS_EVERY == 0 {
                 progress(&ImportProgress {
                     lines: summary.lines,
-                    bytes: lines.bytes_read(),
+                    bytes: chunk.bytes_read,
                 });
             }
-        }
-        if options.atomic && summary.refused > 0 {
-            return Err(AppError::Input(InputError::Refused {
-                total: summary.refused as usize,
-                errors: summary.refusals,
-            }));
-        }
-        if options.atomic {
-            // One batch, refused whole: an id recorded with other content refuses it all.
-            let events: Vec<Event> = pending.drain(..).map(|(_, event)| event).collect();
-            let receipt = self.append_batch(&events, None)?;
-            summary.count(&receipt);
-        }
-        self.flush_import(&mut pending, &mut summary)?;
-        progress(&ImportProgress {
-            lines: summary.lines,
-            bytes: lines.bytes_read(),
-        });
-        summary.refusals.sort_by_key(|e| e.line);
-        Ok(summary)
+            if options.atomic && summary.refused > 0 {
+                return Err(AppError::Input(InputError::Refused {
+                    total: summary.refused as usize,
+                    errors: summary.refusals,
+                }));
+            }
+            if options.atomic {
+                // One batch, refused whole: an id recorded with other content refuses it all.
+                let receipt = self.store.append(&pending.events, None, &same_content)?;
+                summary.count(&receipt);
+                pending = PendingImport::default();
+            }
+            self.flush_import(&mut pending, &mut summary)?;
+            summary.refusals.sort_by_key(|e| e.line);
+            Ok(summary)
+        })
     }
 
     /// Appends the pending events of an import as one batch. An id already recorded with other
     /// content refuses its line only, and the rest of the batch is appended.
     fn flush_import(
         &mut self,
-        pending: &mut Vec<(usize, Event)>,
+        pending: &mut PendingImport,
         summary: &mut ImportSummary,
     ) -> Result<(), AppError> {
-        while !pending.is_empty() {
-            let events: Vec<Event> = pending.iter().map(|(_, event)| event.clone()).collect();
-            match self.append_batch(&events, None) {
+        while !pending.events.is_empty() {
+            match self
+                .store
+                .append(&pending.events, None, &same_content)
+                .map_err(AppError::from)
+            {
                 Ok(receipt) => {
                     summary.count(&receipt);
-                    pending.clear();
+                    pending.lines.clear();
+                    pending.events.clear();
                 }
                 Err(AppError::Store(StoreError::IdConflict { id, position })) => {
                     let problem = format!(
                         "id {id} is already recorded (position {position}) with different content"
                     );
-                    pending.retain(|(line, event)| {
-                        let clash = event.id == id;
-                        if clash {
-                            summary.refuse(LineError {
-                                line: *line,
-                                field: Some("id".into()),
-                                problem: problem.clone(),
-                            });
-                        }
-                        !clash
-                    });
+                    pending.refuse(id, 0, &problem, summary);
+                }
+                Err(AppError::Store(StoreError::IdRepeated { id })) => {
+                    let problem = format!("id {id} is on an earlier line with different content");
+                    pending.refuse(id, 1, &problem, summary);
                 }
                 Err(error) => return Err(error),
             }
@@ -1037,17 +1135,19 @@ fn resolve(stored: StoredEvent, amendments: &Amendments) -> Result<Resolved, App
 
 /// The store's envelopes of validated events.
 fn new_events(events: &[Event]) -> Vec<NewEvent> {
-    events
-        .iter()
-        .map(|event| NewEvent {
-            id: event.id,
-            stream: event.dyad.as_str().to_string(),
-            kind: event.kind.as_str().to_string(),
-            schema_version: SCHEMA_VERSION,
-            occurred_on: event.occurred_on,
-            payload: event.payload_json(),
-        })
-        .collect()
+    events.iter().map(new_event).collect()
+}
+
+/// An event in the store's form: the envelope and the canonical payload.
+fn new_event(event: &Event) -> NewEvent {
+    NewEvent {
+        id: event.id,
+        stream: event.dyad.as_str().to_string(),
+        kind: event.kind.as_str().to_string(),
+        schema_version: SCHEMA_VERSION,
+        occurred_on: event.occurred_on,
+        payload: event.payload_json(),
+    }
 }
 
 /// Whether a recorded event says the same as a new one: byte equality within a schema version,

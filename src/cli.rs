@@ -850,7 +850,7 @@ fn import(
     file: &str,
     options: ImportOptions,
 ) -> Result<crate::app::ImportSummary, Failure> {
-    let (reader, size): (Box<dyn io::BufRead>, Option<u64>) = if file == "-" {
+    let (reader, size): (Box<dyn io::BufRead + Send>, Option<u64>) = if file == "-" {
         (Box::new(io::BufReader::new(io::stdin())), None)
     } else {
         let opened = std::fs::File::open(file)

@@ -289,6 +289,14 @@ impl<R: BufRead> Lines<R> {
 /// Parses one import line: a report in the input format, or a correction or retraction as
 /// `export` writes it. The informational `recorded` object of exported lines is ignored.
 pub fn parse_import_line(line: usize, raw: &[u8]) -> Result<ImportLine, LineError> {
+    // Most lines are plain reports: read them straight into the input type, as `append` does.
+    let marked = |marker: &[u8]| raw.windows(marker.len()).any(|w| w == marker);
+    if ![&b"\"recorded\""[..], b"\"correction\"", b"\"retraction\""]
+        .iter()
+        .any(|m| marked(m))
+    {
+        return parse_line(line, raw).map(ImportLine::Report);
+    }
     let refuse = |field: Option<String>, problem: String| LineError {
         line,
         field,

@@ -95,7 +95,9 @@ impl ApiError {
                 | StoreError::Migration(_),
             )
             | AppError::Undecodable { .. } => ApiError::Internal(message),
-            AppError::Store(StoreError::ExpectedVersionNeedsOneStream { .. })
+            AppError::Store(
+                StoreError::ExpectedVersionNeedsOneStream { .. } | StoreError::IdRepeated { .. },
+            )
             | AppError::Input(_)
             | AppError::Framework(_)
             | AppError::Argument(_)

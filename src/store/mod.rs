@@ -253,8 +253,17 @@ pub enum StoreError {
     IdConflict {
         /// The id.
         id: Uuid,
-        /// Where the recorded event is (0 when the clash is within the batch).
+        /// Where the recorded event is.
         position: u64,
+    },
+    /// A batch holds the same id twice with different content.
+    #[error(
+        "the batch holds event {id} twice with different content; nothing was written (give \
+         each event its own id)"
+    )]
+    IdRepeated {
+        /// The id.
+        id: Uuid,
     },
     /// `expected_version` was given for a batch spanning several streams.
     #[error("an expected version applies to one stream, but the batch has events of {streams}")]

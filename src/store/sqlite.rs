@@ -88,7 +88,7 @@ fn enable_wal(conn: &Connection) -> Result<(), StoreError> {
 /// Where an event of the batch stands before anything is written.
 enum Plan {
     Existing(Appended),
-    DuplicateOf(usize),
+    Repeated,
     New,
 }
 
@@ -278,9 +278,10 @@ impl EventStore for SqliteStore {
     }
 }
 
-/// Appends one batch inside the caller's transaction (or savepoint): plans it, checks the
-/// expected version, and writes its new events. Shared by [`EventStore::append`] (one batch, one
-/// transaction) and [`EventStore::append_group`] (several batches, one transaction).
+/// Appends one batch inside the caller's transaction. New events are inserted directly: the
+/// unique index on `id` finds the rare event already recorded, which is then compared (a lookup
+/// per event before inserting cost a fifth of append time). With an expected version the batch
+/// is sorted first, since a retry of a batch that landed must not be refused.
 fn append_batch(
     conn: &Connection,
     clock: &dyn Clock,
@@ -288,104 +289,175 @@ fn append_batch(
     expected_version: Option<u64>,
     same_content: SameContent<'_>,
 ) -> Result<AppendReceipt, StoreError> {
-    let plans = plan_batch(conn, batch, same_content)?;
-    let new_events: Vec<&NewEvent> = batch
-        .iter()
-        .zip(&plans)
-        .filter(|(_, plan)| matches!(plan, Plan::New))
-        .map(|(event, _)| event)
-        .collect();
-    if let Some(expected) = expected_version {
-        check_expected_version(conn, batch, &new_events, expected)?;
-    }
-    let mut outcomes: Vec<Option<Appended>> = plans
-        .iter()
-        .map(|plan| match plan {
-            Plan::Existing(outcome) => Some(*outcome),
-            Plan::DuplicateOf(_) | Plan::New => None,
-        })
-        .collect();
-    let mut recorded_at = None;
-    if !new_events.is_empty() {
-        let (mut position, mut prev_hash, last_recorded_at) = head(conn)?;
-        // Transaction time never goes backwards, even if the system clock does.
-        let now = format_recorded_at(clock.now());
-        let stamp = match last_recorded_at {
-            Some(last) if last > now => last,
-            _ => now,
-        };
-        let mut versions: HashMap<&str, u64> = HashMap::new();
-        let mut insert = conn.prepare_cached(
-            "INSERT INTO events (position, stream, version, id, kind, schema_version,
-                                 occurred_on, recorded_at, payload, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )?;
-        for (index, event) in batch.iter().enumerate() {
-            if !matches!(plans[index], Plan::New) {
-                continue;
-            }
-            position += 1;
-            let version = match versions.get(event.stream.as_str()) {
-                Some(v) => v + 1,
-                None => stream_version(conn, &event.stream)? + 1,
-            };
-            versions.insert(&event.stream, version);
-            let id = event.id.to_string();
-            let occurred_on = event.occurred_on.to_string();
-            let hash = event_hash(
-                &prev_hash,
-                &Hashed {
-                    position,
-                    stream: &event.stream,
-                    version,
-                    id: &id,
-                    kind: &event.kind,
-                    schema_version: event.schema_version,
-                    occurred_on: &occurred_on,
-                    recorded_at: &stamp,
-                    payload: &event.payload,
-                },
-            );
-            insert.execute(params![
-                position,
-                event.stream,
-                version,
-                id,
-                event.kind,
-                event.schema_version,
-                occurred_on,
-                stamp,
-                event.payload,
-                prev_hash,
-                hash
-            ])?;
-            prev_hash = hash;
-            outcomes[index] = Some(Appended::Recorded { position, version });
+    let planned = match expected_version {
+        Some(expected) => {
+            let plans = plan_batch(conn, batch, same_content)?;
+            let new_events: Vec<&NewEvent> = batch
+                .iter()
+                .zip(&plans)
+                .filter(|(_, plan)| matches!(plan, Plan::New))
+                .map(|(event, _)| event)
+                .collect();
+            check_expected_version(conn, batch, &new_events, expected)?;
+            Some(plans)
         }
-        drop(insert);
-        recorded_at = Some(
+        None => None,
+    };
+    let mut outcomes: Vec<Option<Appended>> = vec![None; batch.len()];
+    let mut first_in_batch: HashMap<Uuid, usize> = HashMap::with_capacity(batch.len());
+    let mut repeats: Vec<(usize, usize)> = Vec::new();
+    let mut head: Option<(u64, String, String)> = None;
+    let mut versions: HashMap<&str, u64> = HashMap::new();
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO events (position, stream, version, id, kind, schema_version,
+                             occurred_on, recorded_at, payload, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    for (index, event) in batch.iter().enumerate() {
+        if let Some(&first) = first_in_batch.get(&event.id) {
+            if batch[first] != *event {
+                return Err(StoreError::IdRepeated { id: event.id });
+            }
+            repeats.push((index, first));
+            continue;
+        }
+        first_in_batch.insert(event.id, index);
+        if let Some(Plan::Existing(outcome)) = planned.as_ref().map(|plans| &plans[index]) {
+            outcomes[index] = Some(*outcome);
+            continue;
+        }
+        let (position, prev_hash, stamp) = match &mut head {
+            Some(head) => head,
+            None => head.insert(next_head(conn, clock)?),
+        };
+        let version = match versions.get(event.stream.as_str()) {
+            Some(v) => v + 1,
+            None => stream_version(conn, &event.stream)? + 1,
+        };
+        let id = event.id.to_string();
+        let occurred_on = event.occurred_on.to_string();
+        let next_position = *position + 1;
+        let hash = event_hash(
+            prev_hash,
+            &Hashed {
+                position: next_position,
+                stream: &event.stream,
+                version,
+                id: &id,
+                kind: &event.kind,
+                schema_version: event.schema_version,
+                occurred_on: &occurred_on,
+                recorded_at: stamp,
+                payload: &event.payload,
+            },
+        );
+        let inserted = insert.execute(params![
+            next_position,
+            event.stream,
+            version,
+            id,
+            event.kind,
+            event.schema_version,
+            occurred_on,
+            stamp.as_str(),
+            event.payload,
+            prev_hash.as_str(),
+            hash
+        ]);
+        match inserted {
+            Ok(_) => {
+                *position = next_position;
+                *prev_hash = hash;
+                versions.insert(&event.stream, version);
+                outcomes[index] = Some(Appended::Recorded {
+                    position: next_position,
+                    version,
+                });
+            }
+            Err(error) if is_id_clash(&error) => {
+                outcomes[index] = Some(already_recorded(conn, event, same_content)?);
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    drop(insert);
+    for (index, first) in repeats {
+        outcomes[index] = outcomes[first].map(|outcome| match outcome {
+            Appended::Recorded { position, version }
+            | Appended::AlreadyRecorded { position, version } => {
+                Appended::AlreadyRecorded { position, version }
+            }
+        });
+    }
+    let recorded_at = match head {
+        Some((position, _, stamp)) if !versions.is_empty() => Some(
             DateTime::parse_from_rfc3339(&stamp)
                 .map(|t| t.with_timezone(&Utc))
                 .map_err(|e| StoreError::Corrupt {
                     position,
                     detail: format!("recorded_at `{stamp}`: {e}"),
                 })?,
-        );
-    }
-    for (index, plan) in plans.iter().enumerate() {
-        if let Plan::DuplicateOf(first) = plan {
-            outcomes[index] = outcomes[*first].map(|outcome| match outcome {
-                Appended::Recorded { position, version }
-                | Appended::AlreadyRecorded { position, version } => {
-                    Appended::AlreadyRecorded { position, version }
-                }
-            });
-        }
-    }
+        ),
+        _ => None,
+    };
     Ok(AppendReceipt {
         outcomes: outcomes.into_iter().flatten().collect(),
         recorded_at,
     })
+}
+
+/// The log's last position and hash, and the transaction time of the events about to be
+/// appended: the clock's, but always after the last recorded one (even if the clock went back),
+/// so that `--known-at` tells any two batches apart.
+fn next_head(conn: &Connection, clock: &dyn Clock) -> Result<(u64, String, String), StoreError> {
+    let (position, prev_hash, last_recorded_at) = head(conn)?;
+    let now = clock.now();
+    let stamp = match last_recorded_at {
+        Some(last) => {
+            let last = DateTime::parse_from_rfc3339(&last)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|e| StoreError::Corrupt {
+                    position,
+                    detail: format!("recorded_at `{last}`: {e}"),
+                })?;
+            now.max(last + chrono::Duration::microseconds(1))
+        }
+        None => now,
+    };
+    Ok((position, prev_hash, format_recorded_at(stamp)))
+}
+
+/// Whether an insert failed because the event's id is already in the log.
+fn is_id_clash(error: &rusqlite::Error) -> bool {
+    matches!(
+        error,
+        rusqlite::Error::SqliteFailure(failure, Some(message))
+            if failure.code == rusqlite::ErrorCode::ConstraintViolation
+                && message.contains("events.id")
+    )
+}
+
+/// The outcome for an event whose id is already recorded: a no-op if the content is the same.
+fn already_recorded(
+    conn: &Connection,
+    event: &NewEvent,
+    same_content: SameContent<'_>,
+) -> Result<Appended, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM events WHERE id = ?1");
+    let stored = conn
+        .prepare_cached(&sql)?
+        .query_row([event.id.to_string()], stored_event)?;
+    if same_content(&stored, event) {
+        Ok(Appended::AlreadyRecorded {
+            position: stored.position,
+            version: stored.version,
+        })
+    } else {
+        Err(StoreError::IdConflict {
+            id: event.id,
+            position: stored.position,
+        })
+    }
 }
 
 const COLUMNS: &str = "position, stream, version, id, kind, schema_version, occurred_on, \
@@ -420,12 +492,9 @@ fn plan_batch(
     for (index, event) in batch.iter().enumerate() {
         if let Some(&first) = first_in_batch.get(&event.id) {
             if batch[first] != *event {
-                return Err(StoreError::IdConflict {
-                    id: event.id,
-                    position: 0,
-                });
+                return Err(StoreError::IdRepeated { id: event.id });
             }
-            plans.push(Plan::DuplicateOf(first));
+            plans.push(Plan::Repeated);
             continue;
         }
         first_in_batch.insert(event.id, index);
