@@ -1089,7 +1089,7 @@ impl<S: EventStore> Tracker<S> {
     pub fn verify(&self) -> Result<VerifyReport, AppError> {
         let mut verifier = ChainVerifier::default();
         let mut first_break = None;
-        self.store.scan(&Scan::default(), &mut |stored| {
+        let scanned = self.store.scan(&Scan::default(), &mut |stored| {
             let position = stored.position;
             let checked = verifier.check(&stored).and_then(|()| {
                 decode(stored).map(drop).map_err(|error| ChainBreak {
@@ -1104,7 +1104,18 @@ impl<S: EventStore> Tracker<S> {
                     ControlFlow::Break(())
                 }
             }
-        })?;
+        });
+        match scanned {
+            Ok(()) => {}
+            // A row the store cannot even read is a problem verify reports, not a failure of it.
+            Err(StoreError::Corrupt { position, detail }) if first_break.is_none() => {
+                first_break = Some(ChainBreak {
+                    position,
+                    problem: detail,
+                });
+            }
+            Err(error) => return Err(error.into()),
+        }
         Ok(VerifyReport {
             events: verifier.events(),
             head_hash: verifier.head_hash().to_string(),

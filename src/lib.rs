@@ -5,13 +5,17 @@
 //!
 //! Data flows one way, and the modules follow it:
 //!
-//! - [`ingest`]: reads input (NDJSON of events) into domain inputs, naming the line at fault.
+//! - [`ingest`]: reads input into domain inputs: NDJSON of events (naming the line at fault,
+//!   line by line for imports) and news articles (the coder proposes events).
 //! - [`domain`]: what an event is, the actor and action codes, the framework, validation, the clock.
 //! - [`store`]: the [`store::EventStore`] trait and its SQLite implementation, migrations, the
-//!   hash chain. The only module that speaks SQL.
-//! - [`projection`]: pure folds of events into status.
-//! - [`report`]: renders results as tables for people and JSON for scripts.
-//! - [`app`]: the use cases (append, log, status, verify) composing the layers above.
+//!   hash chain, checkpoints. The only module that speaks SQL.
+//! - [`projection`]: pure folds of events into status (at any date), explanations, amendments.
+//! - [`report`]: renders results: tables for people, JSON and CSV for scripts, reports in
+//!   Markdown and HTML with SVG charts.
+//! - [`app`]: the use cases (append, import, ingest, correct, retract, log, export, status,
+//!   replay, explain, report, verify) composing the layers above.
+//! - [`server`]: `dyad serve`, the HTTP service over the same use cases.
 //! - [`cli`]: argument parsing and exit codes; `main.rs` only calls it.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -438,3 +438,23 @@ fn a_group_of_refused_batches_writes_nothing() {
     );
     assert_eq!(positions(&tracker), [1, 2, 3]);
 }
+
+#[test]
+fn verify_reports_a_row_whose_column_has_the_wrong_type() {
+    let log = TempLog::new();
+    let tracker = three_events(&log);
+    log.raw()
+        .execute_batch(
+            "DROP TRIGGER events_are_never_updated;
+             UPDATE events SET version = 'two' WHERE position = 2;",
+        )
+        .expect("tamper");
+    let report = tracker.verify().expect("verify reports, it does not fail");
+    let problem = report.first_break.expect("found");
+    assert_eq!(problem.position, 2);
+    assert!(
+        problem.problem.contains("wrong type"),
+        "{}",
+        problem.problem
+    );
+}

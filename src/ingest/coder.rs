@@ -393,7 +393,10 @@ pub struct Proposal {
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum CodingError {
     /// Neither a dateline nor `--published` gives a date.
-    #[error("the article has no dateline: give its publication date with --published YYYY-MM-DD")]
+    #[error(
+        "the article has no dateline with a valid date (such as `MOSCOW, July 30, 2017 —`): give \
+         its publication date with --published YYYY-MM-DD"
+    )]
     NoDate,
     /// Neither the title nor `--outlet` names the outlet.
     #[error("the title names no outlet: give it with --outlet NAME")]

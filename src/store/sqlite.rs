@@ -270,7 +270,11 @@ impl EventStore for SqliteStore {
         let mut statement = self.conn.prepare_cached(&sql)?;
         let mut rows = statement.query(rusqlite::params_from_iter(args.iter()))?;
         while let Some(row) = rows.next()? {
-            if visit(stored_event(row)?).is_break() {
+            let event = stored_event(row).map_err(|error| StoreError::Corrupt {
+                position: row.get::<_, u64>(0).unwrap_or(0),
+                detail: format!("a column holds a value of the wrong type: {error}"),
+            })?;
+            if visit(event).is_break() {
                 break;
             }
         }
