@@ -436,37 +436,41 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
     let framework = load_framework(cli.framework.as_deref())?;
-    if let Command::Codes { list, json } = cli.command {
-        print_codes(out, list, json, &framework)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    if let Command::Serve {
-        addr,
-        token_file,
-        read_token_file,
-        no_group_commit,
-    } = cli.command
-    {
-        let write_token = match (token_file, std::env::var("DYAD_TOKEN")) {
-            (Some(path), _) => Some(Token::from_file(&path)),
-            (None, Ok(secret)) => Some(Token::new(&secret, "DYAD_TOKEN")),
-            (None, Err(_)) => None,
-        };
-        let config = ServerConfig {
-            framework,
-            write_token: write_token.transpose().map_err(ServerError::from)?,
-            read_token: read_token_file
-                .map(|path| Token::from_file(&path))
-                .transpose()
-                .map_err(ServerError::from)?,
-            group_commit: !no_group_commit,
-            ..ServerConfig::new(cli.db)
-        };
-        serve(addr, config, out)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let mut tracker = Tracker::open(&cli.db, framework, Arc::new(SystemClock))?;
-    match cli.command {
+    let framework_file = cli.framework.map(|path| path.display().to_string());
+    let tracker = match cli.command {
+        Command::Codes { list, json } => {
+            print_codes(out, list, json, &framework)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Serve {
+            addr,
+            token_file,
+            read_token_file,
+            no_group_commit,
+        } => {
+            let config = server_config(
+                framework,
+                cli.db,
+                token_file,
+                read_token_file,
+                no_group_commit,
+            )?;
+            serve(addr, config, out)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => Tracker::open(&cli.db, framework, Arc::new(SystemClock))?,
+    };
+    run_on_log(cli.command, tracker, framework_file, out)
+}
+
+/// The commands that read or write the log.
+fn run_on_log(
+    command: Command,
+    mut tracker: Tracker,
+    framework_file: Option<String>,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Failure> {
+    match command {
         Command::Append {
             file,
             expect_version,
@@ -490,40 +494,20 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
             json,
             commit,
         } => {
-            let text = read_text(&article)?;
-            let dictionary = match dictionary {
-                Some(path) => {
-                    Dictionary::extended(&path).map_err(|e| Failure::Refused(e.to_string()))?
-                }
-                None => Dictionary::builtin(),
-            };
             let options = CodingOptions {
                 url,
                 outlet,
                 published,
             };
-            let proposals = tracker
-                .propose(&text, &dictionary, &options)
-                .map_err(|e| Failure::Refused(e.to_string()))?;
-            for (proposal, problem) in &proposals.refused {
-                eprintln!("skipped a proposal ({}): {problem}", proposal.event.summary);
-            }
-            if commit {
-                let events = proposals
-                    .valid
-                    .iter()
-                    .map(|(_, event)| event.clone())
-                    .collect();
-                let summary = tracker.append(events, None)?;
-                print_append(out, &summary, json)?;
-            } else if json {
-                for (proposal, _) in &proposals.valid {
-                    report::json::write_line(out, &proposal.event)?;
-                }
-            } else {
-                let listed: Vec<_> = proposals.valid.iter().map(|(p, _)| p.clone()).collect();
-                report::text::proposals(out, &listed, tracker.framework())?;
-            }
+            ingest(
+                out,
+                &mut tracker,
+                &article,
+                dictionary,
+                &options,
+                json,
+                commit,
+            )?;
         }
         Command::Import {
             file,
@@ -535,22 +519,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
                 batch_size: batch,
                 atomic,
             };
-            let summary = import(&mut tracker, &file, options)?;
-            if json {
-                report::json::write_line(out, &summary)?;
-            } else {
-                report::text::import_summary(out, &summary)?;
-            }
-            if summary.refused > 0 {
-                for refusal in &summary.refusals {
-                    eprintln!("refused: {refusal}");
-                }
-                let unlisted = summary.refused as usize - summary.refusals.len();
-                if unlisted > 0 {
-                    eprintln!("refused: ... and {unlisted} more lines");
-                }
-                return Ok(ExitCode::from(1));
-            }
+            return import(out, &mut tracker, &file, options, json);
         }
         Command::Export {
             file,
@@ -618,13 +587,6 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
             json,
             csv,
         } => {
-            let to = to.unwrap_or_else(|| tracker.today());
-            if to < from {
-                return Err(Failure::Refused(format!(
-                    "--to {to} is before --from {from}"
-                )));
-            }
-            let dates = replay_dates(from, to, every.into());
             let format = if json {
                 report::ReplayFormat::Json
             } else if csv {
@@ -632,18 +594,14 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
             } else {
                 report::ReplayFormat::Table
             };
-            let mut written = Ok(());
-            let mut first = true;
-            tracker.replay(dyad.as_deref(), &dates, known_at, |status| {
-                written = report::replay_row(out, format, &status, first);
-                first = false;
-                if written.is_ok() {
-                    ControlFlow::Continue(())
-                } else {
-                    ControlFlow::Break(())
-                }
-            })?;
-            written?;
+            replay(
+                out,
+                &tracker,
+                dyad.as_deref(),
+                (from, to, every.into()),
+                known_at,
+                format,
+            )?;
         }
         Command::Explain {
             pillar,
@@ -677,23 +635,16 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
             issue_charts,
             dyad,
         } => {
-            let briefing = tracker.briefing(&BriefingRequest {
+            let request = BriefingRequest {
                 dyad,
                 from,
                 to,
                 as_of,
                 known_at,
                 issue_charts,
-                framework_file: cli.framework.map(|path| path.display().to_string()),
-            })?;
-            for file in report::render_briefing(&briefing, format.into(), output.as_deref())? {
-                match file.path {
-                    None => out.write_all(&file.bytes)?,
-                    Some(path) => std::fs::write(&path, &file.bytes).map_err(|e| {
-                        Failure::Refused(format!("cannot write {}: {e}", path.display()))
-                    })?,
-                }
-            }
+                framework_file,
+            };
+            write_report(out, &tracker, &request, format.into(), output.as_deref())?;
         }
         Command::Retract {
             id,
@@ -731,6 +682,120 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The service's settings from the command line and `DYAD_TOKEN`.
+fn server_config(
+    framework: crate::domain::framework::Framework,
+    db: PathBuf,
+    token_file: Option<PathBuf>,
+    read_token_file: Option<PathBuf>,
+    no_group_commit: bool,
+) -> Result<ServerConfig, Failure> {
+    let write_token = match (token_file, std::env::var("DYAD_TOKEN")) {
+        (Some(path), _) => Some(Token::from_file(&path)),
+        (None, Ok(secret)) => Some(Token::new(&secret, "DYAD_TOKEN")),
+        (None, Err(_)) => None,
+    };
+    Ok(ServerConfig {
+        framework,
+        write_token: write_token.transpose().map_err(ServerError::from)?,
+        read_token: read_token_file
+            .map(|path| Token::from_file(&path))
+            .transpose()
+            .map_err(ServerError::from)?,
+        group_commit: !no_group_commit,
+        ..ServerConfig::new(db)
+    })
+}
+
+/// Proposes the article's events: prints them, or appends them with `commit`.
+fn ingest(
+    out: &mut dyn Write,
+    tracker: &mut Tracker,
+    article: &str,
+    dictionary: Option<PathBuf>,
+    options: &CodingOptions,
+    json: bool,
+    commit: bool,
+) -> Result<(), Failure> {
+    let text = read_bounded(article, MAX_ARTICLE_BYTES)?;
+    let dictionary = match dictionary {
+        Some(path) => Dictionary::extended(&path).map_err(|e| Failure::Refused(e.to_string()))?,
+        None => Dictionary::builtin(),
+    };
+    let proposals = tracker
+        .propose(&text, &dictionary, options)
+        .map_err(|e| Failure::Refused(e.to_string()))?;
+    for (proposal, problem) in &proposals.refused {
+        eprintln!("skipped a proposal ({}): {problem}", proposal.event.summary);
+    }
+    if commit {
+        let events = proposals
+            .valid
+            .iter()
+            .map(|(_, event)| event.clone())
+            .collect();
+        let summary = tracker.append(events, None)?;
+        print_append(out, &summary, json)?;
+    } else if json {
+        for (proposal, _) in &proposals.valid {
+            report::json::write_line(out, &proposal.event)?;
+        }
+    } else {
+        let listed: Vec<_> = proposals.valid.iter().map(|(p, _)| p.clone()).collect();
+        report::text::proposals(out, &listed, tracker.framework())?;
+    }
+    Ok(())
+}
+
+/// The status on each step from `from` to `to` (default today), one row at a time.
+fn replay(
+    out: &mut dyn Write,
+    tracker: &Tracker,
+    dyad: Option<&str>,
+    (from, to, every): (NaiveDate, Option<NaiveDate>, Every),
+    known_at: Option<DateTime<Utc>>,
+    format: report::ReplayFormat,
+) -> Result<(), Failure> {
+    let to = to.unwrap_or_else(|| tracker.today());
+    if to < from {
+        return Err(Failure::Refused(format!(
+            "--to {to} is before --from {from}"
+        )));
+    }
+    let dates = replay_dates(from, to, every);
+    let mut written = Ok(());
+    let mut first = true;
+    tracker.replay(dyad, &dates, known_at, |status| {
+        written = report::replay_row(out, format, &status, first);
+        first = false;
+        if written.is_ok() {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
+        }
+    })?;
+    Ok(written?)
+}
+
+/// Writes a report: to stdout, or to `output` with its charts beside it.
+fn write_report(
+    out: &mut dyn Write,
+    tracker: &Tracker,
+    request: &BriefingRequest,
+    format: report::BriefingFormat,
+    output: Option<&std::path::Path>,
+) -> Result<(), Failure> {
+    let briefing = tracker.briefing(request)?;
+    for file in report::render_briefing(&briefing, format, output)? {
+        match file.path {
+            None => out.write_all(&file.bytes)?,
+            Some(path) => std::fs::write(&path, &file.bytes)
+                .map_err(|e| Failure::Refused(format!("cannot write {}: {e}", path.display())))?,
+        }
+    }
+    Ok(())
 }
 
 /// Binds, says where it listens, and serves until Ctrl-C or SIGTERM.
@@ -793,32 +858,11 @@ fn print_append(
     }
 }
 
-/// A whole text file (an article), or stdin, up to a size no article reaches.
-fn read_text(file: &str) -> Result<String, Failure> {
-    const MAX_ARTICLE_BYTES: u64 = 4 * 1024 * 1024;
-    let mut text = String::new();
-    let read = if file == "-" {
-        io::Read::read_to_string(
-            &mut io::Read::take(io::stdin().lock(), MAX_ARTICLE_BYTES + 1),
-            &mut text,
-        )
-    } else {
-        std::fs::File::open(file).and_then(|f| {
-            io::Read::read_to_string(&mut io::Read::take(f, MAX_ARTICLE_BYTES + 1), &mut text)
-        })
-    };
-    read.map_err(|e| Failure::Refused(format!("cannot read {file}: {e}")))?;
-    if text.len() as u64 > MAX_ARTICLE_BYTES {
-        return Err(Failure::Refused(format!(
-            "{file} is larger than {MAX_ARTICLE_BYTES} bytes"
-        )));
-    }
-    Ok(text)
-}
+/// The largest article `ingest` reads.
+const MAX_ARTICLE_BYTES: u64 = 4 * 1024 * 1024;
 
-/// The JSON object of replaced fields `dyad correct` reads.
-fn read_fields(file: &str) -> Result<serde_json::Map<String, serde_json::Value>, Failure> {
-    let limit = crate::ingest::ndjson::MAX_EVENT_BYTES as u64;
+/// A whole file, or stdin for `-`, refused beyond `limit` bytes.
+fn read_bounded(file: &str, limit: u64) -> Result<String, Failure> {
     let mut text = String::new();
     let read = if file == "-" {
         io::Read::read_to_string(
@@ -835,6 +879,12 @@ fn read_fields(file: &str) -> Result<serde_json::Map<String, serde_json::Value>,
             "{file} is larger than {limit} bytes"
         )));
     }
+    Ok(text)
+}
+
+/// The JSON object of replaced fields `dyad correct` reads.
+fn read_fields(file: &str) -> Result<serde_json::Map<String, serde_json::Value>, Failure> {
+    let text = read_bounded(file, crate::ingest::ndjson::MAX_EVENT_BYTES as u64)?;
     match serde_json::from_str(&text) {
         Ok(serde_json::Value::Object(fields)) => Ok(fields),
         Ok(_) => Err(Failure::Refused(format!(
@@ -844,12 +894,15 @@ fn read_fields(file: &str) -> Result<serde_json::Map<String, serde_json::Value>,
     }
 }
 
-/// Imports `file` with a progress bar on a terminal (events/s and ETA from the file's size).
+/// Imports `file` with a progress bar on a terminal (events/s and ETA from the file's size),
+/// prints the summary, and lists the refused lines on stderr (exit 1 when there are any).
 fn import(
+    out: &mut dyn Write,
     tracker: &mut Tracker,
     file: &str,
     options: ImportOptions,
-) -> Result<crate::app::ImportSummary, Failure> {
+    json: bool,
+) -> Result<ExitCode, Failure> {
     let (reader, size): (Box<dyn io::BufRead + Send>, Option<u64>) = if file == "-" {
         (Box::new(io::BufReader::new(io::stdin())), None)
     } else {
@@ -869,7 +922,23 @@ fn import(
         bar.set_message(format!("{} lines, {rate:.0} events/s", progress.lines));
     });
     bar.finish_and_clear();
-    Ok(summary?)
+    let summary = summary?;
+    if json {
+        report::json::write_line(out, &summary)?;
+    } else {
+        report::text::import_summary(out, &summary)?;
+    }
+    if summary.refused == 0 {
+        return Ok(ExitCode::SUCCESS);
+    }
+    for refusal in &summary.refusals {
+        eprintln!("refused: {refusal}");
+    }
+    let unlisted = summary.refused as usize - summary.refusals.len();
+    if unlisted > 0 {
+        eprintln!("refused: ... and {unlisted} more lines");
+    }
+    Ok(ExitCode::from(1))
 }
 
 fn progress_bar(size: Option<u64>) -> ProgressBar {
