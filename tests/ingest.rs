@@ -7,7 +7,10 @@ use serde::Deserialize;
 use std::path::Path;
 
 const NEWS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/news");
-const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/tillerson_2017_article.txt");
+const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/tillerson_2017_article.txt"
+);
 
 /// An expected event of a news fixture (its format: tests/fixtures/news/README.md). The test
 /// matches on the sentence, actor, target and sign; it reports pillar and issue agreement.

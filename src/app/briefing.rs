@@ -11,6 +11,7 @@
 use super::{AppError, Tracker, decode};
 use crate::domain::ValidationError;
 use crate::domain::event::{EventKind, FieldChange, LoggedEvent, Payload, Report};
+use crate::projection::status::round2;
 use crate::projection::{Explanation, Resolved, Status};
 use crate::store::chain::GENESIS_HASH;
 use crate::store::{EventStore, Scan, format_recorded_at};
@@ -885,11 +886,6 @@ impl<S: EventStore> Tracker<S> {
         }
         command
     }
-}
-
-fn round2(value: f64) -> f64 {
-    let rounded = (value * 100.0).round() / 100.0;
-    if rounded == 0.0 { 0.0 } else { rounded }
 }
 
 impl Briefing {

@@ -29,7 +29,8 @@ const MICRO: f64 = 1e6;
 /// Fixed-point unit of decayed sums (1e-9).
 const NANO: f64 = 1e9;
 
-fn round2(value: f64) -> f64 {
+/// A score or share as printed: two decimals, and never `-0`.
+pub(crate) fn round2(value: f64) -> f64 {
     let rounded = (value * 100.0).round() / 100.0;
     // Avoid printing -0.
     if rounded == 0.0 { 0.0 } else { rounded }
