@@ -183,3 +183,24 @@ fn an_imported_amendment_must_name_the_dyad_of_its_report() {
     assert_eq!(summary.refused, 1);
     assert_eq!(summary.refusals[0].field.as_deref(), Some("dyad"));
 }
+
+#[test]
+fn a_read_only_log_still_answers_when_it_cannot_keep_a_checkpoint() {
+    let log = TempLog::new();
+    drop(shipped(&log));
+    let reader = dyad::app::Tracker::open(
+        &log.path(),
+        dyad::domain::framework::Framework::builtin(),
+        clock(),
+    )
+    .expect("open")
+    .with_checkpoints(Some(1));
+    // Another connection holds the write lock: saving the checkpoint fails, the answer does not.
+    let writer = log.raw();
+    writer
+        .execute_batch("PRAGMA busy_timeout = 0; BEGIN IMMEDIATE")
+        .expect("lock");
+    let status = reader.status(None, When::on(date("2017-06-19")));
+    writer.execute_batch("ROLLBACK").expect("release");
+    assert_eq!(status.expect("answers").overall.events, 18);
+}

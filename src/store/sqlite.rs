@@ -212,18 +212,25 @@ impl EventStore for SqliteStore {
         position: u64,
         state: &[u8],
     ) -> Result<(), StoreError> {
-        self.conn
+        // A cache never waits for a writer: if the log is busy, this checkpoint is skipped.
+        self.conn.busy_timeout(Duration::ZERO)?;
+        let saved = self
+            .conn
             .prepare_cached(
                 "INSERT OR REPLACE INTO checkpoints (stream, projection, position, created_at, state)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute((
-                stream,
-                projection,
-                position,
-                format_recorded_at(self.clock.now()),
-                state,
-            ))?;
+            )
+            .and_then(|mut insert| {
+                insert.execute((
+                    stream,
+                    projection,
+                    position,
+                    format_recorded_at(self.clock.now()),
+                    state,
+                ))
+            });
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        saved?;
         Ok(())
     }
 
