@@ -185,7 +185,7 @@ fn an_imported_amendment_must_name_the_dyad_of_its_report() {
 }
 
 #[test]
-fn a_read_only_log_still_answers_when_it_cannot_keep_a_checkpoint() {
+fn a_busy_log_still_answers_without_waiting_to_keep_a_checkpoint() {
     let log = TempLog::new();
     drop(shipped(&log));
     let reader = dyad::app::Tracker::open(
