@@ -6,6 +6,7 @@
 
 pub mod article;
 pub mod coder;
+pub mod dictionary;
 pub mod ndjson;
 
 pub use ndjson::{ImportLine, InputError, LineError, Lines, parse_import_line, read_events};
