@@ -315,16 +315,12 @@ fn explanation_html(
             if !driver.corrections.is_empty() {
                 writeln!(out, "<ul>")?;
                 for correction in &driver.corrections {
-                    let changes: Vec<String> = correction
-                        .changed
-                        .iter()
-                        .map(|c| format!("{} {} → {}", c.field, c.before, c.after))
-                        .collect();
+                    let changes = crate::report::field_changes(&correction.changed);
                     writeln!(
                         out,
                         "<li>corrected {}: {} ({})</li>",
                         format_recorded_at(correction.recorded_at),
-                        esc(&changes.join("; ")),
+                        esc(&changes),
                         esc(&correction.reason)
                     )?;
                 }
@@ -437,12 +433,8 @@ fn amendment_html(amendment: &AmendmentEntry) -> String {
     let what = if amendment.changed.is_empty() {
         String::new()
     } else {
-        let changes: Vec<String> = amendment
-            .changed
-            .iter()
-            .map(|c| format!("{} {} → {}", c.field, c.before, c.after))
-            .collect();
-        format!(": {}", esc(&changes.join("; ")))
+        let changes = crate::report::field_changes(&amendment.changed);
+        format!(": {}", esc(&changes))
     };
     let source = amendment
         .source_url

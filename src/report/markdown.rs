@@ -223,16 +223,12 @@ fn explanation_section(
     for (index, driver) in explanation.contributions.iter().enumerate() {
         writeln!(out, "{}. {}", index + 1, driver_line(driver))?;
         for correction in &driver.corrections {
-            let changes: Vec<String> = correction
-                .changed
-                .iter()
-                .map(|c| format!("{} {} → {}", c.field, c.before, c.after))
-                .collect();
+            let changes = crate::report::field_changes(&correction.changed);
             writeln!(
                 out,
                 "   - corrected {}: {} ({})",
                 format_recorded_at(correction.recorded_at),
-                escape(&changes.join("; ")),
+                escape(&changes),
                 escape(&correction.reason)
             )?;
         }
@@ -353,12 +349,8 @@ fn amendment_line(amendment: &AmendmentEntry) -> String {
     let what = if amendment.changed.is_empty() {
         String::new()
     } else {
-        let changes: Vec<String> = amendment
-            .changed
-            .iter()
-            .map(|c| format!("{} {} → {}", c.field, c.before, c.after))
-            .collect();
-        format!(": {}", escape(&changes.join("; ")))
+        let changes = crate::report::field_changes(&amendment.changed);
+        format!(": {}", escape(&changes))
     };
     let source = amendment
         .source_url

@@ -207,6 +207,15 @@ pub(crate) fn tone_fill(tone: i32) -> &'static str {
     }
 }
 
+/// What a correction changed, one `field before → after` per field.
+pub(crate) fn field_changes(changed: &[crate::domain::event::FieldChange]) -> String {
+    let changes: Vec<String> = changed
+        .iter()
+        .map(|c| format!("{} {} → {}", c.field, c.before, c.after))
+        .collect();
+    changes.join("; ")
+}
+
 /// How `replay` prints its rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplayFormat {

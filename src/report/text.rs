@@ -432,16 +432,12 @@ pub fn explain(out: &mut dyn Write, explanation: &Explanation) -> io::Result<()>
             .unwrap_or_default();
         writeln!(out, "        source: {}{attribution}{url}", driver.outlet)?;
         for correction in &driver.corrections {
-            let changes: Vec<String> = correction
-                .changed
-                .iter()
-                .map(|c| format!("{} {} → {}", c.field, c.before, c.after))
-                .collect();
+            let changes = crate::report::field_changes(&correction.changed);
             writeln!(
                 out,
                 "        corrected {}: {} ({})",
                 crate::store::format_recorded_at(correction.recorded_at),
-                changes.join("; "),
+                changes,
                 correction.reason
             )?;
         }
