@@ -430,24 +430,7 @@ fn changes(out: &mut dyn Write, briefing: &Briefing) -> io::Result<()> {
 }
 
 fn amendment_html(amendment: &AmendmentEntry) -> String {
-    let what = if amendment.changed.is_empty() {
-        String::new()
-    } else {
-        let changes = crate::report::field_changes(&amendment.changed);
-        format!(": {}", esc(&changes))
-    };
-    let source = amendment
-        .source_url
-        .as_deref()
-        .map(|url| format!(" — {}", link("source", Some(url))))
-        .unwrap_or_default();
-    format!(
-        "{} · {} of “{}”{what} ({}){source}",
-        format_recorded_at(amendment.recorded_at),
-        amendment.kind.as_str(),
-        esc(&amendment.summary),
-        esc(&amendment.reason)
-    )
+    crate::report::amendment_line(amendment, esc, link)
 }
 
 fn footer(out: &mut dyn Write, briefing: &Briefing, output: Option<&str>) -> io::Result<()> {

@@ -346,24 +346,7 @@ fn changes(out: &mut dyn Write, briefing: &Briefing) -> io::Result<()> {
 }
 
 fn amendment_line(amendment: &AmendmentEntry) -> String {
-    let what = if amendment.changed.is_empty() {
-        String::new()
-    } else {
-        let changes = crate::report::field_changes(&amendment.changed);
-        format!(": {}", escape(&changes))
-    };
-    let source = amendment
-        .source_url
-        .as_deref()
-        .map(|url| format!(" — {}", link("source", Some(url))))
-        .unwrap_or_default();
-    format!(
-        "{} · {} of “{}”{what} ({}){source}",
-        format_recorded_at(amendment.recorded_at),
-        amendment.kind.as_str(),
-        escape(&amendment.summary),
-        escape(&amendment.reason)
-    )
+    crate::report::amendment_line(amendment, escape, link)
 }
 
 fn footer(

@@ -216,6 +216,32 @@ pub(crate) fn field_changes(changed: &[crate::domain::event::FieldChange]) -> St
     changes.join("; ")
 }
 
+/// One line about a correction or retraction made in a report's period, in a markup given by its
+/// escaping and its links.
+pub(crate) fn amendment_line(
+    amendment: &crate::app::AmendmentEntry,
+    escape: fn(&str) -> String,
+    link: fn(&str, Option<&str>) -> String,
+) -> String {
+    let what = if amendment.changed.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", escape(&field_changes(&amendment.changed)))
+    };
+    let source = amendment
+        .source_url
+        .as_deref()
+        .map(|url| format!(" — {}", link("source", Some(url))))
+        .unwrap_or_default();
+    format!(
+        "{} · {} of “{}”{what} ({}){source}",
+        crate::store::format_recorded_at(amendment.recorded_at),
+        amendment.kind.as_str(),
+        escape(&amendment.summary),
+        escape(&amendment.reason)
+    )
+}
+
 /// How `replay` prints its rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplayFormat {
