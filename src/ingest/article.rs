@@ -104,7 +104,10 @@ pub fn parse_article(text: &str) -> Article {
 
 /// `PLACE, Month D, YYYY — rest` → the date and the rest.
 fn parse_dateline(text: &str) -> Option<(NaiveDate, &str)> {
-    let (head, rest) = text.split_once(" — ").or_else(|| text.split_once(" -- "))?;
+    let (head, rest) = text
+        .split_once(" — ")
+        .or_else(|| text.split_once(" -- "))
+        .or_else(|| text.strip_suffix(" —").map(|head| (head, "")))?;
     let (_, date) = head.split_once(", ")?;
     let words: Vec<&str> = date.split_whitespace().collect();
     if words.len() != 3 {
