@@ -123,7 +123,25 @@ impl EventStore for SqliteStore {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut results = Vec::with_capacity(batches.len());
         for request in batches {
-            // Each batch in its own savepoint: a refused batch is rolled back alone.
+            if let [_] = request.events {
+                // A lone event writes one row or nothing (a refusal comes before the insert, or
+                // is the insert failing): it needs no savepoint, whose page copies cost more
+                // than the insert.
+                match append_batch(
+                    &tx,
+                    self.clock.as_ref(),
+                    request.events,
+                    request.expected_version,
+                    same_content,
+                ) {
+                    Err(error @ (StoreError::Database(_) | StoreError::Corrupt { .. })) => {
+                        return Err(error);
+                    }
+                    outcome => results.push(outcome),
+                }
+                continue;
+            }
+            // Each batch of several in its own savepoint: a refused batch is rolled back alone.
             let savepoint = tx.savepoint()?;
             match append_batch(
                 &savepoint,
