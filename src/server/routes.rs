@@ -308,9 +308,8 @@ async fn append(State(state): State<AppState>, request: Request) -> Result<Respo
         }
         None => None,
     };
-    // The append runs in its own task: once the request reached the writer, it completes and its
-    // answer is remembered for the key even if this client goes away.
-    let task = tokio::spawn(async move {
+    let has_key = claimed.is_some();
+    let run = async move {
         let answer = match append_events(&state, body, params.expected_version).await {
             Ok(answer) => answer,
             Err(error) => error.answer(),
@@ -329,10 +328,16 @@ async fn append(State(state): State<AppState>, request: Request) -> Result<Respo
             }
         }
         answer
-    });
-    let answer = task
-        .await
-        .map_err(|e| ApiError::Internal(format!("the append task failed: {e}")))?;
+    };
+    let answer = if has_key {
+        // With a key the append runs in its own task: once the request reached the writer, it
+        // completes and its answer is remembered for the key even if this client goes away.
+        tokio::spawn(run)
+            .await
+            .map_err(|e| ApiError::Internal(format!("the append task failed: {e}")))?
+    } else {
+        run.await
+    };
     Ok(respond(answer, JSON))
 }
 
