@@ -409,11 +409,34 @@ impl<S: EventStore> Tracker<S> {
         origin: &str,
         expected_version: Option<u64>,
     ) -> Result<AppendSummary, AppError> {
-        let events: Vec<Event> = ingest::read_events(reader, origin, &self.validator())?
-            .into_iter()
-            .map(|(_, event)| event)
-            .collect();
-        self.append(events, expected_version)
+        let (lines, events): (Vec<usize>, Vec<Event>) =
+            ingest::read_events(reader, origin, &self.validator())?
+                .into_iter()
+                .unzip();
+        let ids: Vec<Uuid> = events.iter().map(|event| event.id).collect();
+        match self.append(events, expected_version) {
+            // Name the lines, which the store does not know.
+            Err(AppError::Store(StoreError::IdRepeated { id })) => {
+                let mut holding = lines
+                    .iter()
+                    .zip(&ids)
+                    .filter(|(_, i)| **i == id)
+                    .map(|(l, _)| *l);
+                let first = holding.next().unwrap_or_default();
+                let errors: Vec<LineError> = holding
+                    .map(|line| LineError {
+                        line,
+                        field: Some("id".into()),
+                        problem: format!("{id} is also the id of line {first}, with other content"),
+                    })
+                    .collect();
+                Err(AppError::Input(InputError::Refused {
+                    total: errors.len(),
+                    errors,
+                }))
+            }
+            outcome => outcome,
+        }
     }
 
     /// Appends validated events as one atomic batch.

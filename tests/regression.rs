@@ -204,3 +204,22 @@ fn a_busy_log_still_answers_without_waiting_to_keep_a_checkpoint() {
     writer.execute_batch("ROLLBACK").expect("release");
     assert_eq!(status.expect("answers").overall.events, 18);
 }
+
+#[test]
+fn one_id_on_two_lines_with_other_content_names_the_lines() {
+    let mut tracker = in_memory(clock());
+    let mut first = event_json("one");
+    first["id"] = json!("7d0b6c1e-54b5-4c2e-9d55-0f2f1d1c3a01");
+    let mut second = first.clone();
+    second["summary"] = json!("two");
+    let text = format!("{first}\n{second}\n");
+    let err = tracker
+        .append_ndjson(text.as_bytes(), "test", None)
+        .expect_err("refused");
+    let AppError::Input(dyad::ingest::InputError::Refused { errors, .. }) = err else {
+        panic!("a refusal naming lines, got {err}");
+    };
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].line, 2);
+    assert!(errors[0].problem.contains("line 1"), "{}", errors[0]);
+}
