@@ -8,6 +8,7 @@ use std::path::Path;
 
 const NEWS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/news");
 const DEV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/news_dev");
+const HELD_OUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/news_heldout");
 const SEED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/examples/tillerson_2017_article.txt"
@@ -175,6 +176,22 @@ fn precision_and_recall_on_the_dev_news_items() {
     assert!(score.recall >= 0.6, "{}\n{}", score.summary, score.report);
     assert!(
         score.precision >= 0.75,
+        "{}\n{}",
+        score.summary,
+        score.report
+    );
+}
+
+/// Written without the rules and never used to change them: the honest figure (recall 0.37,
+/// precision 0.55 when first measured). The floors guard against regressions only.
+#[test]
+fn precision_and_recall_on_held_out_news_items() {
+    let score = score(HELD_OUT);
+    println!("{}\n{}", score.summary, score.report);
+    assert!(score.items >= 10);
+    assert!(score.recall >= 0.3, "{}\n{}", score.summary, score.report);
+    assert!(
+        score.precision >= 0.45,
         "{}\n{}",
         score.summary,
         score.report
