@@ -8,6 +8,7 @@ use std::path::Path;
 
 const NEWS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/news");
 const DEV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/news_dev");
+const DEV2: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/news_dev2");
 const HELD_OUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/news_heldout");
 const SEED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -182,8 +183,24 @@ fn precision_and_recall_on_the_dev_news_items() {
     );
 }
 
-/// Written without the rules and never used to change them: the honest figure (recall 0.37,
-/// precision 0.55 when first measured). The floors guard against regressions only.
+/// Written blind (0.37 recall, 0.55 precision), then read (see its README): the floors guard
+/// what the general fixes it led to reached.
+#[test]
+fn precision_and_recall_on_the_second_dev_news_items() {
+    let score = score(DEV2);
+    println!("{}\n{}", score.summary, score.report);
+    assert!(score.items >= 10);
+    assert!(score.recall >= 0.35, "{}\n{}", score.summary, score.report);
+    assert!(
+        score.precision >= 0.5,
+        "{}\n{}",
+        score.summary,
+        score.report
+    );
+}
+
+/// Written blind and never read or used to change the rules: the honest figure (recall 0.34,
+/// precision 0.61 when measured). The floors guard against regressions only.
 #[test]
 fn precision_and_recall_on_held_out_news_items() {
     let score = score(HELD_OUT);
@@ -191,7 +208,7 @@ fn precision_and_recall_on_held_out_news_items() {
     assert!(score.items >= 10);
     assert!(score.recall >= 0.3, "{}\n{}", score.summary, score.report);
     assert!(
-        score.precision >= 0.45,
+        score.precision >= 0.5,
         "{}\n{}",
         score.summary,
         score.report

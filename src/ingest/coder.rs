@@ -175,6 +175,13 @@ pub fn code(
     Ok(proposals)
 }
 
+/// The parties a sentence's content is attributed to: by the sentence itself, or by an earlier
+/// sentence of its paragraph.
+struct Speakers {
+    here: Option<String>,
+    carried: Option<String>,
+}
+
 /// An event found in a sentence, before it is dated and sourced.
 struct Found {
     actor: String,
@@ -196,15 +203,25 @@ fn code_sentence(
     let tokens: Vec<Token> = tokenize(sentence);
     let words: Vec<&str> = tokens.iter().map(|t| t.lower.as_str()).collect();
     let mentions = find_mentions(&tokens, dictionary, sides, context);
-    if let Some(attribution) = attribution(sentence, &tokens, dictionary) {
-        context.attribution = Some(attribution);
+    let code_of = |attribution: &str| {
+        find_mentions(
+            &tokenize(attribution),
+            dictionary,
+            sides,
+            &mut Context::default(),
+        )
+        .into_iter()
+        .find(|m| !m.code.is_empty())
+        .map(|m| m.code)
+    };
+    let own = attribution(sentence, &tokens, dictionary);
+    let speakers = Speakers {
+        here: own.as_deref().and_then(code_of),
+        carried: context.attribution.as_deref().and_then(code_of),
+    };
+    if let Some(own) = own {
+        context.attribution = Some(own);
     }
-    let speaker_code = context.attribution.as_deref().and_then(|a| {
-        find_mentions(&tokenize(a), dictionary, sides, &mut Context::default())
-            .into_iter()
-            .find(|m| !m.code.is_empty())
-            .map(|m| m.code)
-    });
     let mut found: Vec<(i32, Found)> = Vec::new();
     let mut covered: Vec<(usize, usize)> = Vec::new();
     for start in 0..words.len() {
@@ -223,14 +240,7 @@ fn code_sentence(
             }
             covered.push((start, end));
             let Some(event) = assemble(
-                verb,
-                start,
-                end,
-                &words,
-                &mentions,
-                speaker_code.as_deref(),
-                sides,
-                context,
+                verb, start, end, &words, &mentions, &speakers, sides, context,
             ) else {
                 continue;
             };
@@ -377,7 +387,7 @@ fn assemble(
     end: usize,
     words: &[&str],
     mentions: &[Mention],
-    speaker: Option<&str>,
+    speakers: &Speakers,
     sides: &[String; 2],
     context: &Context,
 ) -> Option<(String, String, f64, Vec<&'static str>)> {
@@ -413,7 +423,10 @@ fn assemble(
         subject_index = Some(before);
     }
     let subject = subject_index.map(|i| &mentions[i]);
-    let mut actor = match (verb.kind, speaker, subject) {
+    // A statement is its sentence's speaker's; without one, its subject's; without either, the
+    // speaker the paragraph last named. An action is its subject's, else a speaker's.
+    let carried = speakers.carried.as_deref();
+    let mut actor = match (verb.kind, speakers.here.as_deref(), subject) {
         (EventKind::Statement, Some(speaker), _) => speaker.to_string(),
         (_, _, Some(subject)) => {
             if subject.kind != MentionKind::Name {
@@ -421,12 +434,12 @@ fn assemble(
             }
             subject.code.clone()
         }
-        (_, Some(speaker), None) => {
+        (_, here, None) => {
+            let speaker = here.or(carried)?;
             confidence -= 0.15;
             notes.push("actor taken from the attribution");
             speaker.to_string()
         }
-        (_, None, None) => return None,
     };
     let passive = start > 0
         && matches!(
@@ -468,7 +481,7 @@ fn assemble(
             notes.push("target taken as the other side of the dyad");
             other
         };
-    if passive && verb.kind == EventKind::Action {
+    if passive && verb.kind == EventKind::Action && subject.is_some() {
         // "The ambassador was summoned to the Foreign Ministry": the subject undergoes it.
         std::mem::swap(&mut actor, &mut target);
     }
