@@ -343,6 +343,20 @@ pub struct Tracker<S: EventStore = SqliteStore> {
     clock: Arc<dyn Clock>,
     checkpoint_interval: Option<u64>,
     last_fold: Cell<FoldTrace>,
+    /// The name of this tracker's checkpoints (framework and taxonomy never change in it).
+    projection: String,
+}
+
+/// Names the projection a checkpoint holds: the framework, the taxonomy and the ledger's format.
+/// A checkpoint of another projection is never read.
+fn projection_id(framework: &Framework, taxonomy: &Taxonomy) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(LEDGER_FORMAT.to_le_bytes());
+    hasher.update(serde_json::to_vec(framework).unwrap_or_default());
+    hasher.update(serde_json::to_vec(taxonomy.actions()).unwrap_or_default());
+    let digest = hasher.finalize();
+    let short: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("status-{short}")
 }
 
 /// How many events a fold reads past the latest checkpoint before it saves a new one.
@@ -372,6 +386,7 @@ impl Tracker<SqliteStore> {
 impl<S: EventStore> Tracker<S> {
     /// A tracker over any store.
     pub fn new(store: S, framework: Framework, clock: Arc<dyn Clock>) -> Self {
+        let projection = projection_id(&framework, Taxonomy::builtin());
         Self {
             store,
             framework,
@@ -379,6 +394,7 @@ impl<S: EventStore> Tracker<S> {
             clock,
             checkpoint_interval: Some(CHECKPOINT_INTERVAL),
             last_fold: Cell::new(FoldTrace::default()),
+            projection,
         }
     }
 
@@ -852,7 +868,7 @@ impl<S: EventStore> Tracker<S> {
         if let Some(interval) = self.checkpoint_interval
             && read >= interval.max(1)
         {
-            let projection = self.projection_id();
+            let projection = &self.projection;
             // A checkpoint is a cache: a log that cannot take one (a read-only copy, a writer
             // holding the lock) still answers, only without speeding up the next question.
             let _cached = self.store.save_checkpoint(
@@ -874,7 +890,7 @@ impl<S: EventStore> Tracker<S> {
         position: u64,
         amendments: &Amendments,
     ) -> Result<Option<(u64, Ledger<'_>)>, AppError> {
-        let projection = self.projection_id();
+        let projection = &self.projection;
         // The oldest position an amendment after each checkpoint reaches back to.
         let mut amended: Vec<(u64, u64)> = Vec::new();
         for (target, amended_at) in amendments.targets() {
@@ -901,24 +917,6 @@ impl<S: EventStore> Tracker<S> {
             bound = older;
         }
         Ok(None)
-    }
-
-    /// Names the projection a checkpoint holds: the framework, the taxonomy and the ledger's
-    /// format. A checkpoint of another projection is never read.
-    fn projection_id(&self) -> String {
-        let mut hasher = Sha256::new();
-        hasher.update(LEDGER_FORMAT.to_le_bytes());
-        hasher.update(serde_json::to_vec(&self.framework).unwrap_or_default());
-        hasher.update(serde_json::to_vec(self.taxonomy.actions()).unwrap_or_default());
-        let digest = hasher.finalize();
-        format!(
-            "status-{}",
-            digest
-                .iter()
-                .take(8)
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        )
     }
 
     /// Folds `dyad`'s reports at positions in (`after`, `until`], resolved with `amendments`;
