@@ -873,7 +873,7 @@ impl<S: EventStore> Tracker<S> {
             // holding the lock) still answers, only without speeding up the next question.
             let _cached = self.store.save_checkpoint(
                 dyad.as_str(),
-                &projection,
+                projection,
                 position,
                 &ledger.to_bytes(),
             );
