@@ -871,12 +871,9 @@ impl<S: EventStore> Tracker<S> {
             let projection = &self.projection;
             // A checkpoint is a cache: a log that cannot take one (a read-only copy, a writer
             // holding the lock) still answers, only without speeding up the next question.
-            let _cached = self.store.save_checkpoint(
-                dyad.as_str(),
-                projection,
-                position,
-                &ledger.to_bytes(),
-            );
+            let _cached =
+                self.store
+                    .save_checkpoint(dyad.as_str(), projection, position, &ledger.to_bytes());
         }
         Ok((ledger, amendments))
     }
@@ -901,7 +898,7 @@ impl<S: EventStore> Tracker<S> {
         let mut bound = position;
         while let Some((start, bytes)) =
             self.store
-                .latest_checkpoint(dyad.as_str(), &projection, bound)?
+                .latest_checkpoint(dyad.as_str(), projection, bound)?
         {
             let invalid = amended
                 .iter()
