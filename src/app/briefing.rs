@@ -889,6 +889,12 @@ impl<S: EventStore> Tracker<S> {
 }
 
 impl Briefing {
+    /// The title of the line with this id (the id itself when there is none).
+    pub fn title_of(&self, id: &str) -> String {
+        self.line(id)
+            .map_or(id.to_string(), |line| line.title.clone())
+    }
+
     /// The series' line with this id.
     pub fn line(&self, id: &str) -> Option<&Line> {
         self.series.lines.iter().find(|line| line.id == id)

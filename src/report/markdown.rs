@@ -206,9 +206,7 @@ fn explanation_section(
     explanation: &Explanation,
 ) -> io::Result<()> {
     let pillar = explanation.pillar.as_deref().unwrap_or("overall");
-    let title = briefing
-        .line(pillar)
-        .map_or(pillar.to_string(), |l| l.title.clone());
+    let title = briefing.title_of(pillar);
     writeln!(
         out,
         "### {}: {} ({}) from {} events\n",
