@@ -7,6 +7,7 @@
 pub mod article;
 pub mod coder;
 pub mod dictionary;
+pub mod evaluation;
 pub mod ndjson;
 
 pub use ndjson::{ImportLine, InputError, LineError, Lines, parse_import_line, read_events};
