@@ -11,7 +11,9 @@ use crate::app::{
     replay_dates,
 };
 use crate::domain::clock::SystemClock;
+use crate::ingest::article;
 use crate::ingest::coder::{CodingOptions, Dictionary};
+use crate::parse;
 use crate::projection::Scope;
 use crate::report;
 use crate::server::{self, ServerConfig, ServerError, Token};
@@ -102,6 +104,20 @@ enum Command {
         /// Append the proposals to the log.
         #[arg(long)]
         commit: bool,
+        /// Show, under each proposal, the clause, the roles and the dictionary entries that
+        /// made it (`dyad parse` shows the tree they were read from).
+        #[arg(long, conflicts_with = "json")]
+        explain: bool,
+    },
+    /// Print each sentence's dependency tree in CoNLL-U (Universal Dependencies), as the news
+    /// coder reads it: to see why a sentence was coded as it was.
+    ///
+    /// The text is split into sentences as `ingest` splits an article's paragraphs. Columns:
+    /// id, form, lemma, universal tag, Penn tag, (features), head, relation.
+    Parse {
+        /// The text to parse; `-` or nothing reads stdin.
+        #[arg(value_name = "TEXT|-")]
+        text: Option<String>,
     },
     /// Import NDJSON in batches: a bad line is refused and reported, the others are appended.
     ///
@@ -442,6 +458,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
             print_codes(out, list, json, &framework)?;
             return Ok(ExitCode::SUCCESS);
         }
+        Command::Parse { text } => {
+            parse_text(out, text.as_deref())?;
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Serve {
             addr,
             token_file,
@@ -493,21 +513,19 @@ fn run_on_log(
             dictionary,
             json,
             commit,
+            explain,
         } => {
             let options = CodingOptions {
                 url,
                 outlet,
                 published,
             };
-            ingest(
-                out,
-                &mut tracker,
-                &article,
-                dictionary,
-                &options,
+            let output = IngestOutput {
                 json,
                 commit,
-            )?;
+                explain,
+            };
+            ingest(out, &mut tracker, &article, dictionary, &options, output)?;
         }
         Command::Import {
             file,
@@ -677,7 +695,7 @@ fn run_on_log(
                 return Ok(ExitCode::from(1));
             }
         }
-        Command::Codes { .. } | Command::Serve { .. } => {
+        Command::Codes { .. } | Command::Serve { .. } | Command::Parse { .. } => {
             unreachable!("handled before opening the log")
         }
     }
@@ -716,9 +734,13 @@ fn ingest(
     article: &str,
     dictionary: Option<PathBuf>,
     options: &CodingOptions,
-    json: bool,
-    commit: bool,
+    output: IngestOutput,
 ) -> Result<(), Failure> {
+    let IngestOutput {
+        json,
+        commit,
+        explain,
+    } = output;
     let text = read_bounded(article, MAX_ARTICLE_BYTES)?;
     let dictionary = match dictionary {
         Some(path) => Dictionary::extended(&path).map_err(|e| Failure::Refused(e.to_string()))?,
@@ -744,7 +766,30 @@ fn ingest(
         }
     } else {
         let listed: Vec<_> = proposals.valid.iter().map(|(p, _)| p.clone()).collect();
-        report::text::proposals(out, &listed, tracker.framework())?;
+        report::text::proposals(out, &listed, tracker.framework(), explain)?;
+    }
+    Ok(())
+}
+
+/// How `ingest` shows its proposals.
+struct IngestOutput {
+    json: bool,
+    commit: bool,
+    explain: bool,
+}
+
+/// `dyad parse`: each sentence of the text as CoNLL-U.
+fn parse_text(out: &mut dyn Write, text: Option<&str>) -> Result<(), Failure> {
+    let text = match text {
+        None | Some("-") => read_bounded("-", MAX_ARTICLE_BYTES)?,
+        Some(text) => text.to_string(),
+    };
+    let parser = parse::Parser::shipped().map_err(|e| Failure::Refused(e.to_string()))?;
+    for sentence in article::sentences(&text) {
+        let parsed = parser.parse_text(&sentence);
+        writeln!(out, "# text = {}", sentence.replace('\n', " "))?;
+        write!(out, "{}", parsed.to_conllu())?;
+        writeln!(out)?;
     }
     Ok(())
 }

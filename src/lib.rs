@@ -24,6 +24,7 @@ pub mod app;
 pub mod cli;
 pub mod domain;
 pub mod ingest;
+pub mod parse;
 pub mod projection;
 pub mod report;
 pub mod server;

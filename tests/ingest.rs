@@ -347,10 +347,10 @@ fn a_users_dictionary_extends_the_builtin_one() {
     let path = dir.path().join("extra.json");
     std::fs::write(
         &path,
-        r#"{"actors": [{"code": "RUS", "names": ["Rosatom"]}], "verbs": [{"action": "coerce", "priority": 9, "patterns": ["seized control of"]}]}"#,
+        r#"{"actors": [{"code": "RUS", "names": ["Rosatom"]}], "frames": [{"action": "coerce", "verbs": ["seize"], "objects": ["control"]}]}"#,
     )
     .expect("write");
-    let text = "Rosatom seizes a plant\nKYIV, March 4, 2022 — Rosatom seized control of the Zaporizhzhia plant on Friday, a US official said, and Washington condemned it.";
+    let text = "Rosatom seizes a plant\nKYIV, March 4, 2022 — Rosatom seized control of an American company's plant on Friday.";
     let options = CodingOptions {
         outlet: Some("Wire".into()),
         ..CodingOptions::default()
@@ -373,11 +373,11 @@ fn a_users_dictionary_extends_the_builtin_one() {
     assert!(!builtin.iter().any(|p| p.event.action == "coerce"));
     std::fs::write(
         &path,
-        r#"{"verbs": [{"action": "coerce", "patterns": "not a list"}]}"#,
+        r#"{"frames": [{"action": "coerce", "verbs": "not a list"}]}"#,
     )
     .expect("write");
     let error = Dictionary::extended(&path).expect_err("invalid");
-    assert!(error.to_string().contains("verbs[0].patterns"), "{error}");
+    assert!(error.to_string().contains("frames[0].verbs"), "{error}");
 }
 
 #[test]

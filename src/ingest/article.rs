@@ -102,6 +102,16 @@ pub fn parse_article(text: &str) -> Article {
     }
 }
 
+/// The sentences of a text, paragraph by paragraph (blank lines separate paragraphs), as the
+/// coder reads them.
+pub fn sentences(text: &str) -> Vec<String> {
+    text.split("\n\n")
+        .map(|block| block.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|block| !block.is_empty())
+        .flat_map(|block| split_sentences(&block))
+        .collect()
+}
+
 /// `PLACE, Month D, YYYY — rest` → the date and the rest.
 fn parse_dateline(text: &str) -> Option<(NaiveDate, &str)> {
     let (head, rest) = text
@@ -249,6 +259,120 @@ pub fn sentence_date(sentence: &str, reference: NaiveDate) -> (NaiveDate, DateBa
     (reference, DateBasis::Report)
 }
 
+/// The date a time expression gives (`on Monday`, `in March 2014`, `two years ago`), resolved
+/// against `reference`; `None` when the phrase names no time.
+pub fn phrase_date(phrase: &str, reference: NaiveDate) -> Option<(NaiveDate, DateBasis)> {
+    let (date, basis) = sentence_date(phrase, reference);
+    if basis != DateBasis::Report {
+        return Some(refine_month(phrase, reference).unwrap_or((date, basis)));
+    }
+    let lower = phrase.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |w: &str| words.contains(&w);
+    if has("today") || has("tonight") || has("now") {
+        return Some((reference, DateBasis::Stated));
+    }
+    if has("this") && has("week") {
+        return Some((reference - Days::new(2), DateBasis::Approximate));
+    }
+    if has("ago") {
+        return ago(&words, reference);
+    }
+    if has("last") && has("year") {
+        let year = reference.year() - 1;
+        return NaiveDate::from_ymd_opt(year, 7, 2).map(|d| (d, DateBasis::Approximate));
+    }
+    let year = words.iter().find_map(|w| {
+        w.trim_end_matches(['.', '\'', 's'])
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1900..=2100).contains(y) && w.len() >= 4)
+    });
+    let named_month = words.iter().find_map(|w| month(w));
+    match (named_month, year) {
+        (Some(m), Some(y)) => {
+            NaiveDate::from_ymd_opt(y, m, 15).map(|d| (d.min(reference), DateBasis::Approximate))
+        }
+        (Some(m), None)
+            if words.iter().any(|w| {
+                matches!(
+                    *w,
+                    "in" | "since" | "until" | "by" | "early" | "late" | "mid"
+                )
+            }) =>
+        {
+            let this_year = NaiveDate::from_ymd_opt(reference.year(), m, 15)?;
+            let date = if this_year > reference {
+                NaiveDate::from_ymd_opt(reference.year() - 1, m, 15)?
+            } else {
+                this_year
+            };
+            Some((date, DateBasis::Approximate))
+        }
+        (None, Some(y)) if y < reference.year() => {
+            NaiveDate::from_ymd_opt(y, 7, 2).map(|d| (d, DateBasis::Approximate))
+        }
+        (None, Some(_)) => Some((reference, DateBasis::Approximate)),
+        _ => None,
+    }
+}
+
+/// "earlier this month" is not the first of the month: the middle of what has passed of it.
+fn refine_month(phrase: &str, reference: NaiveDate) -> Option<(NaiveDate, DateBasis)> {
+    let lower = phrase.to_lowercase();
+    if lower.contains("this month") {
+        let first = reference.with_day(1)?;
+        let middle = first + Days::new(u64::from(reference.day().saturating_sub(1) / 2));
+        return Some((middle, DateBasis::Approximate));
+    }
+    if lower.contains("last month") {
+        let first = reference.with_day(1)?;
+        let previous = (first - Days::new(1)).with_day(15)?;
+        return Some((previous, DateBasis::Approximate));
+    }
+    None
+}
+
+/// `two days ago`, `three years ago`.
+fn ago(words: &[&str], reference: NaiveDate) -> Option<(NaiveDate, DateBasis)> {
+    let at = words.iter().position(|w| *w == "ago")?;
+    let unit = words.get(at.checked_sub(1)?)?;
+    let count = at
+        .checked_sub(2)
+        .and_then(|i| words.get(i))
+        .and_then(|w| number(w))
+        .unwrap_or(1);
+    let days = match unit.trim_end_matches('s') {
+        "day" => count,
+        "week" => count * 7,
+        "month" => count * 30,
+        "year" => count * 365,
+        _ => return None,
+    };
+    let basis = if unit.starts_with("day") {
+        DateBasis::Stated
+    } else {
+        DateBasis::Approximate
+    };
+    Some((reference - Days::new(days), basis))
+}
+
+fn number(word: &str) -> Option<u64> {
+    const WORDS: [&str; 11] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    word.parse().ok().or_else(|| {
+        WORDS
+            .iter()
+            .position(|w| *w == word)
+            .map(|n| n as u64)
+            .or((word == "a" || word == "an").then_some(1))
+    })
+}
+
 fn weekday(word: &str) -> Option<Weekday> {
     Some(match word.trim_end_matches(['.', '\'', 's']) {
         "monday" => Weekday::Mon,
@@ -325,6 +449,42 @@ mod tests {
         assert_eq!(
             sentence_date("No date here.", sunday),
             (sunday, DateBasis::Report)
+        );
+    }
+
+    #[test]
+    fn a_time_phrase_gives_its_own_date_or_none() {
+        let friday = date("2018-03-30");
+        assert_eq!(
+            phrase_date("on Monday", friday),
+            Some((date("2018-03-26"), DateBasis::Stated))
+        );
+        assert_eq!(
+            phrase_date("in 2010", friday),
+            Some((date("2010-07-02"), DateBasis::Approximate))
+        );
+        assert_eq!(
+            phrase_date("in March 2014", friday),
+            Some((date("2014-03-15"), DateBasis::Approximate))
+        );
+        assert_eq!(
+            phrase_date("three years ago", friday),
+            Some((date("2015-03-31"), DateBasis::Approximate))
+        );
+        assert_eq!(
+            phrase_date("two days ago", friday),
+            Some((date("2018-03-28"), DateBasis::Stated))
+        );
+        assert_eq!(phrase_date("the treaty", friday), None);
+    }
+
+    #[test]
+    fn earlier_this_month_is_not_the_first_of_the_month() {
+        let (day, basis) = phrase_date("earlier this month", date("2018-03-30")).expect("a date");
+        assert_eq!(basis, DateBasis::Approximate);
+        assert!(
+            day > date("2018-03-01") && day < date("2018-03-30"),
+            "{day}"
         );
     }
 }

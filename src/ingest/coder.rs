@@ -1,55 +1,32 @@
-//! The news coder: proposes the events an article reports, in the tradition of TABARI and
-//! PETRARCH, and explainably so. Dictionaries (data, `data/dictionary.json`, extendable with
-//! `--dictionary FILE`) give actor names, demonyms, capitals and people; verb patterns mapped to
-//! action codes; and issue keywords. For each verb pattern found in a sentence, the actor is the
-//! nearest actor mentioned before it that is not the object of a preposition (or the speaker, for
-//! statements), the target the first other actor after it (or the other side of the dyad). The
-//! framework's rules give the pillar. The coder proposes; it never writes to the log.
+//! The news coder: proposes the events an article reports, reading each sentence's dependency
+//! tree (the [`crate::parse`] module's tagger and parser) in the tradition of TABARI and
+//! PETRARCH, and explainably so.
+//!
+//! A sentence is read clause by clause ([`super::clause`]): the actor is the clause's agent (its
+//! subject, or the `by` agent of a passive), the target its object or the party it is done to;
+//! places and topics (`in Syria`, `on North Korea`) set the issue, never the target. The verb's
+//! lemma with its object gives the action (`strike` + `deal`, `close` + `consulate`) from the
+//! dictionaries, which stay data (`data/dictionary.json`, extendable with `--dictionary FILE`).
+//! Reported speech is its speaker's statement; conditionals, wishes, futures and negations are
+//! not deeds; each clause is dated by its own time expression; one real-world event is one
+//! proposal per article. The framework's rules give the pillar. The coder proposes; it never
+//! writes to the log.
 
-use super::article::{Article, DateBasis, parse_article, sentence_date};
+use super::article::{DateBasis, parse_article, phrase_date};
+use super::clause::{Clause, Link, Mood, Tree, clauses, is_time_phrase};
 pub use super::dictionary::{Dictionary, DictionaryError};
-use super::dictionary::{MentionKind, Token, VerbPattern, match_pattern, tokenize};
+use super::dictionary::{Frame, MentionKind, match_pattern};
 use crate::domain::event::{EventInput, EventKind, SourceInput};
 use crate::domain::framework::Framework;
-use chrono::NaiveDate;
+use crate::domain::taxonomy::Taxonomy;
+use crate::parse::{ParseError, Parser, Sentence};
+use chrono::{Days, NaiveDate};
+use std::collections::HashMap;
 use thiserror::Error;
 use uuid::Uuid;
 
 /// Namespace of the ids the coder derives from a source and a sentence.
 const PROPOSAL_NAMESPACE: Uuid = Uuid::from_u128(0x6479_6164_2d69_6e67_6573_742d_7631_0001);
-
-/// Words that may stand between parts of one name ("Russian President Vladimir Putin").
-const TITLES: [&str; 14] = [
-    "the",
-    "president",
-    "foreign",
-    "minister",
-    "secretary",
-    "of",
-    "state",
-    "defense",
-    "gen",
-    "general",
-    "prime",
-    "leader",
-    "chief",
-    "former",
-];
-
-/// Words after which a mention is the object of a preposition, not a subject.
-const PREPOSITIONS: [&str; 18] = [
-    "in", "at", "of", "from", "with", "against", "on", "to", "for", "by", "into", "under", "over",
-    "near", "about", "between", "toward", "towards",
-];
-
-#[derive(Debug, Clone)]
-struct Mention {
-    start: usize,
-    end: usize,
-    code: String,
-    kind: MentionKind,
-    prepositional: bool,
-}
 
 /// Options of a coding run.
 #[derive(Debug, Clone, Default)]
@@ -69,10 +46,12 @@ pub struct Proposal {
     pub event: EventInput,
     /// How the date was found and anything the reader should check.
     pub note: String,
+    /// The clause, the roles and the dictionary entries that made it (`ingest --explain`).
+    pub explanation: String,
 }
 
 /// Why an article cannot be coded.
-#[derive(Debug, Error, PartialEq, Eq)]
+#[derive(Debug, Error)]
 pub enum CodingError {
     /// Neither a dateline nor `--published` gives a date.
     #[error(
@@ -83,17 +62,9 @@ pub enum CodingError {
     /// Neither the title nor `--outlet` names the outlet.
     #[error("the title names no outlet: give it with --outlet NAME")]
     NoOutlet,
-}
-
-/// The article's state as it is read: the people and groups last mentioned resolve pronouns
-/// and descriptions.
-#[derive(Default)]
-struct Context {
-    last_person: Option<String>,
-    last_other: Option<String>,
-    attribution: Option<String>,
-    /// Every party the article mentions.
-    mentioned: Vec<String>,
+    /// The parser's model could not be loaded.
+    #[error(transparent)]
+    Parser(#[from] ParseError),
 }
 
 /// Proposes the events `text` reports about `framework`'s dyad.
@@ -108,502 +79,1522 @@ pub fn code(
         .published
         .or(article.dateline)
         .ok_or(CodingError::NoDate)?;
-    let published = options.published.or(article.dateline);
     let outlet = options
         .outlet
         .clone()
         .or(article.outlet.clone())
         .ok_or(CodingError::NoOutlet)?;
+    let parser = Parser::shipped()?;
     let (side_a, side_b) = framework.dyad.split_once('-').unwrap_or(("USA", "RUS"));
-    let sides = [side_a.to_string(), side_b.to_string()];
-    let mut proposals: Vec<Proposal> = Vec::new();
-    let mut context = Context::default();
-    for sentence in article
-        .paragraphs
-        .iter()
-        .flatten()
-        .chain(std::iter::once(&article.title))
-    {
-        for mention in find_mentions(
-            &tokenize(sentence),
-            dictionary,
-            &sides,
-            &mut Context::default(),
-        ) {
-            if !context.mentioned.contains(&mention.code) {
-                context.mentioned.push(mention.code);
-            }
-        }
-    }
-    for paragraph in &article.paragraphs {
-        context.attribution = None;
-        let mut previous: Vec<(String, String, String)> = Vec::new();
-        for sentence in paragraph {
-            let coded = code_sentence(sentence, dictionary, &sides, &mut context);
-            let keys: Vec<(String, String, String)> = coded
+    let mut reader = Reader {
+        dictionary,
+        sides: [side_a.to_string(), side_b.to_string()],
+        reference,
+        context: Context::default(),
+    };
+    let sentences: Vec<(usize, &str)> = std::iter::once((0, article.title.as_str()))
+        .chain(
+            article
+                .paragraphs
                 .iter()
-                .map(|f| (f.actor.clone(), f.target.clone(), f.action.clone()))
-                .collect();
-            for found in coded {
-                // A quotation running on into the next sentence is one statement.
-                let continued = found.kind == EventKind::Statement
-                    && previous.contains(&(
-                        found.actor.clone(),
-                        found.target.clone(),
-                        found.action.clone(),
-                    ));
-                if continued {
-                    continue;
-                }
-                let (occurred_on, basis) = sentence_date(sentence, reference);
-                let proposal = propose(
-                    found,
-                    sentence,
-                    occurred_on,
-                    basis,
-                    &framework.dyad,
-                    &outlet,
-                    published,
-                    options,
-                    &article,
-                );
-                proposals.push(proposal);
-            }
-            previous = keys;
-        }
+                .enumerate()
+                .flat_map(|(p, sentences)| sentences.iter().map(move |s| (p + 1, s.as_str()))),
+        )
+        .collect();
+    let parsed: Vec<Sentence> = sentences
+        .iter()
+        .map(|(_, s)| parser.parse_text(s))
+        .collect();
+    for (tree, (_, sentence)) in parsed.iter().map(Tree::new).zip(&sentences) {
+        reader.note_mentions(&tree, sentence);
     }
-    Ok(proposals)
+    reader.context.paragraph = usize::MAX;
+    let mut found = Vec::new();
+    for (index, (sentence, (paragraph, text))) in parsed.iter().zip(&sentences).enumerate() {
+        if *paragraph != reader.context.paragraph {
+            reader.context.paragraph = *paragraph;
+            reader.context.attribution = None;
+        }
+        let tree = Tree::new(sentence);
+        found.extend(reader.read_sentence(&tree, text, index));
+    }
+    let merged = merge(found);
+    let source = SourceFacts {
+        dyad: &framework.dyad,
+        outlet: &outlet,
+        published: options.published.or(article.dateline),
+        options,
+        title: &article.title,
+    };
+    Ok(merged.into_iter().map(|f| propose(f, &source)).collect())
 }
 
-/// The parties a sentence's content is attributed to: by the sentence itself, or by an earlier
-/// sentence of its paragraph.
-struct Speakers {
-    here: Option<String>,
-    carried: Option<String>,
+/// What is known of the article as it is read.
+#[derive(Default)]
+struct Context {
+    /// Every party the article mentions.
+    mentioned: Vec<String>,
+    /// People named with a title that gives their side (`Deputy Foreign Minister Sergei
+    /// Ryabkov`), by surname, for later bare mentions.
+    people: HashMap<String, String>,
+    /// The last person and the last party in subject position, for pronouns.
+    last_person: Option<String>,
+    last_subject: Option<String>,
+    last_other: Option<String>,
+    /// The issue of the last event coded: a sentence without a keyword of its own continues
+    /// the topic.
+    last_issue: Option<String>,
+    /// The paragraph being read, and whom its content is attributed to so far.
+    paragraph: usize,
+    attribution: Option<String>,
 }
 
-/// An event found in a sentence, before it is dated and sourced.
+/// A party resolved from a phrase, and how.
+#[derive(Debug, Clone)]
+struct Party {
+    code: String,
+    how: &'static str,
+    /// Both sides at once ("the two countries").
+    both: bool,
+}
+
+/// An event read from a clause, before merging and sourcing.
+#[derive(Debug, Clone)]
 struct Found {
     actor: String,
     target: String,
     action: String,
     kind: EventKind,
     issue: Option<String>,
-    attribution: Option<String>,
+    date: NaiveDate,
+    basis: DateBasis,
+    background: bool,
     confidence: f64,
+    attribution: Option<String>,
+    sentence: String,
+    sentence_index: usize,
+    quotes: Vec<String>,
+    explanation: Vec<String>,
     notes: Vec<&'static str>,
 }
 
-fn code_sentence(
-    sentence: &str,
-    dictionary: &Dictionary,
-    sides: &[String; 2],
-    context: &mut Context,
-) -> Vec<Found> {
-    let tokens: Vec<Token> = tokenize(sentence);
-    let words: Vec<&str> = tokens.iter().map(|t| t.lower.as_str()).collect();
-    let mentions = find_mentions(&tokens, dictionary, sides, context);
-    let code_of = |attribution: &str| {
-        find_mentions(
-            &tokenize(attribution),
-            dictionary,
-            sides,
-            &mut Context::default(),
-        )
-        .into_iter()
-        .find(|m| !m.code.is_empty())
-        .map(|m| m.code)
-    };
-    let own = attribution(sentence, &tokens, dictionary);
-    let speakers = Speakers {
-        here: own.as_deref().and_then(code_of),
-        carried: context.attribution.as_deref().and_then(code_of),
-    };
-    if let Some(own) = own {
-        context.attribution = Some(own);
-    }
-    let mut found: Vec<(i32, Found)> = Vec::new();
-    let mut covered: Vec<(usize, usize)> = Vec::new();
-    for start in 0..words.len() {
-        for verb in &dictionary.verbs {
-            let Some(end) = match_pattern(&verb.tokens, &words, start) else {
-                continue;
-            };
-            if covered.iter().any(|&(s, e)| start < e && s < end) {
-                continue;
+struct Reader<'a> {
+    dictionary: &'a Dictionary,
+    sides: [String; 2],
+    reference: NaiveDate,
+    context: Context,
+}
+
+/// What a clause means, before its parties are placed.
+struct Meaning {
+    action: String,
+    kind: EventKind,
+    needs_target: bool,
+    /// A noun carrying the event (`the expulsion of …`), whose modifiers may name the target.
+    event_noun: Option<usize>,
+    entry: String,
+}
+
+impl Reader<'_> {
+    /// Records the parties a sentence names, before any is coded: a statement of one side is
+    /// about the other only when the article names it.
+    fn note_mentions(&mut self, tree: &Tree, _text: &str) {
+        for (_, code, _) in self.mentions(tree) {
+            if !code.is_empty() && !self.context.mentioned.contains(&code) {
+                self.context.mentioned.push(code);
             }
-            let negated = words[start.saturating_sub(3)..start]
-                .iter()
-                .any(|w| dictionary.negations.iter().any(|n| n == w));
-            if negated {
-                continue;
-            }
-            covered.push((start, end));
-            let Some(event) = assemble(
-                verb, start, end, &words, &mentions, &speakers, sides, context,
-            ) else {
-                continue;
-            };
-            let next_verb = (end..words.len())
-                .find(|&i| {
-                    dictionary
-                        .verbs
-                        .iter()
-                        .any(|v| match_pattern(&v.tokens, &words, i).is_some())
-                })
-                .unwrap_or(words.len());
-            let issue = issue_of(&words[start..next_verb], dictionary)
-                .or_else(|| issue_of(&words, dictionary));
-            let involves_dyad = sides.contains(&event.0) || sides.contains(&event.1);
-            let mentions_both = sides
-                .iter()
-                .all(|side| mentions.iter().any(|m| &m.code == side));
-            let (action, keep) = if involves_dyad {
-                (verb.action.clone(), true)
-            } else {
-                ("third_party_action".to_string(), mentions_both)
-            };
-            if !keep {
-                continue;
-            }
-            let (actor, target, mut confidence, notes) = event;
-            if verb.kind == EventKind::Statement && context.attribution.is_some() {
-                confidence += 0.05;
-            }
-            found.push((
-                verb.priority,
-                Found {
-                    actor,
-                    target,
-                    action,
-                    kind: verb.kind,
-                    issue,
-                    attribution: context.attribution.clone(),
-                    confidence,
-                    notes,
-                },
-            ));
         }
     }
-    // One event per actor and target in a sentence: the most specific pattern's.
-    found.sort_by_key(|(priority, _)| std::cmp::Reverse(*priority));
-    let mut kept: Vec<Found> = Vec::new();
-    for (_, event) in found {
-        let same_pair = |k: &Found| {
-            (k.actor == event.actor && k.target == event.target)
-                || (k.actor == event.target && k.target == event.actor)
+
+    /// The dictionary names in the sentence: (first token, code, kind) for every token they
+    /// cover, longest names first.
+    fn mentions(&self, tree: &Tree) -> Vec<(usize, String, MentionKind)> {
+        let words: Vec<String> = (0..tree.len()).map(|i| tree.lower(i)).collect();
+        let mut covered: Vec<Option<(String, MentionKind)>> = vec![None; words.len()];
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let matched = self.dictionary.phrases.iter().find(|phrase| {
+                !phrase.words.is_empty()
+                    && words
+                        .get(i..i + phrase.words.len())
+                        .is_some_and(|w| w.iter().zip(&phrase.words).all(|(a, b)| a == b))
+            });
+            match matched {
+                Some(phrase) => {
+                    for slot in covered.iter_mut().skip(i).take(phrase.words.len()) {
+                        *slot = Some((phrase.code.clone(), phrase.kind));
+                    }
+                    for t in i..i + phrase.words.len() {
+                        out.push((t, phrase.code.clone(), phrase.kind));
+                    }
+                    i += phrase.words.len();
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    fn read_sentence(&mut self, tree: &Tree, text: &str, index: usize) -> Vec<Found> {
+        if is_caption(text) {
+            return Vec::new();
+        }
+        let names: HashMap<usize, (String, MentionKind)> = self
+            .mentions(tree)
+            .into_iter()
+            .map(|(t, code, kind)| (t, (code, kind)))
+            .collect();
+        let all = clauses(tree);
+        let scope = Scope {
+            tree,
+            names: &names,
+            clauses: &all,
+            text,
+            index,
         };
-        if !kept.iter().any(same_pair) {
-            kept.push(event);
+        let mut found = Vec::new();
+        for clause in &all {
+            found.extend(self.read_clause(&scope, clause));
+        }
+        found.extend(self.read_assessment(&scope));
+        if let Some(issue) = found.iter().find_map(|f| f.issue.clone()) {
+            self.context.last_issue = Some(issue);
+        }
+        self.remember_subjects(&scope);
+        found
+    }
+
+    /// Pronouns in the next sentences refer to this one's subjects.
+    fn remember_subjects(&mut self, scope: &Scope) {
+        let tree = scope.tree;
+        for i in 0..tree.len() {
+            if !tree.rel(i).starts_with("nsubj") {
+                continue;
+            }
+            if let Some(party) = self.party(scope, i) {
+                if party.both || party.code.is_empty() {
+                    continue;
+                }
+                if tree.upos(i) == "PROPN" && party.how != "name" {
+                    self.context.last_person = Some(party.code.clone());
+                }
+                if party.how == "person" {
+                    self.context.last_person = Some(party.code.clone());
+                }
+                if self.sides.contains(&party.code) {
+                    self.context.last_subject = Some(party.code.clone());
+                } else {
+                    self.context.last_other = Some(party.code.clone());
+                }
+            }
         }
     }
-    if let Some(last) = mentions
-        .iter()
-        .rev()
-        .find(|m| m.kind == MentionKind::Person)
-    {
-        context.last_person = Some(last.code.clone());
+
+    /// The party a noun phrase names: the phrase itself (`Russia`, `the Kremlin`, `Putin`), a
+    /// modifier that owns it (`Russian diplomats`, `Russia's Foreign Ministry`, `the head of the
+    /// Russian delegation`), a known person, or a pronoun's antecedent.
+    fn party(&self, scope: &Scope, head: usize) -> Option<Party> {
+        self.party_within(scope, head, 0)
     }
-    if let Some(last) = mentions
+
+    fn party_within(&self, scope: &Scope, head: usize, depth: usize) -> Option<Party> {
+        let tree = scope.tree;
+        if let Some((code, kind)) = scope.names.get(&head) {
+            return self.party_of_name(code, *kind);
+        }
+        let lower = tree.lower(head);
+        if let Some(code) = self.context.people.get(&lower) {
+            return Some(Party {
+                code: code.clone(),
+                how: "person",
+                both: false,
+            });
+        }
+        if tree.upos(head) == "PRON" {
+            return self.pronoun(&lower);
+        }
+        // A name of several words: `Vladimir Putin`, `Secretary of State Mike Pompeo`.
+        for flat in tree.kids(head, "flat") {
+            if let Some((code, kind)) = scope.names.get(&flat) {
+                return self.party_of_name(code, *kind);
+            }
+        }
+        if depth >= 3 {
+            return None;
+        }
+        let owners = tree
+            .children(head)
+            .iter()
+            .copied()
+            .filter(|&c| match tree.deprel(c) {
+                "nmod:poss" | "amod" | "compound" | "flat" | "appos" => true,
+                "nmod" => tree
+                    .kids(c, "case")
+                    .any(|k| matches!(tree.lemma(k).as_str(), "of" | "from")),
+                _ => false,
+            });
+        // The nearest owner first.
+        let mut owners: Vec<usize> = owners.collect();
+        owners.sort_by_key(|&c| c.abs_diff(head));
+        owners
+            .into_iter()
+            .find_map(|c| self.party_within(scope, c, depth + 1))
+    }
+
+    /// Every party a phrase names, the head's own first: `the U.S. assets of seven Russian
+    /// officials` names both sides.
+    fn parties(&self, scope: &Scope, head: usize) -> Vec<Party> {
+        let tree = scope.tree;
+        let mut found: Vec<Party> = Vec::new();
+        let add = |party: Option<Party>, found: &mut Vec<Party>| {
+            if let Some(party) = party
+                && !found.iter().any(|p| p.code == party.code)
+            {
+                found.push(party);
+            }
+        };
+        add(self.party(scope, head), &mut found);
+        for &c in tree.children(head) {
+            let owner = match tree.deprel(c) {
+                "nmod:poss" | "amod" | "compound" | "appos" => true,
+                "nmod" => tree.kids(c, "case").any(|k| {
+                    matches!(
+                        tree.lemma(k).as_str(),
+                        "of" | "from" | "against" | "on" | "with" | "to" | "toward" | "towards"
+                    )
+                }),
+                _ => false,
+            };
+            if owner {
+                add(self.party(scope, c), &mut found);
+            }
+        }
+        found
+    }
+
+    fn party_of_name(&self, code: &str, kind: MentionKind) -> Option<Party> {
+        match kind {
+            MentionKind::Name => Some(Party {
+                code: code.to_string(),
+                how: "name",
+                both: false,
+            }),
+            MentionKind::Person => Some(Party {
+                code: code.to_string(),
+                how: "person",
+                both: false,
+            }),
+            MentionKind::Pair => Some(Party {
+                code: self.sides[1].clone(),
+                how: "both sides",
+                both: true,
+            }),
+            MentionKind::Description => self.context.last_other.clone().map(|code| Party {
+                code,
+                how: "description",
+                both: false,
+            }),
+        }
+    }
+
+    fn pronoun(&self, lower: &str) -> Option<Party> {
+        let code = match lower {
+            "he" | "she" | "him" | "her" | "his" => self.context.last_person.clone()?,
+            "it" | "its" | "they" | "their" | "them" => self.context.last_subject.clone()?,
+            _ => return None,
+        };
+        Some(Party {
+            code,
+            how: "pronoun",
+            both: false,
+        })
+    }
+
+    /// Learns `Deputy Foreign Minister Sergei Ryabkov` as Russian, so `Ryabkov` alone is too.
+    fn learn_person(&mut self, scope: &Scope, head: usize, party: &Party) {
+        let tree = scope.tree;
+        if tree.upos(head) == "PROPN" && party.how != "name" && party.how != "pronoun" {
+            self.context
+                .people
+                .entry(tree.lower(head))
+                .or_insert_with(|| party.code.clone());
+        }
+    }
+
+    fn read_clause(&mut self, scope: &Scope, clause: &Clause) -> Vec<Found> {
+        let tree = scope.tree;
+        let Some(mut meaning) = self.meaning(scope, clause) else {
+            return Vec::new();
+        };
+        if self.defers_to_its_infinitive(scope, clause, &meaning) {
+            return Vec::new();
+        }
+        if meaning.action == "consult" && self.leaders_of_both_sides(scope, clause) {
+            meaning.action = "hold_summit".into();
+            meaning
+                .entry
+                .push_str("; the two sides' leaders meet: a summit");
+        }
+        let mut explanation = vec![format!(
+            "clause: {} ({}); {}",
+            tree.text(&tree.phrase(clause.verb)),
+            tree.lemma(clause.verb),
+            meaning.entry
+        )];
+        // How the clause stands to the facts, and whose word it is.
+        let reading = self.reading(scope, clause);
+        let (action, kind) = match &reading {
+            Reading::Deed => (meaning.action.clone(), meaning.kind),
+            Reading::Intent if is_verbal(&meaning.action) => {
+                (meaning.action.clone(), EventKind::Statement)
+            }
+            Reading::Intent => match intensity(&meaning.action) {
+                x if x < 0.0 => ("threaten".to_string(), EventKind::Statement),
+                x if x > 0.0 => ("intend_to_cooperate".to_string(), EventKind::Statement),
+                _ => return Vec::new(),
+            },
+            Reading::Allegation { .. } => {
+                if intensity(&meaning.action) >= 0.0 {
+                    return Vec::new();
+                }
+                ("disapprove".to_string(), EventKind::Statement)
+            }
+            Reading::Not(why) => {
+                explanation.push(format!("not coded: {why}"));
+                return Vec::new();
+            }
+        };
+        explanation.push(format!("reading: {}", reading.describe()));
+        let mut actors = self.actors(scope, clause, &reading);
+        for (head, party) in &actors {
+            self.learn_person(scope, *head, party);
+        }
+        if let Reading::Allegation { speaker, .. } = &reading {
+            // The speaker accuses the one the content says acted.
+            let accused: Vec<String> = actors.iter().map(|(_, p)| p.code.clone()).collect();
+            let Some(accused) = accused.into_iter().find(|c| c != &speaker.code) else {
+                return Vec::new();
+            };
+            actors = vec![(
+                clause.verb,
+                Party {
+                    code: speaker.code.clone(),
+                    how: "speaker",
+                    both: false,
+                },
+            )];
+            return self.events(
+                scope,
+                clause,
+                &actors,
+                vec![(
+                    Party {
+                        code: accused,
+                        how: "the accused",
+                        both: false,
+                    },
+                    "the party the speaker accuses",
+                )],
+                &action,
+                kind,
+                &meaning,
+                explanation,
+            );
+        }
+        let targets = self.targets(scope, clause, &meaning, &reading);
+        self.events(
+            scope,
+            clause,
+            &actors,
+            targets,
+            &action,
+            kind,
+            &meaning,
+            explanation,
+        )
+    }
+
+    /// `pledged to defend its allies`, `agreed to extend the treaty`: the promise is coded from
+    /// what is promised, not twice.
+    fn defers_to_its_infinitive(&self, scope: &Scope, clause: &Clause, meaning: &Meaning) -> bool {
+        let tree = scope.tree;
+        let lemma = tree.lemma(clause.verb);
+        meaning.kind == EventKind::Statement
+            && self.dictionary.control.intent.contains(&lemma)
+            && scope.clauses.iter().any(|c| {
+                c.governor == Some((clause.verb, Link::Control)) && self.meaning(scope, c).is_some()
+            })
+    }
+
+    /// Whether the clause names a leader of each side (`Trump met Putin`).
+    fn leaders_of_both_sides(&self, scope: &Scope, clause: &Clause) -> bool {
+        let tree = scope.tree;
+        let words: Vec<String> = tree
+            .subtree(clause.verb)
+            .into_iter()
+            .filter(|&t| !in_other_clause(tree, t, clause.verb))
+            .map(|t| tree.lower(t))
+            .collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        self.sides.iter().all(|side| {
+            self.dictionary.leaders.iter().any(|(code, name)| {
+                code == side
+                    && (0..words.len()).any(|start| {
+                        words
+                            .get(start..start + name.len())
+                            .is_some_and(|w| w.iter().zip(name).all(|(a, b)| a == b))
+                    })
+            })
+        })
+    }
+
+    /// The action a clause's verb (with its object, particle or preposition) means, or the event
+    /// noun a light verb carries.
+    fn meaning(&self, scope: &Scope, clause: &Clause) -> Option<Meaning> {
+        let tree = scope.tree;
+        let lemma = tree.lemma(clause.verb);
+        let verb_forms: Vec<String> = match &clause.particle {
+            Some(particle) => vec![format!("{lemma} {particle}"), lemma.clone()],
+            None => vec![lemma.clone()],
+        };
+        // Passives are done to their subject: it stands as the object.
+        let object_heads: Vec<usize> = if clause.passive {
+            clause
+                .subjects
+                .iter()
+                .chain(&clause.objects)
+                .copied()
+                .collect()
+        } else {
+            clause.objects.clone()
+        };
+        let object_words: Vec<String> = object_heads
+            .iter()
+            .flat_map(|&o| noun_words(tree, o))
+            .collect();
+        let oblique_words: Vec<String> = clause
+            .obliques
+            .iter()
+            .flat_map(|&(_, o)| noun_words(tree, o))
+            .collect();
+        let preps: Vec<&str> = clause
+            .obliques
+            .iter()
+            .map(|(case, _)| case.as_str())
+            .collect();
+        let verb_matches = |frame: &Frame| frame.verbs.iter().any(|v| verb_forms.contains(v));
+        let with_object = self.dictionary.frames.iter().find(|f| {
+            !f.objects.is_empty()
+                && verb_matches(f)
+                && f.objects
+                    .iter()
+                    .any(|o| object_words.iter().any(|w| w == o))
+        });
+        let with_prep = || {
+            self.dictionary.frames.iter().find(|f| {
+                f.objects.is_empty()
+                    && f.preps.iter().any(|p| preps.contains(&p.as_str()))
+                    && verb_matches(f)
+            })
+        };
+        let bare = || {
+            self.dictionary
+                .frames
+                .iter()
+                .find(|f| f.objects.is_empty() && f.preps.is_empty() && verb_matches(f))
+        };
+        // A light verb carrying an event noun: `ordered the expulsion of`, `held talks`.
+        let noun = || -> Option<Meaning> {
+            if !self.dictionary.light_verbs.contains(&lemma) {
+                return None;
+            }
+            object_heads.iter().find_map(|&o| {
+                let noun = tree.lemma(o);
+                let modifiers = noun_words(tree, o);
+                let words = phrase_words(tree, o);
+                self.dictionary
+                    .nouns
+                    .iter()
+                    .find(|n| {
+                        (n.nouns.contains(&noun)
+                            || n.nouns
+                                .iter()
+                                .any(|w| modifiers.contains(w) && w.contains(' ')))
+                            && (n.objects.is_empty() || n.objects.iter().any(|w| words.contains(w)))
+                    })
+                    .map(|n| Meaning {
+                        action: n.action.clone(),
+                        kind: EventKind::Action,
+                        needs_target: false,
+                        event_noun: Some(o),
+                        entry: format!("light verb `{lemma}` + event noun `{noun}` → {}", n.action),
+                    })
+            })
+        };
+        if let Some(frame) = with_object {
+            return Some(frame_meaning(frame, &lemma, Some(&object_words)));
+        }
+        // `agreed on a deal`, `voted for the resolution`: the phrase stands for the object.
+        if let Some(frame) = self.dictionary.frames.iter().find(|f| {
+            !f.objects.is_empty()
+                && verb_matches(f)
+                && f.objects
+                    .iter()
+                    .any(|o| oblique_words.iter().any(|w| w == o))
+        }) {
+            return Some(frame_meaning(frame, &lemma, Some(&oblique_words)));
+        }
+        if let Some(meaning) = noun() {
+            return Some(meaning);
+        }
+        with_prep()
+            .or_else(bare)
+            .map(|frame| frame_meaning(frame, &lemma, None))
+    }
+
+    /// Whether the clause is a deed, a statement of intent, an allegation in someone's mouth, or
+    /// nothing to code: its own mood, then each word it hangs from up to the root (a clause
+    /// under `if`, under `refused to`, under `ready to`, in what someone says).
+    fn reading(&self, scope: &Scope, clause: &Clause) -> Reading {
+        let tree = scope.tree;
+        if clause.negated {
+            return Reading::Not("negated".into());
+        }
+        match clause.mood {
+            Mood::Conditional => return Reading::Not("conditional".into()),
+            Mood::Modal => return Reading::Not("modal (would, could, should…)".into()),
+            _ => {}
+        }
+        let mut reading = match clause.mood {
+            Mood::Future | Mood::Intended => Reading::Intent,
+            _ => Reading::Deed,
+        };
+        let mut child = clause.verb;
+        let mut steps = 0;
+        loop {
+            if has_condition(tree, child) {
+                return Reading::Not("the consequence of a condition".into());
+            }
+            if let Some(speech) = self.parenthetical_speech(tree, child) {
+                if let Some(turned) = self.reported(scope, clause, speech, &mut reading) {
+                    return turned;
+                }
+            }
+            let Some(head) = tree.head(child) else {
+                break;
+            };
+            steps += 1;
+            if steps > 12 {
+                break;
+            }
+            let lemma = tree.lemma(head);
+            let rel = tree.rel(child);
+            let control = &self.dictionary.control;
+            if let Some(g) = scope.clauses.iter().find(|g| g.verb == head) {
+                if rel != "conj" && g.negated {
+                    return Reading::Not(format!("under negated `{lemma}`"));
+                }
+                if rel != "conj" && matches!(g.mood, Mood::Conditional | Mood::Modal) {
+                    return Reading::Not(format!("under `{lemma}`, not a fact"));
+                }
+                if rel != "conj" && matches!(g.mood, Mood::Future) && rel == "xcomp" {
+                    reading = Reading::Intent;
+                }
+            }
+            match rel {
+                "xcomp" | "advcl" | "acl" | "obl" | "nmod" | "obj" => {
+                    if control.negating.contains(&lemma) || has_short(tree, head) {
+                        return Reading::Not(format!("under `{lemma}`"));
+                    }
+                    if rel == "xcomp" && control.intent.contains(&lemma) {
+                        reading = Reading::Intent;
+                    }
+                    if self.is_statement_verb(&lemma) && matches!(rel, "xcomp" | "advcl") {
+                        return Reading::Not(format!(
+                            "content of `{lemma}`, coded as its statement"
+                        ));
+                    }
+                }
+                "ccomp" | "csubj" => {
+                    if self.dictionary.speech.contains(&lemma) || self.is_statement_verb(&lemma) {
+                        if let Some(turned) = self.reported(scope, clause, head, &mut reading) {
+                            return turned;
+                        }
+                    } else {
+                        // "concerned that B will invade", "believes that …": not a fact.
+                        return Reading::Not(format!("content of `{lemma}`"));
+                    }
+                }
+                _ => {}
+            }
+            child = head;
+        }
+        reading
+    }
+
+    /// `…, officials said`: a speech verb set beside the clause, after it.
+    fn parenthetical_speech(&self, tree: &Tree, verb: usize) -> Option<usize> {
+        tree.kids(verb, "parataxis").find(|&p| {
+            p > verb
+                && tree.upos(p) == "VERB"
+                && self.dictionary.speech.contains(&tree.lemma(p))
+                && tree.kids(p, "nsubj").next().is_some()
+        })
+    }
+
+    /// A clause in what `speech`'s subject says: the speaker's own side's deed stays a deed (an
+    /// announced decision too); another party's deed becomes the speaker's allegation; the
+    /// content of an accusation or a warning is coded as that statement, not here.
+    fn reported(
+        &self,
+        scope: &Scope,
+        clause: &Clause,
+        speech: usize,
+        reading: &mut Reading,
+    ) -> Option<Reading> {
+        let tree = scope.tree;
+        let lemma = tree.lemma(speech);
+        let governing = scope.clauses.iter().find(|g| g.verb == speech)?;
+        if governing.negated || matches!(governing.mood, Mood::Conditional | Mood::Modal) {
+            return Some(Reading::Not(format!("under negated or modal `{lemma}`")));
+        }
+        if self.is_statement_verb(&lemma) {
+            return Some(Reading::Not(format!(
+                "content of `{lemma}`, coded as its statement"
+            )));
+        }
+        let speaker = governing
+            .subjects
+            .iter()
+            .find_map(|&s| self.party(scope, s));
+        let actor = clause.subjects.iter().find_map(|&s| {
+            if tree.upos(s) == "PRON" {
+                return speaker.clone();
+            }
+            self.party(scope, s)
+        });
+        match (speaker, actor) {
+            (Some(speaker), Some(actor))
+                if speaker.code != actor.code
+                    && self.sides.contains(&speaker.code)
+                    && !actor.both =>
+            {
+                Some(Reading::Allegation {
+                    speaker,
+                    verb: lemma,
+                })
+            }
+            _ => {
+                if matches!(reading, Reading::Intent) && announces(&lemma) {
+                    *reading = Reading::Deed;
+                }
+                None
+            }
+        }
+    }
+
+    fn is_statement_verb(&self, lemma: &str) -> bool {
+        self.dictionary
+            .frames
+            .iter()
+            .any(|f| f.kind == EventKind::Statement && f.verbs.iter().any(|v| v == lemma))
+            || matches!(lemma, "warn" | "threaten" | "demand" | "accuse")
+    }
+
+    /// Who acts: the clause's agent, or for an ordering governor (`ordered B to close`) the
+    /// governor's subject.
+    fn actors(&self, scope: &Scope, clause: &Clause, reading: &Reading) -> Vec<(usize, Party)> {
+        let tree = scope.tree;
+        let mut heads: Vec<usize> = if clause.passive {
+            clause.agents.clone()
+        } else {
+            clause.subjects.clone()
+        };
+        if let Some((governor, Link::Control)) = clause.governor {
+            let lemma = tree.lemma(governor);
+            if self.dictionary.control.ordering.contains(&lemma)
+                && let Some(g) = scope.clauses.iter().find(|g| g.verb == governor)
+            {
+                heads = if g.passive {
+                    g.agents.clone()
+                } else {
+                    g.subjects.clone()
+                };
+            } else if let Some(g) = scope.clauses.iter().find(|g| g.verb == governor)
+                && !g.objects.is_empty()
+                && clause.subjects == g.subjects
+                && !matches!(reading, Reading::Allegation { .. })
+            {
+                // Object control: `getting China to ban` — China bans.
+                heads = g.objects.clone();
+            }
+        }
+        // "Russia said it was suspending …": the pronoun is the speaker.
+        let speaker = match clause.governor {
+            Some((g, Link::Complement | Link::Parenthetical)) => scope
+                .clauses
+                .iter()
+                .find(|c| c.verb == g)
+                .and_then(|c| c.subjects.iter().find_map(|&s| self.party(scope, s))),
+            _ => None,
+        };
+        let mut parties: Vec<(usize, Party)> = Vec::new();
+        for head in heads {
+            let party = match &speaker {
+                Some(speaker) if tree.upos(head) == "PRON" => Some(speaker.clone()),
+                _ => self.party(scope, head),
+            };
+            if let Some(party) = party
+                && !parties.iter().any(|(_, p)| p.code == party.code)
+            {
+                parties.push((head, party));
+            }
+        }
+        parties
+    }
+
+    /// Whom it is done to, most likely first: the object (for a passive, the subject), the
+    /// event noun's own modifiers, then `against`, `with`, `to` phrases; never a place or topic.
+    fn targets(
+        &self,
+        scope: &Scope,
+        clause: &Clause,
+        meaning: &Meaning,
+        _reading: &Reading,
+    ) -> Vec<(Party, &'static str)> {
+        let tree = scope.tree;
+        let mut heads: Vec<(usize, &'static str)> = Vec::new();
+        if let Some((governor, Link::Control)) = clause.governor
+            && self
+                .dictionary
+                .control
+                .ordering
+                .contains(&tree.lemma(governor))
+            && let Some(g) = scope.clauses.iter().find(|g| g.verb == governor)
+        {
+            for &o in if g.passive { &g.subjects } else { &g.objects } {
+                heads.push((o, "the one ordered"));
+            }
+        }
+        if let Some(noun) = meaning.event_noun {
+            for &c in tree.children(noun) {
+                let case: Vec<String> = tree.kids(c, "case").map(|k| tree.lemma(k)).collect();
+                let targetish = case.iter().any(|c| {
+                    matches!(
+                        c.as_str(),
+                        "against" | "on" | "with" | "to" | "of" | "toward" | "towards" | "between"
+                    )
+                });
+                if tree.rel(c) == "nmod" && targetish {
+                    heads.push((c, "the event noun's object"));
+                }
+                if matches!(tree.deprel(c), "amod" | "compound") {
+                    heads.push((c, "the event noun's modifier"));
+                }
+            }
+        }
+        if clause.passive {
+            for &s in &clause.subjects {
+                heads.push((s, "the passive's subject"));
+            }
+        }
+        for &o in &clause.objects {
+            if Some(o) != meaning.event_noun {
+                heads.push((o, "the object"));
+            }
+        }
+        let hostile = intensity(&meaning.action) < 0.0 && meaning.kind == EventKind::Action;
+        for (case, head) in &clause.obliques {
+            let is_target = match case.as_str() {
+                "against" | "with" | "to" | "toward" | "towards" | "at" | "into" => true,
+                "on" | "upon" => hostile,
+                "from" => meaning.action == "expel_diplomats",
+                _ => false,
+            };
+            if is_target && !is_time_phrase(tree, *head) {
+                heads.push((*head, "a prepositional object"));
+            }
+        }
+        let mut out: Vec<(Party, &'static str)> = Vec::new();
+        for (head, how) in heads {
+            for party in self.parties(scope, head) {
+                if !out.iter().any(|(p, _)| p.code == party.code) {
+                    out.push((party, how));
+                }
+            }
+        }
+        out
+    }
+
+    /// The events of a clause: each actor toward its target, kept when it bears on the dyad.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the parts of one clause's reading, each distinct"
+    )]
+    fn events(
+        &self,
+        scope: &Scope,
+        clause: &Clause,
+        actors: &[(usize, Party)],
+        targets: Vec<(Party, &'static str)>,
+        action: &str,
+        kind: EventKind,
+        meaning: &Meaning,
+        explanation: Vec<String>,
+    ) -> Vec<Found> {
+        let Some((date, basis, background)) = self.date(scope, clause) else {
+            let mut explanation = explanation;
+            explanation.push("not coded: background with no date of its own".into());
+            return Vec::new();
+        };
+        let issue = self
+            .issue(scope, clause, action)
+            .or_else(|| self.context.last_issue.clone());
+        let both_sides_named = self
+            .sides
+            .iter()
+            .all(|side| scope.names.values().any(|(code, _)| code == side));
+        let mut out = Vec::new();
+        let joint_actors: Vec<&String> = actors.iter().map(|(_, p)| &p.code).collect();
+        let coordinated_sides = self.sides.iter().all(|s| joint_actors.contains(&s));
+        for (_, actor) in actors {
+            let mut confidence: f64 = 0.8;
+            let mut notes: Vec<&'static str> = Vec::new();
+            let mut explained = explanation.clone();
+            explained.push(format!("actor: {} ({})", actor.code, actor.how));
+            if actor.how == "pronoun" || actor.how == "description" {
+                confidence -= 0.1;
+            }
+            let target = if actor.both || coordinated_sides {
+                // "The two countries agreed", "Russia and the US voted": a joint act.
+                self.other_side(&actor.code)
+                    .map(|o| (o, "the other side, acting jointly"))
+            } else {
+                targets
+                    .iter()
+                    .find(|(p, _)| p.code != actor.code)
+                    .map(|(p, how)| (p.code.clone(), *how))
+                    .or_else(|| {
+                        if meaning.needs_target {
+                            return None;
+                        }
+                        let other = self.other_side(&actor.code)?;
+                        self.context.mentioned.contains(&other).then(|| {
+                            confidence -= 0.1;
+                            notes.push("target taken as the other side of the dyad");
+                            (other, "the other side of the dyad (default)")
+                        })
+                    })
+            };
+            let Some((target, how)) = target else {
+                continue;
+            };
+            explained.push(format!("target: {target} ({how})"));
+            let Some(action) = self.in_scope(&actor.code, &target, action, both_sides_named) else {
+                continue;
+            };
+            if basis == DateBasis::Approximate {
+                confidence -= 0.1;
+                notes.push("approximate date");
+            }
+            if basis == DateBasis::Report {
+                notes.push("dated by the report");
+            }
+            explained.push(format!("date: {date} ({basis:?})"));
+            out.push(Found {
+                actor: actor.code.clone(),
+                target,
+                action,
+                kind,
+                issue: issue.clone(),
+                date,
+                basis,
+                background,
+                confidence,
+                attribution: self.attribution(scope, clause),
+                sentence: scope.text.to_string(),
+                sentence_index: scope.index,
+                quotes: vec![scope.text.to_string()],
+                explanation: explained,
+                notes,
+            });
+            if coordinated_sides {
+                break;
+            }
+        }
+        out
+    }
+
+    fn other_side(&self, code: &str) -> Option<String> {
+        if code == self.sides[0] {
+            Some(self.sides[1].clone())
+        } else if code == self.sides[1] {
+            Some(self.sides[0].clone())
+        } else {
+            None
+        }
+    }
+
+    /// Whether an event bears on the dyad, and under which action: between the two sides;
+    /// one side arming, backing or reassuring a third party, or fighting the other side's
+    /// partner; between third parties only as context, when the sentence names both sides.
+    fn in_scope(
+        &self,
+        actor: &str,
+        target: &str,
+        action: &str,
+        both_sides_named: bool,
+    ) -> Option<String> {
+        let actor_side = self.sides.iter().any(|s| s == actor);
+        let target_side = self.sides.iter().any(|s| s == target);
+        if actor_side && target_side {
+            return Some(action.to_string());
+        }
+        if actor_side {
+            let other = self.other_side(actor)?;
+            let partner_of_other = self
+                .dictionary
+                .partners
+                .get(&other)
+                .is_some_and(|p| p.iter().any(|c| c == target));
+            return match action {
+                "arm_adversary" | "support_adversary" | "reassure_allies" => {
+                    Some(action.to_string())
+                }
+                "fight" | "assault" | "coerce" if partner_of_other => Some(action.to_string()),
+                "provide_aid" | "cooperate_materially" if partner_of_other => {
+                    Some("support_adversary".to_string())
+                }
+                _ => None,
+            };
+        }
+        if !target_side && both_sides_named {
+            return Some("third_party_action".to_string());
+        }
+        None
+    }
+
+    /// The clause's date: its own time expression, else its governor's; without one, the
+    /// report's, unless the clause is told as background (then it is left out: `None`).
+    fn date(&self, scope: &Scope, clause: &Clause) -> Option<(NaiveDate, DateBasis, bool)> {
+        let tree = scope.tree;
+        let mut current = Some(clause);
+        let mut hops = 0;
+        while let Some(c) = current {
+            for &time in &c.times {
+                let phrase = tree.text(&tree.subtree(time));
+                if let Some((date, basis)) = phrase_date(&phrase, self.reference) {
+                    let background = date + Days::new(10) < self.reference;
+                    return Some((date, basis, background));
+                }
+            }
+            hops += 1;
+            if hops > 4 {
+                break;
+            }
+            current = c.governor.and_then(|(g, link)| {
+                (link != Link::NounModifier)
+                    .then(|| scope.clauses.iter().find(|x| x.verb == g))
+                    .flatten()
+            });
+        }
+        let told_as_background = clause.past_perfect
+            || (clause.present_perfect && has_long(tree, clause.verb))
+            || tree.children(clause.verb).iter().any(|&c| {
+                matches!(
+                    tree.lower(c).as_str(),
+                    "previously" | "formerly" | "once" | "already" | "earlier" | "long"
+                ) && tree.rel(c) == "advmod"
+            })
+            || tree.deprel(clause.verb) == "acl:relcl" && tree.xpos(clause.verb) == "VBD";
+        if told_as_background {
+            return None;
+        }
+        Some((self.reference, DateBasis::Report, false))
+    }
+
+    /// The issue: the action's own (a sanctions law is about sanctions, whatever else it names),
+    /// else keywords of the clause's own words, else of the sentence.
+    fn issue(&self, scope: &Scope, clause: &Clause, action: &str) -> Option<String> {
+        if let Some(issue) = self.dictionary.action_issues.get(action) {
+            return Some(issue.clone());
+        }
+        let tree = scope.tree;
+        let words = |tokens: Vec<usize>| {
+            tokens
+                .into_iter()
+                .map(|t| tree.lower(t))
+                .collect::<Vec<_>>()
+        };
+        let phrases = |heads: &[usize]| {
+            heads
+                .iter()
+                .flat_map(|&h| tree.phrase(h))
+                .collect::<Vec<usize>>()
+        };
+        let mut what: Vec<usize> = phrases(&clause.objects);
+        what.push(clause.verb);
+        let own: Vec<usize> = tree
+            .subtree(clause.verb)
+            .into_iter()
+            .filter(|&t| !in_other_clause(tree, t, clause.verb))
+            .collect();
+        // What it is done to first, then who does it, then the rest of its clause, then the
+        // sentence.
+        self.issue_of(&words(what))
+            .or_else(|| self.issue_of(&words(phrases(&clause.subjects))))
+            .or_else(|| self.issue_of(&words(own)))
+            .or_else(|| self.issue_of(&words((0..tree.len()).collect())))
+    }
+
+    fn issue_of(&self, words: &[String]) -> Option<String> {
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        self.dictionary.issues.iter().find_map(|(issue, keywords)| {
+            let hit = keywords.iter().any(|keyword| {
+                (0..words.len()).any(|start| match_pattern(keyword, &words, start).is_some())
+            });
+            hit.then(|| issue.clone())
+        })
+    }
+
+    /// Whom the outlet attributes the clause to: its speech verb's subject, `according to X`,
+    /// or the paragraph's earlier attribution.
+    fn attribution(&self, scope: &Scope, clause: &Clause) -> Option<String> {
+        let tree = scope.tree;
+        let mut current = Some(clause);
+        while let Some(c) = current {
+            if let Some((g, Link::Complement | Link::Parenthetical)) = c.governor
+                && self.dictionary.speech.contains(&tree.lemma(g))
+                && let Some(governing) = scope.clauses.iter().find(|x| x.verb == g)
+                && let Some(&subject) = governing.subjects.first()
+            {
+                return Some(tree.text(&tree.phrase(subject)));
+            }
+            current = c
+                .governor
+                .and_then(|(g, _)| scope.clauses.iter().find(|x| x.verb == g));
+        }
+        self.context.attribution.clone()
+    }
+
+    /// A speaker's assessment in a clause without an event verb: `relations are in the
+    /// gutter`, `the talks were constructive`, said by a side about the other.
+    fn read_assessment(&mut self, scope: &Scope) -> Vec<Found> {
+        let tree = scope.tree;
+        let mut out = Vec::new();
+        for speech in scope.clauses {
+            let lemma = tree.lemma(speech.verb);
+            if !self.dictionary.speech.contains(&lemma) || speech.negated {
+                continue;
+            }
+            let Some(speaker) = speech.subjects.iter().find_map(|&s| self.party(scope, s)) else {
+                continue;
+            };
+            if speaker.both {
+                continue;
+            }
+            // The assessment: a copular clause the speech verb governs or sits beside.
+            let content: Vec<usize> = (0..tree.len())
+                .filter(|&t| {
+                    tree.upos(t) != "VERB"
+                        && (tree.head(t) == Some(speech.verb) && matches!(tree.rel(t), "ccomp")
+                            || tree.kids(t, "parataxis").any(|p| p == speech.verb))
+                        && tree.kids(t, "cop").next().is_some()
+                })
+                .collect();
+            for head in content {
+                let words: Vec<String> =
+                    tree.subtree(head).iter().map(|&t| tree.lower(t)).collect();
+                let negative = words
+                    .iter()
+                    .any(|w| self.dictionary.disapproving.contains(w));
+                let positive = words.iter().any(|w| self.dictionary.praising.contains(w));
+                let action = match (negative, positive) {
+                    (true, false) => "disapprove",
+                    (false, true) => "praise",
+                    _ => continue,
+                };
+                let Some(target) = self.other_side(&speaker.code) else {
+                    continue;
+                };
+                if !self.context.mentioned.contains(&target) {
+                    continue;
+                }
+                let attribution = Some(tree.text(&tree.phrase(speech.subjects[0])));
+                let (date, basis, background) =
+                    self.date(scope, speech)
+                        .unwrap_or((self.reference, DateBasis::Report, false));
+                let issue = self.issue_of(&words).or_else(|| {
+                    self.issue_of(&(0..tree.len()).map(|t| tree.lower(t)).collect::<Vec<_>>())
+                });
+                out.push(Found {
+                    actor: speaker.code.clone(),
+                    target,
+                    action: action.to_string(),
+                    kind: EventKind::Statement,
+                    issue,
+                    date,
+                    basis,
+                    background,
+                    confidence: 0.7,
+                    attribution,
+                    sentence: scope.text.to_string(),
+                    sentence_index: scope.index,
+                    quotes: vec![scope.text.to_string()],
+                    explanation: vec![format!(
+                        "assessment by `{}` ({}): {action}",
+                        tree.text(&tree.phrase(speech.subjects[0])),
+                        speaker.code
+                    )],
+                    notes: vec!["an assessment"],
+                });
+            }
+        }
+        if let Some(first) = out.first() {
+            self.context.attribution = first.attribution.clone();
+        } else if let Some(attribution) = scope
+            .clauses
+            .iter()
+            .filter(|c| self.dictionary.speech.contains(&tree.lemma(c.verb)))
+            .find_map(|c| c.subjects.first())
+        {
+            self.context.attribution = Some(tree.text(&tree.phrase(*attribution)));
+        }
+        out
+    }
+}
+
+/// The parts of one sentence a clause is read in.
+struct Scope<'s> {
+    tree: &'s Tree<'s>,
+    names: &'s HashMap<usize, (String, MentionKind)>,
+    clauses: &'s [Clause],
+    text: &'s str,
+    index: usize,
+}
+
+/// How a clause stands.
+#[derive(Debug, Clone)]
+enum Reading {
+    /// Done (or announced as decided) by its actor.
+    Deed,
+    /// Planned, promised or threatened by its actor.
+    Intent,
+    /// Said by a side of another party: the speaker's statement.
+    Allegation { speaker: Party, verb: String },
+    /// Nothing to code, and why.
+    Not(String),
+}
+
+impl Reading {
+    fn describe(&self) -> String {
+        match self {
+            Reading::Deed => "a deed".into(),
+            Reading::Intent => "an intention or threat of its actor".into(),
+            Reading::Allegation { speaker, verb } => {
+                format!(
+                    "an allegation: `{verb}` by {} ({})",
+                    speaker.code, speaker.how
+                )
+            }
+            Reading::Not(why) => format!("not coded: {why}"),
+        }
+    }
+}
+
+fn frame_meaning(frame: &Frame, lemma: &str, objects: Option<&[String]>) -> Meaning {
+    let entry = match objects {
+        Some(_) => format!(
+            "frame `{lemma}` + object {:?} → {}",
+            frame.objects.iter().take(4).collect::<Vec<_>>(),
+            frame.action
+        ),
+        None if !frame.preps.is_empty() => {
+            format!("frame `{lemma}` + {:?} → {}", frame.preps, frame.action)
+        }
+        None => format!("frame `{lemma}` → {}", frame.action),
+    };
+    Meaning {
+        action: frame.action.clone(),
+        kind: frame.kind,
+        needs_target: frame.needs_target,
+        event_noun: None,
+        entry,
+    }
+}
+
+/// The lemmas of a noun phrase's head and its compounds (`the new sanctions bill` → `bill`,
+/// `sanction`), and two-word compounds (`phone call`).
+fn noun_words(tree: &Tree, head: usize) -> Vec<String> {
+    let mut words = vec![tree.lemma(head), tree.lower(head)];
+    for c in tree.children(head) {
+        if matches!(tree.deprel(*c), "compound" | "amod" | "obj" | "xcomp") {
+            words.push(tree.lemma(*c));
+            words.push(format!("{} {}", tree.lemma(*c), tree.lemma(head)));
+        }
+        if tree.deprel(*c) == "nmod" && tree.kids(*c, "case").any(|k| tree.lemma(k) == "of") {
+            words.push(tree.lemma(*c));
+        }
+    }
+    words
+}
+
+/// The lemmas of a phrase without its clauses.
+fn phrase_words(tree: &Tree, head: usize) -> Vec<String> {
+    tree.phrase(head).iter().map(|&t| tree.lemma(t)).collect()
+}
+
+/// Whether token `t` belongs to a clause nested under `verb` rather than to `verb`'s own.
+fn in_other_clause(tree: &Tree, t: usize, verb: usize) -> bool {
+    let mut at = t;
+    while at != verb {
+        if matches!(
+            tree.rel(at),
+            "ccomp" | "advcl" | "acl" | "parataxis" | "xcomp" | "conj"
+        ) && tree.upos(at) == "VERB"
+        {
+            return true;
+        }
+        match tree.head(at) {
+            Some(h) => at = h,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// A photo caption or credit line: it shows a scene, it reports no event.
+fn is_caption(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    [
+        "file photo",
+        "ap photo",
+        "(photo",
+        "photo:",
+        "getty images",
+        "/ reuters",
+        "afp photo",
+        "pictured",
+        "in this photo",
+    ]
+    .iter()
+    .any(|marker| lower.contains(marker))
+        || lower.starts_with("file -")
+        || lower.starts_with("file:")
+}
+
+/// A clause with an `if` or `unless` clause of its own is that condition's consequence.
+fn has_condition(tree: &Tree, verb: usize) -> bool {
+    tree.kids(verb, "advcl").any(|a| {
+        tree.kids(a, "mark")
+            .any(|m| matches!(tree.lower(m).as_str(), "if" | "unless"))
+    })
+}
+
+/// `stopped short of`, `fell short of`.
+fn has_short(tree: &Tree, verb: usize) -> bool {
+    tree.children(verb)
         .iter()
-        .rev()
-        .find(|m| !m.code.is_empty() && !sides.contains(&m.code))
-    {
-        context.last_other = Some(last.code.clone());
+        .any(|&c| tree.lower(c) == "short")
+}
+
+/// `has long complained`.
+fn has_long(tree: &Tree, verb: usize) -> bool {
+    tree.children(verb)
+        .iter()
+        .any(|&c| matches!(tree.lower(c).as_str(), "long" | "repeatedly" | "previously"))
+}
+
+/// Speech verbs that announce a decision: a future under them is the decision itself.
+fn announces(lemma: &str) -> bool {
+    matches!(
+        lemma,
+        "announce"
+            | "say"
+            | "declare"
+            | "confirm"
+            | "tell"
+            | "state"
+            | "decide"
+            | "write"
+            | "tweet"
+    )
+}
+
+/// Actions that are words, not deeds: promised or planned, they are still themselves.
+fn is_verbal(action: &str) -> bool {
+    matches!(
+        action,
+        "reassure_allies"
+            | "intend_to_cooperate"
+            | "appeal"
+            | "demand"
+            | "warn"
+            | "threaten"
+            | "praise"
+            | "disapprove"
+            | "reject"
+            | "make_statement"
+            | "protest"
+    )
+}
+
+fn intensity(action: &str) -> f64 {
+    Taxonomy::builtin()
+        .action(action)
+        .map(|a| a.intensity)
+        .unwrap_or(0.0)
+}
+
+/// One real-world event is one proposal: the same actor, target and action (or the same
+/// speaker's statements of one sign) within three days merge, keeping the best-dated clause and
+/// every sentence as evidence.
+fn merge(found: Vec<Found>) -> Vec<Found> {
+    let mut kept: Vec<Found> = Vec::new();
+    for event in found {
+        let same = kept.iter_mut().find(|k| {
+            let close = (k.date - event.date).num_days().abs() <= 3
+                || k.basis == DateBasis::Report
+                || event.basis == DateBasis::Report;
+            let pair = (k.actor == event.actor && k.target == event.target)
+                || (k.actor == event.target
+                    && k.target == event.actor
+                    && symmetric(&k.action)
+                    && symmetric(&event.action));
+            let same_kind = k.action == event.action
+                || (k.kind == EventKind::Statement
+                    && event.kind == EventKind::Statement
+                    && intensity(&k.action).signum() == intensity(&event.action).signum());
+            pair && same_kind && close && k.background == event.background
+        });
+        match same {
+            Some(k) => {
+                if rank(event.basis) < rank(k.basis) {
+                    k.date = event.date;
+                    k.basis = event.basis;
+                }
+                if !k.quotes.contains(&event.sentence) {
+                    k.quotes.push(event.sentence.clone());
+                }
+                k.confidence = k.confidence.max(event.confidence);
+                k.explanation.push(format!(
+                    "merged: the same event in sentence {}",
+                    event.sentence_index
+                ));
+            }
+            None => kept.push(event),
+        }
     }
     kept
 }
 
-/// Actor mentions of a sentence, longest phrase first; pronouns resolve to the last person
-/// mentioned, descriptions ("the insurgents") to the last other party, pairs to the dyad.
-fn find_mentions(
-    tokens: &[Token],
-    dictionary: &Dictionary,
-    sides: &[String; 2],
-    context: &mut Context,
-) -> Vec<Mention> {
-    let words: Vec<&str> = tokens.iter().map(|t| t.lower.as_str()).collect();
-    let mut mentions = Vec::new();
-    let mut i = 0;
-    let mut last_person = context.last_person.clone();
-    while i < words.len() {
-        let matched = dictionary.phrases.iter().find(|phrase| {
-            !phrase.words.is_empty()
-                && words
-                    .get(i..i + phrase.words.len())
-                    .is_some_and(|w| w.iter().zip(&phrase.words).all(|(a, b)| a == b))
-        });
-        let previous = (0..i)
-            .rev()
-            .map(|j| words[j])
-            .find(|w| *w != "the" && !w.chars().all(|c| c.is_ascii_digit()));
-        let prepositional = previous.is_some_and(|p| PREPOSITIONS.contains(&p));
-        let (len, code, kind) = match matched {
-            Some(phrase) => {
-                let code = match phrase.kind {
-                    MentionKind::Pair => sides[1].clone(),
-                    MentionKind::Description => context.last_other.clone().unwrap_or_default(),
-                    MentionKind::Name | MentionKind::Person => phrase.code.clone(),
-                };
-                (phrase.words.len(), code, phrase.kind)
-            }
-            None if matches!(words[i], "he" | "his" | "she" | "her") => match &last_person {
-                Some(code) => (1, code.clone(), MentionKind::Person),
-                None => {
-                    i += 1;
-                    continue;
-                }
-            },
-            None => {
-                i += 1;
-                continue;
-            }
-        };
-        if kind == MentionKind::Person {
-            last_person = Some(code.clone());
-        }
-        if !code.is_empty() {
-            mentions.push(Mention {
-                start: i,
-                end: i + len,
-                code,
-                kind,
-                prepositional,
-            });
-        }
-        i += len;
-    }
-    mentions
-}
-
-/// The actor and target of a verb match, with a confidence and notes.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the parts of one sentence the match is read in"
-)]
-fn assemble(
-    verb: &VerbPattern,
-    start: usize,
-    end: usize,
-    words: &[&str],
-    mentions: &[Mention],
-    speakers: &Speakers,
-    sides: &[String; 2],
-    context: &Context,
-) -> Option<(String, String, f64, Vec<&'static str>)> {
-    let mut confidence: f64 = 0.8;
-    let mut notes = Vec::new();
-    let mut subject_index = mentions
-        .iter()
-        .rposition(|m| m.end <= start && !m.prepositional);
-    // "A and B met", "A, B and C agreed": the first of coordinated subjects acts; when the two
-    // are the two sides of the dyad, the second is the target. "Russian President Vladimir
-    // Putin" is one subject.
-    let list_follows =
-        subject_index.is_some_and(|i| words[mentions[i].end..start].contains(&"and"));
-    let mut partner = None;
-    while let Some(index) = subject_index {
-        let Some(before) = index.checked_sub(1) else {
-            break;
-        };
-        let gap = &words[mentions[before].end..mentions[index].start];
-        let titles_only = gap.iter().all(|w| TITLES.contains(w));
-        if mentions[before].code == mentions[index].code && titles_only {
-            subject_index = Some(before);
-            continue;
-        }
-        let joined = gap
-            .iter()
-            .all(|w| *w == "and" || *w == "," || TITLES.contains(w))
-            && (gap.contains(&"and") || (gap.contains(&",") && list_follows));
-        if !joined || mentions[before].prepositional {
-            break;
-        }
-        partner.get_or_insert(mentions[index].code.clone());
-        subject_index = Some(before);
-    }
-    let subject = subject_index.map(|i| &mentions[i]);
-    // A statement is its sentence's speaker's; without one, its subject's; without either, the
-    // speaker the paragraph last named. An action is its subject's, else a speaker's.
-    let carried = speakers.carried.as_deref();
-    let mut actor = match (verb.kind, speakers.here.as_deref(), subject) {
-        (EventKind::Statement, Some(speaker), _) => speaker.to_string(),
-        (_, _, Some(subject)) => {
-            if subject.kind != MentionKind::Name {
-                confidence -= 0.1;
-            }
-            subject.code.clone()
-        }
-        (_, here, None) => {
-            let speaker = here.or(carried)?;
-            confidence -= 0.15;
-            notes.push("actor taken from the attribution");
-            speaker.to_string()
-        }
-    };
-    let passive = start > 0
-        && matches!(
-            words[start - 1],
-            "was" | "were" | "been" | "be" | "is" | "are"
-        )
-        && words[start].ends_with("ed");
-    let other_side = |actor: &str| {
-        if actor == sides[0] {
-            Some(sides[1].clone())
-        } else if actor == sides[1] {
-            Some(sides[0].clone())
-        } else {
-            None
-        }
-    };
-    let mut target =
-        if let Some(partner) = partner.filter(|p| other_side(&actor).as_ref() == Some(p)) {
-            partner
-        } else if verb.kind == EventKind::Statement
-            && let Some(other) = other_side(&actor).filter(|o| context.mentioned.contains(o))
-        {
-            // What a side says in news of the dyad is about the other side.
-            other
-        } else if let Some(object) = mentions.iter().find(|m| m.start >= end && m.code != actor) {
-            object.code.clone()
-        } else if let Some(object) = mentions.iter().rev().find(|m| {
-            m.end <= start
-                && m.prepositional
-                && m.code != actor
-                && subject.is_none_or(|s| m.start >= s.end)
-        }) {
-            // "his endorsement of the alliance's principle of collective defense"
-            object.code.clone()
-        } else {
-            // Only when the article is about the dyad at all.
-            let other = other_side(&actor).filter(|o| context.mentioned.contains(o))?;
-            confidence -= 0.1;
-            notes.push("target taken as the other side of the dyad");
-            other
-        };
-    if passive && verb.kind == EventKind::Action && subject.is_some() {
-        // "The ambassador was summoned to the Foreign Ministry": the subject undergoes it.
-        std::mem::swap(&mut actor, &mut target);
-    }
-    (actor != target).then_some((actor, target, confidence, notes))
-}
-
-/// The speaker the sentence attributes its content to: "…, a US official said",
-/// "X said (that) …", "according to X".
-fn attribution(sentence: &str, tokens: &[Token], dictionary: &Dictionary) -> Option<String> {
-    let words: Vec<&str> = tokens.iter().map(|t| t.lower.as_str()).collect();
-    let phrase =
-        |from: usize, to: usize| sentence[tokens[from].start..tokens[to - 1].end].to_string();
-    if let Some(at) =
-        (0..words.len()).find(|&i| words[i] == "according" && words.get(i + 1) == Some(&"to"))
-    {
-        let end = (at + 2..tokens.len())
-            .find(|&i| !tokens[i].word)
-            .unwrap_or(tokens.len());
-        return (end > at + 2).then(|| phrase(at + 2, end));
-    }
-    let speech = tokens
-        .iter()
-        .position(|t| t.word && dictionary.speech.contains(&t.lower))?;
-    // The noun phrase before the speech verb, back to the previous punctuation.
-    let first = (0..speech).rev().take_while(|&i| tokens[i].word).last()?;
-    let length = speech - first;
-    let pronoun = length == 1 && matches!(words[first], "it" | "he" | "she" | "they" | "we" | "i");
-    (length <= 9 && !pronoun).then(|| phrase(first, speech))
-}
-
-fn issue_of(words: &[&str], dictionary: &Dictionary) -> Option<String> {
-    dictionary.issues.iter().find_map(|(issue, keywords)| {
-        let hit = keywords.iter().any(|keyword| {
-            (0..words.len()).any(|start| match_pattern(keyword, words, start).is_some())
-        });
-        hit.then(|| issue.clone())
-    })
-}
-
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one call site, each argument a distinct part of the event"
-)]
-fn propose(
-    found: Found,
-    sentence: &str,
-    occurred_on: NaiveDate,
-    basis: DateBasis,
-    dyad: &str,
-    outlet: &str,
-    published: Option<NaiveDate>,
-    options: &CodingOptions,
-    article: &Article,
-) -> Proposal {
-    let mut confidence = found.confidence;
-    let mut notes = found.notes;
-    let mut summary: String = sentence.chars().take(300).collect();
+fn rank(basis: DateBasis) -> u8 {
     match basis {
-        DateBasis::Stated => {}
-        DateBasis::Approximate => {
-            confidence -= 0.1;
-            notes.push("approximate date");
-        }
-        DateBasis::Report => {
-            notes.push("dated by the report");
-            summary.push_str(" (dated by the report)");
-        }
+        DateBasis::Stated => 0,
+        DateBasis::Approximate => 1,
+        DateBasis::Report => 2,
     }
-    let source_key = options.url.clone().unwrap_or_else(|| {
+}
+
+/// Acts both sides do together: either order is the same event.
+fn symmetric(action: &str) -> bool {
+    matches!(
+        action,
+        "consult"
+            | "hold_summit"
+            | "sign_agreement"
+            | "cooperate_diplomatically"
+            | "cooperate_materially"
+            | "third_party_action"
+    )
+}
+
+/// What every proposal of an article shares.
+struct SourceFacts<'a> {
+    dyad: &'a str,
+    outlet: &'a str,
+    published: Option<NaiveDate>,
+    options: &'a CodingOptions,
+    title: &'a str,
+}
+
+fn propose(found: Found, source: &SourceFacts) -> Proposal {
+    let mut notes = found.notes;
+    let mut summary: String = found.sentence.chars().take(300).collect();
+    if found.basis == DateBasis::Report {
+        summary.push_str(" (dated by the report)");
+    }
+    if found.quotes.len() > 1 {
+        notes.push("reported in several sentences");
+    }
+    let source_key = source.options.url.clone().unwrap_or_else(|| {
         format!(
-            "{outlet}|{}|{}",
-            article.title,
-            published.map(|d| d.to_string()).unwrap_or_default()
+            "{}|{}|{}",
+            source.outlet,
+            source.title,
+            source.published.map(|d| d.to_string()).unwrap_or_default()
         )
     });
     let id = Uuid::new_v5(
         &PROPOSAL_NAMESPACE,
         format!(
-            "{source_key}\n{sentence}\n{}\n{}\n{}",
-            found.action, found.actor, found.target
+            "{source_key}\n{}\n{}\n{}\n{}",
+            found.sentence, found.action, found.actor, found.target
         )
         .as_bytes(),
     );
-    let quote = sentence.chars().take(4000).collect::<String>();
+    let quote = found
+        .quotes
+        .join(" … ")
+        .chars()
+        .take(4000)
+        .collect::<String>();
     let (speaker, statement_quote) = match found.kind {
         EventKind::Statement => (
             Some(
                 found
                     .attribution
                     .clone()
-                    .unwrap_or_else(|| found.actor.clone()),
+                    .unwrap_or_else(|| found.actor.clone())
+                    .chars()
+                    .take(200)
+                    .collect(),
             ),
-            Some(quoted(sentence).unwrap_or_else(|| quote.clone())),
+            Some(
+                quoted(&found.sentence)
+                    .unwrap_or_else(|| found.sentence.chars().take(4000).collect()),
+            ),
         ),
         _ => (None, None),
     };
     let event = EventInput {
         id: Some(id.to_string()),
-        dyad: dyad.to_string(),
+        dyad: source.dyad.to_string(),
         kind: found.kind,
-        occurred_on: occurred_on.to_string(),
+        occurred_on: found.date.to_string(),
         actor: found.actor,
         target: found.target,
         action: found.action,
         intensity: None,
-        confidence: Some((confidence.clamp(0.3, 0.95) * 100.0).round() / 100.0),
+        confidence: Some((found.confidence.clamp(0.3, 0.95) * 100.0).round() / 100.0),
         issue: found.issue,
         pillar: None,
         summary,
         speaker,
         quote: statement_quote,
         source: SourceInput {
-            outlet: outlet.to_string(),
-            url: options.url.clone(),
-            published_on: published.map(|d| d.to_string()),
-            attribution: found.attribution,
+            outlet: source.outlet.to_string(),
+            url: source.options.url.clone(),
+            published_on: source.published.map(|d| d.to_string()),
+            attribution: found.attribution.map(|a| a.chars().take(200).collect()),
             quote: Some(quote),
         },
     };
     Proposal {
         event,
         note: notes.join("; "),
+        explanation: found.explanation.join("\n"),
     }
 }
 

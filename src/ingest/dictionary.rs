@@ -1,11 +1,13 @@
 //! The coder's dictionaries: actor names (with demonyms, capitals, metonyms and people), pairs
-//! and descriptions, verb patterns mapped to action codes, negations, speech verbs and issue
+//! and descriptions, verb frames (a lemma with the object it needs) and event nouns mapped to
+//! action codes, light verbs, control verbs, speech verbs, assessments and issue
 //! keywords. Data (`data/dictionary.json`, shipped in the binary), extendable with
 //! `--dictionary FILE`, compiled here into what the coder matches sentences against; and the
 //! tokenizer and the pattern matcher they share.
 
 use crate::domain::event::EventKind;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::Path;
 use thiserror::Error;
 
@@ -46,13 +48,26 @@ struct ActorEntry {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct VerbEntry {
+struct FrameEntry {
     action: String,
+    verbs: Vec<String>,
     #[serde(default)]
-    priority: i32,
+    objects: Vec<String>,
+    #[serde(default)]
+    preps: Vec<String>,
     #[serde(default)]
     kind: Option<EventKind>,
-    patterns: Vec<String>,
+    #[serde(default)]
+    needs_target: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NounEntry {
+    action: String,
+    nouns: Vec<String>,
+    #[serde(default)]
+    objects: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -60,6 +75,26 @@ struct VerbEntry {
 struct IssueEntry {
     issue: String,
     keywords: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ControlEntry {
+    #[serde(default)]
+    intent: Vec<String>,
+    #[serde(default)]
+    negating: Vec<String>,
+    #[serde(default)]
+    ordering: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AssessmentEntry {
+    #[serde(default)]
+    disapprove: Vec<String>,
+    #[serde(default)]
+    praise: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -72,11 +107,23 @@ struct DictionaryFile {
     #[serde(default)]
     descriptions: Vec<String>,
     #[serde(default)]
-    verbs: Vec<VerbEntry>,
+    frames: Vec<FrameEntry>,
     #[serde(default)]
-    negations: Vec<String>,
+    nouns: Vec<NounEntry>,
+    #[serde(default)]
+    light_verbs: Vec<String>,
     #[serde(default)]
     speech: Vec<String>,
+    #[serde(default)]
+    control: ControlEntry,
+    #[serde(default)]
+    assessments: AssessmentEntry,
+    #[serde(default)]
+    action_issues: BTreeMap<String, String>,
+    #[serde(default)]
+    partners: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    leaders: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     issues: Vec<IssueEntry>,
 }
@@ -97,21 +144,56 @@ pub(super) struct Phrase {
     pub(super) kind: MentionKind,
 }
 
+/// What a verb means, with the object or preposition it needs: `strike` + `deal` is an
+/// agreement, `strike` + `base` an attack. Lemmas, lower-cased; a verb may carry its particle
+/// (`pull out`).
 #[derive(Debug, Clone)]
-pub(super) struct VerbPattern {
-    pub(super) tokens: Vec<String>,
+pub(super) struct Frame {
     pub(super) action: String,
-    pub(super) priority: i32,
+    pub(super) verbs: Vec<String>,
+    pub(super) objects: Vec<String>,
+    /// Prepositions of which one must head a phrase of the clause (`withdraw from`).
+    pub(super) preps: Vec<String>,
     pub(super) kind: EventKind,
+    /// The event needs a party it is done to; it never defaults to the other side.
+    pub(super) needs_target: bool,
+}
+
+/// What an event noun means when a light verb carries it (`ordered the expulsion of`).
+#[derive(Debug, Clone)]
+pub(super) struct NounFrame {
+    pub(super) action: String,
+    pub(super) nouns: Vec<String>,
+    pub(super) objects: Vec<String>,
+}
+
+/// How a verb governing an infinitive bears on it (any other verb passes its reading on:
+/// `decided to expel` is an expulsion).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Control {
+    /// It is wanted or planned, not done (`plans to expel`).
+    pub(super) intent: Vec<String>,
+    /// It did not happen (`refused to expel`, `stopped short of expelling`).
+    pub(super) negating: Vec<String>,
+    /// It is the governor's subject's deed, done to the governor's object (`ordered B to close`).
+    pub(super) ordering: Vec<String>,
 }
 
 /// The coder's dictionaries, compiled for matching.
 #[derive(Debug, Clone)]
 pub struct Dictionary {
     pub(super) phrases: Vec<Phrase>,
-    pub(super) verbs: Vec<VerbPattern>,
-    pub(super) negations: Vec<String>,
+    pub(super) frames: Vec<Frame>,
+    pub(super) nouns: Vec<NounFrame>,
+    pub(super) light_verbs: Vec<String>,
     pub(super) speech: Vec<String>,
+    pub(super) control: Control,
+    pub(super) disapproving: Vec<String>,
+    pub(super) praising: Vec<String>,
+    pub(super) action_issues: BTreeMap<String, String>,
+    pub(super) partners: BTreeMap<String, Vec<String>>,
+    /// Heads of state or government, by side: their meeting is a summit.
+    pub(super) leaders: Vec<(String, Vec<String>)>,
     pub(super) issues: Vec<(String, Vec<Vec<String>>)>,
 }
 
@@ -145,9 +227,27 @@ impl Dictionary {
         extra.actors.extend(builtin.actors);
         extra.pairs.extend(builtin.pairs);
         extra.descriptions.extend(builtin.descriptions);
-        extra.verbs.extend(builtin.verbs);
-        extra.negations.extend(builtin.negations);
+        extra.frames.extend(builtin.frames);
+        extra.nouns.extend(builtin.nouns);
+        extra.light_verbs.extend(builtin.light_verbs);
         extra.speech.extend(builtin.speech);
+        extra.control.intent.extend(builtin.control.intent);
+        extra.control.negating.extend(builtin.control.negating);
+        extra.control.ordering.extend(builtin.control.ordering);
+        extra
+            .assessments
+            .disapprove
+            .extend(builtin.assessments.disapprove);
+        extra.assessments.praise.extend(builtin.assessments.praise);
+        for (action, issue) in builtin.action_issues {
+            extra.action_issues.entry(action).or_insert(issue);
+        }
+        for (side, partners) in builtin.partners {
+            extra.partners.entry(side).or_default().extend(partners);
+        }
+        for (side, leaders) in builtin.leaders {
+            extra.leaders.entry(side).or_default().extend(leaders);
+        }
         extra.issues.extend(builtin.issues);
         Ok(Dictionary::compile(extra))
     }
@@ -182,23 +282,48 @@ impl Dictionary {
         }
         // Longest phrases first, so "Russian Foreign Ministry" wins over "Russian".
         phrases.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
-        let verbs = file
-            .verbs
+        let lower = |words: &[String]| words.iter().map(|w| w.to_lowercase()).collect::<Vec<_>>();
+        let frames = file
+            .frames
             .iter()
-            .flat_map(|entry| {
-                entry.patterns.iter().map(move |pattern| VerbPattern {
-                    tokens: pattern_of(pattern),
-                    action: entry.action.clone(),
-                    priority: entry.priority,
-                    kind: entry.kind.unwrap_or(EventKind::Action),
-                })
+            .map(|entry| Frame {
+                action: entry.action.clone(),
+                verbs: lower(&entry.verbs),
+                objects: lower(&entry.objects),
+                preps: lower(&entry.preps),
+                kind: entry.kind.unwrap_or(EventKind::Action),
+                needs_target: entry.needs_target,
+            })
+            .collect();
+        let nouns = file
+            .nouns
+            .iter()
+            .map(|entry| NounFrame {
+                action: entry.action.clone(),
+                nouns: lower(&entry.nouns),
+                objects: lower(&entry.objects),
             })
             .collect();
         Dictionary {
             phrases,
-            verbs,
-            negations: file.negations,
-            speech: file.speech,
+            frames,
+            nouns,
+            light_verbs: lower(&file.light_verbs),
+            speech: lower(&file.speech),
+            control: Control {
+                intent: lower(&file.control.intent),
+                negating: lower(&file.control.negating),
+                ordering: lower(&file.control.ordering),
+            },
+            disapproving: lower(&file.assessments.disapprove),
+            praising: lower(&file.assessments.praise),
+            action_issues: file.action_issues,
+            partners: file.partners,
+            leaders: file
+                .leaders
+                .iter()
+                .flat_map(|(side, names)| names.iter().map(move |n| (side.clone(), words_of(n))))
+                .collect(),
             issues: file
                 .issues
                 .into_iter()
@@ -241,9 +366,6 @@ fn pattern_of(text: &str) -> Vec<String> {
 pub(super) struct Token {
     pub(super) lower: String,
     pub(super) word: bool,
-    /// Byte offsets of the token in the text it was read from.
-    pub(super) start: usize,
-    pub(super) end: usize,
 }
 
 /// Words (letters, digits, inner hyphens, apostrophes and periods as in "U.S.") and punctuation.
@@ -251,8 +373,7 @@ pub(super) struct Token {
 pub(super) fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut current = String::new();
-    let mut current_start = 0;
-    let flush = |current: &mut String, start: usize, tokens: &mut Vec<Token>| {
+    let flush = |current: &mut String, tokens: &mut Vec<Token>| {
         if current.is_empty() {
             return;
         }
@@ -266,7 +387,6 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
         if !is_initialism {
             word = word.trim_end_matches('.').to_string();
         }
-        let end = start + word.len();
         for suffix in ["'s", "’s"] {
             if let Some(stem) = word.strip_suffix(suffix) {
                 word = stem.to_string();
@@ -276,31 +396,24 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
             tokens.push(Token {
                 lower: word.to_lowercase(),
                 word: true,
-                start,
-                end,
             });
         }
         current.clear();
     };
-    for (offset, c) in text.char_indices() {
+    for c in text.chars() {
         if c.is_alphanumeric() || (!current.is_empty() && matches!(c, '-' | '\'' | '’' | '.')) {
-            if current.is_empty() {
-                current_start = offset;
-            }
             current.push(c);
         } else {
-            flush(&mut current, current_start, &mut tokens);
+            flush(&mut current, &mut tokens);
             if !c.is_whitespace() {
                 tokens.push(Token {
                     lower: c.to_string(),
                     word: false,
-                    start: offset,
-                    end: offset + c.len_utf8(),
                 });
             }
         }
     }
-    flush(&mut current, current_start, &mut tokens);
+    flush(&mut current, &mut tokens);
     tokens
 }
 

@@ -545,6 +545,7 @@ mod tests {
                 },
             },
             note: String::new(),
+            explanation: String::new(),
         }
     }
 

@@ -5,6 +5,7 @@
 //! domain; this module only locates errors in the input. It never writes to the store.
 
 pub mod article;
+pub mod clause;
 pub mod coder;
 pub mod dictionary;
 pub mod evaluation;

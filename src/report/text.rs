@@ -474,6 +474,7 @@ pub fn proposals(
     out: &mut dyn Write,
     proposals: &[Proposal],
     framework: &Framework,
+    explain: bool,
 ) -> io::Result<()> {
     if proposals.is_empty() {
         return writeln!(out, "no events about {} found", framework.dyad);
@@ -515,6 +516,11 @@ pub fn proposals(
             format!("; {}", proposal.note)
         };
         writeln!(out, "    {attribution}{note}")?;
+        if explain {
+            for line in proposal.explanation.lines() {
+                writeln!(out, "    | {line}")?;
+            }
+        }
     }
     writeln!(
         out,

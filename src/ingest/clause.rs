@@ -1,0 +1,496 @@
+//! Clauses: what a parsed sentence says, read off its dependency tree (Universal Dependencies)
+//! before any dictionary is consulted: each verb's subjects and objects, whether it is passive,
+//! negated, hypothetical or future, the clause that governs it (a speech verb, a control verb),
+//! and its time expressions.
+//!
+//! Owns grammar only. It knows no actor, action or issue (the coder maps clauses to events with
+//! the dictionaries) and never looks at words beyond the closed classes grammar is made of
+//! (auxiliaries, negation, subordinators), so it holds for any relationship and any language
+//! domain the parser covers.
+
+use crate::parse::Sentence;
+
+/// How a clause stands to the facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mood {
+    /// Stated as having happened or happening.
+    Fact,
+    /// `will`, `shall`, `is going to`: a future the speaker commits to.
+    Future,
+    /// `would`, `could`, `might`, `may`, `should`, `must`, `can`: possible, wished or required,
+    /// not done.
+    Modal,
+    /// Under `if` or `unless`.
+    Conditional,
+    /// An infinitive of purpose or an intention ("to combat", "plans to expel").
+    Intended,
+}
+
+/// A verb of the sentence with its grammatical roles (token indices, 0-based).
+#[derive(Debug, Clone)]
+pub struct Clause {
+    /// The verb.
+    pub verb: usize,
+    /// Its subjects (coordinated ones included); for a passive, the party it is done to.
+    pub subjects: Vec<usize>,
+    /// The `by` agents of a passive.
+    pub agents: Vec<usize>,
+    /// Direct and indirect objects (coordinated ones included).
+    pub objects: Vec<usize>,
+    /// Prepositional phrases: the preposition's lemma and the phrase's head.
+    pub obliques: Vec<(String, usize)>,
+    /// A verb particle (`pull out`, `sign off`).
+    pub particle: Option<String>,
+    /// Passive voice.
+    pub passive: bool,
+    /// Negated (`not`, `never`), on the verb or its auxiliaries.
+    pub negated: bool,
+    /// How it stands to the facts.
+    pub mood: Mood,
+    /// Past perfect (`had signed`): told as background.
+    pub past_perfect: bool,
+    /// Present perfect (`has long complained`).
+    pub present_perfect: bool,
+    /// The clause that governs this one, and how.
+    pub governor: Option<(usize, Link)>,
+    /// Heads of time expressions attached to the verb.
+    pub times: Vec<usize>,
+}
+
+/// How a clause hangs from the one that governs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// A complement clause (`said that …`).
+    Complement,
+    /// Reported speech set beside the clause (`…, officials said`): the governor is the clause's
+    /// speech verb.
+    Parenthetical,
+    /// An infinitive complement whose subject is the governor's (`decided to expel`).
+    Control,
+    /// Another verb coordinated with the governor, sharing its subject.
+    Coordinated,
+    /// An adverbial clause (`after expelling`, `to combat`).
+    Adverbial,
+    /// A clause modifying a noun (`a plan to expel`, `which was signed`).
+    NounModifier,
+}
+
+/// The base relation of a UD label (`nsubj:pass` → `nsubj`).
+fn base(deprel: &str) -> &str {
+    deprel.split(':').next().unwrap_or(deprel)
+}
+
+/// A parsed sentence with its tree walked once.
+pub struct Tree<'a> {
+    /// The sentence.
+    pub sentence: &'a Sentence,
+    children: Vec<Vec<usize>>,
+}
+
+impl<'a> Tree<'a> {
+    /// Indexes the tree's children.
+    pub fn new(sentence: &'a Sentence) -> Tree<'a> {
+        let mut children = vec![Vec::new(); sentence.tokens.len()];
+        for (i, token) in sentence.tokens.iter().enumerate() {
+            if token.head > 0 && token.head <= sentence.tokens.len() {
+                children[token.head - 1].push(i);
+            }
+        }
+        Tree { sentence, children }
+    }
+
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.sentence.tokens.len()
+    }
+
+    /// Whether the sentence has no token.
+    pub fn is_empty(&self) -> bool {
+        self.sentence.tokens.is_empty()
+    }
+
+    /// The head of token `i` (0-based), none for the root.
+    pub fn head(&self, i: usize) -> Option<usize> {
+        let head = self.sentence.tokens[i].head;
+        (head > 0 && head <= self.len()).then(|| head - 1)
+    }
+
+    /// The full relation of token `i` to its head.
+    pub fn deprel(&self, i: usize) -> &str {
+        &self.sentence.tokens[i].deprel
+    }
+
+    /// The base relation of token `i` to its head.
+    pub fn rel(&self, i: usize) -> &str {
+        base(&self.sentence.tokens[i].deprel)
+    }
+
+    /// The lemma of token `i`, lower-cased.
+    pub fn lemma(&self, i: usize) -> String {
+        self.sentence.tokens[i].lemma.to_lowercase()
+    }
+
+    /// The form of token `i`, lower-cased.
+    pub fn lower(&self, i: usize) -> String {
+        self.sentence.tokens[i].form.to_lowercase()
+    }
+
+    /// The UPOS of token `i`.
+    pub fn upos(&self, i: usize) -> &str {
+        &self.sentence.tokens[i].upos
+    }
+
+    /// The XPOS of token `i`.
+    pub fn xpos(&self, i: usize) -> &str {
+        &self.sentence.tokens[i].xpos
+    }
+
+    /// The children of token `i`.
+    pub fn children(&self, i: usize) -> &[usize] {
+        &self.children[i]
+    }
+
+    /// The children of `i` whose base relation is `rel`.
+    pub fn kids<'t>(&'t self, i: usize, rel: &'t str) -> impl Iterator<Item = usize> + 't {
+        self.children[i]
+            .iter()
+            .copied()
+            .filter(move |&c| self.rel(c) == rel)
+    }
+
+    /// `i` and the tokens coordinated with it (`Russia and China`).
+    pub fn with_conjuncts(&self, i: usize) -> Vec<usize> {
+        let mut all = vec![i];
+        let mut at = 0;
+        while at < all.len() {
+            let next: Vec<usize> = self.kids(all[at], "conj").collect();
+            all.extend(next);
+            at += 1;
+        }
+        all
+    }
+
+    /// The tokens of the subtree under `i`, in order, bounded so that a runaway sentence stays
+    /// linear in practice.
+    pub fn subtree(&self, i: usize) -> Vec<usize> {
+        let mut all = vec![i];
+        let mut at = 0;
+        while at < all.len() {
+            all.extend_from_slice(&self.children[all[at]]);
+            at += 1;
+        }
+        all.sort_unstable();
+        all
+    }
+
+    /// The noun phrase under `i` without its clauses (relative clauses, appositions' clauses,
+    /// coordinated phrases), in order: what a mention or an object is read from.
+    pub fn phrase(&self, i: usize) -> Vec<usize> {
+        let mut all = vec![i];
+        let mut at = 0;
+        while at < all.len() {
+            for &c in &self.children[all[at]] {
+                if !matches!(
+                    self.rel(c),
+                    "acl" | "advcl" | "conj" | "cc" | "parataxis" | "ccomp" | "punct" | "appos"
+                ) {
+                    all.push(c);
+                }
+            }
+            at += 1;
+        }
+        all.sort_unstable();
+        all
+    }
+
+    /// The text of tokens `from..=to` as they stand in the sentence.
+    pub fn text(&self, tokens: &[usize]) -> String {
+        tokens
+            .iter()
+            .map(|&t| self.sentence.tokens[t].form.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// Words of grammar the reading depends on.
+const NEGATIONS: [&str; 4] = ["not", "n't", "never", "no"];
+const FUTURE: [&str; 3] = ["will", "shall", "'ll"];
+const MODALS: [&str; 9] = [
+    "would", "could", "might", "may", "should", "must", "can", "ought", "'d",
+];
+const CONDITIONS: [&str; 4] = ["if", "unless", "whether", "lest"];
+
+/// Every clause of the sentence, in order of its verbs.
+pub fn clauses(tree: &Tree) -> Vec<Clause> {
+    let mut found: Vec<Clause> = (0..tree.len())
+        .filter(|&i| is_predicate(tree, i))
+        .map(|i| read_clause(tree, i))
+        .collect();
+    inherit_subjects(tree, &mut found);
+    found
+}
+
+/// A verb, or an adjective or noun that heads a clause with a copula is not an event; only
+/// verbs are predicates here (event nouns are read by the coder through their verbs).
+fn is_predicate(tree: &Tree, i: usize) -> bool {
+    tree.upos(i) == "VERB"
+}
+
+fn read_clause(tree: &Tree, verb: usize) -> Clause {
+    let mut clause = Clause {
+        verb,
+        subjects: Vec::new(),
+        agents: Vec::new(),
+        objects: Vec::new(),
+        obliques: Vec::new(),
+        particle: None,
+        passive: false,
+        negated: false,
+        mood: Mood::Fact,
+        past_perfect: false,
+        present_perfect: false,
+        governor: None,
+        times: Vec::new(),
+    };
+    for &child in tree.children(verb) {
+        let lower = tree.lower(child);
+        match tree.deprel(child) {
+            "nsubj" | "csubj" => clause.subjects.extend(tree.with_conjuncts(child)),
+            "nsubj:pass" | "csubj:pass" => {
+                clause.passive = true;
+                clause.subjects.extend(tree.with_conjuncts(child));
+            }
+            "obj" | "iobj" => clause.objects.extend(tree.with_conjuncts(child)),
+            "obl:agent" => clause.agents.extend(tree.with_conjuncts(child)),
+            "obl:tmod" | "nmod:tmod" | "obl:npmod" => clause.times.push(child),
+            "compound:prt" => clause.particle = Some(lower.clone()),
+            "aux:pass" => clause.passive = true,
+            "advmod" if NEGATIONS.contains(&lower.as_str()) => clause.negated = true,
+            "advmod" if is_time_word(&lower) => clause.times.push(child),
+            "aux" => read_auxiliary(tree, child, &mut clause),
+            "mark" if CONDITIONS.contains(&lower.as_str()) => clause.mood = Mood::Conditional,
+            _ => {}
+        }
+        if tree.rel(child) == "obl" && tree.deprel(child) != "obl:agent" {
+            if is_time_phrase(tree, child) {
+                clause.times.push(child);
+            } else {
+                let case = tree
+                    .kids(child, "case")
+                    .map(|c| tree.lemma(c))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                for head in tree.with_conjuncts(child) {
+                    clause.obliques.push((case.clone(), head));
+                }
+            }
+        }
+    }
+    // An agent in a passive's `by` phrase.
+    if clause.passive && clause.agents.is_empty() {
+        for (case, head) in &clause.obliques {
+            if case == "by" {
+                clause.agents.push(*head);
+            }
+        }
+    }
+    clause.governor = governor(tree, verb);
+    if clause.mood == Mood::Fact && is_infinitive_purpose(tree, verb) {
+        clause.mood = Mood::Intended;
+    }
+    clause
+}
+
+fn read_auxiliary(tree: &Tree, aux: usize, clause: &mut Clause) {
+    let lower = tree.lower(aux);
+    let lemma = tree.lemma(aux);
+    if FUTURE.contains(&lower.as_str()) || lemma == "will" || lemma == "shall" {
+        clause.mood = clause.mood.max_with(Mood::Future);
+    } else if MODALS.contains(&lower.as_str()) {
+        clause.mood = clause.mood.max_with(Mood::Modal);
+    } else if lemma == "have" {
+        if matches!(lower.as_str(), "had" | "'d") {
+            clause.past_perfect = true;
+        } else {
+            clause.present_perfect = true;
+        }
+    }
+    // "did not", "has not": negation may hang from the auxiliary.
+    if tree
+        .children(aux)
+        .iter()
+        .any(|&c| NEGATIONS.contains(&tree.lower(c).as_str()))
+    {
+        clause.negated = true;
+    }
+}
+
+impl Mood {
+    /// The weaker of two readings: a modal future is modal.
+    fn max_with(self, other: Mood) -> Mood {
+        fn rank(m: Mood) -> u8 {
+            match m {
+                Mood::Fact => 0,
+                Mood::Future => 1,
+                Mood::Intended => 2,
+                Mood::Modal => 3,
+                Mood::Conditional => 4,
+            }
+        }
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// `to combat` as an adverbial clause or a noun's clause: a purpose or plan, not a deed.
+fn is_infinitive_purpose(tree: &Tree, verb: usize) -> bool {
+    let infinitive = tree.kids(verb, "mark").any(|m| tree.lower(m) == "to")
+        || tree.xpos(verb) == "VB" && tree.kids(verb, "aux").any(|a| tree.lower(a) == "to");
+    infinitive && matches!(tree.rel(verb), "advcl" | "acl")
+}
+
+fn governor(tree: &Tree, verb: usize) -> Option<(usize, Link)> {
+    // "…, officials said": the speech verb hangs from the clause as parataxis.
+    if let Some(speech) = tree
+        .kids(verb, "parataxis")
+        .find(|&p| tree.upos(p) == "VERB" && !tree.kids(p, "nsubj").collect::<Vec<_>>().is_empty())
+        .filter(|&p| p > verb)
+    {
+        return Some((speech, Link::Parenthetical));
+    }
+    let head = tree.head(verb)?;
+    let link = match tree.deprel(verb) {
+        "ccomp" => Link::Complement,
+        "xcomp" => Link::Control,
+        "conj" => Link::Coordinated,
+        "advcl" => Link::Adverbial,
+        "acl" | "acl:relcl" => Link::NounModifier,
+        "parataxis" if head < verb => return None,
+        "parataxis" => Link::Complement,
+        _ => return None,
+    };
+    Some((head, link))
+}
+
+/// Words that are times on their own ("yesterday", "previously").
+fn is_time_word(word: &str) -> bool {
+    matches!(
+        word,
+        "yesterday"
+            | "today"
+            | "tonight"
+            | "earlier"
+            | "previously"
+            | "recently"
+            | "already"
+            | "once"
+            | "formerly"
+            | "later"
+            | "ago"
+            | "now"
+            | "currently"
+            | "long"
+            | "since"
+    )
+}
+
+/// A prepositional phrase that is a time: a weekday, a month, a year, `week`, `day`...
+pub fn is_time_phrase(tree: &Tree, head: usize) -> bool {
+    let word = tree.lower(head);
+    is_time_noun(&word)
+        || (tree.upos(head) == "NUM"
+            && word.len() == 4
+            && word.parse::<u32>().is_ok_and(|y| (1900..2100).contains(&y)))
+}
+
+fn is_time_noun(word: &str) -> bool {
+    const NOUNS: [&str; 32] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "weekend",
+        "morning",
+        "evening",
+        "night",
+        "afternoon",
+    ];
+    NOUNS.contains(&word)
+        || matches!(
+            word,
+            "jan." | "feb." | "aug." | "sept." | "oct." | "nov." | "dec."
+        )
+}
+
+/// Subjects a verb shares with the one it hangs from: a controlled infinitive (`decided to
+/// expel`), a coordinated verb (`expelled … and closed …`), a participle.
+fn inherit_subjects(tree: &Tree, clauses: &mut [Clause]) {
+    let index_of = |verb: usize, clauses: &[Clause]| clauses.iter().position(|c| c.verb == verb);
+    // Governors come before what they govern in most trees but not all: repeat to a fixpoint,
+    // bounded by the depth of the tree.
+    for _ in 0..4 {
+        let mut changed = false;
+        for i in 0..clauses.len() {
+            if !clauses[i].subjects.is_empty() {
+                continue;
+            }
+            let Some((governor, link)) = clauses[i].governor else {
+                continue;
+            };
+            if !matches!(link, Link::Control | Link::Coordinated | Link::Adverbial) {
+                continue;
+            }
+            let Some(g) = index_of(governor, clauses) else {
+                continue;
+            };
+            let inherited = if clauses[g].passive && link == Link::Control {
+                // "was ordered to leave": the one ordered leaves.
+                clauses[g].subjects.clone()
+            } else if link == Link::Coordinated && clauses[g].passive && !clauses[i].passive {
+                Vec::new()
+            } else {
+                clauses[g].subjects.clone()
+            };
+            if !inherited.is_empty() {
+                clauses[i].subjects = inherited;
+                changed = true;
+            }
+            if link == Link::Coordinated && clauses[i].mood == Mood::Fact {
+                // "will expel … and close …": the auxiliary is shared.
+                clauses[i].mood = clauses[g].mood;
+                clauses[i].negated |=
+                    clauses[g].negated && tree.kids(clauses[i].verb, "aux").next().is_none();
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}

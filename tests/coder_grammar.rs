@@ -1,0 +1,304 @@
+//! The news coder reads grammar: each pattern that a keyword coder gets wrong, on sentences
+//! written for these tests (not taken from any article).
+
+use dyad::domain::event::EventKind;
+use dyad::domain::framework::Framework;
+use dyad::ingest::coder::{CodingOptions, Dictionary, Proposal, code};
+use dyad::ingest::evaluation::sign_of;
+
+/// Codes a one-paragraph article published on Friday 2018-03-30.
+fn coded(body: &str) -> Vec<Proposal> {
+    coded_with_title("Wire report", body)
+}
+
+fn coded_with_title(title: &str, body: &str) -> Vec<Proposal> {
+    let text = format!("{title}\n\n{body}");
+    let options = CodingOptions {
+        outlet: Some("Test Wire".into()),
+        published: "2018-03-30".parse().ok(),
+        url: None,
+    };
+    code(
+        &text,
+        &Dictionary::builtin(),
+        &Framework::builtin(),
+        &options,
+    )
+    .expect("codes")
+}
+
+fn pillar(proposal: &Proposal) -> String {
+    let framework = Framework::builtin();
+    proposal.event.pillar.clone().unwrap_or_else(|| {
+        framework
+            .derive_pillar(&proposal.event.action, proposal.event.issue.as_deref())
+            .to_string()
+    })
+}
+
+fn show(proposals: &[Proposal]) -> String {
+    proposals
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}→{} {} {} [{}]\n{}",
+                p.event.occurred_on,
+                p.event.actor,
+                p.event.target,
+                p.event.action,
+                p.event.issue.as_deref().unwrap_or("-"),
+                p.note,
+                p.explanation
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn has(proposals: &[Proposal], actor: &str, target: &str, sign: &str) -> bool {
+    proposals
+        .iter()
+        .any(|p| p.event.actor == actor && p.event.target == target && sign_of(p) == sign)
+}
+
+#[test]
+fn the_actor_is_the_one_who_orders_not_the_one_ordered() {
+    let proposals =
+        coded("The State Department ordered Russia to close its consulate in Seattle on Monday.");
+    assert!(
+        has(&proposals, "USA", "RUS", "negative"),
+        "{}",
+        show(&proposals)
+    );
+    assert!(
+        !has(&proposals, "RUS", "USA", "negative"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn a_pronoun_in_what_a_side_says_is_that_side() {
+    let proposals = coded(
+        "Russia notified the United States on Tuesday that it was suspending the military hotline.",
+    );
+    assert!(
+        has(&proposals, "RUS", "USA", "negative"),
+        "{}",
+        show(&proposals)
+    );
+    assert!(
+        !has(&proposals, "USA", "RUS", "negative"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn an_accusation_is_the_accusers_statement_not_the_act_it_alleges() {
+    let proposals = coded(
+        "A senior American general suggested on Wednesday that Russia is arming the Taliban.",
+    );
+    assert!(
+        proposals.iter().any(|p| p.event.actor == "USA"
+            && p.event.target == "RUS"
+            && p.event.kind == EventKind::Statement
+            && sign_of(p) == "negative"),
+        "{}",
+        show(&proposals)
+    );
+    assert!(
+        !proposals.iter().any(|p| p.event.action == "arm_adversary"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn fears_and_conditionals_are_not_facts() {
+    let proposals = coded(
+        "Washington is concerned that Russia will invade Ukraine. An invasion would trigger \
+         severe sanctions, the White House said.",
+    );
+    assert!(
+        !proposals
+            .iter()
+            .any(|p| matches!(p.event.action.as_str(), "fight" | "impose_sanctions")),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn negations_and_wishes_are_not_deeds() {
+    let proposals = coded(
+        "The United States stopped short of expelling Russian diplomats on Thursday. Russian \
+         officials said the sanctions should be eased. Moscow did not expel any American diplomats.",
+    );
+    assert!(
+        !proposals
+            .iter()
+            .any(|p| matches!(p.event.action.as_str(), "expel_diplomats" | "yield")),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn the_verb_with_its_object_gives_the_meaning() {
+    let proposals = coded("Russia and the United States struck an agreement on Syria on Monday.");
+    assert!(
+        proposals
+            .iter()
+            .any(|p| p.event.action == "sign_agreement" && sign_of(p) == "positive"),
+        "{}",
+        show(&proposals)
+    );
+    assert!(
+        !proposals.iter().any(|p| sign_of(p) == "negative"),
+        "{}",
+        show(&proposals)
+    );
+    let together = coded(
+        "The two countries must work together to combat terrorism, Russian President Vladimir \
+         Putin said.",
+    );
+    assert!(
+        !together.iter().any(|p| sign_of(p) == "negative"),
+        "{}",
+        show(&together)
+    );
+}
+
+#[test]
+fn background_keeps_its_own_date_or_is_left_out() {
+    let proposals = coded(
+        "American officials have long complained that Russia violates the treaty. Russia had \
+         signed the treaty with the United States in 2010.",
+    );
+    assert!(
+        !proposals
+            .iter()
+            .any(|p| p.event.occurred_on == "2018-03-30"),
+        "nothing is dated to the publication day: {}",
+        show(&proposals)
+    );
+    assert!(
+        proposals
+            .iter()
+            .all(|p| p.event.occurred_on.starts_with("2010")),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn each_clause_is_dated_by_its_own_time() {
+    let proposals = coded(
+        "Russia suspended the agreement on Monday, referring to a deal reached with Washington \
+         on March 3.",
+    );
+    let suspension = proposals
+        .iter()
+        .find(|p| p.event.action == "reduce_relations")
+        .unwrap_or_else(|| panic!("the suspension: {}", show(&proposals)));
+    assert_eq!(
+        suspension.event.occurred_on,
+        "2018-03-26",
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn a_place_or_topic_is_not_the_target() {
+    let proposals = coded(
+        "Russia and the United States signed a memorandum on flight safety in Syrian airspace on \
+         Tuesday.",
+    );
+    assert!(
+        !proposals.iter().any(|p| p.event.target == "SYR"),
+        "{}",
+        show(&proposals)
+    );
+    assert!(
+        proposals.iter().any(|p| {
+            let pair = [p.event.actor.as_str(), p.event.target.as_str()];
+            pair.contains(&"USA") && pair.contains(&"RUS") && sign_of(p) == "positive"
+        }),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn a_restated_event_is_one_proposal() {
+    let proposals = coded_with_title(
+        "US expels 60 Russian diplomats",
+        "The United States expelled 60 Russian diplomats on Monday. The expulsions were ordered \
+         by President Donald Trump. \"We expelled them,\" a senior official said.",
+    );
+    let expulsions = proposals
+        .iter()
+        .filter(|p| p.event.action == "expel_diplomats")
+        .count();
+    assert_eq!(expulsions, 1, "{}", show(&proposals));
+}
+
+#[test]
+fn coordinated_subjects_and_verbs_give_their_events() {
+    let proposals = coded(
+        "The White House responded on Thursday, announcing the expulsion of 35 Russian diplomats \
+         and announcing new sanctions on Russia.",
+    );
+    for action in ["expel_diplomats", "impose_sanctions"] {
+        assert!(
+            proposals
+                .iter()
+                .any(|p| p.event.action == action && p.event.actor == "USA"),
+            "{action}: {}",
+            show(&proposals)
+        );
+    }
+    let joint = coded(
+        "The United States and Russia joined a unanimous vote in the Security Council on Monday.",
+    );
+    assert!(
+        joint.iter().any(|p| sign_of(p) == "positive"),
+        "{}",
+        show(&joint)
+    );
+}
+
+#[test]
+fn the_pillar_follows_what_the_event_is_about() {
+    let proposals = coded(
+        "President Trump signed a law on Wednesday imposing sanctions on Russia that also names \
+         North Korea.",
+    );
+    let sanctions = proposals
+        .iter()
+        .find(|p| p.event.action == "impose_sanctions")
+        .unwrap_or_else(|| panic!("the sanctions: {}", show(&proposals)));
+    assert_eq!(pillar(sanctions), "pushback");
+    assert_eq!(sanctions.event.issue.as_deref(), Some("sanctions"));
+}
+
+#[test]
+fn a_passive_is_done_by_its_agent_to_its_subject() {
+    let proposals = coded("Two American diplomats were expelled by Russia on Monday.");
+    assert!(
+        has(&proposals, "RUS", "USA", "negative"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn an_article_about_something_else_yields_nothing() {
+    let proposals = coded(
+        "Moscow's mayor opened a new metro line on Monday. Washington's baseball team won its \
+         game against Boston.",
+    );
+    assert!(proposals.is_empty(), "{}", show(&proposals));
+}
