@@ -55,6 +55,9 @@ pub struct Clause {
     pub governor: Option<(usize, Link)>,
     /// Heads of time expressions attached to the verb.
     pub times: Vec<usize>,
+    /// A subordinator of time or cause (`since`, `after`, `because`): the clause tells what
+    /// led to the news, not the news.
+    pub backdrop: bool,
 }
 
 /// How a clause hangs from the one that governs it.
@@ -220,6 +223,7 @@ const MODALS: [&str; 9] = [
     "would", "could", "might", "may", "should", "must", "can", "ought", "'d",
 ];
 const CONDITIONS: [&str; 4] = ["if", "unless", "whether", "lest"];
+const BACKDROPS: [&str; 6] = ["since", "after", "before", "because", "following", "until"];
 
 /// Every clause of the sentence, in order of its verbs.
 pub fn clauses(tree: &Tree) -> Vec<Clause> {
@@ -252,27 +256,37 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
         present_perfect: false,
         governor: None,
         times: Vec::new(),
+        backdrop: false,
     };
     for &child in tree.children(verb) {
         let lower = tree.lower(child);
         match tree.deprel(child) {
-            "nsubj" | "csubj" => clause.subjects.extend(tree.with_conjuncts(child)),
-            "nsubj:pass" | "csubj:pass" => {
+            // One subject (with its conjuncts): a second is a misparse.
+            "nsubj" | "csubj" if clause.subjects.is_empty() => {
+                clause.subjects.extend(tree.with_conjuncts(child))
+            }
+            "nsubj:pass" | "csubj:pass" if clause.subjects.is_empty() => {
                 clause.passive = true;
                 clause.subjects.extend(tree.with_conjuncts(child));
             }
             "obj" | "iobj" => clause.objects.extend(tree.with_conjuncts(child)),
             "obl:agent" => clause.agents.extend(tree.with_conjuncts(child)),
-            "obl:tmod" | "nmod:tmod" | "obl:npmod" => clause.times.push(child),
+            // UD 2.14 merged `obl:tmod` and `obl:npmod` into `obl:unmarked`.
+            "obl:tmod" | "nmod:tmod" | "obl:npmod" | "obl:unmarked" | "nmod:unmarked"
+                if is_time_phrase(tree, child) =>
+            {
+                clause.times.push(child)
+            }
             "compound:prt" => clause.particle = Some(lower.clone()),
             "aux:pass" => clause.passive = true,
             "advmod" if NEGATIONS.contains(&lower.as_str()) => clause.negated = true,
             "advmod" if is_time_word(&lower) => clause.times.push(child),
             "aux" => read_auxiliary(tree, child, &mut clause),
             "mark" if CONDITIONS.contains(&lower.as_str()) => clause.mood = Mood::Conditional,
+            "mark" if BACKDROPS.contains(&lower.as_str()) => clause.backdrop = true,
             _ => {}
         }
-        if tree.rel(child) == "obl" && tree.deprel(child) != "obl:agent" {
+        if tree.rel(child) == "obl" && tree.deprel(child) != "obl:agent" && !clause.times.contains(&child) {
             if is_time_phrase(tree, child) {
                 clause.times.push(child);
             } else {
@@ -464,7 +478,9 @@ fn inherit_subjects(tree: &Tree, clauses: &mut [Clause]) {
             let Some((governor, link)) = clauses[i].governor else {
                 continue;
             };
-            if !matches!(link, Link::Control | Link::Coordinated | Link::Adverbial) {
+            // A participle complement (`said, warning that …`) is its governor's too.
+            let participle = link == Link::Complement && tree.xpos(clauses[i].verb) == "VBG";
+            if !matches!(link, Link::Control | Link::Coordinated | Link::Adverbial) && !participle {
                 continue;
             }
             let Some(g) = index_of(governor, clauses) else {

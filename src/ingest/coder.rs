@@ -88,6 +88,7 @@ pub fn code(
     let (side_a, side_b) = framework.dyad.split_once('-').unwrap_or(("USA", "RUS"));
     let mut reader = Reader {
         dictionary,
+        framework,
         sides: [side_a.to_string(), side_b.to_string()],
         reference,
         context: Context::default(),
@@ -137,6 +138,8 @@ struct Context {
     /// People named with a title that gives their side (`Deputy Foreign Minister Sergei
     /// Ryabkov`), by surname, for later bare mentions.
     people: HashMap<String, String>,
+    /// The party acting in the clause being read: `its`, `their` there are it.
+    clause_actor: Option<String>,
     /// The last person and the last party in subject position, for pronouns.
     last_person: Option<String>,
     last_subject: Option<String>,
@@ -144,6 +147,9 @@ struct Context {
     /// The issue of the last event coded: a sentence without a keyword of its own continues
     /// the topic.
     last_issue: Option<String>,
+    /// The pillar of the last hostile event coded: a condemnation with no topic of its own is
+    /// about it.
+    last_hostile_pillar: Option<String>,
     /// The paragraph being read, and whom its content is attributed to so far.
     paragraph: usize,
     attribution: Option<String>,
@@ -166,6 +172,9 @@ struct Found {
     action: String,
     kind: EventKind,
     issue: Option<String>,
+    /// Set only for a statement with no issue of its own about the event before it, whose
+    /// pillar it takes.
+    pillar: Option<String>,
     date: NaiveDate,
     basis: DateBasis,
     background: bool,
@@ -180,6 +189,7 @@ struct Found {
 
 struct Reader<'a> {
     dictionary: &'a Dictionary,
+    framework: &'a Framework,
     sides: [String; 2],
     reference: NaiveDate,
     context: Context,
@@ -253,11 +263,29 @@ impl Reader<'_> {
             text,
             index,
         };
+        self.learn_people(&scope);
         let mut found = Vec::new();
         for clause in &all {
             found.extend(self.read_clause(&scope, clause));
         }
         found.extend(self.read_assessment(&scope));
+        for event in &mut found {
+            // A condemnation without a topic of its own is about the hostile deed before it.
+            if event.issue.is_none()
+                && is_verbal(&event.action)
+                && intensity(&event.action) < 0.0
+                && let Some(pillar) = &self.context.last_hostile_pillar
+            {
+                event.pillar = Some(pillar.clone());
+            }
+        }
+        if let Some(event) = found.iter().find(|f| intensity(&f.action) < 0.0) {
+            self.context.last_hostile_pillar = Some(event.pillar.clone().unwrap_or_else(|| {
+                self.framework
+                    .derive_pillar(&event.action, event.issue.as_deref())
+                    .to_string()
+            }));
+        }
         if let Some(issue) = found.iter().find_map(|f| f.issue.clone()) {
             self.context.last_issue = Some(issue);
         }
@@ -340,6 +368,22 @@ impl Reader<'_> {
         owners
             .into_iter()
             .find_map(|c| self.party_within(scope, c, depth + 1))
+            .or_else(|| self.institution(tree, head, depth))
+    }
+
+    /// `the ministry said`: an institution without a name is the side last seen acting.
+    fn institution(&self, tree: &Tree, head: usize, depth: usize) -> Option<Party> {
+        let definite = tree
+            .kids(head, "det")
+            .any(|d| matches!(tree.lower(d).as_str(), "the" | "this" | "that"));
+        (depth == 0 && definite && self.dictionary.institutions.contains(&tree.lemma(head)))
+            .then(|| self.context.clause_actor.clone().or(self.context.last_subject.clone()))
+            .flatten()
+            .map(|code| Party {
+                code,
+                how: "institution",
+                both: false,
+            })
     }
 
     /// Every party a phrase names, the head's own first: `the U.S. assets of seven Russian
@@ -361,7 +405,7 @@ impl Reader<'_> {
                 "nmod" => tree.kids(c, "case").any(|k| {
                     matches!(
                         tree.lemma(k).as_str(),
-                        "of" | "from" | "against" | "on" | "with" | "to" | "toward" | "towards"
+                        "of" | "from" | "against" | "on" | "with" | "to" | "toward" | "towards" | "by"
                     )
                 }),
                 _ => false,
@@ -401,7 +445,12 @@ impl Reader<'_> {
     fn pronoun(&self, lower: &str) -> Option<Party> {
         let code = match lower {
             "he" | "she" | "him" | "her" | "his" => self.context.last_person.clone()?,
-            "it" | "its" | "they" | "their" | "them" => self.context.last_subject.clone()?,
+            "its" | "their" => self
+                .context
+                .clause_actor
+                .clone()
+                .or_else(|| self.context.last_subject.clone())?,
+            "it" | "they" | "them" | "we" | "us" | "our" => self.context.last_subject.clone()?,
             _ => return None,
         };
         Some(Party {
@@ -414,11 +463,38 @@ impl Reader<'_> {
     /// Learns `Deputy Foreign Minister Sergei Ryabkov` as Russian, so `Ryabkov` alone is too.
     fn learn_person(&mut self, scope: &Scope, head: usize, party: &Party) {
         let tree = scope.tree;
-        if tree.upos(head) == "PROPN" && party.how != "name" && party.how != "pronoun" {
-            self.context
-                .people
-                .entry(tree.lower(head))
-                .or_insert_with(|| party.code.clone());
+        if tree.upos(head) != "PROPN" || matches!(party.how, "name" | "pronoun" | "speaker") {
+            return;
+        }
+        let name = std::iter::once(head).chain(
+            tree.children(head)
+                .iter()
+                .copied()
+                .filter(|&c| tree.rel(c) == "flat" && tree.upos(c) == "PROPN"),
+        );
+        for token in name.collect::<Vec<_>>() {
+            if !scope.names.contains_key(&token) {
+                self.context
+                    .people
+                    .entry(tree.lower(token))
+                    .or_insert_with(|| party.code.clone());
+            }
+        }
+    }
+
+    /// `White House press secretary Karine Jean-Pierre`: learns the people a sentence names
+    /// with a title that gives their side, before its clauses are read.
+    fn learn_people(&mut self, scope: &Scope) {
+        let tree = scope.tree;
+        for i in 0..tree.len() {
+            if tree.upos(i) == "PROPN"
+                && !scope.names.contains_key(&i)
+                && !matches!(tree.rel(i), "flat" | "compound")
+                && let Some(party) = self.party(scope, i)
+                && !party.both
+            {
+                self.learn_person(scope, i, &party);
+            }
         }
     }
 
@@ -470,6 +546,10 @@ impl Reader<'_> {
         for (head, party) in &actors {
             self.learn_person(scope, *head, party);
         }
+        if actors.is_empty() && clause.passive && clause.agents.is_empty() {
+            actors = self.unnamed_agent(scope, clause, &meaning);
+        }
+        self.context.clause_actor = actors.first().map(|(_, p)| p.code.clone());
         if let Reading::Allegation { speaker, .. } = &reading {
             // The speaker accuses the one the content says acted.
             let accused: Vec<String> = actors.iter().map(|(_, p)| p.code.clone()).collect();
@@ -842,6 +922,7 @@ impl Reader<'_> {
         let mut parties: Vec<(usize, Party)> = Vec::new();
         for head in heads {
             let party = match &speaker {
+                _ if is_relative(tree, head) => self.antecedent(scope, clause.verb),
                 Some(speaker) if tree.upos(head) == "PRON" => Some(speaker.clone()),
                 _ => self.party(scope, head),
             };
@@ -852,6 +933,50 @@ impl Reader<'_> {
             }
         }
         parties
+    }
+
+    /// `Pompeo, who denounced …`: a relative clause's `who` is the noun it hangs from.
+    fn antecedent(&self, scope: &Scope, verb: usize) -> Option<Party> {
+        let tree = scope.tree;
+        (tree.deprel(verb) == "acl:relcl")
+            .then(|| tree.head(verb))
+            .flatten()
+            .and_then(|noun| self.party(scope, noun))
+    }
+
+    /// `an American reporter was detained`: a hostile deed done to one side, with no agent
+    /// named, is taken as the other side's (with less confidence).
+    fn unnamed_agent(
+        &self,
+        scope: &Scope,
+        clause: &Clause,
+        meaning: &Meaning,
+    ) -> Vec<(usize, Party)> {
+        let hostile_deed = meaning.kind == EventKind::Action && intensity(&meaning.action) < 0.0;
+        if !hostile_deed {
+            return Vec::new();
+        }
+        clause
+            .subjects
+            .iter()
+            .find_map(|&s| {
+                let done_to = if is_relative(scope.tree, s) {
+                    self.antecedent(scope, clause.verb)?
+                } else {
+                    self.party(scope, s)?
+                };
+                let other = self.other_side(&done_to.code)?;
+                Some((
+                    clause.verb,
+                    Party {
+                        code: other,
+                        how: "the other side (a passive with no agent)",
+                        both: false,
+                    },
+                ))
+            })
+            .into_iter()
+            .collect()
     }
 
     /// Whom it is done to, most likely first: the object (for a passive, the subject), the
@@ -896,11 +1021,29 @@ impl Reader<'_> {
         }
         if clause.passive {
             for &s in &clause.subjects {
-                heads.push((s, "the passive's subject"));
+                match tree.head(clause.verb) {
+                    Some(noun) if is_relative(tree, s) => heads.push((noun, "the passive's subject")),
+                    _ => heads.push((s, "the passive's subject")),
+                }
             }
         }
         for &o in &clause.objects {
-            if Some(o) != meaning.event_noun {
+            if Some(o) == meaning.event_noun {
+                continue;
+            }
+            if self.is_event_noun(&tree.lemma(o)) {
+                // `launched its invasion of Ukraine`: the noun's `of` phrase is the one it is
+                // done to; its possessor is the actor.
+                for &c in tree.children(o) {
+                    let patient = tree.rel(c) == "nmod"
+                        && tree.kids(c, "case").any(|k| {
+                            matches!(tree.lemma(k).as_str(), "of" | "against" | "on" | "with" | "to")
+                        });
+                    if patient || tree.deprel(c) == "amod" || tree.deprel(c) == "compound" {
+                        heads.push((c, "the event's object"));
+                    }
+                }
+            } else {
                 heads.push((o, "the object"));
             }
         }
@@ -963,7 +1106,10 @@ impl Reader<'_> {
             let mut notes: Vec<&'static str> = Vec::new();
             let mut explained = explanation.clone();
             explained.push(format!("actor: {} ({})", actor.code, actor.how));
-            if actor.how == "pronoun" || actor.how == "description" {
+            if matches!(
+                actor.how,
+                "pronoun" | "description" | "institution" | "the other side (a passive with no agent)"
+            ) {
                 confidence -= 0.1;
             }
             let target = if actor.both || coordinated_sides {
@@ -1008,6 +1154,7 @@ impl Reader<'_> {
                 action,
                 kind,
                 issue: issue.clone(),
+                pillar: None,
                 date,
                 basis,
                 background,
@@ -1024,6 +1171,13 @@ impl Reader<'_> {
             }
         }
         out
+    }
+
+    fn is_event_noun(&self, lemma: &str) -> bool {
+        self.dictionary
+            .nouns
+            .iter()
+            .any(|n| n.nouns.iter().any(|w| w == lemma))
     }
 
     fn other_side(&self, code: &str) -> Option<String> {
@@ -1082,7 +1236,17 @@ impl Reader<'_> {
         let mut current = Some(clause);
         let mut hops = 0;
         while let Some(c) = current {
-            for &time in &c.times {
+            let loose = tree
+                .subtree(c.verb)
+                .into_iter()
+                .filter(|&t| {
+                    !c.times.contains(&t)
+                        && !in_other_clause(tree, t, c.verb)
+                        && tree.deprel(t).ends_with("unmarked")
+                        && is_time_phrase(tree, t)
+                })
+                .collect::<Vec<_>>();
+            for &time in c.times.iter().chain(&loose) {
                 let phrase = tree.text(&tree.subtree(time));
                 if let Some((date, basis)) = phrase_date(&phrase, self.reference) {
                     let background = date + Days::new(10) < self.reference;
@@ -1100,14 +1264,14 @@ impl Reader<'_> {
             });
         }
         let told_as_background = clause.past_perfect
+            || clause.backdrop
             || (clause.present_perfect && has_long(tree, clause.verb))
             || tree.children(clause.verb).iter().any(|&c| {
                 matches!(
                     tree.lower(c).as_str(),
                     "previously" | "formerly" | "once" | "already" | "earlier" | "long"
                 ) && tree.rel(c) == "advmod"
-            })
-            || tree.deprel(clause.verb) == "acl:relcl" && tree.xpos(clause.verb) == "VBD";
+            });
         if told_as_background {
             return None;
         }
@@ -1234,6 +1398,7 @@ impl Reader<'_> {
                     action: action.to_string(),
                     kind: EventKind::Statement,
                     issue,
+                    pillar: None,
                     date,
                     basis,
                     background,
@@ -1362,6 +1527,12 @@ fn in_other_clause(tree: &Tree, t: usize, verb: usize) -> bool {
         }
     }
     false
+}
+
+/// `who`, `which`, `that` as the subject of a relative clause.
+fn is_relative(tree: &Tree, token: usize) -> bool {
+    tree.deprel(tree.head(token).unwrap_or(token)) == "acl:relcl"
+        && matches!(tree.lower(token).as_str(), "who" | "which" | "that" | "whom")
 }
 
 /// A photo caption or credit line: it shows a scene, it reports no event.
@@ -1579,7 +1750,7 @@ fn propose(found: Found, source: &SourceFacts) -> Proposal {
         intensity: None,
         confidence: Some((found.confidence.clamp(0.3, 0.95) * 100.0).round() / 100.0),
         issue: found.issue,
-        pillar: None,
+        pillar: found.pillar,
         summary,
         speaker,
         quote: statement_quote,

@@ -125,6 +125,8 @@ struct DictionaryFile {
     #[serde(default)]
     leaders: BTreeMap<String, Vec<String>>,
     #[serde(default)]
+    institutions: Vec<String>,
+    #[serde(default)]
     issues: Vec<IssueEntry>,
 }
 
@@ -192,6 +194,9 @@ pub struct Dictionary {
     pub(super) praising: Vec<String>,
     pub(super) action_issues: BTreeMap<String, String>,
     pub(super) partners: BTreeMap<String, Vec<String>>,
+    /// Nouns for a side's institutions and officials (`the ministry said`): without a name of
+    /// their own, they are the side last seen acting.
+    pub(super) institutions: Vec<String>,
     /// Heads of state or government, by side: their meeting is a summit.
     pub(super) leaders: Vec<(String, Vec<String>)>,
     pub(super) issues: Vec<(String, Vec<Vec<String>>)>,
@@ -248,6 +253,7 @@ impl Dictionary {
         for (side, leaders) in builtin.leaders {
             extra.leaders.entry(side).or_default().extend(leaders);
         }
+        extra.institutions.extend(builtin.institutions);
         extra.issues.extend(builtin.issues);
         Ok(Dictionary::compile(extra))
     }
@@ -319,6 +325,7 @@ impl Dictionary {
             praising: lower(&file.assessments.praise),
             action_issues: file.action_issues,
             partners: file.partners,
+            institutions: lower(&file.institutions),
             leaders: file
                 .leaders
                 .iter()
