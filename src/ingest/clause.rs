@@ -278,6 +278,13 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
                 clause.times.push(child)
             }
             "compound:prt" => clause.particle = Some(lower.clone()),
+            // `push back`, `pull out` read as an adverb by the parser.
+            "advmod"
+                if child == verb + 1
+                    && matches!(lower.as_str(), "back" | "out" | "off" | "down" | "away" | "up") =>
+            {
+                clause.particle = Some(lower.clone())
+            }
             "aux:pass" => clause.passive = true,
             "advmod" if NEGATIONS.contains(&lower.as_str()) => clause.negated = true,
             "advmod" if is_time_word(&lower) => clause.times.push(child),
@@ -480,9 +487,23 @@ fn inherit_subjects(tree: &Tree, clauses: &mut [Clause]) {
             };
             // A participle complement (`said, warning that …`) is its governor's too.
             let participle = link == Link::Complement && tree.xpos(clauses[i].verb) == "VBG";
-            if !matches!(link, Link::Control | Link::Coordinated | Link::Adverbial) && !participle {
+            if !matches!(
+                link,
+                Link::Control | Link::Coordinated | Link::Adverbial | Link::NounModifier
+            ) && !participle
+            {
                 continue;
             }
+            // `signed a bill imposing sanctions`: a participle on a clause's object is that
+            // clause's subject's doing.
+            let governor = if link == Link::NounModifier {
+                match clauses.iter().find(|c| c.objects.contains(&governor)) {
+                    Some(c) if tree.xpos(clauses[i].verb) == "VBG" => c.verb,
+                    _ => continue,
+                }
+            } else {
+                governor
+            };
             let Some(g) = index_of(governor, clauses) else {
                 continue;
             };

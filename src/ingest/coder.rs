@@ -269,6 +269,7 @@ impl Reader<'_> {
             found.extend(self.read_clause(&scope, clause));
         }
         found.extend(self.read_assessment(&scope));
+        found.extend(self.read_possessed_events(&scope));
         for event in &mut found {
             // A condemnation without a topic of its own is about the hostile deed before it.
             if event.issue.is_none()
@@ -329,7 +330,30 @@ impl Reader<'_> {
     fn party_within(&self, scope: &Scope, head: usize, depth: usize) -> Option<Party> {
         let tree = scope.tree;
         if let Some((code, kind)) = scope.names.get(&head) {
+            if *kind == MentionKind::Description
+                && let Some(code) = self.earlier_in_sentence(scope, head, |kind, code| {
+                    kind != MentionKind::Description
+                        && !self.sides.iter().any(|s| s == code)
+                        && self.context.clause_actor.as_deref() != Some(code)
+                })
+            {
+                return Some(Party {
+                    code,
+                    how: "description",
+                    both: false,
+                });
+            }
             return self.party_of_name(code, *kind);
+        }
+        if matches!(tree.lower(head).as_str(), "he" | "she" | "his" | "her" | "him")
+            && let Some(code) =
+                self.earlier_in_sentence(scope, head, |kind, _| kind == MentionKind::Person)
+        {
+            return Some(Party {
+                code,
+                how: "pronoun",
+                both: false,
+            });
         }
         let lower = tree.lower(head);
         if let Some(code) = self.context.people.get(&lower) {
@@ -415,6 +439,22 @@ impl Reader<'_> {
             }
         }
         found
+    }
+
+    /// The nearest name before `token` in the sentence that `wanted` accepts.
+    fn earlier_in_sentence(
+        &self,
+        scope: &Scope,
+        token: usize,
+        wanted: impl Fn(MentionKind, &str) -> bool,
+    ) -> Option<String> {
+        (0..token).rev().find_map(|t| {
+            scope
+                .names
+                .get(&t)
+                .filter(|(code, kind)| !code.is_empty() && wanted(*kind, code))
+                .map(|(code, _)| code.clone())
+        })
     }
 
     fn party_of_name(&self, code: &str, kind: MentionKind) -> Option<Party> {
@@ -536,6 +576,10 @@ impl Reader<'_> {
                 }
                 ("disapprove".to_string(), EventKind::Statement)
             }
+            Reading::Restraint if intensity(&meaning.action) < 0.0 && !is_verbal(&meaning.action) => {
+                ("yield".to_string(), EventKind::Statement)
+            }
+            Reading::Restraint => return Vec::new(),
             Reading::Not(why) => {
                 explanation.push(format!("not coded: {why}"));
                 return Vec::new();
@@ -738,28 +782,34 @@ impl Reader<'_> {
     /// under `if`, under `refused to`, under `ready to`, in what someone says).
     fn reading(&self, scope: &Scope, clause: &Clause) -> Reading {
         let tree = scope.tree;
-        if clause.negated {
-            return Reading::Not("negated".into());
-        }
-        match clause.mood {
-            Mood::Conditional => return Reading::Not("conditional".into()),
-            Mood::Modal => return Reading::Not("modal (would, could, should…)".into()),
-            _ => {}
-        }
+        // A hedged or denied clause is not a deed, but it may still be someone's allegation
+        // ("said Moscow might be supplying …") or a side's restraint ("would not expel").
+        let unreal = if clause.negated {
+            Some("negated")
+        } else {
+            match clause.mood {
+                Mood::Conditional => Some("conditional"),
+                Mood::Modal => Some("modal (would, could, should…)"),
+                _ => None,
+            }
+        };
         let mut reading = match clause.mood {
             Mood::Future | Mood::Intended => Reading::Intent,
             _ => Reading::Deed,
         };
         let mut child = clause.verb;
         let mut steps = 0;
+        // Wanting and planning reach down a chain of infinitives only: `wants to reverse …
+        // following success in getting China to ban` does not make the ban a wish.
+        let mut direct = true;
         loop {
             if has_condition(tree, child) {
                 return Reading::Not("the consequence of a condition".into());
             }
-            if let Some(speech) = self.parenthetical_speech(tree, child) {
-                if let Some(turned) = self.reported(scope, clause, speech, &mut reading) {
-                    return turned;
-                }
+            if let Some(speech) = self.parenthetical_speech(tree, child)
+                && let Some(turned) = self.reported(scope, clause, speech, &mut reading)
+            {
+                return hedge(turned, unreal, clause);
             }
             let Some(head) = tree.head(child) else {
                 break;
@@ -787,7 +837,7 @@ impl Reader<'_> {
                     if control.negating.contains(&lemma) || has_short(tree, head) {
                         return Reading::Not(format!("under `{lemma}`"));
                     }
-                    if rel == "xcomp" && control.intent.contains(&lemma) {
+                    if rel == "xcomp" && direct && control.intent.contains(&lemma) {
                         reading = Reading::Intent;
                     }
                     if self.is_statement_verb(&lemma) && matches!(rel, "xcomp" | "advcl") {
@@ -799,7 +849,7 @@ impl Reader<'_> {
                 "ccomp" | "csubj" => {
                     if self.dictionary.speech.contains(&lemma) || self.is_statement_verb(&lemma) {
                         if let Some(turned) = self.reported(scope, clause, head, &mut reading) {
-                            return turned;
+                            return hedge(turned, unreal, clause);
                         }
                     } else {
                         // "concerned that B will invade", "believes that …": not a fact.
@@ -808,9 +858,16 @@ impl Reader<'_> {
                 }
                 _ => {}
             }
+            direct &= matches!(rel, "xcomp" | "conj");
             child = head;
         }
-        reading
+        match unreal {
+            None => reading,
+            Some(_) if clause.negated && matches!(clause.mood, Mood::Modal | Mood::Future) => {
+                Reading::Restraint
+            }
+            Some(why) => Reading::Not(why.into()),
+        }
     }
 
     /// `…, officials said`: a speech verb set beside the clause, after it.
@@ -891,7 +948,10 @@ impl Reader<'_> {
         } else {
             clause.subjects.clone()
         };
-        if let Some((governor, Link::Control)) = clause.governor {
+        let to_infinitive = tree.kids(clause.verb, "mark").any(|m| tree.lower(m) == "to");
+        if let Some((governor, link)) = clause.governor
+            && (link == Link::Control || link == Link::Adverbial && to_infinitive)
+        {
             let lemma = tree.lemma(governor);
             if self.dictionary.control.ordering.contains(&lemma)
                 && let Some(g) = scope.clauses.iter().find(|g| g.verb == governor)
@@ -933,6 +993,88 @@ impl Reader<'_> {
             }
         }
         parties
+    }
+
+    /// `Moscow's recent boost in trade with North Korea`: an event noun whose possessor is a
+    /// party, told as recent (`recent`, `new`, `latest`) or dated by its own time; the
+    /// possessor acts. An event noun without either is background with no date.
+    fn read_possessed_events(&mut self, scope: &Scope) -> Vec<Found> {
+        let tree = scope.tree;
+        let mut out = Vec::new();
+        for noun in 0..tree.len() {
+            if tree.upos(noun) != "NOUN" {
+                continue;
+            }
+            let Some(possessor) = tree.kids(noun, "nmod").find(|&c| tree.deprel(c) == "nmod:poss")
+            else {
+                continue;
+            };
+            let lemma = tree.lemma(noun);
+            let words = phrase_words(tree, noun);
+            let Some(frame) = self.dictionary.nouns.iter().find(|n| {
+                n.nouns.contains(&lemma)
+                    && (n.objects.is_empty() || n.objects.iter().any(|w| words.contains(w)))
+            }) else {
+                continue;
+            };
+            let recent = tree.children(noun).iter().any(|&c| {
+                matches!(
+                    tree.lemma(c).as_str(),
+                    "recent" | "new" | "latest" | "ongoing" | "continuing" | "growing" | "current"
+                )
+            });
+            let times: Vec<usize> = tree
+                .children(noun)
+                .iter()
+                .copied()
+                .filter(|&c| is_time_phrase(tree, c))
+                .collect();
+            if !recent && times.is_empty() {
+                continue;
+            }
+            let Some(actor) = self.party(scope, possessor) else {
+                continue;
+            };
+            let clause = Clause {
+                verb: noun,
+                subjects: vec![possessor],
+                agents: Vec::new(),
+                objects: Vec::new(),
+                obliques: Vec::new(),
+                particle: None,
+                passive: false,
+                negated: false,
+                mood: Mood::Fact,
+                past_perfect: false,
+                present_perfect: false,
+                governor: None,
+                times,
+                backdrop: false,
+            };
+            let meaning = Meaning {
+                action: frame.action.clone(),
+                kind: EventKind::Action,
+                needs_target: false,
+                event_noun: Some(noun),
+                entry: format!("event noun `{lemma}` with its possessor → {}", frame.action),
+            };
+            let targets = self.targets(scope, &clause, &meaning, &Reading::Deed);
+            let explanation = vec![
+                format!("noun phrase: {}", tree.text(&tree.phrase(noun))),
+                meaning.entry.clone(),
+            ];
+            out.extend(self.events(
+                scope,
+                &clause,
+                &[(possessor, actor)],
+                targets,
+                &frame.action,
+                EventKind::Action,
+                &meaning,
+                explanation,
+            ));
+        }
+        out
     }
 
     /// `Pompeo, who denounced …`: a relative clause's `who` is the noun it hangs from.
@@ -1203,7 +1345,12 @@ impl Reader<'_> {
         let actor_side = self.sides.iter().any(|s| s == actor);
         let target_side = self.sides.iter().any(|s| s == target);
         if actor_side && target_side {
-            return Some(action.to_string());
+            // Supplies sent to the other side are aid, not arms for its adversary.
+            return Some(match action {
+                "arm_adversary" => "provide_aid".to_string(),
+                "support_adversary" => "cooperate_materially".to_string(),
+                _ => action.to_string(),
+            });
         }
         if actor_side {
             let other = self.other_side(actor)?;
@@ -1254,7 +1401,7 @@ impl Reader<'_> {
                 }
             }
             hops += 1;
-            if hops > 4 {
+            if hops > 4 || c.backdrop {
                 break;
             }
             current = c.governor.and_then(|(g, link)| {
@@ -1313,7 +1460,12 @@ impl Reader<'_> {
     }
 
     fn issue_of(&self, words: &[String]) -> Option<String> {
-        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        // Keywords are written as words: `arms-control` reads as `arms control`.
+        let words: Vec<&str> = words
+            .iter()
+            .flat_map(|w| w.split('-'))
+            .filter(|w| !w.is_empty())
+            .collect();
         self.dictionary.issues.iter().find_map(|(issue, keywords)| {
             let hit = keywords.iter().any(|keyword| {
                 (0..words.len()).any(|start| match_pattern(keyword, &words, start).is_some())
@@ -1343,77 +1495,46 @@ impl Reader<'_> {
     }
 
     /// A speaker's assessment in a clause without an event verb: `relations are in the
-    /// gutter`, `the talks were constructive`, said by a side about the other.
+    /// gutter`, `the talks were constructive` said by a side about the other; `called the
+    /// steps a provocation`.
     fn read_assessment(&mut self, scope: &Scope) -> Vec<Found> {
         let tree = scope.tree;
         let mut out = Vec::new();
         for speech in scope.clauses {
             let lemma = tree.lemma(speech.verb);
-            if !self.dictionary.speech.contains(&lemma) || speech.negated {
+            let naming = self.dictionary.naming_verbs.contains(&lemma);
+            if !(self.dictionary.speech.contains(&lemma) || naming) || speech.negated {
                 continue;
             }
-            let Some(speaker) = speech.subjects.iter().find_map(|&s| self.party(scope, s)) else {
+            let Some(speaker) = speech.subjects.iter().find_map(|&s| self.party(scope, s))
+            else {
                 continue;
             };
             if speaker.both {
                 continue;
             }
-            // The assessment: a copular clause the speech verb governs or sits beside.
-            let content: Vec<usize> = (0..tree.len())
-                .filter(|&t| {
-                    tree.upos(t) != "VERB"
-                        && (tree.head(t) == Some(speech.verb) && matches!(tree.rel(t), "ccomp")
-                            || tree.kids(t, "parataxis").any(|p| p == speech.verb))
-                        && tree.kids(t, "cop").next().is_some()
-                })
-                .collect();
-            for head in content {
-                let words: Vec<String> =
-                    tree.subtree(head).iter().map(|&t| tree.lower(t)).collect();
-                let negative = words
+            let content: Vec<usize> = if naming {
+                // `called the US steps a provocation`: the naming complement.
+                tree.children(speech.verb)
                     .iter()
-                    .any(|w| self.dictionary.disapproving.contains(w));
-                let positive = words.iter().any(|w| self.dictionary.praising.contains(w));
-                let action = match (negative, positive) {
-                    (true, false) => "disapprove",
-                    (false, true) => "praise",
-                    _ => continue,
-                };
-                let Some(target) = self.other_side(&speaker.code) else {
-                    continue;
-                };
-                if !self.context.mentioned.contains(&target) {
-                    continue;
+                    .copied()
+                    .filter(|&c| matches!(tree.rel(c), "xcomp" | "obl" | "advcl") && tree.upos(c) != "VERB")
+                    .collect()
+            } else {
+                // A copular clause the speech verb governs or sits beside.
+                (0..tree.len())
+                    .filter(|&t| {
+                        tree.upos(t) != "VERB"
+                            && (tree.head(t) == Some(speech.verb) && tree.rel(t) == "ccomp"
+                                || tree.kids(t, "parataxis").any(|p| p == speech.verb))
+                            && tree.kids(t, "cop").next().is_some()
+                    })
+                    .collect()
+            };
+            for head in content {
+                if let Some(found) = self.assessment(scope, speech, &speaker, head, naming) {
+                    out.push(found);
                 }
-                let attribution = Some(tree.text(&tree.phrase(speech.subjects[0])));
-                let (date, basis, background) =
-                    self.date(scope, speech)
-                        .unwrap_or((self.reference, DateBasis::Report, false));
-                let issue = self.issue_of(&words).or_else(|| {
-                    self.issue_of(&(0..tree.len()).map(|t| tree.lower(t)).collect::<Vec<_>>())
-                });
-                out.push(Found {
-                    actor: speaker.code.clone(),
-                    target,
-                    action: action.to_string(),
-                    kind: EventKind::Statement,
-                    issue,
-                    pillar: None,
-                    date,
-                    basis,
-                    background,
-                    confidence: 0.7,
-                    attribution,
-                    sentence: scope.text.to_string(),
-                    sentence_index: scope.index,
-                    quotes: vec![scope.text.to_string()],
-                    explanation: vec![format!(
-                        "assessment by `{}` ({}): {action}",
-                        tree.text(&tree.phrase(speech.subjects[0])),
-                        speaker.code
-                    )],
-                    notes: vec!["an assessment"],
-                });
             }
         }
         if let Some(first) = out.first() {
@@ -1427,6 +1548,72 @@ impl Reader<'_> {
             self.context.attribution = Some(tree.text(&tree.phrase(*attribution)));
         }
         out
+    }
+
+    /// One assessment: its sign from the dictionary's words, its target the named thing's
+    /// party or the other side.
+    fn assessment(
+        &self,
+        scope: &Scope,
+        speech: &Clause,
+        speaker: &Party,
+        head: usize,
+        naming: bool,
+    ) -> Option<Found> {
+        let tree = scope.tree;
+        let words: Vec<String> = tree.subtree(head).iter().map(|&t| tree.lower(t)).collect();
+        let negative = words.iter().any(|w| self.dictionary.disapproving.contains(w));
+        let positive = words.iter().any(|w| self.dictionary.praising.contains(w));
+        let action = match (negative, positive) {
+            (true, false) => "disapprove",
+            (false, true) => "praise",
+            _ => return None,
+        };
+        let named = if naming {
+            speech
+                .objects
+                .iter()
+                .flat_map(|&o| self.parties(scope, o))
+                .find(|p| p.code != speaker.code)
+                .map(|p| p.code)
+        } else {
+            None
+        };
+        let target = named.or_else(|| {
+            self.other_side(&speaker.code)
+                .filter(|o| self.context.mentioned.contains(o))
+        })?;
+        self.in_scope(&speaker.code, &target, action, false)?;
+        let attribution = Some(tree.text(&tree.phrase(speech.subjects[0])));
+        let (date, basis, background) = self
+            .date(scope, speech)
+            .unwrap_or((self.reference, DateBasis::Report, false));
+        let issue = self.issue_of(&words).or_else(|| {
+            self.issue_of(&(0..tree.len()).map(|t| tree.lower(t)).collect::<Vec<_>>())
+        });
+        Some(Found {
+            actor: speaker.code.clone(),
+            target,
+            action: action.to_string(),
+            kind: EventKind::Statement,
+            issue,
+            pillar: None,
+            date,
+            basis,
+            background,
+            confidence: 0.7,
+            attribution,
+            sentence: scope.text.to_string(),
+            sentence_index: scope.index,
+            quotes: vec![scope.text.to_string()],
+            explanation: vec![format!(
+                "assessment by `{}` ({}): `{}` → {action}",
+                tree.text(&tree.phrase(speech.subjects[0])),
+                speaker.code,
+                tree.text(&tree.subtree(head))
+            )],
+            notes: vec!["an assessment"],
+        })
     }
 }
 
@@ -1448,6 +1635,8 @@ enum Reading {
     Intent,
     /// Said by a side of another party: the speaker's statement.
     Allegation { speaker: Party, verb: String },
+    /// A side's announced refusal of a hostile deed ("Russia would not expel"): a concession.
+    Restraint,
     /// Nothing to code, and why.
     Not(String),
 }
@@ -1456,6 +1645,7 @@ impl Reading {
     fn describe(&self) -> String {
         match self {
             Reading::Deed => "a deed".into(),
+            Reading::Restraint => "a hostile deed its actor says it will not do".into(),
             Reading::Intent => "an intention or threat of its actor".into(),
             Reading::Allegation { speaker, verb } => {
                 format!(
@@ -1527,6 +1717,17 @@ fn in_other_clause(tree: &Tree, t: usize, verb: usize) -> bool {
         }
     }
     false
+}
+
+/// How a hedged or denied clause stands once its speaker is known: an allegation stays one
+/// when hedged ("might be supplying"), not when denied; anything else is not a deed.
+fn hedge(turned: Reading, unreal: Option<&str>, clause: &Clause) -> Reading {
+    match (unreal, turned) {
+        (None, turned) => turned,
+        (Some(_), allegation @ Reading::Allegation { .. }) if !clause.negated => allegation,
+        (Some(_), Reading::Not(why)) => Reading::Not(why),
+        (Some(why), _) => Reading::Not(why.into()),
+    }
 }
 
 /// `who`, `which`, `that` as the subject of a relative clause.

@@ -127,6 +127,8 @@ struct DictionaryFile {
     #[serde(default)]
     institutions: Vec<String>,
     #[serde(default)]
+    naming_verbs: Vec<String>,
+    #[serde(default)]
     issues: Vec<IssueEntry>,
 }
 
@@ -197,6 +199,8 @@ pub struct Dictionary {
     /// Nouns for a side's institutions and officials (`the ministry said`): without a name of
     /// their own, they are the side last seen acting.
     pub(super) institutions: Vec<String>,
+    /// Verbs that name something as good or bad (`called the steps a provocation`).
+    pub(super) naming_verbs: Vec<String>,
     /// Heads of state or government, by side: their meeting is a summit.
     pub(super) leaders: Vec<(String, Vec<String>)>,
     pub(super) issues: Vec<(String, Vec<Vec<String>>)>,
@@ -254,6 +258,7 @@ impl Dictionary {
             extra.leaders.entry(side).or_default().extend(leaders);
         }
         extra.institutions.extend(builtin.institutions);
+        extra.naming_verbs.extend(builtin.naming_verbs);
         extra.issues.extend(builtin.issues);
         Ok(Dictionary::compile(extra))
     }
@@ -326,6 +331,7 @@ impl Dictionary {
             action_issues: file.action_issues,
             partners: file.partners,
             institutions: lower(&file.institutions),
+            naming_verbs: lower(&file.naming_verbs),
             leaders: file
                 .leaders
                 .iter()
