@@ -639,6 +639,36 @@ impl Reader<'_> {
         )
     }
 
+    /// `urged Russia to stop backing Maduro`, `called on Moscow to withdraw`: asking the other
+    /// side to stop or undo something is a demand, not an appeal.
+    fn demand_to_stop(&self, tree: &Tree, clause: &Clause, lemma: &str) -> Option<Meaning> {
+        let asks = self.dictionary.frames.iter().any(|f| {
+            f.action == "appeal" && f.verbs.iter().any(|v| v == lemma)
+        }) || lemma == "tell";
+        if !asks {
+            return None;
+        }
+        let stop = tree
+            .children(clause.verb)
+            .iter()
+            .copied()
+            .filter(|&c| matches!(tree.rel(c), "xcomp" | "advcl" | "ccomp"))
+            .find(|&c| {
+                matches!(
+                    tree.lemma(c).as_str(),
+                    "stop" | "end" | "cease" | "halt" | "withdraw" | "remove" | "pull" | "release"
+                        | "free" | "leave" | "de-escalate" | "abandon" | "drop" | "quit" | "reverse"
+                )
+            })?;
+        Some(Meaning {
+            action: "demand".into(),
+            kind: EventKind::Statement,
+            needs_target: false,
+            event_noun: None,
+            entry: format!("`{lemma}` … to `{}`: a demand", tree.lemma(stop)),
+        })
+    }
+
     /// `pledged to defend its allies`, `agreed to extend the treaty`: the promise is coded from
     /// what is promised, not twice.
     fn defers_to_its_infinitive(&self, scope: &Scope, clause: &Clause, meaning: &Meaning) -> bool {
@@ -758,6 +788,9 @@ impl Reader<'_> {
         };
         if let Some(frame) = with_object {
             return Some(frame_meaning(frame, &lemma, Some(&object_words)));
+        }
+        if let Some(meaning) = self.demand_to_stop(tree, clause, &lemma) {
+            return Some(meaning);
         }
         // `agreed on a deal`, `voted for the resolution`: the phrase stands for the object.
         if let Some(frame) = self.dictionary.frames.iter().find(|f| {
@@ -1233,8 +1266,10 @@ impl Reader<'_> {
             explanation.push("not coded: background with no date of its own".into());
             return Vec::new();
         };
+        // The issue of what the clause is about: a promise not to expel is about diplomats.
         let issue = self
-            .issue(scope, clause, action)
+            .issue(scope, clause, &meaning.action)
+            .or_else(|| self.issue(scope, clause, action))
             .or_else(|| self.context.last_issue.clone());
         let both_sides_named = self
             .sides
@@ -1389,7 +1424,7 @@ impl Reader<'_> {
                 .filter(|&t| {
                     !c.times.contains(&t)
                         && !in_other_clause(tree, t, c.verb)
-                        && tree.deprel(t).ends_with("unmarked")
+                        && matches!(tree.rel(t), "obl" | "nmod")
                         && is_time_phrase(tree, t)
                 })
                 .collect::<Vec<_>>();
@@ -1412,7 +1447,7 @@ impl Reader<'_> {
         }
         let told_as_background = clause.past_perfect
             || clause.backdrop
-            || (clause.present_perfect && has_long(tree, clause.verb))
+            || (clause.present_perfect && (has_long(tree, clause.verb) || has_duration(tree, clause)))
             || tree.children(clause.verb).iter().any(|&c| {
                 matches!(
                     tree.lower(c).as_str(),
@@ -1518,7 +1553,10 @@ impl Reader<'_> {
                 tree.children(speech.verb)
                     .iter()
                     .copied()
-                    .filter(|&c| matches!(tree.rel(c), "xcomp" | "obl" | "advcl") && tree.upos(c) != "VERB")
+                    .filter(|&c| {
+                        matches!(tree.rel(c), "xcomp" | "obl" | "advcl" | "obj")
+                            && tree.upos(c) != "VERB"
+                    })
                     .collect()
             } else {
                 // A copular clause the speech verb governs or sits beside.
@@ -1771,6 +1809,18 @@ fn has_short(tree: &Tree, verb: usize) -> bool {
         .any(|&c| tree.lower(c) == "short")
 }
 
+/// `has been working … for months`, `since 2014`: an ongoing state, not a dated event.
+fn has_duration(tree: &Tree, clause: &Clause) -> bool {
+    clause.times.iter().chain(clause.obliques.iter().map(|(_, h)| h)).any(|&head| {
+        tree.kids(head, "case")
+            .any(|c| matches!(tree.lemma(c).as_str(), "for" | "since"))
+            && matches!(
+                tree.lemma(head).as_str(),
+                "month" | "year" | "week" | "decade" | "day"
+            )
+    })
+}
+
 /// `has long complained`.
 fn has_long(tree: &Tree, verb: usize) -> bool {
     tree.children(verb)
@@ -1826,9 +1876,7 @@ fn merge(found: Vec<Found>) -> Vec<Found> {
     let mut kept: Vec<Found> = Vec::new();
     for event in found {
         let same = kept.iter_mut().find(|k| {
-            let close = (k.date - event.date).num_days().abs() <= 3
-                || k.basis == DateBasis::Report
-                || event.basis == DateBasis::Report;
+            let close = (k.date - event.date).num_days().abs() <= 3;
             let pair = (k.actor == event.actor && k.target == event.target)
                 || (k.actor == event.target
                     && k.target == event.actor
