@@ -422,7 +422,14 @@ fn is_time_word(word: &str) -> bool {
 /// A prepositional phrase that is a time: a weekday, a month, a year, `week`, `day`...
 pub fn is_time_phrase(tree: &Tree, head: usize) -> bool {
     let word = tree.lower(head);
-    is_time_noun(&word)
+    // `February 24` may hang from its number.
+    let named_day = tree.upos(head) == "NUM"
+        && tree
+            .children(head)
+            .iter()
+            .any(|&c| is_time_noun(&tree.lower(c)) && tree.upos(c) != "NUM");
+    named_day
+        || is_time_noun(&word)
         || (tree.upos(head) == "NUM"
             && word.len() == 4
             && word.parse::<u32>().is_ok_and(|y| (1900..2100).contains(&y)))

@@ -865,6 +865,12 @@ impl Reader<'_> {
                     reading = Reading::Intent;
                 }
             }
+            if matches!(rel, "acl" | "nmod")
+                && tree.upos(head) == "NOUN"
+                && self.dictionary.hypothetical_nouns.contains(&lemma)
+            {
+                return Reading::Not(format!("only a `{lemma}`"));
+            }
             match rel {
                 "xcomp" | "advcl" | "acl" | "obl" | "nmod" | "obj" => {
                     if control.negating.contains(&lemma) || has_short(tree, head) {

@@ -129,6 +129,8 @@ struct DictionaryFile {
     #[serde(default)]
     naming_verbs: Vec<String>,
     #[serde(default)]
+    hypothetical_nouns: Vec<String>,
+    #[serde(default)]
     issues: Vec<IssueEntry>,
 }
 
@@ -201,6 +203,9 @@ pub struct Dictionary {
     pub(super) institutions: Vec<String>,
     /// Verbs that name something as good or bad (`called the steps a provocation`).
     pub(super) naming_verbs: Vec<String>,
+    /// Nouns under which a deed is only possible, asked for or feared (`the possibility of
+    /// swapping`, `calls to expel`).
+    pub(super) hypothetical_nouns: Vec<String>,
     /// Heads of state or government, by side: their meeting is a summit.
     pub(super) leaders: Vec<(String, Vec<String>)>,
     pub(super) issues: Vec<(String, Vec<Vec<String>>)>,
@@ -259,6 +264,7 @@ impl Dictionary {
         }
         extra.institutions.extend(builtin.institutions);
         extra.naming_verbs.extend(builtin.naming_verbs);
+        extra.hypothetical_nouns.extend(builtin.hypothetical_nouns);
         extra.issues.extend(builtin.issues);
         Ok(Dictionary::compile(extra))
     }
@@ -332,6 +338,7 @@ impl Dictionary {
             partners: file.partners,
             institutions: lower(&file.institutions),
             naming_verbs: lower(&file.naming_verbs),
+            hypothetical_nouns: lower(&file.hypothetical_nouns),
             leaders: file
                 .leaders
                 .iter()
