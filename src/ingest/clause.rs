@@ -261,8 +261,11 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
     for &child in tree.children(verb) {
         let lower = tree.lower(child);
         match tree.deprel(child) {
-            // One subject (with its conjuncts): a second is a misparse.
-            "nsubj" | "csubj" if clause.subjects.is_empty() => {
+            // One subject (with its conjuncts); a second is a misparse, of a coordination when
+            // an `and` stands between them (`Trump and Putin held`).
+            "nsubj" | "csubj"
+                if clause.subjects.is_empty() || coordinated_with(tree, &clause.subjects, child) =>
+            {
                 clause.subjects.extend(tree.with_conjuncts(child))
             }
             "nsubj:pass" | "csubj:pass" if clause.subjects.is_empty() => {
@@ -321,6 +324,13 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
         clause.mood = Mood::Intended;
     }
     clause
+}
+
+/// Whether `and` stands between the last subject found and `next`.
+fn coordinated_with(tree: &Tree, subjects: &[usize], next: usize) -> bool {
+    subjects.last().is_some_and(|&last| {
+        (last.min(next)..last.max(next)).any(|t| tree.upos(t) == "CCONJ" && tree.lower(t) == "and")
+    })
 }
 
 fn read_auxiliary(tree: &Tree, aux: usize, clause: &mut Clause) {

@@ -119,7 +119,7 @@ pub fn code(
         let tree = Tree::new(sentence);
         found.extend(reader.read_sentence(&tree, text, index));
     }
-    let merged = merge(found);
+    let merged = merge(found, reference);
     let source = SourceFacts {
         dyad: &framework.dyad,
         outlet: &outlet,
@@ -1878,11 +1878,16 @@ fn intensity(action: &str) -> f64 {
 /// One real-world event is one proposal: the same actor, target and action (or the same
 /// speaker's statements of one sign) within three days merge, keeping the best-dated clause and
 /// every sentence as evidence.
-fn merge(found: Vec<Found>) -> Vec<Found> {
+fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
     let mut kept: Vec<Found> = Vec::new();
+    // A headline is dated by the report; the lead that restates it names the day, within the
+    // week before.
+    let recent = |f: &Found| (reference - f.date).num_days() <= 7 && !f.background;
     for event in found {
         let same = kept.iter_mut().find(|k| {
-            let close = (k.date - event.date).num_days().abs() <= 3;
+            let undated_restatement = (k.basis == DateBasis::Report && recent(&event))
+                || (event.basis == DateBasis::Report && recent(k));
+            let close = (k.date - event.date).num_days().abs() <= 3 || undated_restatement;
             let pair = (k.actor == event.actor && k.target == event.target)
                 || (k.actor == event.target
                     && k.target == event.actor
