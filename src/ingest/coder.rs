@@ -1093,7 +1093,8 @@ impl Reader<'_> {
             let meaning = Meaning {
                 action: frame.action.clone(),
                 kind: EventKind::Action,
-                needs_target: false,
+                // "Russia's annexation of Crimea" is done to Crimea, not to the other side.
+                needs_target: frame.action != "expel_diplomats",
                 event_noun: Some(noun),
                 entry: format!("event noun `{lemma}` with its possessor → {}", frame.action),
             };
@@ -1275,8 +1276,18 @@ impl Reader<'_> {
         // The issue of what the clause is about: a promise not to expel is about diplomats.
         let issue = self
             .issue(scope, clause, &meaning.action)
-            .or_else(|| self.issue(scope, clause, action))
-            .or_else(|| self.context.last_issue.clone());
+            .or_else(|| self.issue(scope, clause, action));
+        // "condemned the detention of …": a statement about a deed is filed where the deed is.
+        let pillar = match &issue {
+            None if is_verbal(action) => self.pillar_of_event_object(scope, clause),
+            _ => None,
+        };
+        let issue = issue.or_else(|| {
+            pillar
+                .is_none()
+                .then(|| self.context.last_issue.clone())
+                .flatten()
+        });
         let both_sides_named = self
             .sides
             .iter()
@@ -1337,7 +1348,7 @@ impl Reader<'_> {
                 action,
                 kind,
                 issue: issue.clone(),
-                pillar: None,
+                pillar: pillar.clone(),
                 date,
                 basis,
                 background,
@@ -1354,6 +1365,25 @@ impl Reader<'_> {
             }
         }
         out
+    }
+
+    /// The pillar of the deed a statement's object names (`the detention of`, `the invasion`).
+    fn pillar_of_event_object(&self, scope: &Scope, clause: &Clause) -> Option<String> {
+        let tree = scope.tree;
+        clause.objects.iter().find_map(|&o| {
+            let lemma = tree.lemma(o);
+            let noun = self
+                .dictionary
+                .nouns
+                .iter()
+                .find(|n| n.nouns.iter().any(|w| *w == lemma))?;
+            let issue = self.dictionary.action_issues.get(&noun.action);
+            Some(
+                self.framework
+                    .derive_pillar(&noun.action, issue.map(String::as_str))
+                    .to_string(),
+            )
+        })
     }
 
     fn is_event_noun(&self, lemma: &str) -> bool {
@@ -1457,7 +1487,7 @@ impl Reader<'_> {
             || tree.children(clause.verb).iter().any(|&c| {
                 matches!(
                     tree.lower(c).as_str(),
-                    "previously" | "formerly" | "once" | "already" | "earlier" | "long"
+                    "previously" | "formerly" | "once" | "already" | "earlier" | "long" | "repeatedly"
                 ) && tree.rel(c) == "advmod"
             });
         if told_as_background {
