@@ -37,7 +37,10 @@ fn article(words: usize) -> String {
 fn one_sentence(words: usize) -> String {
     let vocabulary: Vec<String> = SEED
         .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| matches!(c, '.' | '?' | '!')).to_string())
+        .map(|w| {
+            w.trim_matches(|c: char| matches!(c, '.' | '?' | '!'))
+                .to_string()
+        })
         .filter(|w| !w.is_empty())
         .collect();
     let body: Vec<&str> = vocabulary
@@ -61,7 +64,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         outlet: Some("Test Wire".into()),
         published: chrono::NaiveDate::from_ymd_opt(2017, 6, 19),
     };
-    println!("{:>28} {:>8} {:>9} {:>10} {:>10}", "article", "words", "seconds", "words/s", "events");
+    println!(
+        "{:>28} {:>8} {:>9} {:>10} {:>10}",
+        "article", "words", "seconds", "words/s", "events"
+    );
     let cases = [
         ("seed article ×", article(1_000)),
         ("seed article ×", article(10_000)),
@@ -80,6 +86,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             proposals.len()
         );
     }
-    println!("total with model load: {:.3} s", started.elapsed().as_secs_f64());
+    println!(
+        "total with model load: {:.3} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -35,7 +35,10 @@ fn the_manifests_are_consistent_with_dyads_codes() {
         for article in &manifest.articles {
             let at = format!("{name}: {}", article.id);
             assert!(ids.insert(article.id.clone()), "{at}: id used twice");
-            assert!(urls.insert(article.url.clone()), "{at}: article in two places");
+            assert!(
+                urls.insert(article.url.clone()),
+                "{at}: article in two places"
+            );
             if article.relevant {
                 relevant += 1;
                 let mains = article.events.iter().filter(|e| e.main).count();
@@ -48,19 +51,33 @@ fn the_manifests_are_consistent_with_dyads_codes() {
                 for code in [&event.actor, &event.target] {
                     assert!(taxonomy.actor(code).is_some(), "{at}: actor code {code}");
                 }
-                assert!(taxonomy.action(&event.action).is_some(), "{at}: {}", event.action);
-                assert!(framework.pillar(&event.pillar).is_some(), "{at}: {}", event.pillar);
+                assert!(
+                    taxonomy.action(&event.action).is_some(),
+                    "{at}: {}",
+                    event.action
+                );
+                assert!(
+                    framework.pillar(&event.pillar).is_some(),
+                    "{at}: {}",
+                    event.pillar
+                );
                 assert!(
                     ["negative", "positive", "zero"].contains(&event.sign.as_str()),
                     "{at}: sign {}",
                     event.sign
                 );
                 assert!(event.tolerance_days >= 0, "{at}: tolerance");
-                assert!(event.occurred_on <= article.published_on, "{at}: after publication");
+                assert!(
+                    event.occurred_on <= article.published_on,
+                    "{at}: after publication"
+                );
             }
         }
     }
-    assert!(relevant >= 60 && irrelevant >= 15, "{relevant} relevant, {irrelevant} irrelevant");
+    assert!(
+        relevant >= 60 && irrelevant >= 15,
+        "{relevant} relevant, {irrelevant} irrelevant"
+    );
 }
 
 #[test]
@@ -89,7 +106,10 @@ fn the_coder_on_the_development_set_where_its_texts_are_staged() {
         figures.merge(&part);
     }
     if figures.articles == 0 {
-        println!("skipped: no article of the development set is staged in {}", texts().display());
+        println!(
+            "skipped: no article of the development set is staged in {}",
+            texts().display()
+        );
         return;
     }
     println!("{}", figures.line());

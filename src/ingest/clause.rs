@@ -264,9 +264,15 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
             // One subject (with its conjuncts); a second is a misparse, of a coordination when
             // an `and` stands between them (`Trump and Putin held`).
             "nsubj" | "csubj"
-                if clause.subjects.is_empty() || coordinated_with(tree, &clause.subjects, child) =>
+                if clause.subjects.is_empty()
+                    || coordinated_with(tree, &clause.subjects, child) =>
             {
                 clause.subjects.extend(tree.with_conjuncts(child))
+            }
+            // Of two subjects that are not coordinated, the one nearer the verb is its own
+            // ("The first pillar, a US official said, is …").
+            "nsubj" | "csubj" if child.abs_diff(verb) < clause.subjects[0].abs_diff(verb) => {
+                clause.subjects = tree.with_conjuncts(child)
             }
             "nsubj:pass" | "csubj:pass" if clause.subjects.is_empty() => {
                 clause.passive = true;
@@ -284,7 +290,10 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
             // `push back`, `pull out` read as an adverb by the parser.
             "advmod"
                 if child == verb + 1
-                    && matches!(lower.as_str(), "back" | "out" | "off" | "down" | "away" | "up") =>
+                    && matches!(
+                        lower.as_str(),
+                        "back" | "out" | "off" | "down" | "away" | "up"
+                    ) =>
             {
                 clause.particle = Some(lower.clone())
             }
@@ -296,7 +305,10 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
             "mark" if BACKDROPS.contains(&lower.as_str()) => clause.backdrop = true,
             _ => {}
         }
-        if tree.rel(child) == "obl" && tree.deprel(child) != "obl:agent" && !clause.times.contains(&child) {
+        if tree.rel(child) == "obl"
+            && tree.deprel(child) != "obl:agent"
+            && !clause.times.contains(&child)
+        {
             if is_time_phrase(tree, child) {
                 clause.times.push(child);
             } else {

@@ -345,9 +345,11 @@ impl Reader<'_> {
             }
             return self.party_of_name(code, *kind);
         }
-        if matches!(tree.lower(head).as_str(), "he" | "she" | "his" | "her" | "him")
-            && let Some(code) =
-                self.earlier_in_sentence(scope, head, |kind, _| kind == MentionKind::Person)
+        if matches!(
+            tree.lower(head).as_str(),
+            "he" | "she" | "his" | "her" | "him"
+        ) && let Some(code) =
+            self.earlier_in_sentence(scope, head, |kind, _| kind == MentionKind::Person)
         {
             return Some(Party {
                 code,
@@ -401,7 +403,12 @@ impl Reader<'_> {
             .kids(head, "det")
             .any(|d| matches!(tree.lower(d).as_str(), "the" | "this" | "that"));
         (depth == 0 && definite && self.dictionary.institutions.contains(&tree.lemma(head)))
-            .then(|| self.context.clause_actor.clone().or(self.context.last_subject.clone()))
+            .then(|| {
+                self.context
+                    .clause_actor
+                    .clone()
+                    .or(self.context.last_subject.clone())
+            })
             .flatten()
             .map(|code| Party {
                 code,
@@ -429,7 +436,14 @@ impl Reader<'_> {
                 "nmod" => tree.kids(c, "case").any(|k| {
                     matches!(
                         tree.lemma(k).as_str(),
-                        "of" | "from" | "against" | "on" | "with" | "to" | "toward" | "towards" | "by"
+                        "of" | "from"
+                            | "against"
+                            | "on"
+                            | "with"
+                            | "to"
+                            | "toward"
+                            | "towards"
+                            | "by"
                     )
                 }),
                 _ => false,
@@ -576,7 +590,9 @@ impl Reader<'_> {
                 }
                 ("disapprove".to_string(), EventKind::Statement)
             }
-            Reading::Restraint if intensity(&meaning.action) < 0.0 && !is_verbal(&meaning.action) => {
+            Reading::Restraint
+                if intensity(&meaning.action) < 0.0 && !is_verbal(&meaning.action) =>
+            {
                 ("yield".to_string(), EventKind::Statement)
             }
             Reading::Restraint => return Vec::new(),
@@ -642,9 +658,12 @@ impl Reader<'_> {
     /// `urged Russia to stop backing Maduro`, `called on Moscow to withdraw`: asking the other
     /// side to stop or undo something is a demand, not an appeal.
     fn demand_to_stop(&self, tree: &Tree, clause: &Clause, lemma: &str) -> Option<Meaning> {
-        let asks = self.dictionary.frames.iter().any(|f| {
-            f.action == "appeal" && f.verbs.iter().any(|v| v == lemma)
-        }) || lemma == "tell";
+        let asks = self
+            .dictionary
+            .frames
+            .iter()
+            .any(|f| f.action == "appeal" && f.verbs.iter().any(|v| v == lemma))
+            || lemma == "tell";
         if !asks {
             return None;
         }
@@ -656,8 +675,21 @@ impl Reader<'_> {
             .find(|&c| {
                 matches!(
                     tree.lemma(c).as_str(),
-                    "stop" | "end" | "cease" | "halt" | "withdraw" | "remove" | "pull" | "release"
-                        | "free" | "leave" | "de-escalate" | "abandon" | "drop" | "quit" | "reverse"
+                    "stop"
+                        | "end"
+                        | "cease"
+                        | "halt"
+                        | "withdraw"
+                        | "remove"
+                        | "pull"
+                        | "release"
+                        | "free"
+                        | "leave"
+                        | "de-escalate"
+                        | "abandon"
+                        | "drop"
+                        | "quit"
+                        | "reverse"
                 )
             })?;
         Some(Meaning {
@@ -876,10 +908,12 @@ impl Reader<'_> {
                     if control.negating.contains(&lemma) || has_short(tree, head) {
                         return Reading::Not(format!("under `{lemma}`"));
                     }
-                    if rel == "xcomp" && direct && control.intent.contains(&lemma) {
+                    let wanted = rel == "xcomp" && control.intent.contains(&lemma);
+                    if wanted && direct {
                         reading = Reading::Intent;
                     }
-                    if self.is_statement_verb(&lemma) && matches!(rel, "xcomp" | "advcl") {
+                    if !wanted && self.is_statement_verb(&lemma) && matches!(rel, "xcomp" | "advcl")
+                    {
                         return Reading::Not(format!(
                             "content of `{lemma}`, coded as its statement"
                         ));
@@ -971,11 +1005,11 @@ impl Reader<'_> {
     }
 
     fn is_statement_verb(&self, lemma: &str) -> bool {
-        self.dictionary
-            .frames
-            .iter()
-            .any(|f| f.kind == EventKind::Statement && f.verbs.iter().any(|v| v == lemma))
-            || matches!(lemma, "warn" | "threaten" | "demand" | "accuse")
+        self.dictionary.frames.iter().any(|f| {
+            f.kind == EventKind::Statement
+                && f.objects.is_empty()
+                && f.verbs.iter().any(|v| v == lemma)
+        }) || matches!(lemma, "warn" | "threaten" | "demand" | "accuse")
     }
 
     /// Who acts: the clause's agent, or for an ordering governor (`ordered B to close`) the
@@ -987,7 +1021,9 @@ impl Reader<'_> {
         } else {
             clause.subjects.clone()
         };
-        let to_infinitive = tree.kids(clause.verb, "mark").any(|m| tree.lower(m) == "to");
+        let to_infinitive = tree
+            .kids(clause.verb, "mark")
+            .any(|m| tree.lower(m) == "to");
         if let Some((governor, link)) = clause.governor
             && (link == Link::Control || link == Link::Adverbial && to_infinitive)
         {
@@ -1044,12 +1080,18 @@ impl Reader<'_> {
             if tree.upos(noun) != "NOUN" {
                 continue;
             }
-            let Some(possessor) = tree.kids(noun, "nmod").find(|&c| tree.deprel(c) == "nmod:poss")
+            let Some(possessor) = tree
+                .kids(noun, "nmod")
+                .find(|&c| tree.deprel(c) == "nmod:poss")
             else {
                 continue;
             };
             let lemma = tree.lemma(noun);
-            let words = phrase_words(tree, noun);
+            let trailing = trailing_phrases(tree, noun);
+            let words: Vec<String> = std::iter::once(noun)
+                .chain(trailing.iter().copied())
+                .flat_map(|t| phrase_words(tree, t))
+                .collect();
             let Some(frame) = self.dictionary.nouns.iter().find(|n| {
                 n.nouns.contains(&lemma)
                     && (n.objects.is_empty() || n.objects.iter().any(|w| words.contains(w)))
@@ -1098,7 +1140,14 @@ impl Reader<'_> {
                 event_noun: Some(noun),
                 entry: format!("event noun `{lemma}` with its possessor → {}", frame.action),
             };
-            let targets = self.targets(scope, &clause, &meaning, &Reading::Deed);
+            let mut targets = self.targets(scope, &clause, &meaning, &Reading::Deed);
+            for &phrase in &trailing {
+                for party in self.trailing_parties(scope, phrase) {
+                    if !targets.iter().any(|(p, _)| p.code == party.code) {
+                        targets.push((party, "a phrase after the event noun"));
+                    }
+                }
+            }
             let explanation = vec![
                 format!("noun phrase: {}", tree.text(&tree.phrase(noun))),
                 meaning.entry.clone(),
@@ -1115,6 +1164,28 @@ impl Reader<'_> {
             ));
         }
         out
+    }
+
+    /// The parties a trailing phrase names through its own `with`, `against`, `to` phrases
+    /// (`in trade with North Korea`).
+    fn trailing_parties(&self, scope: &Scope, phrase: usize) -> Vec<Party> {
+        let tree = scope.tree;
+        let mut found: Vec<Party> = Vec::new();
+        for &c in std::iter::once(&phrase).chain(tree.children(phrase)) {
+            let partnered = tree.kids(c, "case").any(|k| {
+                matches!(
+                    tree.lemma(k).as_str(),
+                    "with" | "against" | "to" | "toward" | "towards"
+                )
+            });
+            if partnered
+                && let Some(party) = self.party(scope, c)
+                && !found.iter().any(|p| p.code == party.code)
+            {
+                found.push(party);
+            }
+        }
+        found
     }
 
     /// `Pompeo, who denounced …`: a relative clause's `who` is the noun it hangs from.
@@ -1204,7 +1275,9 @@ impl Reader<'_> {
         if clause.passive {
             for &s in &clause.subjects {
                 match tree.head(clause.verb) {
-                    Some(noun) if is_relative(tree, s) => heads.push((noun, "the passive's subject")),
+                    Some(noun) if is_relative(tree, s) => {
+                        heads.push((noun, "the passive's subject"))
+                    }
                     _ => heads.push((s, "the passive's subject")),
                 }
             }
@@ -1219,7 +1292,10 @@ impl Reader<'_> {
                 for &c in tree.children(o) {
                     let patient = tree.rel(c) == "nmod"
                         && tree.kids(c, "case").any(|k| {
-                            matches!(tree.lemma(k).as_str(), "of" | "against" | "on" | "with" | "to")
+                            matches!(
+                                tree.lemma(k).as_str(),
+                                "of" | "against" | "on" | "with" | "to"
+                            )
                         });
                     if patient || tree.deprel(c) == "amod" || tree.deprel(c) == "compound" {
                         heads.push((c, "the event's object"));
@@ -1277,6 +1353,9 @@ impl Reader<'_> {
         let issue = self
             .issue(scope, clause, &meaning.action)
             .or_else(|| self.issue(scope, clause, action));
+        // Context between third parties is filed by its topic: China's ban on North Korean coal
+        // is about North Korea, not about the dyad's sanctions.
+        let context_issue = self.issue(scope, clause, "third_party_action");
         // "condemned the detention of …": a statement about a deed is filed where the deed is.
         let pillar = match &issue {
             None if is_verbal(action) => self.pillar_of_event_object(scope, clause),
@@ -1302,7 +1381,10 @@ impl Reader<'_> {
             explained.push(format!("actor: {} ({})", actor.code, actor.how));
             if matches!(
                 actor.how,
-                "pronoun" | "description" | "institution" | "the other side (a passive with no agent)"
+                "pronoun"
+                    | "description"
+                    | "institution"
+                    | "the other side (a passive with no agent)"
             ) {
                 confidence -= 0.1;
             }
@@ -1333,6 +1415,11 @@ impl Reader<'_> {
             explained.push(format!("target: {target} ({how})"));
             let Some(action) = self.in_scope(&actor.code, &target, action, both_sides_named) else {
                 continue;
+            };
+            let issue = if action == "third_party_action" {
+                context_issue.clone()
+            } else {
+                issue.clone()
             };
             if basis == DateBasis::Approximate {
                 confidence -= 0.1;
@@ -1483,11 +1570,18 @@ impl Reader<'_> {
         }
         let told_as_background = clause.past_perfect
             || clause.backdrop
-            || (clause.present_perfect && (has_long(tree, clause.verb) || has_duration(tree, clause)))
+            || (clause.present_perfect
+                && (has_long(tree, clause.verb) || has_duration(tree, clause)))
             || tree.children(clause.verb).iter().any(|&c| {
                 matches!(
                     tree.lower(c).as_str(),
-                    "previously" | "formerly" | "once" | "already" | "earlier" | "long" | "repeatedly"
+                    "previously"
+                        | "formerly"
+                        | "once"
+                        | "already"
+                        | "earlier"
+                        | "long"
+                        | "repeatedly"
                 ) && tree.rel(c) == "advmod"
             });
         if told_as_background {
@@ -1577,8 +1671,7 @@ impl Reader<'_> {
             if !(self.dictionary.speech.contains(&lemma) || naming) || speech.negated {
                 continue;
             }
-            let Some(speaker) = speech.subjects.iter().find_map(|&s| self.party(scope, s))
-            else {
+            let Some(speaker) = speech.subjects.iter().find_map(|&s| self.party(scope, s)) else {
                 continue;
             };
             if speaker.both {
@@ -1636,7 +1729,9 @@ impl Reader<'_> {
     ) -> Option<Found> {
         let tree = scope.tree;
         let words: Vec<String> = tree.subtree(head).iter().map(|&t| tree.lower(t)).collect();
-        let negative = words.iter().any(|w| self.dictionary.disapproving.contains(w));
+        let negative = words
+            .iter()
+            .any(|w| self.dictionary.disapproving.contains(w));
         let positive = words.iter().any(|w| self.dictionary.praising.contains(w));
         let action = match (negative, positive) {
             (true, false) => "disapprove",
@@ -1659,12 +1754,12 @@ impl Reader<'_> {
         })?;
         self.in_scope(&speaker.code, &target, action, false)?;
         let attribution = Some(tree.text(&tree.phrase(speech.subjects[0])));
-        let (date, basis, background) = self
-            .date(scope, speech)
-            .unwrap_or((self.reference, DateBasis::Report, false));
-        let issue = self.issue_of(&words).or_else(|| {
-            self.issue_of(&(0..tree.len()).map(|t| tree.lower(t)).collect::<Vec<_>>())
-        });
+        let (date, basis, background) =
+            self.date(scope, speech)
+                .unwrap_or((self.reference, DateBasis::Report, false));
+        let issue = self
+            .issue_of(&words)
+            .or_else(|| self.issue_of(&(0..tree.len()).map(|t| tree.lower(t)).collect::<Vec<_>>()));
         Some(Found {
             actor: speaker.code.clone(),
             target,
@@ -1769,6 +1864,27 @@ fn noun_words(tree: &Tree, head: usize) -> Vec<String> {
     words
 }
 
+/// Prepositional phrases right after a noun that the parser hung on the verb instead
+/// (`reverse Moscow's boost | in trade with North Korea`): they may be the noun's.
+fn trailing_phrases(tree: &Tree, noun: usize) -> Vec<usize> {
+    let Some(head) = tree.head(noun) else {
+        return Vec::new();
+    };
+    let mut end = tree.phrase(noun).last().copied().unwrap_or(noun);
+    let mut found = Vec::new();
+    for &sibling in tree.children(head) {
+        let phrase = tree.phrase(sibling);
+        if sibling > noun
+            && matches!(tree.rel(sibling), "obl" | "nmod")
+            && phrase.first().is_some_and(|&first| first == end + 1)
+        {
+            end = phrase.last().copied().unwrap_or(sibling);
+            found.push(sibling);
+        }
+    }
+    found
+}
+
 /// The lemmas of a phrase without its clauses.
 fn phrase_words(tree: &Tree, head: usize) -> Vec<String> {
     tree.phrase(head).iter().map(|&t| tree.lemma(t)).collect()
@@ -1807,7 +1923,10 @@ fn hedge(turned: Reading, unreal: Option<&str>, clause: &Clause) -> Reading {
 /// `who`, `which`, `that` as the subject of a relative clause.
 fn is_relative(tree: &Tree, token: usize) -> bool {
     tree.deprel(tree.head(token).unwrap_or(token)) == "acl:relcl"
-        && matches!(tree.lower(token).as_str(), "who" | "which" | "that" | "whom")
+        && matches!(
+            tree.lower(token).as_str(),
+            "who" | "which" | "that" | "whom"
+        )
 }
 
 /// A photo caption or credit line: it shows a scene, it reports no event.
@@ -1847,14 +1966,18 @@ fn has_short(tree: &Tree, verb: usize) -> bool {
 
 /// `has been working … for months`, `since 2014`: an ongoing state, not a dated event.
 fn has_duration(tree: &Tree, clause: &Clause) -> bool {
-    clause.times.iter().chain(clause.obliques.iter().map(|(_, h)| h)).any(|&head| {
-        tree.kids(head, "case")
-            .any(|c| matches!(tree.lemma(c).as_str(), "for" | "since"))
-            && matches!(
-                tree.lemma(head).as_str(),
-                "month" | "year" | "week" | "decade" | "day"
-            )
-    })
+    clause
+        .times
+        .iter()
+        .chain(clause.obliques.iter().map(|(_, h)| h))
+        .any(|&head| {
+            tree.kids(head, "case")
+                .any(|c| matches!(tree.lemma(c).as_str(), "for" | "since"))
+                && matches!(
+                    tree.lemma(head).as_str(),
+                    "month" | "year" | "week" | "decade" | "day"
+                )
+        })
 }
 
 /// `has long complained`.
