@@ -331,6 +331,16 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
             }
         }
     }
+    // A finite verb parsed as a clause on the noun before it (`A senior general suggested
+    // …` read as a noun phrase) is that noun's predicate.
+    if clause.subjects.is_empty()
+        && tree.deprel(verb) == "acl"
+        && (matches!(tree.xpos(verb), "VBD" | "VBZ" | "VBP")
+            || tree.xpos(verb) == "VBN" && tree.kids(verb, "ccomp").next().is_some())
+        && let Some(noun) = tree.head(verb)
+    {
+        clause.subjects = vec![noun];
+    }
     clause.governor = governor(tree, verb);
     if clause.mood == Mood::Fact && is_infinitive_purpose(tree, verb) {
         clause.mood = Mood::Intended;
@@ -408,6 +418,8 @@ fn governor(tree: &Tree, verb: usize) -> Option<(usize, Link)> {
     let head = tree.head(verb)?;
     let link = match tree.deprel(verb) {
         "ccomp" => Link::Complement,
+        // `notified Washington that it was suspending …` misread as an adverbial clause.
+        "advcl" if tree.kids(verb, "mark").any(|m| tree.lower(m) == "that") => Link::Complement,
         "xcomp" => Link::Control,
         "conj" => Link::Coordinated,
         "advcl" => Link::Adverbial,

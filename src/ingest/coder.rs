@@ -884,7 +884,11 @@ impl Reader<'_> {
                 break;
             }
             let lemma = tree.lemma(head);
-            let rel = tree.rel(child);
+            let that_clause = tree.kids(child, "mark").any(|m| tree.lower(m) == "that");
+            let rel = match tree.rel(child) {
+                "advcl" if that_clause => "ccomp",
+                rel => rel,
+            };
             let control = &self.dictionary.control;
             if let Some(g) = scope.clauses.iter().find(|g| g.verb == head) {
                 if rel != "conj" && g.negated {
