@@ -99,7 +99,7 @@ fn score(folder: &str) -> Score {
             &std::fs::read_to_string(file.with_extension("expected.json")).expect("expected"),
         )
         .expect("expected json");
-        let mut proposals = code_file(file);
+        let proposals = code_file(file);
         let name = file
             .file_name()
             .unwrap_or_default()
@@ -107,11 +107,22 @@ fn score(folder: &str) -> Score {
             .to_string();
         expected_total += expected.len();
         proposed_total += proposals.len();
+        // One proposal stands for one real-world event however many sentences restate it (its
+        // quote keeps them all): it may answer every expected event that restates the one it
+        // first answered (same actor, target and action), and nothing else.
+        let mut answered: Vec<Option<(String, String, String)>> = vec![None; proposals.len()];
         for want in &expected {
-            match proposals.iter().position(|p| matches(p, want)) {
+            let key = (want.actor.clone(), want.target.clone(), want.action.clone());
+            let available = |i: usize| answered[i].as_ref().is_none_or(|k| *k == key);
+            match (0..proposals.len()).find(|&i| available(i) && matches(&proposals[i], want)) {
                 Some(index) => {
-                    let found = proposals.remove(index);
+                    let restatement = answered[index].is_some();
+                    answered[index] = Some(key);
                     matched_total += 1;
+                    if restatement {
+                        continue;
+                    }
+                    let found = &proposals[index];
                     let pillar = found.event.pillar.clone().unwrap_or_else(|| {
                         framework
                             .derive_pillar(&found.event.action, found.event.issue.as_deref())
@@ -126,7 +137,11 @@ fn score(folder: &str) -> Score {
                 )),
             }
         }
-        for extra in &proposals {
+        for (extra, _) in proposals
+            .iter()
+            .zip(&answered)
+            .filter(|(_, answered)| answered.is_none())
+        {
             report.push_str(&format!(
                 "spurious {name}: {}→{} {} ({})\n",
                 extra.event.actor,
