@@ -1199,10 +1199,10 @@ impl Reader<'_> {
 
     fn name_just_before(&self, scope: &Scope, verb: usize) -> Option<usize> {
         let tree = scope.tree;
-        (verb.saturating_sub(6)..verb).rev().find_map(|t| {
+        (verb.saturating_sub(6)..verb).rev().find(|&t| {
             let blocked = (t + 1..verb)
                 .any(|b| matches!(tree.upos(b), "VERB" | "PUNCT" | "ADP" | "SCONJ" | "CCONJ"));
-            (!blocked && scope.names.contains_key(&t)).then_some(t)
+            !blocked && scope.names.contains_key(&t)
         })
     }
 
@@ -1481,7 +1481,7 @@ impl Reader<'_> {
                 .dictionary
                 .nouns
                 .iter()
-                .find(|n| n.nouns.iter().any(|w| *w == lemma))?;
+                .find(|n| n.nouns.contains(&lemma))?;
             let issue = self.dictionary.action_issues.get(&noun.action);
             Some(
                 self.framework
