@@ -270,6 +270,7 @@ impl Reader<'_> {
         }
         found.extend(self.read_assessment(&scope));
         found.extend(self.read_possessed_events(&scope));
+        found.extend(self.read_readiness(&scope));
         for event in &mut found {
             // A condemnation without a topic of its own is about the hostile deed before it.
             if event.issue.is_none()
@@ -1168,6 +1169,90 @@ impl Reader<'_> {
                 targets,
                 &frame.action,
                 EventKind::Action,
+                &meaning,
+                explanation,
+            ));
+        }
+        out
+    }
+
+    /// `Washington is ready to find common ground`, `Moscow is open to contacts`: a side's
+    /// stated readiness is its intent, to cooperate or (`ready to retaliate`) to strike back.
+    fn read_readiness(&mut self, scope: &Scope) -> Vec<Found> {
+        let tree = scope.tree;
+        let mut out = Vec::new();
+        for adjective in 0..tree.len() {
+            let ready = tree.upos(adjective) == "ADJ"
+                && matches!(
+                    tree.lemma(adjective).as_str(),
+                    "ready" | "willing" | "prepared" | "open" | "eager" | "committed"
+                )
+                && tree.kids(adjective, "cop").next().is_some()
+                && tree
+                    .kids(adjective, "advmod")
+                    .all(|a| !matches!(tree.lower(a).as_str(), "not" | "n't" | "never"));
+            if !ready {
+                continue;
+            }
+            let Some(subject) = tree.kids(adjective, "nsubj").next() else {
+                continue;
+            };
+            let Some(actor) = self.party(scope, subject) else {
+                continue;
+            };
+            let what = tree
+                .children(adjective)
+                .iter()
+                .copied()
+                .find(|&c| matches!(tree.rel(c), "xcomp" | "obl" | "advcl"));
+            let hostile = what.is_some_and(|w| {
+                let clause = scope.clauses.iter().find(|c| c.verb == w);
+                clause
+                    .and_then(|c| self.meaning(scope, c))
+                    .is_some_and(|m| intensity(&m.action) < 0.0)
+            });
+            let action = if hostile {
+                "threaten"
+            } else {
+                "intend_to_cooperate"
+            };
+            let clause = Clause {
+                verb: adjective,
+                subjects: vec![subject],
+                agents: Vec::new(),
+                objects: Vec::new(),
+                obliques: Vec::new(),
+                particle: None,
+                passive: false,
+                negated: false,
+                mood: Mood::Fact,
+                past_perfect: false,
+                present_perfect: false,
+                governor: tree.head(adjective).map(|h| (h, Link::Complement)),
+                times: Vec::new(),
+                backdrop: false,
+            };
+            if matches!(self.reading(scope, &clause), Reading::Not(_)) {
+                continue;
+            }
+            let meaning = Meaning {
+                action: action.to_string(),
+                kind: EventKind::Statement,
+                needs_target: false,
+                event_noun: None,
+                entry: format!("`{}` to …: readiness → {action}", tree.lemma(adjective)),
+            };
+            let explanation = vec![format!(
+                "readiness: {}",
+                tree.text(&tree.subtree(adjective))
+            )];
+            out.extend(self.events(
+                scope,
+                &clause,
+                &[(subject, actor)],
+                Vec::new(),
+                action,
+                EventKind::Statement,
                 &meaning,
                 explanation,
             ));
