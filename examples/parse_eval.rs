@@ -1,7 +1,7 @@
 //! Parses a CoNLL-U file's sentences and scores the result against the file.
 //!
 //! ```sh
-//! cargo run --release --example parse_eval -- FILE.conllu [--model PATH]
+//! cargo run --release --example parse_eval -- FILE.conllu [--model PATH] [--write OUT.conllu]
 //! ```
 //!
 //! Each sentence is parsed from its gold words (gold tokenisation, as in the CoNLL shared
@@ -23,8 +23,16 @@ fn run() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
     let mut file = None;
     let mut model = None;
+    let mut write = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--write" => {
+                write = Some(
+                    args.next()
+                        .map(PathBuf::from)
+                        .ok_or("--write needs a path")?,
+                )
+            }
             "--model" => {
                 model = Some(
                     args.next()
@@ -36,7 +44,7 @@ fn run() -> Result<(), String> {
             _ => return Err(format!("unexpected argument `{arg}`")),
         }
     }
-    let file = file.ok_or("usage: parse_eval FILE.conllu [--model PATH]")?;
+    let file = file.ok_or("usage: parse_eval FILE.conllu [--model PATH] [--write OUT.conllu]")?;
     let text = std::fs::read_to_string(&file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let gold = conllu::read(&text).map_err(|e| e.to_string())?;
@@ -68,6 +76,10 @@ fn run() -> Result<(), String> {
         .map(|words| parser.parse_words(words))
         .collect();
     let seconds = started.elapsed().as_secs_f64();
+    if let Some(path) = write {
+        std::fs::write(&path, conllu::write(&parsed))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
     let mut scores = Scores::default();
     for (gold, parsed) in gold.iter().zip(&parsed) {
         scores.add(gold, parsed);

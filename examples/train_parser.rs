@@ -41,6 +41,12 @@ fn run() -> Result<(), String> {
             "--out" => out = args.next().map(PathBuf::from).ok_or("--out needs a path")?,
             "--parser-epochs" => options.parser_epochs = number(args.next(), "--parser-epochs")?,
             "--tagger-epochs" => options.tagger_epochs = number(args.next(), "--tagger-epochs")?,
+            "--parser-min-updates" => {
+                options.parser_min_updates = number(args.next(), "--parser-min-updates")? as u32
+            }
+            "--tagger-min-updates" => {
+                options.tagger_min_updates = number(args.next(), "--tagger-min-updates")? as u32
+            }
             "--help" | "-h" => {
                 println!(
                     "usage: train_parser DIR [--out PATH] [--parser-epochs N] [--tagger-epochs N]"

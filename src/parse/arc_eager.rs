@@ -6,10 +6,13 @@
 //! parser's own mistakes lead to. It must not score moves: the model in
 //! [`super::dependency`] chooses; this module only says what is legal and what it costs.
 //!
-//! Word 0 is the artificial root, at the bottom of the stack. A move is a class number:
-//! 0 shift, 1 reduce, `2 + 2l` left-arc with label `l`, `3 + 2l` right-arc with label `l`.
-//! The root takes one child, by a right-arc with the root label; words left without a head
-//! when the buffer runs out are attached by [`State::finish`].
+//! The artificial root sits at the end of the buffer, after the last word (Ballesteros and
+//! Nivre 2013): the root of the sentence is chosen last, once every word has been seen, rather
+//! than as soon as it appears. Words are 1..=n and the root is n + 1 inside a configuration; the
+//! tree it returns uses the CoNLL-U convention (0 for the root). A move is a class number: 0
+//! shift, 1 reduce, `2 + 2l` left-arc with label `l`, `3 + 2l` right-arc with label `l`. The
+//! root takes one child, by a left-arc with the root label; words left without a head at the end
+//! are attached by [`State::finish`].
 
 /// No word (no head yet, no such child).
 pub(crate) const NONE: u32 = u32::MAX;
@@ -37,15 +40,6 @@ impl Move {
         }
     }
 
-    pub(crate) fn class(self) -> usize {
-        match self {
-            Move::Shift => 0,
-            Move::Reduce => 1,
-            Move::Left(label) => 2 + 2 * usize::from(label),
-            Move::Right(label) => 3 + 2 * usize::from(label),
-        }
-    }
-
     /// How many classes a system with `labels` labels has.
     pub(crate) fn classes(labels: usize) -> usize {
         2 + 2 * labels
@@ -59,7 +53,7 @@ pub(crate) struct State {
     root_label: u16,
     stack: Vec<u32>,
     in_stack: Vec<bool>,
-    /// The buffer is `next..=words`.
+    /// The buffer is `next..=words + 1`, the last being the root.
     next: usize,
     heads: Vec<u32>,
     labels: Vec<u16>,
@@ -85,14 +79,12 @@ fn bit(label: u16) -> u128 {
 impl State {
     /// The initial configuration of a sentence of `words` words.
     pub(crate) fn new(words: usize, root_label: u16) -> State {
-        let size = words + 1;
-        let mut in_stack = vec![false; size];
-        in_stack[0] = true;
+        let size = words + 2;
         State {
             words,
             root_label,
-            stack: vec![0],
-            in_stack,
+            stack: Vec::new(),
+            in_stack: vec![false; size],
             next: 1,
             heads: vec![NONE; size],
             labels: vec![0; size],
@@ -108,8 +100,16 @@ impl State {
         }
     }
 
+    /// The index of the artificial root.
+    pub(crate) fn root(&self) -> u32 {
+        (self.words + 1) as u32
+    }
+
+    /// Done when only the root is left in the buffer and no move is possible.
     pub(crate) fn is_terminal(&self) -> bool {
         self.next > self.words
+            && !self.is_legal(Move::Reduce)
+            && !self.is_legal(Move::Left(self.root_label))
     }
 
     /// The stack's `depth`-th word from the top (0: the top).
@@ -120,10 +120,10 @@ impl State {
             .map_or(NONE, |index| self.stack[index])
     }
 
-    /// The buffer's `offset`-th word (0: the front).
+    /// The buffer's `offset`-th word (0: the front; the root comes last).
     pub(crate) fn buffer(&self, offset: usize) -> u32 {
         let index = self.next + offset;
-        if index <= self.words {
+        if index <= self.words + 1 {
             index as u32
         } else {
             NONE
@@ -142,26 +142,20 @@ impl State {
     /// Whether a move may be made now.
     pub(crate) fn is_legal(&self, step: Move) -> bool {
         let top = self.stack(0);
-        let buffer_empty = self.next > self.words;
+        let front_is_root = self.next > self.words;
         match step {
-            Move::Shift => !buffer_empty,
-            Move::Reduce => top != 0 && top != NONE && self.head(top) != NONE,
+            Move::Shift => !front_is_root,
+            Move::Reduce => top != NONE && self.head(top) != NONE,
             Move::Left(label) => {
-                !buffer_empty
-                    && top != 0
-                    && top != NONE
+                top != NONE
                     && self.head(top) == NONE
-                    && label != self.root_label
-            }
-            Move::Right(label) => {
-                !buffer_empty
-                    && top != NONE
-                    && if top == 0 {
+                    && if front_is_root {
                         label == self.root_label && self.root_child == NONE
                     } else {
                         label != self.root_label
                     }
             }
+            Move::Right(label) => !front_is_root && top != NONE && label != self.root_label,
         }
     }
 
@@ -180,7 +174,7 @@ impl State {
             self.right_count[h] = self.right_count[h].saturating_add(1);
             self.right_labels[h] |= bit(label);
         }
-        if head == 0 {
+        if head == self.root() {
             self.root_child = dependent;
         }
     }
@@ -213,14 +207,15 @@ impl State {
         }
     }
 
-    /// The tree once the buffer is empty: heads (1-based, 0 for the root) and labels of words
-    /// 1..=n. Words left without a head are attached to the root's child with `fallback_label`
-    /// (the first of them becomes the root if the root has no child), so that the result is
-    /// always a tree with a single root.
+    /// The tree at the end: heads (1-based, 0 for the root) and labels of words 1..=n. Words
+    /// left without a head are attached to the root's child with `fallback_label` (the first of
+    /// them becomes the root if the root has no child), so that the result is always a tree with
+    /// a single root.
     pub(crate) fn finish(&self, fallback_label: u16) -> (Vec<usize>, Vec<u16>) {
         let mut heads: Vec<usize> = Vec::with_capacity(self.words);
         let mut labels: Vec<u16> = Vec::with_capacity(self.words);
         let mut root = (self.root_child != NONE).then_some(self.root_child as usize);
+        let artificial_root = self.root();
         for word in 1..=self.words {
             match self.heads[word] {
                 NONE => match root {
@@ -234,6 +229,10 @@ impl State {
                         labels.push(self.root_label);
                     }
                 },
+                head if head == artificial_root => {
+                    heads.push(0);
+                    labels.push(self.labels[word]);
+                }
                 head => {
                     heads.push(head as usize);
                     labels.push(self.labels[word]);
@@ -254,28 +253,45 @@ pub(crate) struct Gold {
 }
 
 impl Gold {
-    /// `heads[i]` and `labels[i]` are word `i + 1`'s. Non-projective arcs are lifted (the
-    /// dependent is attached to its head's head until the tree is projective), since arc-eager
-    /// can only build projective trees.
+    /// `heads[i]` and `labels[i]` are word `i + 1`'s (heads 1-based, 0 for the root).
+    /// Non-projective arcs are lifted (the dependent is attached to its head's head until the
+    /// tree is projective), since arc-eager can only build projective trees.
     pub(crate) fn new(heads: &[usize], labels: &[u16]) -> Gold {
-        let mut gold_heads: Vec<u32> = std::iter::once(NONE)
+        let mut tree: Vec<u32> = std::iter::once(NONE)
             .chain(heads.iter().map(|&h| h as u32))
             .collect();
-        projectivize(&mut gold_heads);
+        projectivize(&mut tree);
+        // Inside a configuration the root is the word after the last.
+        let root = (heads.len() + 1) as u32;
+        let mut gold_heads: Vec<u32> = tree
+            .iter()
+            .map(|&head| if head == 0 { root } else { head })
+            .collect();
+        gold_heads.push(NONE);
         let mut children = vec![Vec::new(); gold_heads.len()];
         for (word, &head) in gold_heads.iter().enumerate().skip(1) {
-            children[head as usize].push(word as u32);
+            if head != NONE {
+                children[head as usize].push(word as u32);
+            }
         }
+        let mut gold_labels: Vec<u16> = std::iter::once(0).chain(labels.iter().copied()).collect();
+        gold_labels.push(0);
         Gold {
             heads: gold_heads,
-            labels: std::iter::once(0).chain(labels.iter().copied()).collect(),
+            labels: gold_labels,
             children,
         }
     }
 
-    /// The (projective) head of word `word`.
+    /// The (projective) head of word `word`, 0 for the root.
+    #[cfg(test)]
     pub(crate) fn head(&self, word: usize) -> usize {
-        self.heads[word] as usize
+        let head = self.heads[word] as usize;
+        if head == self.heads.len() - 1 {
+            0
+        } else {
+            head
+        }
     }
 
     /// The cost of `step` in `state`: the gold arcs it makes unreachable, a wrong label counting
@@ -283,18 +299,18 @@ impl Gold {
     pub(crate) fn cost(&self, state: &State, step: Move) -> u32 {
         let top = state.stack(0) as usize;
         let front = state.next;
+        let root = state.root() as usize;
         let root_free = state.root_child == NONE;
-        // A head on the stack is reachable: the words above it can be popped, by a reduce or by
-        // a left-arc to the front.
-        let reachable_on_stack =
-            |word: u32| state.in_stack[word as usize] && (word != 0 || root_free);
+        // A head on the stack stays reachable: the words above it can be popped, by a reduce
+        // or by a left-arc to the front. A head further in the buffer too, unless it is the root
+        // and the root already has its child.
+        let reachable_on_stack = |word: u32| word != NONE && state.in_stack[word as usize];
+        let reachable_ahead = |word: usize| word > front && (word != root || root_free);
         let headless_stack_children = |word: usize| {
             self.children[word]
                 .iter()
                 .filter(|&&child| {
-                    (child as usize) < word
-                        && state.in_stack[child as usize]
-                        && state.heads[child as usize] == NONE
+                    state.in_stack[child as usize] && state.heads[child as usize] == NONE
                 })
                 .count() as u32
         };
@@ -310,17 +326,29 @@ impl Gold {
             }
             Move::Right(label) => {
                 let head = self.heads[front];
-                let head_lost =
-                    head as usize != top && (reachable_on_stack(head) || head as usize > front);
+                let head_lost = head as usize != top
+                    && (reachable_on_stack(head) || reachable_ahead(head as usize));
                 let wrong_label = head as usize == top && self.labels[front] != label;
                 headless_stack_children(front) + u32::from(head_lost) + u32::from(wrong_label)
             }
             Move::Reduce => buffer_children(top),
             Move::Left(label) => {
                 let head = self.heads[top] as usize;
-                let head_lost = head != front && head > front;
+                let head_lost = head != front && reachable_ahead(head);
                 let wrong_label = head == front && self.labels[top] != label;
-                buffer_children(top) + u32::from(head_lost) + u32::from(wrong_label)
+                // The root takes one child: giving it to the wrong word takes the place of the
+                // gold root word, if that word could still have had it.
+                let root_taken = front == root
+                    && head != root
+                    && self.children[root].iter().any(|&word| {
+                        word as usize != top
+                            && state.in_stack[word as usize]
+                            && state.heads[word as usize] == NONE
+                    });
+                buffer_children(top)
+                    + u32::from(head_lost)
+                    + u32::from(wrong_label)
+                    + u32::from(root_taken)
             }
         }
     }
@@ -369,7 +397,7 @@ mod tests {
     const DET: u16 = 3;
 
     /// "Russia expelled the diplomats": expelled is the root, Russia its subject, diplomats its
-    /// object, the the diplomats' determiner.
+    /// object, "the" the diplomats' determiner. Inside a configuration the root is word 5.
     fn gold() -> Gold {
         Gold::new(&[2, 0, 4, 2], &[NSUBJ, ROOT, DET, OBJ])
     }
@@ -388,13 +416,17 @@ mod tests {
         let moves = [
             Move::Shift,
             Move::Left(NSUBJ),
-            Move::Right(ROOT),
+            Move::Shift,
             Move::Shift,
             Move::Left(DET),
             Move::Right(OBJ),
+            Move::Reduce,
+            Move::Left(ROOT),
         ];
         for step in moves {
+            assert!(!state.is_terminal());
             assert_eq!(gold.cost(&state, step), 0, "{step:?}");
+            assert!(state.is_legal(step), "{step:?}");
             state.apply(step);
         }
         assert!(state.is_terminal());
@@ -407,17 +439,7 @@ mod tests {
     #[test]
     fn costs_count_the_gold_arcs_a_move_loses() {
         let gold = gold();
-        // Stack [root], buffer [Russia expelled the diplomats].
-        let state = State::new(4, ROOT);
-        // Attaching Russia to the root loses Russia's head (expelled, in the buffer).
-        assert_eq!(gold.cost(&state, Move::Right(ROOT)), 1);
-        assert!(
-            !state.is_legal(Move::Right(NSUBJ)),
-            "the root only takes the root label"
-        );
-        assert!(!state.is_legal(Move::Reduce) && !state.is_legal(Move::Left(NSUBJ)));
-
-        // Stack [root Russia], buffer [expelled the diplomats].
+        // Stack [Russia], buffer [expelled the diplomats ROOT].
         let mut state = State::new(4, ROOT);
         run(&mut state, &[Move::Shift]);
         assert_eq!(gold.cost(&state, Move::Left(NSUBJ)), 0);
@@ -426,52 +448,62 @@ mod tests {
             1,
             "right arc, wrong label"
         );
-        // Shifting expelled leaves Russia with no way to reach its head, and expelled none to
-        // reach the root.
-        assert_eq!(gold.cost(&state, Move::Shift), 2);
-        // Russia → expelled loses Russia ← expelled and expelled's root arc.
+        // Shifting expelled leaves Russia no way to reach its head.
+        assert_eq!(gold.cost(&state, Move::Shift), 1);
+        // Russia → expelled loses Russia ← expelled and expelled ← root.
         assert_eq!(gold.cost(&state, Move::Right(NSUBJ)), 2);
+        assert!(!state.is_legal(Move::Reduce), "Russia has no head yet");
+        assert!(
+            !state.is_legal(Move::Left(ROOT)),
+            "only the root gives the root label"
+        );
 
-        // Stack [root expelled], buffer [the diplomats], Russia attached: reducing expelled
-        // loses its object in the buffer; so does attaching "the" to it.
+        // Stack [expelled], buffer [the diplomats ROOT], Russia attached: attaching "the" to
+        // expelled loses "the" ← diplomats; making "the" the head of expelled loses expelled's
+        // root arc and its object.
+        let mut state = State::new(4, ROOT);
+        run(&mut state, &[Move::Shift, Move::Left(NSUBJ), Move::Shift]);
+        assert_eq!(gold.cost(&state, Move::Right(DET)), 1);
+        assert_eq!(gold.cost(&state, Move::Shift), 0);
+        // the ← expelled as a left-arc loses expelled's root arc and its object in the buffer.
+        assert_eq!(gold.cost(&state, Move::Left(DET)), 2);
+    }
+
+    #[test]
+    fn the_root_is_chosen_last_and_only_once() {
+        let gold = gold();
         let mut state = State::new(4, ROOT);
         run(
             &mut state,
-            &[Move::Shift, Move::Left(NSUBJ), Move::Right(ROOT)],
+            &[Move::Shift, Move::Shift, Move::Shift, Move::Shift],
         );
-        assert_eq!(gold.cost(&state, Move::Reduce), 1);
-        assert_eq!(gold.cost(&state, Move::Right(DET)), 1);
-        assert_eq!(gold.cost(&state, Move::Shift), 0);
+        // Buffer [ROOT], every word on the stack, headless. Making diplomats the root loses
+        // expelled's root arc (the other arcs into the stack were lost already).
+        assert!(!state.is_legal(Move::Shift) && !state.is_legal(Move::Right(OBJ)));
+        assert!(state.is_legal(Move::Left(ROOT)));
+        assert!(!state.is_legal(Move::Left(OBJ)));
+        assert_eq!(gold.cost(&state, Move::Left(ROOT)), 1);
+        state.apply(Move::Left(ROOT));
         assert!(
-            !state.is_legal(Move::Left(DET)),
-            "expelled already has its head"
+            state.is_terminal(),
+            "the root has its child, the next word has no head"
         );
+        let (heads, labels) = state.finish(9);
+        assert_eq!(heads, vec![4, 4, 4, 0]);
+        assert_eq!(labels, vec![9, 9, 9, ROOT]);
     }
 
     #[test]
-    fn after_a_mistake_the_oracle_finds_the_best_remaining_tree() {
-        let gold = gold();
-        // A wrong first move: Russia becomes the root. The cheapest continuation still gets the
-        // determiner and the object right, and expelled's head is lost once.
-        let mut state = State::new(4, ROOT);
-        run(&mut state, &[Move::Right(ROOT)]);
-        assert_eq!(
-            gold.cost(&state, Move::Shift),
-            0,
-            "expelled can still head the rest"
-        );
-        assert!(!state.is_legal(Move::Right(ROOT)), "the root has its child");
-    }
-
-    #[test]
-    fn leftover_words_hang_from_the_root_word() {
+    fn a_sentence_left_unattached_still_gets_one_root() {
         let mut state = State::new(3, ROOT);
         run(&mut state, &[Move::Shift, Move::Right(OBJ), Move::Shift]);
-        assert!(state.is_terminal());
-        // Nothing was attached to the root: the first headless word becomes the root.
-        let (heads, labels) = state.finish(9);
-        assert_eq!(heads, vec![0, 1, 1]);
-        assert_eq!(labels, vec![ROOT, OBJ, 9]);
+        // Stack [1 2 3], 2 attached to 1; 3 can become the root.
+        let mut finished = state.clone();
+        run(&mut finished, &[Move::Left(ROOT), Move::Reduce]);
+        assert!(finished.is_terminal());
+        assert_eq!(finished.finish(9), (vec![3, 1, 0], vec![9, OBJ, ROOT]));
+        // Without the root move, the first headless word becomes the root.
+        assert_eq!(state.finish(9), (vec![0, 1, 1], vec![ROOT, OBJ, 9]));
     }
 
     #[test]

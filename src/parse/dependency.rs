@@ -10,7 +10,7 @@ use super::ParseError;
 use super::arc_eager::{Gold, Move, NONE, State};
 use super::codec::{Reader, Writer};
 use super::hash::{combine, finish};
-use super::perceptron::{Classifier, MAX_CLASSES, Perceptron, best};
+use super::perceptron::{ClassScores, Classifier, MAX_CLASSES, Perceptron, Pruning, best};
 use super::rng::Rng;
 use super::words::{PAD_END, ROOT_WORD, Word};
 
@@ -31,7 +31,43 @@ pub(crate) struct DependencyParser {
     fallback_label: u16,
     /// Lower-case hashes of the words seen at least twice, sorted.
     known_words: Vec<u64>,
+    /// The tagger's tags, coarsened: the universal tag of each joint tag, for backoff features.
+    coarse: CoarseTags,
     model: Classifier,
+}
+
+/// Per joint tag, the id of its universal tag, and which universal tag is punctuation.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CoarseTags {
+    pub(crate) of_tag: Vec<u16>,
+    pub(crate) punctuation: u16,
+}
+
+impl CoarseTags {
+    /// From joint tags written `UPOS|XPOS`.
+    pub(crate) fn new(tags: &[String]) -> CoarseTags {
+        let universal = |tag: &String| tag.split('|').next().unwrap_or_default().to_owned();
+        let mut names: Vec<String> = tags.iter().map(universal).collect();
+        names.sort();
+        names.dedup();
+        let id = |name: &str| {
+            names
+                .iter()
+                .position(|known| known == name)
+                .unwrap_or(names.len()) as u16
+        };
+        CoarseTags {
+            of_tag: tags.iter().map(|tag| id(&universal(tag))).collect(),
+            punctuation: id("PUNCT"),
+        }
+    }
+
+    fn of(&self, tag: u16) -> u16 {
+        self.of_tag
+            .get(usize::from(tag))
+            .copied()
+            .unwrap_or(u16::MAX)
+    }
 }
 
 /// One training sentence: words, predicted tags, gold tree.
@@ -65,6 +101,8 @@ pub(crate) struct ParserTraining {
     /// Once exploring, the chance of following a wrong prediction rather than the oracle.
     pub(crate) explore_probability: f64,
     pub(crate) seed: u64,
+    /// What the trained model leaves out.
+    pub(crate) pruning: Pruning,
 }
 
 /// A parser being trained, one epoch at a time.
@@ -73,6 +111,7 @@ pub(crate) struct DependencyTrainer {
     root_label: u16,
     fallback_label: u16,
     known_words: Vec<u64>,
+    coarse: CoarseTags,
     perceptron: Perceptron,
     rng: Rng,
     options: ParserTraining,
@@ -83,17 +122,32 @@ pub(crate) struct DependencyTrainer {
 struct Context {
     words: Vec<u64>,
     tags: Vec<u64>,
+    coarse: Vec<u64>,
+    /// `punctuation[i]`: how many of words 1..=i are punctuation.
+    punctuation: Vec<u32>,
 }
 
 impl Context {
-    fn new(known_words: &[u64], words: &[Word], tags: &[u16]) -> Context {
+    /// Index 0 is unused (words are 1-based) and index n + 1 is the artificial root.
+    fn new(known_words: &[u64], coarse: &CoarseTags, words: &[Word], tags: &[u16]) -> Context {
+        let size = words.len() + 2;
         let mut context = Context {
-            words: Vec::with_capacity(words.len() + 1),
-            tags: Vec::with_capacity(words.len() + 1),
+            words: Vec::with_capacity(size),
+            tags: Vec::with_capacity(size),
+            coarse: Vec::with_capacity(size),
+            punctuation: Vec::with_capacity(size),
         };
-        context.words.push(ROOT_WORD);
-        context.tags.push(ROOT_TAG);
+        context.words.push(NO_WORD);
+        context.tags.push(NO_TAG);
+        context.coarse.push(NO_TAG);
+        context.punctuation.push(0);
         for (word, &tag) in words.iter().zip(tags) {
+            let coarse_tag = coarse.of(tag);
+            context.coarse.push(u64::from(coarse_tag));
+            let before = context.punctuation.last().copied().unwrap_or(0);
+            context
+                .punctuation
+                .push(before + u32::from(coarse_tag == coarse.punctuation));
             let identity = if known_words.binary_search(&word.lower).is_ok() {
                 word.lower
             } else {
@@ -105,6 +159,9 @@ impl Context {
             context.words.push(identity);
             context.tags.push(u64::from(tag));
         }
+        context.words.push(ROOT_WORD);
+        context.tags.push(ROOT_TAG);
+        context.coarse.push(ROOT_TAG);
         context
     }
 
@@ -114,6 +171,24 @@ impl Context {
 
     fn tag(&self, index: u32) -> u64 {
         self.tags.get(index as usize).copied().unwrap_or(NO_TAG)
+    }
+
+    fn coarse(&self, index: u32) -> u64 {
+        self.coarse.get(index as usize).copied().unwrap_or(NO_TAG)
+    }
+
+    /// Punctuation marks strictly between words `left` and `right` (`left` < `right`), 0, 1 or 2
+    /// for more.
+    fn punctuation_between(&self, left: u32, right: u32) -> u64 {
+        match (
+            self.punctuation.get(left as usize),
+            (right as usize)
+                .checked_sub(1)
+                .and_then(|i| self.punctuation.get(i)),
+        ) {
+            (Some(&before), Some(&until)) => u64::from(until.saturating_sub(before).min(2)),
+            _ => 3,
+        }
     }
 }
 
@@ -162,12 +237,20 @@ fn features(state: &State, context: &Context, out: &mut Vec<u64>) {
     let n0l2 = child(&state.second_leftmost, n0);
     let w = |word: u32| context.word(word);
     let p = |word: u32| context.tag(word);
+    let c = |word: u32| context.coarse(word);
     let l = |word: u32| state.label(word).map_or(NO_LABEL, u64::from);
+    let n3 = state.buffer(3);
     let distance = if s0 != NONE && n0 != NONE {
         distance_bucket((n0 - s0) as usize)
     } else {
         0
     };
+    let punctuation = if s0 != NONE && n0 != NONE {
+        context.punctuation_between(s0, n0)
+    } else {
+        4
+    };
+    let (s0c, n0c) = (c(s0), c(n0));
     let count = |counts: &[u16], word: u32| {
         if word == NONE {
             99
@@ -194,7 +277,7 @@ fn features(state: &State, context: &Context, out: &mut Vec<u64>) {
         set(&state.left_labels, n0),
     );
 
-    let templates: [&[u64]; 79] = [
+    let templates: [&[u64]; 92] = [
         &[s0w, s0p],
         &[s0w],
         &[s0p],
@@ -274,6 +357,21 @@ fn features(state: &State, context: &Context, out: &mut Vec<u64>) {
         &[p(s1), s0p],
         &[l(s0), s0p, n0p],
         &[],
+        // Backoff to universal tags, and punctuation between the two focus words.
+        &[s0c, n0c],
+        &[s0c, n0c, c(n1)],
+        &[n0c, c(n1), c(n2)],
+        &[s0c, n0c, distance],
+        &[s0c, c(s0h), n0c],
+        &[s0c, c(s0l), c(s0r), n0c],
+        &[s0w, n0c],
+        &[s0c, n0w],
+        &[s0c, n0c, punctuation],
+        &[s0p, n0p, punctuation],
+        // The second stack word against the buffer, and further lookahead.
+        &[p(s1), n0p],
+        &[p(s1), l(s1), s0p],
+        &[n0p, p(n1), p(n2), p(n3)],
     ];
     for (template, values) in templates.iter().enumerate() {
         out.push(feature(template as u64, values));
@@ -288,15 +386,16 @@ fn best_legal<T: PartialOrd + Copy>(state: &State, scores: &[T]) -> usize {
 impl DependencyParser {
     /// Heads (1-based, 0 for the root) and label ids of `words` tagged `tags`.
     pub(crate) fn parse(&self, words: &[Word], tags: &[u16]) -> (Vec<usize>, Vec<u16>) {
-        let context = Context::new(&self.known_words, words, tags);
+        let context = Context::new(&self.known_words, &self.coarse, words, tags);
         let mut state = State::new(words.len(), self.root_label);
         let mut features_now = Vec::with_capacity(96);
-        let mut scores = vec![0_i32; self.model.classes()];
+        let mut scores: ClassScores = [0; 256];
+        let classes = self.model.classes();
         while !state.is_terminal() {
             features_now.clear();
             features(&state, &context, &mut features_now);
             self.model.score(&features_now, &mut scores);
-            state.apply(Move::from_class(best_legal(&state, &scores)));
+            state.apply(Move::from_class(best_legal(&state, &scores[..classes])));
         }
         state.finish(self.fallback_label)
     }
@@ -316,6 +415,8 @@ impl DependencyParser {
         writer.u32(u32::from(self.root_label));
         writer.u32(u32::from(self.fallback_label));
         writer.u64s(&self.known_words);
+        writer.u16s(&self.coarse.of_tag);
+        writer.u32(u32::from(self.coarse.punctuation));
         self.model.write(writer);
     }
 
@@ -335,6 +436,9 @@ impl DependencyParser {
                 "the parser's vocabulary is not sorted".to_owned(),
             ));
         }
+        let of_tag = reader.u16s("coarse tags")?;
+        let punctuation = u16::try_from(reader.u32("punctuation tag")?)
+            .map_err(|_| ParseError::Model("punctuation tag out of range".to_owned()))?;
         let model = Classifier::read(reader)?;
         if model.classes() != Move::classes(labels.len()) {
             return Err(ParseError::Model(
@@ -346,6 +450,10 @@ impl DependencyParser {
             root_label,
             fallback_label,
             known_words,
+            coarse: CoarseTags {
+                of_tag,
+                punctuation,
+            },
             model,
         })
     }
@@ -356,6 +464,7 @@ impl DependencyTrainer {
     /// → how often it occurs in training).
     pub(crate) fn new(
         labels: Vec<String>,
+        coarse: CoarseTags,
         word_counts: &super::perceptron::FeatureMap<usize>,
         options: ParserTraining,
     ) -> Result<DependencyTrainer, ParseError> {
@@ -389,6 +498,7 @@ impl DependencyTrainer {
             root_label,
             fallback_label,
             known_words,
+            coarse,
             perceptron: Perceptron::new(classes),
             rng: Rng::new(options.seed),
             options,
@@ -407,7 +517,12 @@ impl DependencyTrainer {
         let mut features_now = Vec::with_capacity(96);
         for index in order {
             let example = &examples[index];
-            let context = Context::new(&self.known_words, &example.words, &example.tags);
+            let context = Context::new(
+                &self.known_words,
+                &self.coarse,
+                &example.words,
+                &example.tags,
+            );
             let mut state = State::new(example.words.len(), self.root_label);
             while !state.is_terminal() {
                 features_now.clear();
@@ -449,7 +564,8 @@ impl DependencyTrainer {
             root_label: self.root_label,
             fallback_label: self.fallback_label,
             known_words: self.known_words.clone(),
-            model: self.perceptron.averaged(),
+            coarse: self.coarse.clone(),
+            model: self.perceptron.averaged(self.options.pruning),
         }
     }
 

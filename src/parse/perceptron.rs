@@ -50,10 +50,19 @@ struct Cell {
     stamped: i64,
 }
 
+/// One feature's weights while training.
+#[derive(Debug, Clone, Default)]
+struct Row {
+    cells: Vec<Cell>,
+    /// How many updates touched the feature: a feature updated once or twice says little, and
+    /// the trained table can leave it out.
+    updates: u32,
+}
+
 /// Weights being trained.
 pub(crate) struct Perceptron {
     classes: usize,
-    rows: FeatureMap<Vec<Cell>>,
+    rows: FeatureMap<Row>,
     /// Steps seen so far, plus one.
     clock: i64,
 }
@@ -72,7 +81,7 @@ impl Perceptron {
         scores.iter_mut().for_each(|score| *score = 0);
         for feature in features {
             if let Some(row) = self.rows.get(feature) {
-                for cell in row {
+                for cell in &row.cells {
                     scores[usize::from(cell.class)] += i64::from(cell.weight);
                 }
             }
@@ -84,6 +93,8 @@ impl Perceptron {
         let clock = self.clock;
         for &feature in features {
             let row = self.rows.entry(feature).or_default();
+            row.updates = row.updates.saturating_add(1);
+            let row = &mut row.cells;
             for (class, change) in [(good, 1), (bad, -1)] {
                 let class = class as u16;
                 let cell = match row.iter().position(|cell| cell.class == class) {
@@ -114,14 +125,18 @@ impl Perceptron {
         self.rows.len()
     }
 
-    /// The averaged weights as a compact table.
-    pub(crate) fn averaged(&self) -> Classifier {
+    /// The averaged weights as a compact table, without the features updated fewer than
+    /// `pruning.min_updates` times nor the weights whose quantised magnitude is below
+    /// `pruning.min_weight` (see [`Classifier::build`]).
+    pub(crate) fn averaged(&self, pruning: Pruning) -> Classifier {
         let clock = self.clock as f64;
         let mut rows: Vec<(u64, Vec<(u16, f64)>)> = self
             .rows
             .iter()
-            .map(|(&feature, cells)| {
-                let mut weights: Vec<(u16, f64)> = cells
+            .filter(|(_, row)| row.updates >= pruning.min_updates)
+            .map(|(&feature, row)| {
+                let mut weights: Vec<(u16, f64)> = row
+                    .cells
                     .iter()
                     .map(|cell| {
                         (
@@ -135,26 +150,54 @@ impl Perceptron {
             })
             .collect();
         rows.sort_unstable_by_key(|&(feature, _)| feature);
-        Classifier::build(self.classes, &rows)
+        Classifier::build(self.classes, &rows, pruning.min_weight)
     }
 }
 
+/// What a trained table leaves out, trading accuracy for size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Pruning {
+    /// Features updated fewer times than this during training are dropped.
+    pub(crate) min_updates: u32,
+    /// Weights whose quantised magnitude is below this are dropped.
+    pub(crate) min_weight: i16,
+}
+
+impl Pruning {
+    /// Keeps everything that survives quantisation.
+    pub(crate) const NONE: Pruning = Pruning {
+        min_updates: 0,
+        min_weight: 1,
+    };
+}
+
+/// Scores of every class a table can hold; indexing it with a `u8` class needs no bounds check.
+pub(crate) type ClassScores = [i32; 256];
+
 /// Trained weights: an open-addressing table of feature fingerprints, and per feature the
 /// classes it has a weight for, with 16-bit weights on one shared scale.
+///
+/// In memory each slot is one `u64` (fingerprint, weight count, first weight) and each weight one
+/// `u32` (class, weight), so that a lookup touches two cache lines at most; on disk the same table
+/// takes three bytes per slot and three per weight.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Classifier {
     classes: usize,
-    /// One per slot; 0 marks an empty slot.
-    fingerprints: Vec<u16>,
-    /// Where each slot's weights start in `entry_classes` and `entry_weights` (one more than the
-    /// slots, so that slot `s` spans `starts[s]..starts[s + 1]`).
-    starts: Vec<u32>,
-    entry_classes: Vec<u8>,
-    entry_weights: Vec<i16>,
+    /// `fingerprint << 48 | count << 32 | start`; 0 marks an empty slot (fingerprints are never 0).
+    slots: Vec<u64>,
+    /// `class << 16 | weight as u16`.
+    entries: Vec<u32>,
+    /// Quantised weights are real weights times this: scores of two tables are compared after
+    /// dividing by it.
+    scale: f32,
 }
 
 /// Slots per feature: a table at most 60% full keeps probe chains short.
 const LOAD: f64 = 0.6;
+
+/// Features looked up together: their first loads are issued before any is waited for, so that
+/// the memory system fetches them in parallel.
+const BLOCK: usize = 32;
 
 fn fingerprint(feature: u64) -> u16 {
     match (feature >> 48) as u16 {
@@ -168,10 +211,19 @@ fn home(feature: u64, slots: usize) -> usize {
     ((feature & 0xFFFF_FFFF) * slots as u64 >> 32) as usize
 }
 
+fn slot_value(print: u16, count: usize, start: usize) -> u64 {
+    u64::from(print) << 48 | (count as u64) << 32 | start as u64
+}
+
+fn entry(class: u8, weight: i16) -> u32 {
+    u32::from(class) << 16 | u32::from(weight as u16)
+}
+
 impl Classifier {
-    /// Quantises real weights onto 16 bits (the largest magnitude maps to 32,767; weights that
-    /// round to zero are dropped) and lays them out in the table.
-    fn build(classes: usize, rows: &[(u64, Vec<(u16, f64)>)]) -> Classifier {
+    /// Quantises real weights onto 16 bits (the largest magnitude maps to 32,767), drops those
+    /// whose magnitude is below `min_weight` after quantisation (at least the ones that round to
+    /// zero), and lays the rest out in the table.
+    fn build(classes: usize, rows: &[(u64, Vec<(u16, f64)>)], min_weight: i16) -> Classifier {
         let largest = rows
             .iter()
             .flat_map(|(_, weights)| weights.iter().map(|&(_, weight)| weight.abs()))
@@ -181,49 +233,48 @@ impl Classifier {
         } else {
             1.0
         };
+        let min_weight = min_weight.max(1);
         let kept: Vec<(u64, Vec<(u8, i16)>)> = rows
             .iter()
             .map(|(feature, weights)| {
                 let quantised = weights
                     .iter()
                     .map(|&(class, weight)| (class as u8, (weight * scale).round() as i16))
-                    .filter(|&(_, weight)| weight != 0)
+                    .filter(|&(_, weight)| weight.saturating_abs() >= min_weight)
                     .collect::<Vec<_>>();
                 (*feature, quantised)
             })
             .filter(|(_, weights)| !weights.is_empty())
             .collect();
-        let slots = ((kept.len() as f64 / LOAD) as usize).max(kept.len() + 1);
-        let mut occupant: Vec<Option<usize>> = vec![None; slots];
+        let slot_count = ((kept.len() as f64 / LOAD) as usize).max(kept.len() + 1);
+        let mut occupant: Vec<Option<usize>> = vec![None; slot_count];
         for (index, (feature, _)) in kept.iter().enumerate() {
-            let mut slot = home(*feature, slots);
+            let mut slot = home(*feature, slot_count);
             while occupant[slot].is_some() {
-                slot = if slot + 1 == slots { 0 } else { slot + 1 };
+                slot = if slot + 1 == slot_count { 0 } else { slot + 1 };
             }
             occupant[slot] = Some(index);
         }
-        let mut fingerprints = vec![0; slots];
-        let mut counts = vec![0; slots];
-        let mut entry_classes = Vec::new();
-        let mut entry_weights = Vec::new();
+        let mut slots = vec![0; slot_count];
+        let mut entries = Vec::new();
         for (slot, index) in occupant.iter().enumerate() {
             if let Some(index) = *index {
                 let (feature, weights) = &kept[index];
-                fingerprints[slot] = fingerprint(*feature);
-                counts[slot] = weights.len() as u8;
-                for &(class, weight) in weights {
-                    entry_classes.push(class);
-                    entry_weights.push(weight);
-                }
+                slots[slot] = slot_value(fingerprint(*feature), weights.len(), entries.len());
+                entries.extend(weights.iter().map(|&(class, weight)| entry(class, weight)));
             }
         }
         Classifier {
             classes,
-            fingerprints,
-            starts: starts(&counts),
-            entry_classes,
-            entry_weights,
+            slots,
+            entries,
+            scale: scale as f32,
         }
+    }
+
+    /// What real weights were multiplied by before rounding.
+    pub(crate) fn scale(&self) -> f32 {
+        self.scale
     }
 
     /// How many classes the table scores.
@@ -233,41 +284,46 @@ impl Classifier {
 
     /// How many features have weights.
     pub(crate) fn features(&self) -> usize {
-        self.fingerprints
-            .iter()
-            .filter(|&&print| print != 0)
-            .count()
+        self.slots.iter().filter(|&&slot| slot != 0).count()
     }
 
     /// How many weights are stored.
     pub(crate) fn weights(&self) -> usize {
-        self.entry_weights.len()
-    }
-
-    fn find(&self, feature: u64) -> Option<(usize, usize)> {
-        let slots = self.fingerprints.len();
-        let print = fingerprint(feature);
-        let mut slot = home(feature, slots);
-        loop {
-            match self.fingerprints[slot] {
-                0 => return None,
-                found if found == print => {
-                    return Some((self.starts[slot] as usize, self.starts[slot + 1] as usize));
-                }
-                _ => slot = if slot + 1 == slots { 0 } else { slot + 1 },
-            }
-        }
+        self.entries.len()
     }
 
     /// Adds each class's weights over `features` into `scores` (cleared first).
-    pub(crate) fn score(&self, features: &[u64], scores: &mut [i32]) {
-        scores.iter_mut().for_each(|score| *score = 0);
-        for &feature in features {
-            if let Some((start, end)) = self.find(feature) {
-                let classes = &self.entry_classes[start..end];
-                let weights = &self.entry_weights[start..end];
-                for (&class, &weight) in classes.iter().zip(weights) {
-                    scores[usize::from(class)] += i32::from(weight);
+    pub(crate) fn score(&self, features: &[u64], scores: &mut ClassScores) {
+        scores.fill(0);
+        let slot_count = self.slots.len();
+        for block in features.chunks(BLOCK) {
+            // First the home slot of every feature, loads independent of one another...
+            let mut homes = [(0_usize, 0_u64); BLOCK];
+            for (home_slot, &feature) in homes.iter_mut().zip(block) {
+                let slot = home(feature, slot_count);
+                *home_slot = (slot, self.slots[slot]);
+            }
+            // ...then each probe resolved (its cache line is there by now)...
+            let mut found = [0_u64; BLOCK];
+            let mut hits = 0;
+            for (&(mut slot, mut value), &feature) in homes.iter().zip(block) {
+                let print = u64::from(fingerprint(feature));
+                while value != 0 {
+                    if value >> 48 == print {
+                        found[hits] = value;
+                        hits += 1;
+                        break;
+                    }
+                    slot = if slot + 1 == slot_count { 0 } else { slot + 1 };
+                    value = self.slots[slot];
+                }
+            }
+            // ...then the weights.
+            for &value in &found[..hits] {
+                let start = (value & 0xFFFF_FFFF) as usize;
+                let count = (value >> 32 & 0xFFFF) as usize;
+                for &packed in &self.entries[start..start + count] {
+                    scores[usize::from((packed >> 16) as u8)] += i32::from(packed as u16 as i16);
                 }
             }
         }
@@ -275,15 +331,35 @@ impl Classifier {
 
     pub(crate) fn write(&self, writer: &mut Writer) {
         writer.len(self.classes);
-        writer.u16s(&self.fingerprints);
-        let counts: Vec<u8> = self
-            .starts
-            .windows(2)
-            .map(|pair| (pair[1] - pair[0]) as u8)
-            .collect();
-        writer.u8s(&counts);
-        writer.u8s(&self.entry_classes);
-        writer.i16s(&self.entry_weights);
+        writer.u32(self.scale.to_bits());
+        writer.u16s(
+            &self
+                .slots
+                .iter()
+                .map(|&slot| (slot >> 48) as u16)
+                .collect::<Vec<_>>(),
+        );
+        writer.u8s(
+            &self
+                .slots
+                .iter()
+                .map(|&slot| (slot >> 32 & 0xFF) as u8)
+                .collect::<Vec<_>>(),
+        );
+        writer.u8s(
+            &self
+                .entries
+                .iter()
+                .map(|&packed| (packed >> 16) as u8)
+                .collect::<Vec<_>>(),
+        );
+        writer.i16s(
+            &self
+                .entries
+                .iter()
+                .map(|&packed| packed as u16 as i16)
+                .collect::<Vec<_>>(),
+        );
     }
 
     pub(crate) fn read(reader: &mut Reader<'_>) -> Result<Classifier, ParseError> {
@@ -291,41 +367,56 @@ impl Classifier {
             .ok()
             .filter(|&classes| classes <= MAX_CLASSES)
             .ok_or_else(|| ParseError::Model("too many classes".to_owned()))?;
+        let scale = f32::from_bits(reader.u32("scale")?);
+        if !(scale.is_finite() && scale > 0.0) {
+            return Err(ParseError::Model(
+                "the weights' scale is not a positive number".to_owned(),
+            ));
+        }
         let fingerprints = reader.u16s("fingerprints")?;
         let counts = reader.u8s("weight counts")?;
-        let entry_classes = reader.u8s("classes")?;
-        let entry_weights = reader.i16s("weights")?;
-        let starts = starts(&counts);
-        let total = starts.last().copied().unwrap_or(0) as usize;
+        let classes_of = reader.u8s("classes")?;
+        let weights = reader.i16s("weights")?;
+        let total: usize = counts.iter().map(|&count| usize::from(count)).sum();
         let sound = counts.len() == fingerprints.len()
             && fingerprints.contains(&0)
-            && total == entry_classes.len()
-            && total == entry_weights.len()
-            && entry_classes
+            && fingerprints
                 .iter()
-                .all(|&class| usize::from(class) < classes);
+                .zip(&counts)
+                .all(|(&print, &count)| (print == 0) == (count == 0))
+            && total == classes_of.len()
+            && total == weights.len()
+            && total <= u32::MAX as usize
+            && classes_of.iter().all(|&class| usize::from(class) < classes);
         if !sound {
             return Err(ParseError::Model("inconsistent weight table".to_owned()));
         }
+        let mut start = 0;
+        let slots = fingerprints
+            .iter()
+            .zip(&counts)
+            .map(|(&print, &count)| {
+                let value = if print == 0 {
+                    0
+                } else {
+                    slot_value(print, usize::from(count), start)
+                };
+                start += usize::from(count);
+                value
+            })
+            .collect();
+        let entries = classes_of
+            .iter()
+            .zip(&weights)
+            .map(|(&class, &weight)| entry(class, weight))
+            .collect();
         Ok(Classifier {
             classes,
-            fingerprints,
-            starts,
-            entry_classes,
-            entry_weights,
+            slots,
+            entries,
+            scale,
         })
     }
-}
-
-fn starts(counts: &[u8]) -> Vec<u32> {
-    let mut starts = Vec::with_capacity(counts.len() + 1);
-    let mut total = 0_u32;
-    starts.push(0);
-    for &count in counts {
-        total += u32::from(count);
-        starts.push(total);
-    }
-    starts
 }
 
 /// The index of the highest score among the allowed classes; ties go to the lowest index, so the
@@ -349,8 +440,14 @@ mod tests {
 
     #[test]
     fn learns_to_separate_two_classes_and_keeps_it_when_compacted() {
+        // Features are hashes: the table takes its slots and fingerprints from their bits.
+        let feature = crate::parse::hash::finish;
         let mut perceptron = Perceptron::new(3);
-        let examples = [(vec![1_u64, 10], 0), (vec![2, 10], 1), (vec![3, 10], 2)];
+        let examples = [
+            (vec![feature(1), feature(10)], 0),
+            (vec![feature(2), feature(10)], 1),
+            (vec![feature(3), feature(10)], 2),
+        ];
         for _ in 0..5 {
             for (features, gold) in &examples {
                 let mut scores = [0_i64; 3];
@@ -362,15 +459,15 @@ mod tests {
                 perceptron.tick();
             }
         }
-        let table = perceptron.averaged();
+        let table = perceptron.averaged(Pruning::NONE);
         for (features, gold) in &examples {
-            let mut scores = [0_i32; 3];
+            let mut scores = [0_i32; 256];
             table.score(features, &mut scores);
-            assert_eq!(best(&scores, |_| true), Some(*gold));
+            assert_eq!(best(&scores[..3], |_| true), Some(*gold));
         }
-        let mut unseen = [0_i32; 3];
-        table.score(&[999], &mut unseen);
-        assert_eq!(unseen, [0, 0, 0]);
+        let mut unseen = [0_i32; 256];
+        table.score(&[feature(999)], &mut unseen);
+        assert!(unseen.iter().all(|&score| score == 0));
     }
 
     #[test]
@@ -384,7 +481,7 @@ mod tests {
             );
             perceptron.tick();
         }
-        let table = perceptron.averaged();
+        let table = perceptron.averaged(Pruning::NONE);
         let mut writer = Writer::default();
         table.write(&mut writer);
         let bytes = writer.into_bytes();

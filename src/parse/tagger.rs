@@ -11,16 +11,20 @@ use std::collections::HashMap;
 use super::ParseError;
 use super::codec::{Reader, Writer};
 use super::hash::{combine, feature1, feature2, feature3, finish};
-use super::perceptron::{Classifier, FeatureMap, MAX_CLASSES, Perceptron, best};
+use super::perceptron::{
+    ClassScores, Classifier, FeatureMap, MAX_CLASSES, Perceptron, Pruning, best,
+};
 use super::rng::Rng;
 use super::sentence::Sentence;
-use super::words::{PAD_END, PAD_START, Word};
+use super::words::{PAD_END, PAD_START, STARTS_UPPER, Word};
 
 /// A word needs this many sightings before its tag set is trusted as a feature; rarer words are
 /// treated like unknown ones, so that training sees unknown words too.
 const DICTIONARY_MIN_COUNT: usize = 3;
 /// A tag is part of a word's tag set when it covers at least this share of its sightings.
 const DICTIONARY_MIN_SHARE: f64 = 0.05;
+/// A word needs this many sightings inside sentences before its capitalisation is trusted.
+const CASE_MIN_COUNT: usize = 2;
 /// The tag set of a word the dictionary does not know.
 const UNKNOWN_TAG_SET: u64 = 0x554E_4B4E_4F57_4E00;
 /// Tag values standing for the positions before the sentence.
@@ -32,9 +36,38 @@ const START_TAG_2: u64 = 0x1_0001;
 pub(crate) struct Tagger {
     /// Joint tags, `UPOS|XPOS`; a tag id indexes this list.
     tags: Vec<String>,
-    /// Lower-case form hash → hash of the word's tag set.
-    dictionary: FeatureMap<u64>,
-    model: Classifier,
+    /// What the training data says of each word.
+    lexicon: Lexicon,
+    /// The model reading left to right, seeing the tags it chose for the previous words...
+    forward: Classifier,
+    /// ...and the one reading right to left, seeing the tags of the next words. A word's tag
+    /// is the best under both models' scores added.
+    backward: Classifier,
+}
+
+/// Which way a tagging model reads a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Forward,
+    Backward,
+}
+
+impl Direction {
+    /// The positions of a sentence of `length` words in reading order.
+    fn positions(self, length: usize) -> Box<dyn Iterator<Item = usize>> {
+        match self {
+            Direction::Forward => Box::new(0..length),
+            Direction::Backward => Box::new((0..length).rev()),
+        }
+    }
+
+    /// One step in reading order.
+    fn step(self) -> isize {
+        match self {
+            Direction::Forward => 1,
+            Direction::Backward => -1,
+        }
+    }
 }
 
 /// How a tagger is trained.
@@ -42,6 +75,8 @@ pub(crate) struct Tagger {
 pub(crate) struct TaggerTraining {
     pub(crate) epochs: usize,
     pub(crate) seed: u64,
+    /// What the trained model leaves out.
+    pub(crate) pruning: Pruning,
 }
 
 /// The joint tag of a gold word.
@@ -88,56 +123,43 @@ impl Tagger {
                 (words, gold)
             })
             .collect();
-        let dictionary = build_dictionary(&examples);
-        let mut perceptron = Perceptron::new(tags.len());
-        let mut order: Vec<usize> = (0..examples.len()).collect();
-        let mut rng = Rng::new(options.seed);
-        let mut features = Vec::with_capacity(64);
-        let mut scores = vec![0_i64; tags.len()];
-        for _ in 0..options.epochs {
-            rng.shuffle(&mut order);
-            for &example in &order {
-                let (words, gold) = &examples[example];
-                let tag_sets = tag_sets(&dictionary, words);
-                let (mut prev, mut prev2) = (START_TAG, START_TAG_2);
-                for position in 0..words.len() {
-                    features.clear();
-                    features_at(words, &tag_sets, position, prev, prev2, &mut features);
-                    perceptron.score(&features, &mut scores);
-                    let guess = best(&scores, |_| true).unwrap_or(0);
-                    if let Some(gold) = gold[position] {
-                        if guess != usize::from(gold) {
-                            perceptron.update(&features, usize::from(gold), guess);
-                        }
-                    }
-                    perceptron.tick();
-                    (prev2, prev) = (prev, guess as u64);
-                }
-            }
-        }
+        let lexicon = Lexicon::build(&examples);
+        let forward = train_direction(&examples, &lexicon, tags.len(), options, Direction::Forward);
+        let backward = train_direction(
+            &examples,
+            &lexicon,
+            tags.len(),
+            options,
+            Direction::Backward,
+        );
         Ok(Tagger {
             tags: tags.to_vec(),
-            dictionary,
-            model: perceptron.averaged(),
+            lexicon,
+            forward,
+            backward,
         })
     }
 
     /// The tag id of each word.
     pub(crate) fn tag(&self, words: &[Word]) -> Vec<u16> {
-        let tag_sets = tag_sets(&self.dictionary, words);
-        let mut features = Vec::with_capacity(64);
-        let mut scores = vec![0_i32; self.tags.len()];
-        let mut tags = Vec::with_capacity(words.len());
-        let (mut prev, mut prev2) = (START_TAG, START_TAG_2);
-        for position in 0..words.len() {
-            features.clear();
-            features_at(words, &tag_sets, position, prev, prev2, &mut features);
-            self.model.score(&features, &mut scores);
-            let guess = best(&scores, |_| true).unwrap_or(0);
-            tags.push(guess as u16);
-            (prev2, prev) = (prev, guess as u64);
-        }
-        tags
+        let known = self.lexicon.look_up(words);
+        let classes = self.tags.len();
+        let forward = read_scores(&self.forward, words, &known, classes, Direction::Forward);
+        let backward = read_scores(&self.backward, words, &known, classes, Direction::Backward);
+        let (forward_unit, backward_unit) =
+            (1.0 / self.forward.scale(), 1.0 / self.backward.scale());
+        forward
+            .chunks_exact(classes)
+            .zip(backward.chunks_exact(classes))
+            .map(|(ahead, behind)| {
+                let combined: Vec<f32> = ahead
+                    .iter()
+                    .zip(behind)
+                    .map(|(&a, &b)| a as f32 * forward_unit + b as f32 * backward_unit)
+                    .collect();
+                best(&combined, |_| true).unwrap_or(0) as u16
+            })
+            .collect()
     }
 
     /// The joint tags, indexed by tag id.
@@ -156,58 +178,157 @@ impl Tagger {
 
     /// How many features and weights the model holds.
     pub(crate) fn size(&self) -> (usize, usize) {
-        (self.model.features(), self.model.weights())
+        (
+            self.forward.features() + self.backward.features(),
+            self.forward.weights() + self.backward.weights(),
+        )
     }
 
     pub(crate) fn write(&self, writer: &mut Writer) {
         writer.strs(&self.tags);
-        let mut entries: Vec<(u64, u64)> = self.dictionary.iter().map(|(&k, &v)| (k, v)).collect();
-        entries.sort_unstable();
-        writer.u64s(&entries.iter().map(|&(word, _)| word).collect::<Vec<_>>());
-        writer.u64s(&entries.iter().map(|&(_, set)| set).collect::<Vec<_>>());
-        self.model.write(writer);
+        self.lexicon.write(writer);
+        self.forward.write(writer);
+        self.backward.write(writer);
     }
 
     pub(crate) fn read(reader: &mut Reader<'_>) -> Result<Tagger, ParseError> {
         let tags = reader.strs("tag set")?;
-        let words = reader.u64s("tag dictionary")?;
-        let sets = reader.u64s("tag dictionary")?;
-        if words.len() != sets.len() {
-            return Err(ParseError::Model(
-                "tag dictionary halves differ in length".to_owned(),
-            ));
-        }
-        let dictionary = words.into_iter().zip(sets).collect();
-        let model = Classifier::read(reader)?;
-        if model.classes() != tags.len() || tags.is_empty() {
+        let lexicon = Lexicon::read(reader)?;
+        let forward = Classifier::read(reader)?;
+        let backward = Classifier::read(reader)?;
+        if forward.classes() != tags.len() || backward.classes() != tags.len() || tags.is_empty() {
             return Err(ParseError::Model(
                 "the tagger's classes do not match its tag set".to_owned(),
             ));
         }
         Ok(Tagger {
             tags,
-            dictionary,
-            model,
+            lexicon,
+            forward,
+            backward,
         })
     }
 }
 
-fn build_dictionary(examples: &[(Vec<Word>, Vec<Option<u16>>)]) -> FeatureMap<u64> {
-    let mut counts: FeatureMap<Vec<(u16, usize)>> = FeatureMap::default();
-    for (words, gold) in examples {
-        for (word, tag) in words.iter().zip(gold) {
-            if let Some(tag) = *tag {
-                let seen = counts.entry(word.lower).or_default();
-                match seen.iter_mut().find(|(seen_tag, _)| *seen_tag == tag) {
-                    Some((_, count)) => *count += 1,
-                    None => seen.push((tag, 1)),
+/// Trains the model of one reading direction.
+fn train_direction(
+    examples: &[(Vec<Word>, Vec<Option<u16>>)],
+    lexicon: &Lexicon,
+    classes: usize,
+    options: TaggerTraining,
+    direction: Direction,
+) -> Classifier {
+    let mut perceptron = Perceptron::new(classes);
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let seed = options.seed
+        ^ if direction == Direction::Backward {
+            0xBAC4
+        } else {
+            0
+        };
+    let mut rng = Rng::new(seed);
+    let mut features = Vec::with_capacity(64);
+    let mut scores = vec![0_i64; classes];
+    for _ in 0..options.epochs {
+        rng.shuffle(&mut order);
+        for &example in &order {
+            let (words, gold) = &examples[example];
+            let known = lexicon.look_up(words);
+            let (mut prev, mut prev2) = (START_TAG, START_TAG_2);
+            for position in direction.positions(words.len()) {
+                features.clear();
+                features_at(
+                    words,
+                    &known,
+                    position,
+                    direction,
+                    prev,
+                    prev2,
+                    &mut features,
+                );
+                perceptron.score(&features, &mut scores);
+                let guess = best(&scores, |_| true).unwrap_or(0);
+                if let Some(gold) = gold[position] {
+                    if guess != usize::from(gold) {
+                        perceptron.update(&features, usize::from(gold), guess);
+                    }
                 }
+                perceptron.tick();
+                (prev2, prev) = (prev, guess as u64);
             }
+        }
+    }
+    perceptron.averaged(options.pruning)
+}
+
+/// Tags greedily in one direction and returns every word's scores (`classes` per word, in
+/// sentence order).
+fn read_scores(
+    model: &Classifier,
+    words: &[Word],
+    known: &[Known],
+    classes: usize,
+    direction: Direction,
+) -> Vec<i32> {
+    let mut all = vec![0; words.len() * classes];
+    let mut features = Vec::with_capacity(64);
+    let mut scores: ClassScores = [0; 256];
+    let (mut prev, mut prev2) = (START_TAG, START_TAG_2);
+    for position in direction.positions(words.len()) {
+        features.clear();
+        features_at(
+            words,
+            known,
+            position,
+            direction,
+            prev,
+            prev2,
+            &mut features,
+        );
+        model.score(&features, &mut scores);
+        let guess = best(&scores[..classes], |_| true).unwrap_or(0);
+        all[position * classes..(position + 1) * classes].copy_from_slice(&scores[..classes]);
+        (prev2, prev) = (prev, guess as u64);
+    }
+    all
+}
+
+/// What the training data says of a word, looked up once per sentence.
+#[derive(Debug, Clone, Copy)]
+struct Known {
+    /// The tags its lower-case form was seen with.
+    tag_set: u64,
+    /// The tags its exact form was seen with.
+    form_tag_set: u64,
+    /// How often it is capitalised inside a sentence.
+    capitalisation: u64,
+}
+
+/// The tagger's dictionaries, learned from its training data.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Lexicon {
+    /// Lower-case form → hash of its tag set.
+    tag_sets: FeatureMap<u64>,
+    /// Exact normalised form → hash of its tag set (`US` is not `us`).
+    form_tag_sets: FeatureMap<u64>,
+    /// Lower-case form → share of its occurrences past a sentence's first word that are
+    /// capitalised, in five steps: a strong hint of a proper noun.
+    capitalisation: FeatureMap<u64>,
+}
+
+/// Keys of words seen often enough, with the hash of the tags each was seen with.
+fn tag_set_map(sightings: impl Iterator<Item = (u64, u16)>) -> FeatureMap<u64> {
+    let mut counts: FeatureMap<Vec<(u16, usize)>> = FeatureMap::default();
+    for (key, tag) in sightings {
+        let seen = counts.entry(key).or_default();
+        match seen.iter_mut().find(|(seen_tag, _)| *seen_tag == tag) {
+            Some((_, count)) => *count += 1,
+            None => seen.push((tag, 1)),
         }
     }
     counts
         .into_iter()
-        .filter_map(|(word, mut seen)| {
+        .filter_map(|(key, mut seen)| {
             let total: usize = seen.iter().map(|(_, count)| count).sum();
             if total < DICTIONARY_MIN_COUNT {
                 return None;
@@ -217,35 +338,120 @@ fn build_dictionary(examples: &[(Vec<Word>, Vec<Option<u16>>)]) -> FeatureMap<u6
             let set = seen.iter().fold(0x5345_5400, |state, &(tag, _)| {
                 combine(state, u64::from(tag))
             });
-            Some((word, finish(set)))
+            Some((key, finish(set)))
         })
         .collect()
 }
 
-fn tag_sets(dictionary: &FeatureMap<u64>, words: &[Word]) -> Vec<u64> {
-    words
-        .iter()
-        .map(|word| {
-            dictionary
-                .get(&word.lower)
-                .copied()
-                .unwrap_or(UNKNOWN_TAG_SET)
-        })
-        .collect()
+fn write_map(writer: &mut Writer, map: &FeatureMap<u64>) {
+    let mut entries: Vec<(u64, u64)> = map.iter().map(|(&k, &v)| (k, v)).collect();
+    entries.sort_unstable();
+    writer.u64s(&entries.iter().map(|&(key, _)| key).collect::<Vec<_>>());
+    writer.u64s(&entries.iter().map(|&(_, value)| value).collect::<Vec<_>>());
 }
 
-/// The features of the word at `position`, given the two tags predicted before it.
+fn read_map(reader: &mut Reader<'_>, what: &str) -> Result<FeatureMap<u64>, ParseError> {
+    let keys = reader.u64s(what)?;
+    let values = reader.u64s(what)?;
+    if keys.len() != values.len() {
+        return Err(ParseError::Model(format!(
+            "{what}: keys and values differ in number"
+        )));
+    }
+    Ok(keys.into_iter().zip(values).collect())
+}
+
+impl Lexicon {
+    fn build(examples: &[(Vec<Word>, Vec<Option<u16>>)]) -> Lexicon {
+        let tagged = || {
+            examples
+                .iter()
+                .flat_map(|(words, gold)| words.iter().zip(gold))
+                .filter_map(|(word, tag)| tag.map(|tag| (word, tag)))
+        };
+        let mut case_counts: FeatureMap<(usize, usize)> = FeatureMap::default();
+        for (words, _) in examples {
+            for word in words.iter().skip(1) {
+                let counts = case_counts.entry(word.lower).or_default();
+                counts.0 += usize::from(word.flags & STARTS_UPPER != 0);
+                counts.1 += 1;
+            }
+        }
+        let capitalisation = case_counts
+            .into_iter()
+            .filter(|&(_, (_, total))| total >= CASE_MIN_COUNT)
+            .map(|(word, (capitalised, total))| {
+                let share = capitalised as f64 / total as f64;
+                let step = match share {
+                    s if s == 0.0 => 0,
+                    s if s < 0.25 => 1,
+                    s if s < 0.75 => 2,
+                    s if s < 1.0 => 3,
+                    _ => 4,
+                };
+                (word, step)
+            })
+            .collect();
+        Lexicon {
+            tag_sets: tag_set_map(tagged().map(|(word, tag)| (word.lower, tag))),
+            form_tag_sets: tag_set_map(tagged().map(|(word, tag)| (word.form, tag))),
+            capitalisation,
+        }
+    }
+
+    fn look_up(&self, words: &[Word]) -> Vec<Known> {
+        words
+            .iter()
+            .map(|word| Known {
+                tag_set: self
+                    .tag_sets
+                    .get(&word.lower)
+                    .copied()
+                    .unwrap_or(UNKNOWN_TAG_SET),
+                form_tag_set: self
+                    .form_tag_sets
+                    .get(&word.form)
+                    .copied()
+                    .unwrap_or(UNKNOWN_TAG_SET),
+                capitalisation: self
+                    .capitalisation
+                    .get(&word.lower)
+                    .copied()
+                    .unwrap_or(UNKNOWN_TAG_SET),
+            })
+            .collect()
+    }
+
+    fn write(&self, writer: &mut Writer) {
+        write_map(writer, &self.tag_sets);
+        write_map(writer, &self.form_tag_sets);
+        write_map(writer, &self.capitalisation);
+    }
+
+    fn read(reader: &mut Reader<'_>) -> Result<Lexicon, ParseError> {
+        Ok(Lexicon {
+            tag_sets: read_map(reader, "tag dictionary")?,
+            form_tag_sets: read_map(reader, "form tag dictionary")?,
+            capitalisation: read_map(reader, "capitalisation profile")?,
+        })
+    }
+}
+
+/// The features of the word at `position`, given the two tags predicted before it in reading
+/// order; "previous" and "next" words are in reading order too.
 fn features_at(
     words: &[Word],
-    tag_sets: &[u64],
+    known: &[Known],
     position: usize,
+    direction: Direction,
     prev: u64,
     prev2: u64,
     out: &mut Vec<u64>,
 ) {
     let word = &words[position];
+    let step = direction.step();
     let lower_at = |offset: isize| -> u64 {
-        match position.checked_add_signed(offset) {
+        match position.checked_add_signed(offset * step) {
             Some(index) if index < words.len() => words[index].lower,
             Some(_) => PAD_END ^ offset as u64,
             None => PAD_START ^ offset as u64,
@@ -253,15 +459,20 @@ fn features_at(
     };
     let word_at = |offset: isize| -> Option<&Word> {
         position
-            .checked_add_signed(offset)
+            .checked_add_signed(offset * step)
             .and_then(|index| words.get(index))
     };
     let set_at = |offset: isize| -> u64 {
         position
-            .checked_add_signed(offset)
-            .and_then(|index| tag_sets.get(index).copied())
-            .unwrap_or(PAD_END ^ offset as u64)
+            .checked_add_signed(offset * step)
+            .and_then(|index| known.get(index))
+            .map_or(PAD_END ^ offset as u64, |known| known.tag_set)
     };
+    let here = known[position];
+    let next_case = position
+        .checked_add_signed(step)
+        .and_then(|index| known.get(index))
+        .map_or(PAD_END, |known| known.capitalisation);
     let first = u64::from(position == 0);
     out.push(feature1(0, 0));
     out.push(feature1(1, word.form));
@@ -300,6 +511,13 @@ fn features_at(
     out.push(feature3(34, prev, set_at(0), set_at(1)));
     out.push(feature2(35, lower_at(1), lower_at(2)));
     out.push(feature2(36, prev, word.shape));
+    out.push(feature1(37, here.capitalisation));
+    out.push(feature2(38, here.capitalisation, first));
+    out.push(feature2(39, here.capitalisation, prev));
+    out.push(feature2(40, here.capitalisation, word.flags));
+    out.push(feature1(41, here.form_tag_set));
+    out.push(feature2(42, here.form_tag_set, prev));
+    out.push(feature2(43, next_case, word.flags));
 }
 
 #[cfg(test)]
@@ -316,13 +534,13 @@ mod tests {
             (vec![word.clone(); 21], gold),
             (vec![rare.clone(); 2], vec![Some(1), Some(1)]),
         ];
-        let dictionary = build_dictionary(&examples);
+        let lexicon = Lexicon::build(&examples);
         assert!(dictionary.contains_key(&word.lower));
         assert!(
             !dictionary.contains_key(&rare.lower),
             "seen twice: treated as unknown"
         );
-        let alone = build_dictionary(&[(vec![word.clone(); 3], vec![Some(1); 3])]);
+        let alone = Lexicon::build(&[(vec![word.clone(); 3], vec![Some(1); 3])]).tag_sets;
         assert_eq!(
             alone.get(&word.lower),
             dictionary.get(&word.lower),

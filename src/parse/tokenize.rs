@@ -23,10 +23,10 @@ const HYPHEN_PREFIXES: &[&str] = &[
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "vs", "etc", "inc", "co", "corp", "ltd", "jr", "sr", "gen",
     "lt", "col", "sgt", "capt", "cpt", "maj", "adm", "cmdr", "gov", "sen", "rep", "reps", "pres",
-    "prof", "rev", "ft", "mt", "no", "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
-    "sun", "approx", "dept", "est", "fig", "vol", "ave", "blvd", "ph", "al", "cf", "pp", "ca",
-    "lb", "lbs", "oz", "univ", "assn", "bros", "messrs", "hon", "amb", "gens", "sens",
+    "prof", "rev", "ft", "mt", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    "approx", "dept", "est", "fig", "vol", "ave", "blvd", "ph", "al", "cf", "pp", "ca", "lb",
+    "lbs", "oz", "univ", "assn", "bros", "messrs", "hon", "amb", "gens", "sens",
 ];
 
 /// Contractions written without an apostrophe, and where the treebank splits them.
@@ -129,9 +129,24 @@ pub fn tokenize(sentence: &str) -> Vec<(usize, usize)> {
     }
     let last = chunks.len().saturating_sub(1);
     for (index, &(begin, end)) in chunks.iter().enumerate() {
-        split_chunk(sentence, begin, end, index == last, &mut spans);
+        // "No." keeps its period before a number (No. 5), like the abbreviations.
+        let number_follows = chunks
+            .get(index + 1)
+            .is_some_and(|&(next, _)| sentence[next..].starts_with(|c: char| c.is_ascii_digit()));
+        let position = ChunkPosition {
+            sentence_end: index == last,
+            number_follows,
+        };
+        split_chunk(sentence, begin, end, position, &mut spans);
     }
     spans
+}
+
+/// Where a chunk sits, which decides what its final period is.
+#[derive(Clone, Copy)]
+struct ChunkPosition {
+    sentence_end: bool,
+    number_follows: bool,
 }
 
 /// A run of text without spaces.
@@ -139,7 +154,7 @@ fn split_chunk(
     text: &str,
     start: usize,
     end: usize,
-    sentence_end: bool,
+    position: ChunkPosition,
     out: &mut Vec<(usize, usize)>,
 ) {
     let chunk = &text[start..end];
@@ -200,7 +215,13 @@ fn split_chunk(
             let single_period = &rest[run_start..] == ".";
             // Only punctuation follows it (closing tokens never hold letters): at the end of the
             // sentence the treebank splits even an abbreviation's period off.
-            if single_period && !sentence_end && (is_url || keeps_period(&rest[..run_start])) {
+            let word = &rest[..run_start];
+            let numbered =
+                position.number_follows && matches!(word.to_lowercase().as_str(), "no" | "nos");
+            if single_period
+                && !position.sentence_end
+                && (numbered || !is_url && keeps_period(word))
+            {
                 break;
             }
             closing.push((low + run_start, high));
@@ -471,8 +492,16 @@ fn splits_at_hyphen(chars: &[(usize, char)], index: usize, piece_start: usize) -
     {
         return false;
     }
+    // Phone numbers (555-0199, 713-654-0365) stay whole; ranges (1969-1970, 400-500) do not.
     let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    !(digits(&before) && digits(&after) && after.len() >= 3 && before.len() >= 3)
+    let continues_with_hyphen = chars
+        .get(index + 1 + after.chars().count())
+        .is_some_and(|&(_, c)| c == '-');
+    let phone = digits(&before)
+        && digits(&after)
+        && before.len() == 3
+        && (after.len() == 4 || after.len() == 3 && continues_with_hyphen);
+    !phone
 }
 
 /// Pushes a piece, splitting a leading currency sign and a trailing unit (`$5`, `5kg`, `11:30am`;
@@ -531,7 +560,7 @@ mod tests {
         );
         assert_eq!(
             words("We can't, they'll, I'm"),
-            ["We", "ca", "n't", ",", "they", "'ll", "I", "'m"]
+            ["We", "ca", "n't", ",", "they", "'ll", ",", "I", "'m"]
         );
         assert_eq!(
             words("Russia’s envoy didn’t"),
@@ -594,6 +623,12 @@ mod tests {
         assert_eq!(
             words("call 713-654-0365 in 1969-1970"),
             ["call", "713-654-0365", "in", "1969", "-", "1970"]
+        );
+        assert_eq!(
+            words("dial 555-0199, not 400-500 or No. 5"),
+            [
+                "dial", "555-0199", ",", "not", "400", "-", "500", "or", "No.", "5"
+            ]
         );
         assert_eq!(words("and/or w/o"), ["and", "/", "or", "w/o"]);
     }

@@ -10,11 +10,11 @@ use std::collections::BTreeSet;
 use std::time::Instant;
 
 use super::ParseError;
-use super::dependency::{DependencyParser, DependencyTrainer, Example, ParserTraining};
+use super::dependency::{CoarseTags, DependencyParser, DependencyTrainer, Example, ParserTraining};
 use super::eval::Scores;
 use super::lemma::Lemmatizer;
 use super::model::Parser;
-use super::perceptron::FeatureMap;
+use super::perceptron::{FeatureMap, Pruning};
 use super::sentence::Sentence;
 use super::tagger::{Tagger, TaggerTraining, joint_tag};
 use super::words::Word;
@@ -34,6 +34,11 @@ pub struct TrainingOptions {
     pub explore_probability: f64,
     /// The seed of every shuffle and coin flip.
     pub seed: u64,
+    /// Features of the parser updated fewer times than this in training are left out of the
+    /// model: its size against its accuracy.
+    pub parser_min_updates: u32,
+    /// Likewise for the tagger.
+    pub tagger_min_updates: u32,
 }
 
 impl Default for TrainingOptions {
@@ -45,6 +50,8 @@ impl Default for TrainingOptions {
             explore_after: 1,
             explore_probability: 0.9,
             seed: 2017,
+            parser_min_updates: 2,
+            tagger_min_updates: 2,
         }
     }
 }
@@ -87,6 +94,10 @@ fn jackknife(
     let tagger_options = |fold: usize| TaggerTraining {
         epochs: options.tagger_epochs,
         seed: options.seed.wrapping_add(fold as u64 + 1),
+        pruning: Pruning {
+            min_updates: options.tagger_min_updates,
+            min_weight: 1,
+        },
     };
     let results: Vec<Result<(Tagger, Vec<(usize, Vec<u16>)>), ParseError>> =
         std::thread::scope(|scope| {
@@ -231,11 +242,16 @@ pub fn train(
         .collect();
     let mut trainer = DependencyTrainer::new(
         labels,
+        CoarseTags::new(&tags),
         &word_counts,
         ParserTraining {
             explore_after: options.explore_after,
             explore_probability: options.explore_probability,
             seed: options.seed,
+            pruning: Pruning {
+                min_updates: options.parser_min_updates,
+                min_weight: 1,
+            },
         },
     )?;
     let mut best: Option<(usize, DependencyParser)> = None;

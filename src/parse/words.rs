@@ -86,7 +86,8 @@ const HAS_UPPER: u64 = 2;
 const ALL_UPPER: u64 = 4;
 const HAS_HYPHEN: u64 = 8;
 const HAS_LETTER: u64 = 16;
-const STARTS_UPPER: u64 = 32;
+/// The first character is upper case.
+pub(crate) const STARTS_UPPER: u64 = 32;
 
 fn flags(form: &str) -> u64 {
     let mut flags = 0;
