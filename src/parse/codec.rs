@@ -132,6 +132,17 @@ impl<'a> Reader<'a> {
         usize::try_from(value).map_err(|_| ParseError::Model(format!("{what} is too long")))
     }
 
+    /// The bytes of an array of `item_size`-byte items, as written by `u8s`, `u16s`, `i16s` or
+    /// `u64s`, for a caller that decodes them itself.
+    pub(crate) fn array_bytes(
+        &mut self,
+        item_size: usize,
+        what: &str,
+    ) -> Result<&'a [u8], ParseError> {
+        let len = self.len(item_size, what)?;
+        self.raw(len * item_size, what)
+    }
+
     pub(crate) fn str(&mut self, what: &str) -> Result<String, ParseError> {
         let len = self.len(1, what)?;
         let bytes = self.raw(len, what)?;
@@ -144,26 +155,12 @@ impl<'a> Reader<'a> {
         (0..count).map(|_| self.str(what)).collect()
     }
 
-    pub(crate) fn u8s(&mut self, what: &str) -> Result<Vec<u8>, ParseError> {
-        let len = self.len(1, what)?;
-        Ok(self.raw(len, what)?.to_vec())
-    }
-
     pub(crate) fn u16s(&mut self, what: &str) -> Result<Vec<u16>, ParseError> {
         let len = self.len(2, what)?;
         let bytes = self.raw(len * 2, what)?;
         Ok(bytes
             .chunks_exact(2)
             .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
-            .collect())
-    }
-
-    pub(crate) fn i16s(&mut self, what: &str) -> Result<Vec<i16>, ParseError> {
-        let len = self.len(2, what)?;
-        let bytes = self.raw(len * 2, what)?;
-        Ok(bytes
-            .chunks_exact(2)
-            .map(|pair| i16::from_le_bytes([pair[0], pair[1]]))
             .collect())
     }
 
@@ -198,7 +195,10 @@ mod tests {
         let mut reader = Reader::new(&bytes);
         assert_eq!(reader.u32("n").unwrap(), 7);
         assert_eq!(reader.str("s").unwrap(), "nsubj:pass");
-        assert_eq!(reader.i16s("w").unwrap(), vec![-3, 32767, -32768]);
+        assert_eq!(
+            reader.array_bytes(2, "w").unwrap(),
+            [0xfd, 0xff, 0xff, 0x7f, 0x00, 0x80]
+        );
         assert_eq!(reader.u16s("f").unwrap(), vec![1, 65535]);
         assert_eq!(reader.u64s("k").unwrap(), vec![u64::MAX, 0]);
         assert_eq!(reader.strs("v").unwrap(), vec!["a", "bc"]);
@@ -210,9 +210,13 @@ mod tests {
         let mut writer = Writer::default();
         writer.i16s(&[1, 2, 3]);
         let bytes = writer.into_bytes();
-        assert!(Reader::new(&bytes[..bytes.len() - 1]).i16s("w").is_err());
+        assert!(
+            Reader::new(&bytes[..bytes.len() - 1])
+                .array_bytes(2, "w")
+                .is_err()
+        );
         let mut inflated = bytes.clone();
         inflated[7] = 0x7f;
-        assert!(Reader::new(&inflated).i16s("w").is_err());
+        assert!(Reader::new(&inflated).array_bytes(2, "w").is_err());
     }
 }

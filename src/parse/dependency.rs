@@ -12,6 +12,7 @@ use super::codec::{Reader, Writer};
 use super::hash::{combine, finish};
 use super::perceptron::{ClassScores, Classifier, MAX_CLASSES, Perceptron, Pruning, best};
 use super::rng::Rng;
+use super::tagger::Guess;
 use super::words::{PAD_END, ROOT_WORD, Word};
 
 /// A word is in the parser's vocabulary if seen this often in training.
@@ -33,6 +34,8 @@ pub(crate) struct DependencyParser {
     known_words: Vec<u64>,
     /// The tagger's tags, coarsened: the universal tag of each joint tag, for backoff features.
     coarse: CoarseTags,
+    /// Tagger margins below which its runner-up tag is shown to the features, at three levels.
+    doubt: [f32; 3],
     model: Classifier,
 }
 
@@ -73,7 +76,7 @@ impl CoarseTags {
 /// One training sentence: words, predicted tags, gold tree.
 pub(crate) struct Example {
     words: Vec<Word>,
-    tags: Vec<u16>,
+    guesses: Vec<Guess>,
     gold: Gold,
 }
 
@@ -81,13 +84,13 @@ impl Example {
     /// `heads` are 1-based (0 for the root), `labels` index the label set.
     pub(crate) fn new(
         words: Vec<Word>,
-        tags: Vec<u16>,
+        guesses: Vec<Guess>,
         heads: &[usize],
         labels: &[u16],
     ) -> Example {
         Example {
             words,
-            tags,
+            guesses,
             gold: Gold::new(heads, labels),
         }
     }
@@ -112,6 +115,7 @@ pub(crate) struct DependencyTrainer {
     fallback_label: u16,
     known_words: Vec<u64>,
     coarse: CoarseTags,
+    doubt: [f32; 3],
     perceptron: Perceptron,
     rng: Rng,
     options: ParserTraining,
@@ -125,23 +129,44 @@ struct Context {
     coarse: Vec<u64>,
     /// `punctuation[i]`: how many of words 1..=i are punctuation.
     punctuation: Vec<u32>,
+    /// The tagger's runner-up tag and how doubtful its choice was, or nothing when it was sure.
+    alternatives: Vec<u64>,
+}
+
+/// The runner-up tag with the doubt level (0 most doubtful) when the tagger's margin is below
+/// one of the `doubt` thresholds; `NO_TAG` when it was sure.
+fn alternative(guess: &Guess, doubt: &[f32; 3]) -> u64 {
+    match doubt.iter().position(|&threshold| guess.margin < threshold) {
+        Some(level) => u64::from(guess.runner_up) | (level as u64) << 16,
+        None => NO_TAG,
+    }
 }
 
 impl Context {
     /// Index 0 is unused (words are 1-based) and index n + 1 is the artificial root.
-    fn new(known_words: &[u64], coarse: &CoarseTags, words: &[Word], tags: &[u16]) -> Context {
+    fn new(
+        known_words: &[u64],
+        coarse: &CoarseTags,
+        doubt: &[f32; 3],
+        words: &[Word],
+        guesses: &[Guess],
+    ) -> Context {
         let size = words.len() + 2;
         let mut context = Context {
             words: Vec::with_capacity(size),
             tags: Vec::with_capacity(size),
             coarse: Vec::with_capacity(size),
             punctuation: Vec::with_capacity(size),
+            alternatives: Vec::with_capacity(size),
         };
+        context.alternatives.push(NO_TAG);
         context.words.push(NO_WORD);
         context.tags.push(NO_TAG);
         context.coarse.push(NO_TAG);
         context.punctuation.push(0);
-        for (word, &tag) in words.iter().zip(tags) {
+        for (word, guess) in words.iter().zip(guesses) {
+            let tag = guess.tag;
+            context.alternatives.push(alternative(guess, doubt));
             let coarse_tag = coarse.of(tag);
             context.coarse.push(u64::from(coarse_tag));
             let before = context.punctuation.last().copied().unwrap_or(0);
@@ -162,6 +187,7 @@ impl Context {
         context.words.push(ROOT_WORD);
         context.tags.push(ROOT_TAG);
         context.coarse.push(ROOT_TAG);
+        context.alternatives.push(NO_TAG);
         context
     }
 
@@ -171,6 +197,13 @@ impl Context {
 
     fn tag(&self, index: u32) -> u64 {
         self.tags.get(index as usize).copied().unwrap_or(NO_TAG)
+    }
+
+    fn alternative(&self, index: u32) -> u64 {
+        self.alternatives
+            .get(index as usize)
+            .copied()
+            .unwrap_or(NO_TAG)
     }
 
     fn coarse(&self, index: u32) -> u64 {
@@ -238,6 +271,7 @@ fn features(state: &State, context: &Context, out: &mut Vec<u64>) {
     let w = |word: u32| context.word(word);
     let p = |word: u32| context.tag(word);
     let c = |word: u32| context.coarse(word);
+    let a = |word: u32| context.alternative(word);
     let l = |word: u32| state.label(word).map_or(NO_LABEL, u64::from);
     let n3 = state.buffer(3);
     let distance = if s0 != NONE && n0 != NONE {
@@ -277,7 +311,7 @@ fn features(state: &State, context: &Context, out: &mut Vec<u64>) {
         set(&state.left_labels, n0),
     );
 
-    let templates: [&[u64]; 92] = [
+    let templates: [&[u64]; 98] = [
         &[s0w, s0p],
         &[s0w],
         &[s0p],
@@ -372,6 +406,13 @@ fn features(state: &State, context: &Context, out: &mut Vec<u64>) {
         &[p(s1), n0p],
         &[p(s1), l(s1), s0p],
         &[n0p, p(n1), p(n2), p(n3)],
+        // Where the tagger hesitated: its runner-up tags.
+        &[n0p, a(n0)],
+        &[s0p, a(s0)],
+        &[s0p, a(n0)],
+        &[a(s0), n0p],
+        &[p(n1), a(n1)],
+        &[a(s0), a(n0)],
     ];
     for (template, values) in templates.iter().enumerate() {
         out.push(feature(template as u64, values));
@@ -385,8 +426,8 @@ fn best_legal<T: PartialOrd + Copy>(state: &State, scores: &[T]) -> usize {
 
 impl DependencyParser {
     /// Heads (1-based, 0 for the root) and label ids of `words` tagged `tags`.
-    pub(crate) fn parse(&self, words: &[Word], tags: &[u16]) -> (Vec<usize>, Vec<u16>) {
-        let context = Context::new(&self.known_words, &self.coarse, words, tags);
+    pub(crate) fn parse(&self, words: &[Word], guesses: &[Guess]) -> (Vec<usize>, Vec<u16>) {
+        let context = Context::new(&self.known_words, &self.coarse, &self.doubt, words, guesses);
         let mut state = State::new(words.len(), self.root_label);
         let mut features_now = Vec::with_capacity(96);
         let mut scores: ClassScores = [0; 256];
@@ -417,6 +458,9 @@ impl DependencyParser {
         writer.u64s(&self.known_words);
         writer.u16s(&self.coarse.of_tag);
         writer.u32(u32::from(self.coarse.punctuation));
+        for threshold in self.doubt {
+            writer.u32(threshold.to_bits());
+        }
         self.model.write(writer);
     }
 
@@ -439,6 +483,10 @@ impl DependencyParser {
         let of_tag = reader.u16s("coarse tags")?;
         let punctuation = u16::try_from(reader.u32("punctuation tag")?)
             .map_err(|_| ParseError::Model("punctuation tag out of range".to_owned()))?;
+        let mut doubt = [0.0_f32; 3];
+        for threshold in &mut doubt {
+            *threshold = f32::from_bits(reader.u32("doubt thresholds")?);
+        }
         let model = Classifier::read(reader)?;
         if model.classes() != Move::classes(labels.len()) {
             return Err(ParseError::Model(
@@ -454,6 +502,7 @@ impl DependencyParser {
                 of_tag,
                 punctuation,
             },
+            doubt,
             model,
         })
     }
@@ -465,6 +514,7 @@ impl DependencyTrainer {
     pub(crate) fn new(
         labels: Vec<String>,
         coarse: CoarseTags,
+        doubt: [f32; 3],
         word_counts: &super::perceptron::FeatureMap<usize>,
         options: ParserTraining,
     ) -> Result<DependencyTrainer, ParseError> {
@@ -499,6 +549,7 @@ impl DependencyTrainer {
             fallback_label,
             known_words,
             coarse,
+            doubt,
             perceptron: Perceptron::new(classes),
             rng: Rng::new(options.seed),
             options,
@@ -520,8 +571,9 @@ impl DependencyTrainer {
             let context = Context::new(
                 &self.known_words,
                 &self.coarse,
+                &self.doubt,
                 &example.words,
-                &example.tags,
+                &example.guesses,
             );
             let mut state = State::new(example.words.len(), self.root_label);
             while !state.is_terminal() {
@@ -565,6 +617,7 @@ impl DependencyTrainer {
             fallback_label: self.fallback_label,
             known_words: self.known_words.clone(),
             coarse: self.coarse.clone(),
+            doubt: self.doubt,
             model: self.perceptron.averaged(self.options.pruning),
         }
     }
@@ -572,5 +625,167 @@ impl DependencyTrainer {
     /// How many features have weights so far.
     pub(crate) fn features(&self) -> usize {
         self.perceptron.features()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::conllu;
+    use crate::parse::perceptron::FeatureMap;
+    use crate::parse::sentence::Sentence;
+
+    fn treebank() -> Vec<Sentence> {
+        conllu::read(include_str!("../../tests/fixtures/parse/diplomacy.conllu")).unwrap()
+    }
+
+    fn sorted<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
+        let mut values: Vec<String> = values.map(str::to_owned).collect();
+        values.sort();
+        values.dedup();
+        values
+    }
+
+    /// A parser trained on the gold tags of the small treebank.
+    fn trained(sentences: &[Sentence]) -> (DependencyParser, Vec<String>) {
+        let tokens = || sentences.iter().flat_map(|sentence| &sentence.tokens);
+        let tags = sorted(tokens().map(|t| t.xpos.as_str()));
+        let labels = sorted(tokens().map(|t| t.deprel.as_str()));
+        let mut counts: FeatureMap<usize> = FeatureMap::default();
+        let examples: Vec<Example> = sentences
+            .iter()
+            .map(|sentence| {
+                let words: Vec<Word> = sentence.tokens.iter().map(|t| Word::new(&t.form)).collect();
+                for word in &words {
+                    *counts.entry(word.lower).or_default() += 1;
+                }
+                let guesses = gold_guesses(sentence, &tags);
+                let heads: Vec<usize> = sentence.tokens.iter().map(|t| t.head).collect();
+                let label_ids: Vec<u16> = sentence
+                    .tokens
+                    .iter()
+                    .map(|t| labels.iter().position(|l| *l == t.deprel).unwrap() as u16)
+                    .collect();
+                Example::new(words, guesses, &heads, &label_ids)
+            })
+            .collect();
+        let options = ParserTraining {
+            explore_after: 1,
+            explore_probability: 0.9,
+            seed: 7,
+            pruning: Pruning {
+                min_updates: 1,
+                min_weight: 1,
+            },
+        };
+        let coarse = CoarseTags::new(&tags);
+        let mut trainer =
+            DependencyTrainer::new(labels.clone(), coarse, [0.0; 3], &counts, options).unwrap();
+        for _ in 0..15 {
+            trainer.epoch(&examples);
+        }
+        (trainer.snapshot(), tags)
+    }
+
+    fn gold_guesses(sentence: &Sentence, tags: &[String]) -> Vec<Guess> {
+        sentence
+            .tokens
+            .iter()
+            .map(|t| {
+                let tag = tags.iter().position(|x| *x == t.xpos).unwrap_or(0) as u16;
+                Guess {
+                    tag,
+                    runner_up: tag,
+                    margin: f32::MAX,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn learns_a_small_treebank_exactly() {
+        let sentences = treebank();
+        let (parser, tags) = trained(&sentences);
+        for sentence in &sentences {
+            let words: Vec<Word> = sentence.tokens.iter().map(|t| Word::new(&t.form)).collect();
+            let (heads, labels) = parser.parse(&words, &gold_guesses(sentence, &tags));
+            for (index, token) in sentence.tokens.iter().enumerate() {
+                assert_eq!(
+                    (
+                        heads[index],
+                        parser.labels()[usize::from(labels[index])].as_str()
+                    ),
+                    (token.head, token.deprel.as_str()),
+                    "{} in {:?}",
+                    token.form,
+                    sentence
+                        .tokens
+                        .iter()
+                        .map(|t| t.form.as_str())
+                        .collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn parses_a_new_sentence_of_a_shape_it_has_seen() {
+        let sentences = treebank();
+        let (parser, tags) = trained(&sentences);
+        // China expelled two British diplomats on Friday .
+        let forms = [
+            "China",
+            "expelled",
+            "two",
+            "British",
+            "diplomats",
+            "on",
+            "Friday",
+            ".",
+        ];
+        let xpos = ["NNP", "VBD", "CD", "JJ", "NNS", "IN", "NNP", "."];
+        let words: Vec<Word> = forms.iter().map(|form| Word::new(form)).collect();
+        let guesses: Vec<Guess> = xpos
+            .iter()
+            .map(|x| {
+                let tag = tags.iter().position(|t| t == x).unwrap() as u16;
+                Guess {
+                    tag,
+                    runner_up: tag,
+                    margin: f32::MAX,
+                }
+            })
+            .collect();
+        let (heads, labels) = parser.parse(&words, &guesses);
+        let named: Vec<(usize, &str)> = heads
+            .iter()
+            .zip(&labels)
+            .map(|(&head, &label)| (head, parser.labels()[usize::from(label)].as_str()))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                (2, "nsubj"),
+                (0, "root"),
+                (5, "nummod"),
+                (5, "amod"),
+                (2, "obj"),
+                (7, "case"),
+                (2, "obl"),
+                (2, "punct")
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_back_equal() {
+        let (parser, _) = trained(&treebank()[..3]);
+        let mut writer = Writer::default();
+        parser.write(&mut writer);
+        let bytes = writer.into_bytes();
+        assert_eq!(
+            DependencyParser::read(&mut Reader::new(&bytes)).unwrap(),
+            parser
+        );
     }
 }

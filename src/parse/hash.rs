@@ -64,13 +64,9 @@ mod tests {
     #[test]
     fn hashes_are_fixed_across_runs_and_machines() {
         // A model trained elsewhere is only readable if these never change.
+        assert_eq!(hash_str("Russia"), 0xed7f_177b_d59a_0fca);
+        assert_eq!(feature2(1, 2, 3), 0xf2e9_3ee4_a374_8632);
         assert_eq!(hash_str(""), hash_bytes(b""));
-        assert_eq!(
-            hash_str("Russia"),
-            0x3f9c_3b9b_7b64_1b0e_u64
-                .wrapping_add(0)
-                .max(hash_str("Russia"))
-        );
         assert_ne!(feature2(1, 2, 3), feature2(1, 3, 2));
         assert_ne!(feature1(1, 2), feature1(2, 2));
         assert_ne!(hash_str("ab"), hash_str("ba"));

@@ -141,12 +141,13 @@ impl Lemmatizer {
             }
         }
         for ((form, tag), counts) in &lemmas {
-            if let Some(lemma) = most_frequent(counts) {
-                if lemmatizer.by_rule(form, tag).as_deref() != Some(lemma.as_str()) {
-                    lemmatizer
-                        .exceptions
-                        .insert((form.clone(), tag.clone()), lemma);
-                }
+            let Some(lemma) = most_frequent(counts) else {
+                continue;
+            };
+            if lemmatizer.by_rule(form, tag).as_deref() != Some(lemma.as_str()) {
+                lemmatizer
+                    .exceptions
+                    .insert((form.clone(), tag.clone()), lemma);
             }
         }
         lemmatizer

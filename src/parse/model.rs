@@ -99,14 +99,14 @@ impl Parser {
 
     fn annotate(&self, forms: &[&str], spans: &[(usize, usize)]) -> Sentence {
         let words = Word::all(forms);
-        let tags = self.tagger.tag(&words);
-        let (heads, labels) = self.dependencies.parse(&words, &tags);
+        let guesses = self.tagger.tag_with_doubts(&words);
+        let (heads, labels) = self.dependencies.parse(&words, &guesses);
         let label_names = self.dependencies.labels();
         let tokens = forms
             .iter()
             .enumerate()
             .map(|(index, form)| {
-                let (upos, xpos) = self.tagger.split(tags[index]);
+                let (upos, xpos) = self.tagger.split(guesses[index].tag);
                 Token {
                     form: (*form).to_owned(),
                     lemma: self.lemmatizer.lemma(form, xpos),

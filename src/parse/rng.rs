@@ -22,7 +22,7 @@ impl Rng {
 
     /// A number in `0..bound` (`bound` > 0).
     pub(crate) fn below(&mut self, bound: usize) -> usize {
-        ((self.next_u64() >> 32) * bound as u64 >> 32) as usize
+        (((self.next_u64() >> 32) * bound as u64) >> 32) as usize
     }
 
     /// True with probability `p`.

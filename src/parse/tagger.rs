@@ -45,6 +45,17 @@ pub(crate) struct Tagger {
     backward: Classifier,
 }
 
+/// The tagger's choice for one word.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Guess {
+    /// The best tag.
+    pub(crate) tag: u16,
+    /// The second best.
+    pub(crate) runner_up: u16,
+    /// How much higher the best tag scored (in the perceptron's units).
+    pub(crate) margin: f32,
+}
+
 /// Which way a tagging model reads a sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Direction {
@@ -140,24 +151,29 @@ impl Tagger {
         })
     }
 
-    /// The tag id of each word.
-    pub(crate) fn tag(&self, words: &[Word]) -> Vec<u16> {
+    /// Each word's tag, with the runner-up and how far behind it is.
+    pub(crate) fn tag_with_doubts(&self, words: &[Word]) -> Vec<Guess> {
         let known = self.lexicon.look_up(words);
         let classes = self.tags.len();
         let forward = read_scores(&self.forward, words, &known, classes, Direction::Forward);
         let backward = read_scores(&self.backward, words, &known, classes, Direction::Backward);
         let (forward_unit, backward_unit) =
             (1.0 / self.forward.scale(), 1.0 / self.backward.scale());
+        let mut combined = vec![0.0_f32; classes];
         forward
             .chunks_exact(classes)
             .zip(backward.chunks_exact(classes))
             .map(|(ahead, behind)| {
-                let combined: Vec<f32> = ahead
-                    .iter()
-                    .zip(behind)
-                    .map(|(&a, &b)| a as f32 * forward_unit + b as f32 * backward_unit)
-                    .collect();
-                best(&combined, |_| true).unwrap_or(0) as u16
+                for ((sum, &a), &b) in combined.iter_mut().zip(ahead).zip(behind) {
+                    *sum = a as f32 * forward_unit + b as f32 * backward_unit;
+                }
+                let tag = best(&combined, |_| true).unwrap_or(0);
+                let runner_up = best(&combined, |class| class != tag).unwrap_or(tag);
+                Guess {
+                    tag: tag as u16,
+                    runner_up: runner_up as u16,
+                    margin: combined[tag] - combined[runner_up],
+                }
             })
             .collect()
     }
@@ -248,10 +264,8 @@ fn train_direction(
                 );
                 perceptron.score(&features, &mut scores);
                 let guess = best(&scores, |_| true).unwrap_or(0);
-                if let Some(gold) = gold[position] {
-                    if guess != usize::from(gold) {
-                        perceptron.update(&features, usize::from(gold), guess);
-                    }
+                if let Some(gold) = gold[position].filter(|&gold| usize::from(gold) != guess) {
+                    perceptron.update(&features, usize::from(gold), guess);
                 }
                 perceptron.tick();
                 (prev2, prev) = (prev, guess as u64);
@@ -383,7 +397,7 @@ impl Lexicon {
             .map(|(word, (capitalised, total))| {
                 let share = capitalised as f64 / total as f64;
                 let step = match share {
-                    s if s == 0.0 => 0,
+                    0.0 => 0,
                     s if s < 0.25 => 1,
                     s if s < 0.75 => 2,
                     s if s < 1.0 => 3,
@@ -523,6 +537,102 @@ fn features_at(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::conllu;
+
+    fn trained() -> (Tagger, Vec<Sentence>) {
+        let sentences =
+            conllu::read(include_str!("../../tests/fixtures/parse/diplomacy.conllu")).unwrap();
+        let mut tags: Vec<String> = sentences
+            .iter()
+            .flat_map(|sentence| &sentence.tokens)
+            .map(|token| joint_tag(&token.upos, &token.xpos))
+            .collect();
+        tags.sort();
+        tags.dedup();
+        let options = TaggerTraining {
+            epochs: 10,
+            seed: 3,
+            pruning: Pruning {
+                min_updates: 1,
+                min_weight: 1,
+            },
+        };
+        (
+            Tagger::train(&sentences, &tags, options).unwrap(),
+            sentences,
+        )
+    }
+
+    fn tag(tagger: &Tagger, forms: &[&str]) -> Vec<String> {
+        let words: Vec<Word> = forms.iter().map(|form| Word::new(form)).collect();
+        tagger
+            .tag_with_doubts(&words)
+            .iter()
+            .map(|guess| tagger.tags()[usize::from(guess.tag)].clone())
+            .collect()
+    }
+
+    #[test]
+    fn learns_a_small_treebank_and_tags_a_new_sentence() {
+        let (tagger, sentences) = trained();
+        for sentence in &sentences {
+            let forms: Vec<&str> = sentence.tokens.iter().map(|t| t.form.as_str()).collect();
+            let gold: Vec<String> = sentence
+                .tokens
+                .iter()
+                .map(|t| joint_tag(&t.upos, &t.xpos))
+                .collect();
+            assert_eq!(tag(&tagger, &forms), gold);
+        }
+        let tagged = tag(
+            &tagger,
+            &[
+                "China",
+                "expelled",
+                "two",
+                "British",
+                "diplomats",
+                "on",
+                "Friday",
+                ".",
+            ],
+        );
+        assert_eq!(
+            tagged,
+            [
+                "PROPN|NNP",
+                "VERB|VBD",
+                "NUM|CD",
+                "ADJ|JJ",
+                "NOUN|NNS",
+                "ADP|IN",
+                "PROPN|NNP",
+                "PUNCT|."
+            ]
+        );
+    }
+
+    #[test]
+    fn doubts_come_with_a_runner_up() {
+        let (tagger, _) = trained();
+        let words: Vec<Word> = ["Officials", "said", "the", "talks"]
+            .iter()
+            .map(|f| Word::new(f))
+            .collect();
+        for guess in tagger.tag_with_doubts(&words) {
+            assert_ne!(guess.tag, guess.runner_up);
+            assert!(guess.margin >= 0.0);
+        }
+    }
+
+    #[test]
+    fn reads_back_equal() {
+        let (tagger, _) = trained();
+        let mut writer = Writer::default();
+        tagger.write(&mut writer);
+        let bytes = writer.into_bytes();
+        assert_eq!(Tagger::read(&mut Reader::new(&bytes)).unwrap(), tagger);
+    }
 
     #[test]
     fn the_tag_dictionary_keeps_frequent_words_and_their_common_tags() {
@@ -535,6 +645,7 @@ mod tests {
             (vec![rare.clone(); 2], vec![Some(1), Some(1)]),
         ];
         let lexicon = Lexicon::build(&examples);
+        let dictionary = &lexicon.tag_sets;
         assert!(dictionary.contains_key(&word.lower));
         assert!(
             !dictionary.contains_key(&rare.lower),
@@ -546,5 +657,10 @@ mod tests {
             dictionary.get(&word.lower),
             "a tag seen once in 21 is dropped"
         );
+        // Capitalised inside sentences every time it is seen (past the first word).
+        let kremlin = Word::new("Kremlin");
+        let profile = Lexicon::build(&[(vec![kremlin.clone(); 3], vec![Some(1); 3])]);
+        assert_eq!(profile.capitalisation.get(&kremlin.lower), Some(&4));
+        assert_eq!(profile.capitalisation.get(&word.lower), None);
     }
 }

@@ -233,16 +233,14 @@ fn split_chunk(
             high -= width;
             continue;
         }
-        if closes(last) && rest.len() > last.len_utf8() {
-            if is_apostrophe(last) && ends_with_plural_possessive_or_quote(rest)
-                || !is_apostrophe(last)
-            {
-                closing.push((high - last.len_utf8(), high));
-                high -= last.len_utf8();
-                continue;
-            }
+        let splits = closes(last)
+            && rest.len() > last.len_utf8()
+            && (!is_apostrophe(last) || ends_with_plural_possessive_or_quote(rest));
+        if !splits {
+            break;
         }
-        break;
+        closing.push((high - last.len_utf8(), high));
+        high -= last.len_utf8();
     }
     if low < high {
         if is_url {
@@ -343,12 +341,13 @@ fn keeps_period(word: &str) -> bool {
 fn split_word(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
     let word = &text[start..end];
     let lower = word.to_lowercase().replace(['’', '`', '‘'], "'");
-    if lower.len() == word.len() {
-        if let Some(&(_, cut)) = GLUED_CONTRACTIONS.iter().find(|(glued, _)| *glued == lower) {
-            out.push((start, start + cut));
-            out.push((start + cut, end));
-            return;
-        }
+    // Byte offsets into the lower-cased word are the word's own only if lower-casing kept its
+    // length (always for the ASCII contractions listed).
+    let glued = GLUED_CONTRACTIONS.iter().find(|(glued, _)| *glued == lower);
+    if let Some(&(_, cut)) = glued.filter(|_| lower.len() == word.len()) {
+        out.push((start, start + cut));
+        out.push((start + cut, end));
+        return;
     }
     if let Some(clitic_start) = clitic_split(word) {
         split_inside(text, start, start + clitic_start, out);
@@ -414,19 +413,16 @@ fn split_inside(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usiz
             run_of(&|c| c == '-')
         } else if ch == '.' && next == Some('.') {
             run_of(&|c| c == '.')
-        } else if matches!(ch, '(' | ')' | '[' | ']' | '{' | '}') {
-            1
-        } else if ch == ','
-            && previous.is_some_and(char::is_alphabetic)
-            && next.is_some_and(char::is_alphabetic)
-        {
-            1
-        } else if ch == '/' && splits_at_slash(&chars, index) {
-            1
-        } else if ch == '-' && splits_at_hyphen(&chars, index, piece_start) {
-            1
         } else {
-            0
+            // One-character marks: brackets, a comma between letters (a missing space), a slash
+            // between words, a hyphen not after a prefix.
+            let single = matches!(ch, '(' | ')' | '[' | ']' | '{' | '}')
+                || ch == ','
+                    && previous.is_some_and(char::is_alphabetic)
+                    && next.is_some_and(char::is_alphabetic)
+                || ch == '/' && splits_at_slash(&chars, index)
+                || ch == '-' && splits_at_hyphen(&chars, index, piece_start);
+            usize::from(single)
         };
         if mark_length > 0 {
             push_piece(text, piece_start, offset, out);
@@ -513,11 +509,12 @@ fn push_piece(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)
     let piece = &text[start..end];
     let mut chars = piece.char_indices();
     let mut start = start;
-    if let (Some((_, first)), Some((second_offset, second))) = (chars.next(), chars.next()) {
-        if matches!(first, '$' | '£' | '€' | '¥' | '#') && second.is_ascii_digit() {
-            out.push((start, start + second_offset));
-            start += second_offset;
-        }
+    if let (Some((_, first)), Some((second_offset, second))) = (chars.next(), chars.next())
+        && matches!(first, '$' | '£' | '€' | '¥' | '#')
+        && second.is_ascii_digit()
+    {
+        out.push((start, start + second_offset));
+        start += second_offset;
     }
     let piece = &text[start..end];
     let digits_end = piece

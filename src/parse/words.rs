@@ -29,8 +29,6 @@ pub(crate) struct Word {
     pub(crate) short_shape: u64,
     /// A few yes/no facts (digits, capitals, hyphen) packed as bits.
     pub(crate) flags: u64,
-    /// The normalised lower-case text, for lookups by string.
-    pub(crate) lower_text: String,
 }
 
 /// Spells typographic punctuation the way most of the training text does, and every digit `0`.
@@ -150,7 +148,6 @@ impl Word {
             shape: hash_str(&shape(form, 4)),
             short_shape: hash_str(&shape(form, 1)),
             flags: flags(form),
-            lower_text,
         }
     }
 
