@@ -13,6 +13,8 @@
 //! - [`projection`]: pure folds of events into status (at any date), explanations, amendments.
 //! - [`report`]: renders results: tables for people, JSON and CSV for scripts, reports in
 //!   Markdown and HTML with SVG charts.
+//! - [`parse`]: the tagger, lemmatizer and dependency parser (trained on UD English EWT) whose
+//!   trees the news coder reads.
 //! - [`app`]: the use cases (append, import, ingest, correct, retract, log, export, status,
 //!   replay, explain, report, verify) composing the layers above.
 //! - [`server`]: `dyad serve`, the HTTP service over the same use cases.

@@ -1,0 +1,312 @@
+//! The lemmatizer: the dictionary form of a word given its Penn Treebank tag (`expelled/VBD` →
+//! `expel`, `talks/NNS` → `talk`, `was/VBD` → `be`, `n't/RB` → `not`).
+//!
+//! Owns rules learned from the training data: per tag, whether the lemma is lower-cased, and
+//! per tag and word ending (up to six letters), which letters to cut and to add; plus a table of
+//! the training words those rules get wrong (irregular verbs, pronouns). It must not tag: it
+//! reads the tag the tagger chose.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::ParseError;
+use super::codec::{Reader, Writer};
+use super::sentence::Sentence;
+
+/// The longest word ending a rule looks at.
+const LONGEST_SUFFIX: usize = 6;
+
+/// How a lemma is made from a (case-adjusted) form: cut letters off the end, add some.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Edit {
+    cut: usize,
+    add: String,
+}
+
+impl Edit {
+    fn between(base: &str, lemma: &str) -> Edit {
+        let common = base
+            .chars()
+            .zip(lemma.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
+        Edit {
+            cut: base.chars().count() - common,
+            add: lemma.chars().skip(common).collect(),
+        }
+    }
+
+    fn apply(&self, base: &str) -> Option<String> {
+        let length = base.chars().count();
+        let keep = length.checked_sub(self.cut)?;
+        let mut lemma: String = base.chars().take(keep).collect();
+        lemma.push_str(&self.add);
+        (!lemma.is_empty()).then_some(lemma)
+    }
+}
+
+/// The trained lemmatizer.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Lemmatizer {
+    /// Tags whose lemmas are lower-cased (`NNS`: `Sanctions` → `sanction`; not `NNP`).
+    lowercased: Vec<String>,
+    /// (tag, word ending) → edit; the longest ending found wins.
+    rules: HashMap<(String, String), Edit>,
+    /// (form, tag) → lemma, for training words the rules get wrong.
+    exceptions: HashMap<(String, String), String>,
+}
+
+fn suffix(lower: &str, length: usize) -> Option<String> {
+    let count = lower.chars().count();
+    (length <= count).then(|| lower.chars().skip(count - length).collect())
+}
+
+/// Most frequent value, ties to the smallest: the same answer on every run.
+fn most_frequent<T: Ord + Clone>(counts: &BTreeMap<T, usize>) -> Option<T> {
+    counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(value, _)| value.clone())
+}
+
+impl Lemmatizer {
+    /// Learns from the gold lemmas and tags of `sentences`.
+    pub(crate) fn train(sentences: &[Sentence]) -> Lemmatizer {
+        let tokens = || {
+            sentences
+                .iter()
+                .flat_map(|sentence| &sentence.tokens)
+                .filter(|t| !t.lemma.is_empty())
+        };
+        // Per tag: among capitalised forms, is the lemma usually the lower-cased word?
+        let mut case_votes: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for token in tokens() {
+            if token.form != token.form.to_lowercase() {
+                let votes = case_votes.entry(token.xpos.as_str()).or_default();
+                let lowered = token.form.to_lowercase();
+                let lower_edit = Edit::between(&lowered, &token.lemma);
+                let kept_edit = Edit::between(&token.form, &token.lemma);
+                if lower_edit.cut + lower_edit.add.len() < kept_edit.cut + kept_edit.add.len() {
+                    votes.0 += 1;
+                } else {
+                    votes.1 += 1;
+                }
+            }
+        }
+        let lowercased: Vec<String> = case_votes
+            .into_iter()
+            .filter(|(_, (lower, kept))| lower > kept)
+            .map(|(tag, _)| tag.to_owned())
+            .collect();
+        let mut lemmatizer = Lemmatizer {
+            lowercased,
+            ..Lemmatizer::default()
+        };
+
+        let mut edits: BTreeMap<(String, String), BTreeMap<Edit, usize>> = BTreeMap::new();
+        let mut lemmas: BTreeMap<(String, String), BTreeMap<String, usize>> = BTreeMap::new();
+        for token in tokens() {
+            let base = lemmatizer.base(&token.form, &token.xpos);
+            let edit = Edit::between(&base, &token.lemma);
+            let lower = token.form.to_lowercase();
+            for length in 0..=LONGEST_SUFFIX {
+                if let Some(ending) = suffix(&lower, length) {
+                    *edits
+                        .entry((token.xpos.clone(), ending))
+                        .or_default()
+                        .entry(edit.clone())
+                        .or_default() += 1;
+                }
+            }
+            *lemmas
+                .entry((token.form.clone(), token.xpos.clone()))
+                .or_default()
+                .entry(token.lemma.clone())
+                .or_default() += 1;
+        }
+        let best: BTreeMap<&(String, String), Edit> = edits
+            .iter()
+            .filter_map(|(key, counts)| Some((key, most_frequent(counts)?)))
+            .collect();
+        // A rule that says what the next shorter ending already says adds nothing.
+        for ((tag, ending), edit) in &best {
+            let parent = suffix(ending, ending.chars().count().saturating_sub(1))
+                .filter(|_| !ending.is_empty());
+            let redundant = parent
+                .and_then(|parent| best.get(&(tag.clone(), parent)))
+                .is_some_and(|parent_edit| parent_edit == edit);
+            if !redundant {
+                lemmatizer
+                    .rules
+                    .insert((tag.clone(), ending.clone()), edit.clone());
+            }
+        }
+        for ((form, tag), counts) in &lemmas {
+            let Some(lemma) = most_frequent(counts) else {
+                continue;
+            };
+            if lemmatizer.by_rule(form, tag).as_deref() != Some(lemma.as_str()) {
+                lemmatizer
+                    .exceptions
+                    .insert((form.clone(), tag.clone()), lemma);
+            }
+        }
+        lemmatizer
+    }
+
+    fn base(&self, form: &str, tag: &str) -> String {
+        if self.lowercased.iter().any(|lowered| lowered == tag) {
+            form.to_lowercase()
+        } else {
+            form.to_owned()
+        }
+    }
+
+    fn by_rule(&self, form: &str, tag: &str) -> Option<String> {
+        let base = self.base(form, tag);
+        let lower = form.to_lowercase();
+        let longest = lower.chars().count().min(LONGEST_SUFFIX);
+        (0..=longest).rev().find_map(|length| {
+            let ending = suffix(&lower, length)?;
+            self.rules.get(&(tag.to_owned(), ending))?.apply(&base)
+        })
+    }
+
+    /// The lemma of `form` tagged `tag`.
+    pub(crate) fn lemma(&self, form: &str, tag: &str) -> String {
+        if let Some(lemma) = self.exceptions.get(&(form.to_owned(), tag.to_owned())) {
+            return lemma.clone();
+        }
+        if tag == "CD"
+            && form.contains(',')
+            && form
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        {
+            return form.replace(',', ""); // 1,000 → 1000, as the treebank writes numbers
+        }
+        self.by_rule(form, tag)
+            .unwrap_or_else(|| self.base(form, tag))
+    }
+
+    /// How many rules and exceptions were learned.
+    pub(crate) fn size(&self) -> (usize, usize) {
+        (self.rules.len(), self.exceptions.len())
+    }
+
+    pub(crate) fn write(&self, writer: &mut Writer) {
+        writer.strs(&self.lowercased);
+        let mut rules: Vec<(&(String, String), &Edit)> = self.rules.iter().collect();
+        rules.sort();
+        writer.len(rules.len());
+        for ((tag, ending), edit) in rules {
+            writer.str(tag);
+            writer.str(ending);
+            writer.len(edit.cut);
+            writer.str(&edit.add);
+        }
+        let mut exceptions: Vec<(&(String, String), &String)> = self.exceptions.iter().collect();
+        exceptions.sort();
+        writer.len(exceptions.len());
+        for ((form, tag), lemma) in exceptions {
+            writer.str(form);
+            writer.str(tag);
+            writer.str(lemma);
+        }
+    }
+
+    pub(crate) fn read(reader: &mut Reader<'_>) -> Result<Lemmatizer, ParseError> {
+        let lowercased = reader.strs("lemma case rules")?;
+        let count = reader.len(32, "lemma rules")?;
+        let mut rules = HashMap::with_capacity(count);
+        for _ in 0..count {
+            let tag = reader.str("lemma rule")?;
+            let ending = reader.str("lemma rule")?;
+            let cut = usize::try_from(reader.u64("lemma rule")?)
+                .map_err(|_| ParseError::Model("lemma rule too long".to_owned()))?;
+            let add = reader.str("lemma rule")?;
+            rules.insert((tag, ending), Edit { cut, add });
+        }
+        let count = reader.len(24, "lemma exceptions")?;
+        let mut exceptions = HashMap::with_capacity(count);
+        for _ in 0..count {
+            let form = reader.str("lemma exception")?;
+            let tag = reader.str("lemma exception")?;
+            let lemma = reader.str("lemma exception")?;
+            exceptions.insert((form, tag), lemma);
+        }
+        Ok(Lemmatizer {
+            lowercased,
+            rules,
+            exceptions,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::sentence::Token;
+
+    fn sentence(words: &[(&str, &str, &str)]) -> Sentence {
+        Sentence {
+            tokens: words
+                .iter()
+                .map(|&(form, lemma, xpos)| Token {
+                    form: form.to_owned(),
+                    lemma: lemma.to_owned(),
+                    upos: String::new(),
+                    xpos: xpos.to_owned(),
+                    head: 0,
+                    deprel: String::new(),
+                    start: 0,
+                    end: 0,
+                })
+                .collect(),
+        }
+    }
+
+    fn trained() -> Lemmatizer {
+        Lemmatizer::train(&[sentence(&[
+            ("walked", "walk", "VBD"),
+            ("talked", "talk", "VBD"),
+            ("signed", "sign", "VBD"),
+            ("hoped", "hope", "VBD"),
+            ("went", "go", "VBD"),
+            ("Sanctions", "sanction", "NNS"),
+            ("talks", "talk", "NNS"),
+            ("treaties", "treaty", "NNS"),
+            ("parties", "party", "NNS"),
+            ("Moscow", "Moscow", "NNP"),
+            ("Kremlin", "Kremlin", "NNP"),
+        ])])
+    }
+
+    #[test]
+    fn learned_rules_reach_unseen_words() {
+        let lemmatizer = trained();
+        assert_eq!(
+            lemmatizer.lemma("expelled", "VBD"),
+            "expell",
+            "the plain -ed rule, no doubling known"
+        );
+        assert_eq!(lemmatizer.lemma("blocked", "VBD"), "block");
+        assert_eq!(lemmatizer.lemma("Diplomats", "NNS"), "diplomat");
+        assert_eq!(lemmatizer.lemma("embassies", "NNS"), "embassy");
+        assert_eq!(lemmatizer.lemma("Washington", "NNP"), "Washington");
+        assert_eq!(lemmatizer.lemma("went", "VBD"), "go");
+        assert_eq!(lemmatizer.lemma("hoped", "VBD"), "hope");
+        assert_eq!(lemmatizer.lemma("1,000", "CD"), "1000");
+    }
+
+    #[test]
+    fn reads_back_equal() {
+        let lemmatizer = trained();
+        let mut writer = Writer::default();
+        lemmatizer.write(&mut writer);
+        let bytes = writer.into_bytes();
+        assert_eq!(
+            Lemmatizer::read(&mut Reader::new(&bytes)).unwrap(),
+            lemmatizer
+        );
+    }
+}
