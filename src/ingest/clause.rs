@@ -419,7 +419,12 @@ fn governor(tree: &Tree, verb: usize) -> Option<(usize, Link)> {
     let link = match tree.deprel(verb) {
         "ccomp" => Link::Complement,
         // `notified Washington that it was suspending …` misread as an adverbial clause.
-        "advcl" if tree.kids(verb, "mark").any(|m| tree.lower(m) == "that") => Link::Complement,
+        "advcl" | "acl"
+            if tree.upos(head) == "VERB"
+                && tree.kids(verb, "mark").any(|m| tree.lower(m) == "that") =>
+        {
+            Link::Complement
+        }
         "xcomp" => Link::Control,
         "conj" => Link::Coordinated,
         "advcl" => Link::Adverbial,
