@@ -26,7 +26,8 @@ const ABBREVIATIONS: &[&str] = &[
     "prof", "rev", "ft", "mt", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
     "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
     "approx", "dept", "est", "fig", "vol", "ave", "blvd", "ph", "al", "cf", "pp", "ca", "lb",
-    "lbs", "oz", "univ", "assn", "bros", "messrs", "hon", "amb", "gens", "sens",
+    "ext", "drs", "sts", "pvt", "ps", "ect", "lbs", "oz", "univ", "assn", "bros", "messrs", "hon",
+    "amb", "gens", "sens",
 ];
 
 /// Contractions written without an apostrophe, and where the treebank splits them.
@@ -90,6 +91,9 @@ fn opens(ch: char) -> bool {
             | '¿'
             | '¡'
             | '„'
+            | ','
+            | '%'
+            | '~'
     )
 }
 
@@ -97,8 +101,31 @@ fn opens(ch: char) -> bool {
 fn closes(ch: char) -> bool {
     matches!(
         ch,
-        ')' | ']' | '}' | '"' | '”' | '’' | '\'' | '`' | '»' | '>' | '*' | ',' | ';' | ':' | '%'
+        ')' | ']'
+            | '}'
+            | '"'
+            | '”'
+            | '’'
+            | '\''
+            | '`'
+            | '»'
+            | '>'
+            | '*'
+            | ','
+            | ';'
+            | ':'
+            | '%'
+            | '/'
+            | '#'
     )
+}
+
+/// An emoticon glued to the end of a word (`family:)`), as one token.
+fn trailing_emoticon(text: &str) -> Option<usize> {
+    EMOTICONS
+        .iter()
+        .find(|emoticon| text.len() > emoticon.len() && text.ends_with(**emoticon))
+        .map(|emoticon| emoticon.len())
 }
 
 fn ends_sentence(ch: char) -> bool {
@@ -173,7 +200,19 @@ fn split_chunk(
         let Some(first) = rest.chars().next() else {
             break;
         };
-        let width = paired_quote(rest).unwrap_or(first.len_utf8());
+        // A run of asterisks is one mark; a period glued to the next word (".thank") too.
+        let run = if first == '*' {
+            rest.chars().take_while(|&c| c == '*').count()
+        } else {
+            1
+        };
+        let width = paired_quote(rest).unwrap_or(first.len_utf8() * run);
+        let period_before_word = first == '.' && rest[1..].starts_with(char::is_alphabetic);
+        if period_before_word && !looks_like_address(rest) {
+            out.push((low, low + 1));
+            low += 1;
+            continue;
+        }
         if rest.starts_with("<<") || rest.starts_with(">>") {
             out.push((low, low + 2));
             low += 2;
@@ -213,6 +252,14 @@ fn split_chunk(
                 break; // the whole piece is marks ("...", "?!")
             }
             let single_period = &rest[run_start..] == ".";
+            // "Inc.." ending a sentence: the abbreviation's period, then the sentence's.
+            let abbreviation_then_period =
+                &rest[run_start..] == ".." && keeps_period(&rest[..run_start]) && !is_url;
+            if abbreviation_then_period {
+                closing.push((high - 1, high));
+                high -= 1;
+                break;
+            }
             // Only punctuation follows it (closing tokens never hold letters): at the end of the
             // sentence the treebank splits even an abbreviation's period off.
             let word = &rest[..run_start];
@@ -228,12 +275,22 @@ fn split_chunk(
             high = low + run_start;
             continue;
         }
-        if let Some(width) = trailing_paired_quote(rest) {
+        if let Some(width) = trailing_paired_quote(rest).or_else(|| trailing_emoticon(rest)) {
             closing.push((high - width, high));
             high -= width;
             continue;
         }
+        if last == '*' && rest.len() > 1 {
+            let run = rest.chars().rev().take_while(|&c| c == '*').count();
+            if run < rest.len() {
+                closing.push((high - run, high));
+                high -= run;
+                continue;
+            }
+        }
         let splits = closes(last)
+            && !(is_url && last == '/')
+            && !EMOTICONS.contains(&rest)
             && rest.len() > last.len_utf8()
             && (!is_apostrophe(last) || ends_with_plural_possessive_or_quote(rest));
         if !splits {
@@ -243,7 +300,7 @@ fn split_chunk(
         high -= last.len_utf8();
     }
     if low < high {
-        if is_url {
+        if is_url || EMOTICONS.contains(&&text[low..high]) {
             out.push((low, high));
         } else {
             split_word(text, low, high, out);
@@ -379,7 +436,7 @@ fn clitic_split(word: &str) -> Option<usize> {
                     .iter()
                     .map(|&(_, c)| c.to_ascii_lowercase())
                     .eq(clitic.chars().skip(1))
-                && chars[from - 1].1.is_alphanumeric();
+                && chars[from - 1].1.is_alphabetic();
             if matches {
                 return Some(chars[from].0);
             }
@@ -414,12 +471,12 @@ fn split_inside(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usiz
         } else if ch == '.' && next == Some('.') {
             run_of(&|c| c == '.')
         } else {
-            // One-character marks: brackets, a comma between letters (a missing space), a slash
-            // between words, a hyphen not after a prefix.
+            // One-character marks: brackets, a comma or colon after a letter (a missing space:
+            // "citizen,21", "Price:3"), a slash between words, a hyphen not after a prefix.
             let single = matches!(ch, '(' | ')' | '[' | ']' | '{' | '}')
-                || ch == ','
+                || matches!(ch, ',' | ':')
                     && previous.is_some_and(char::is_alphabetic)
-                    && next.is_some_and(char::is_alphabetic)
+                    && next.is_some_and(char::is_alphanumeric)
                 || ch == '/' && splits_at_slash(&chars, index)
                 || ch == '-' && splits_at_hyphen(&chars, index, piece_start);
             usize::from(single)
@@ -488,14 +545,15 @@ fn splits_at_hyphen(chars: &[(usize, char)], index: usize, piece_start: usize) -
     {
         return false;
     }
-    // Phone numbers (555-0199, 713-654-0365) stay whole; ranges (1969-1970, 400-500) do not.
+    // Phone numbers (555-0199, 713-654-0365) and extensions (3-5213) stay whole; ranges
+    // (1969-1970, 400-500) do not.
     let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
     let continues_with_hyphen = chars
         .get(index + 1 + after.chars().count())
         .is_some_and(|&(_, c)| c == '-');
     let phone = digits(&before)
         && digits(&after)
-        && before.len() == 3
+        && (before.len() == 3 || before.len() == 1 && after.len() == 4)
         && (after.len() == 4 || after.len() == 3 && continues_with_hyphen);
     !phone
 }
@@ -599,6 +657,30 @@ mod tests {
     }
 
     #[test]
+    fn the_treebanks_smaller_conventions() {
+        // Plurals of numbers keep their 's; a period after an abbreviation ending a sentence is
+        // the sentence's own; phone extensions stay whole; missing spaces are restored.
+        assert_eq!(words("in the 1970's"), ["in", "the", "1970's"]);
+        assert_eq!(
+            words("signed by CCNG, Inc.."),
+            ["signed", "by", "CCNG", ",", "Inc.", "."]
+        );
+        assert_eq!(
+            words("call ext. 3-5213 now"),
+            ["call", "ext.", "3-5213", "now"]
+        );
+        assert_eq!(
+            words("Price:3,40 for a citizen,21"),
+            ["Price", ":", "3,40", "for", "a", "citizen", ",", "21"]
+        );
+        assert_eq!(
+            words("thanks ,and .then %10"),
+            ["thanks", ",", "and", ".", "then", "%", "10"]
+        );
+        assert_eq!(words("*****NOTICE*****"), ["*****", "NOTICE", "*****"]);
+    }
+
+    #[test]
     fn hyphens_numbers_and_units() {
         assert_eq!(
             words("a long-term, anti-American e-mail"),
@@ -655,6 +737,14 @@ mod tests {
             ]
         );
         assert_eq!(words("'Stop' :)"), ["'", "Stop", "'", ":)"]);
+        assert_eq!(
+            words("a great family:) and :-)."),
+            ["a", "great", "family", ":)", "and", ":-)", "."]
+        );
+        assert_eq!(
+            words("See http://www.state.gov/ now"),
+            ["See", "http://www.state.gov/", "now"]
+        );
     }
 
     #[test]
