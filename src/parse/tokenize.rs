@@ -192,113 +192,11 @@ fn split_chunk(
         out.push((start, end));
         return;
     }
-    let mut low = start;
-    let mut high = end;
-    // Opening punctuation.
-    while low < high {
-        let rest = &text[low..high];
-        let Some(first) = rest.chars().next() else {
-            break;
-        };
-        // A run of asterisks is one mark; a period glued to the next word (".thank") too.
-        let run = if first == '*' {
-            rest.chars().take_while(|&c| c == '*').count()
-        } else {
-            1
-        };
-        let width = paired_quote(rest).unwrap_or(first.len_utf8() * run);
-        let period_before_word = first == '.' && rest[1..].starts_with(char::is_alphabetic);
-        if period_before_word && !looks_like_address(rest) {
-            out.push((low, low + 1));
-            low += 1;
-            continue;
-        }
-        if rest.starts_with("<<") || rest.starts_with(">>") {
-            out.push((low, low + 2));
-            low += 2;
-            continue;
-        }
-        let after = rest[width..].chars().next();
-        let keeps = match after {
-            None => true,
-            // '90s, ’72: an apostrophe before digits is part of the number.
-            Some(next) => {
-                is_apostrophe(first)
-                    && (next.is_ascii_digit() || is_clitic(&rest[first.len_utf8()..]))
-            }
-        };
-        if !(opens(first) || paired_quote(rest).is_some()) || keeps {
-            break;
-        }
-        out.push((low, low + width));
-        low += width;
-    }
-    // Closing punctuation, collected from the end, emitted after the word.
-    let mut closing: Vec<(usize, usize)> = Vec::new();
-    let is_url = looks_like_address(&text[low..high]);
-    while low < high {
-        let rest = &text[low..high];
-        let Some(last) = rest.chars().next_back() else {
-            break;
-        };
-        if ends_sentence(last) {
-            let run_start = rest
-                .char_indices()
-                .rev()
-                .take_while(|&(_, ch)| ends_sentence(ch))
-                .last()
-                .map_or(0, |(offset, _)| offset);
-            if run_start == 0 {
-                break; // the whole piece is marks ("...", "?!")
-            }
-            let single_period = &rest[run_start..] == ".";
-            // "Inc.." ending a sentence: the abbreviation's period, then the sentence's.
-            let abbreviation_then_period =
-                &rest[run_start..] == ".." && keeps_period(&rest[..run_start]) && !is_url;
-            if abbreviation_then_period {
-                closing.push((high - 1, high));
-                high -= 1;
-                break;
-            }
-            // Only punctuation follows it (closing tokens never hold letters): at the end of the
-            // sentence the treebank splits even an abbreviation's period off.
-            let word = &rest[..run_start];
-            let numbered =
-                position.number_follows && matches!(word.to_lowercase().as_str(), "no" | "nos");
-            if single_period
-                && !position.sentence_end
-                && (numbered || !is_url && keeps_period(word))
-            {
-                break;
-            }
-            closing.push((low + run_start, high));
-            high = low + run_start;
-            continue;
-        }
-        if let Some(width) = trailing_paired_quote(rest).or_else(|| trailing_emoticon(rest)) {
-            closing.push((high - width, high));
-            high -= width;
-            continue;
-        }
-        if last == '*' && rest.len() > 1 {
-            let run = rest.chars().rev().take_while(|&c| c == '*').count();
-            if run < rest.len() {
-                closing.push((high - run, high));
-                high -= run;
-                continue;
-            }
-        }
-        let splits = closes(last)
-            && !(is_url && last == '/')
-            && !EMOTICONS.contains(&rest)
-            && rest.len() > last.len_utf8()
-            && (!is_apostrophe(last) || ends_with_plural_possessive_or_quote(rest));
-        if !splits {
-            break;
-        }
-        closing.push((high - last.len_utf8(), high));
-        high -= last.len_utf8();
-    }
+    let low = strip_opening(text, start, end, out);
+    let is_url = looks_like_address(&text[low..end]);
+    // Closing marks are found from the end, and emitted after the word.
+    let mut closing = Vec::new();
+    let high = strip_closing(text, low, end, position, is_url, &mut closing);
     if low < high {
         if is_url || EMOTICONS.contains(&&text[low..high]) {
             out.push((low, high));
@@ -307,6 +205,136 @@ fn split_chunk(
         }
     }
     out.extend(closing.into_iter().rev());
+}
+
+/// Splits opening marks off the front of `text[low..high]`; returns where the rest starts.
+fn strip_opening(text: &str, mut low: usize, high: usize, out: &mut Vec<(usize, usize)>) -> usize {
+    while low < high {
+        let Some(width) = opening_mark(&text[low..high]) else {
+            break;
+        };
+        out.push((low, low + width));
+        low += width;
+    }
+    low
+}
+
+/// The width of the mark split off the start of `rest`, if any.
+fn opening_mark(rest: &str) -> Option<usize> {
+    let first = rest.chars().next()?;
+    // A period glued to the next word (".thank").
+    if first == '.' && rest[1..].starts_with(char::is_alphabetic) && !looks_like_address(rest) {
+        return Some(1);
+    }
+    if rest.starts_with("<<") || rest.starts_with(">>") {
+        return Some(2);
+    }
+    // A run of asterisks is one mark.
+    let run = if first == '*' {
+        rest.chars().take_while(|&c| c == '*').count()
+    } else {
+        1
+    };
+    let width = paired_quote(rest).unwrap_or(first.len_utf8() * run);
+    // Nothing after it: the piece is all marks, and stays whole.
+    let after = rest[width..].chars().next()?;
+    // '90s, ’72: an apostrophe before digits is part of the number; 's is a clitic.
+    let keeps =
+        is_apostrophe(first) && (after.is_ascii_digit() || is_clitic(&rest[first.len_utf8()..]));
+    ((opens(first) || paired_quote(rest).is_some()) && !keeps).then_some(width)
+}
+
+/// Splits closing marks off the end of `text[low..high]` into `closing` (the last first);
+/// returns where the rest ends.
+fn strip_closing(
+    text: &str,
+    low: usize,
+    mut high: usize,
+    position: ChunkPosition,
+    is_url: bool,
+    closing: &mut Vec<(usize, usize)>,
+) -> usize {
+    while low < high {
+        let Some(mark) = closing_mark(&text[low..high], position, is_url) else {
+            break;
+        };
+        closing.push((high - mark.width, high));
+        high -= mark.width;
+        if mark.last {
+            break;
+        }
+    }
+    high
+}
+
+/// A mark split off the end of a word.
+struct ClosingMark {
+    width: usize,
+    /// No more marks are split off after this one.
+    last: bool,
+}
+
+impl ClosingMark {
+    fn of(width: usize) -> Option<ClosingMark> {
+        Some(ClosingMark { width, last: false })
+    }
+}
+
+/// The mark split off the end of `rest`, if any.
+fn closing_mark(rest: &str, position: ChunkPosition, is_url: bool) -> Option<ClosingMark> {
+    let last = rest.chars().next_back()?;
+    if ends_sentence(last) {
+        return sentence_mark(rest, position, is_url);
+    }
+    if let Some(width) = trailing_paired_quote(rest).or_else(|| trailing_emoticon(rest)) {
+        return ClosingMark::of(width);
+    }
+    if last == '*' && rest.len() > 1 {
+        let run = rest.chars().rev().take_while(|&c| c == '*').count();
+        if run < rest.len() {
+            return ClosingMark::of(run);
+        }
+    }
+    let splits = closes(last)
+        && !(is_url && last == '/')
+        && !EMOTICONS.contains(&rest)
+        && rest.len() > last.len_utf8()
+        && (!is_apostrophe(last) || ends_with_plural_possessive_or_quote(rest));
+    if splits {
+        ClosingMark::of(last.len_utf8())
+    } else {
+        None
+    }
+}
+
+/// The run of sentence marks ending `rest` ("." "?!" "..."), unless it is an abbreviation's
+/// period inside a sentence.
+fn sentence_mark(rest: &str, position: ChunkPosition, is_url: bool) -> Option<ClosingMark> {
+    let run_start = rest
+        .char_indices()
+        .rev()
+        .take_while(|&(_, ch)| ends_sentence(ch))
+        .last()
+        .map_or(0, |(offset, _)| offset);
+    if run_start == 0 {
+        return None; // the whole piece is marks ("...", "?!")
+    }
+    let (word, run) = rest.split_at(run_start);
+    // "Inc.." ending a sentence: the abbreviation's period, then the sentence's.
+    if run == ".." && keeps_period(word) && !is_url {
+        return Some(ClosingMark {
+            width: 1,
+            last: true,
+        });
+    }
+    // At the end of the sentence the treebank splits even an abbreviation's period off.
+    let numbered = position.number_follows && matches!(word.to_lowercase().as_str(), "no" | "nos");
+    let keeps = run == "." && !position.sentence_end && (numbered || !is_url && keeps_period(word));
+    if keeps {
+        None
+    } else {
+        ClosingMark::of(run.len())
+    }
 }
 
 /// A chunk that is one punctuation mark, or a run of the same sentence marks ("!!!", "...").
