@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::ParseError;
 use super::codec::{Reader, Writer};
-use super::sentence::Sentence;
+use super::sentence::{Sentence, Token};
 
 /// The longest word ending a rule looks at.
 const LONGEST_SUFFIX: usize = 6;
@@ -68,89 +68,97 @@ fn most_frequent<T: Ord + Clone>(counts: &BTreeMap<T, usize>) -> Option<T> {
         .map(|(value, _)| value.clone())
 }
 
+/// Tags whose capitalised words mostly have lower-case lemmas (`Sanctions/NNS` → `sanction`,
+/// but `Moscow/NNP` → `Moscow`).
+fn lowercased_tags(tokens: &[&Token]) -> Vec<String> {
+    let mut votes: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for token in tokens
+        .iter()
+        .filter(|token| token.form != token.form.to_lowercase())
+    {
+        let tag_votes = votes.entry(token.xpos.as_str()).or_default();
+        let lower_edit = Edit::between(&token.form.to_lowercase(), &token.lemma);
+        let kept_edit = Edit::between(&token.form, &token.lemma);
+        if lower_edit.cut + lower_edit.add.len() < kept_edit.cut + kept_edit.add.len() {
+            tag_votes.0 += 1;
+        } else {
+            tag_votes.1 += 1;
+        }
+    }
+    votes
+        .into_iter()
+        .filter(|(_, (lower, kept))| lower > kept)
+        .map(|(tag, _)| tag.to_owned())
+        .collect()
+}
+
 impl Lemmatizer {
     /// Learns from the gold lemmas and tags of `sentences`.
     pub(crate) fn train(sentences: &[Sentence]) -> Lemmatizer {
-        let tokens = || {
-            sentences
-                .iter()
-                .flat_map(|sentence| &sentence.tokens)
-                .filter(|t| !t.lemma.is_empty())
-        };
-        // Per tag: among capitalised forms, is the lemma usually the lower-cased word?
-        let mut case_votes: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-        for token in tokens() {
-            if token.form != token.form.to_lowercase() {
-                let votes = case_votes.entry(token.xpos.as_str()).or_default();
-                let lowered = token.form.to_lowercase();
-                let lower_edit = Edit::between(&lowered, &token.lemma);
-                let kept_edit = Edit::between(&token.form, &token.lemma);
-                if lower_edit.cut + lower_edit.add.len() < kept_edit.cut + kept_edit.add.len() {
-                    votes.0 += 1;
-                } else {
-                    votes.1 += 1;
-                }
-            }
-        }
-        let lowercased: Vec<String> = case_votes
-            .into_iter()
-            .filter(|(_, (lower, kept))| lower > kept)
-            .map(|(tag, _)| tag.to_owned())
+        let tokens: Vec<&Token> = sentences
+            .iter()
+            .flat_map(|sentence| &sentence.tokens)
+            .filter(|token| !token.lemma.is_empty())
             .collect();
         let mut lemmatizer = Lemmatizer {
-            lowercased,
+            lowercased: lowercased_tags(&tokens),
             ..Lemmatizer::default()
         };
+        lemmatizer.rules = lemmatizer.learn_rules(&tokens);
+        lemmatizer.exceptions = lemmatizer.learn_exceptions(&tokens);
+        lemmatizer
+    }
 
+    /// Per tag and word ending, the most frequent edit; a rule that says what the next shorter
+    /// ending already says adds nothing and is left out.
+    fn learn_rules(&self, tokens: &[&Token]) -> HashMap<(String, String), Edit> {
         let mut edits: BTreeMap<(String, String), BTreeMap<Edit, usize>> = BTreeMap::new();
-        let mut lemmas: BTreeMap<(String, String), BTreeMap<String, usize>> = BTreeMap::new();
-        for token in tokens() {
-            let base = lemmatizer.base(&token.form, &token.xpos);
-            let edit = Edit::between(&base, &token.lemma);
+        for token in tokens {
+            let edit = Edit::between(&self.base(&token.form, &token.xpos), &token.lemma);
             let lower = token.form.to_lowercase();
-            for length in 0..=LONGEST_SUFFIX {
-                if let Some(ending) = suffix(&lower, length) {
-                    *edits
-                        .entry((token.xpos.clone(), ending))
-                        .or_default()
-                        .entry(edit.clone())
-                        .or_default() += 1;
-                }
+            for ending in (0..=LONGEST_SUFFIX).filter_map(|length| suffix(&lower, length)) {
+                *edits
+                    .entry((token.xpos.clone(), ending))
+                    .or_default()
+                    .entry(edit.clone())
+                    .or_default() += 1;
             }
+        }
+        let best: BTreeMap<&(String, String), Edit> = edits
+            .iter()
+            .filter_map(|(key, counts)| Some((key, most_frequent(counts)?)))
+            .collect();
+        best.iter()
+            .filter(|((tag, ending), edit)| {
+                let parent = suffix(ending, ending.chars().count().saturating_sub(1))
+                    .filter(|_| !ending.is_empty());
+                let redundant = parent
+                    .and_then(|parent| best.get(&(tag.clone(), parent)))
+                    .is_some_and(|parent_edit| parent_edit == *edit);
+                !redundant
+            })
+            .map(|(&key, edit)| (key.clone(), edit.clone()))
+            .collect()
+    }
+
+    /// The training words whose most frequent lemma the rules do not give.
+    fn learn_exceptions(&self, tokens: &[&Token]) -> HashMap<(String, String), String> {
+        let mut lemmas: BTreeMap<(String, String), BTreeMap<String, usize>> = BTreeMap::new();
+        for token in tokens {
             *lemmas
                 .entry((token.form.clone(), token.xpos.clone()))
                 .or_default()
                 .entry(token.lemma.clone())
                 .or_default() += 1;
         }
-        let best: BTreeMap<&(String, String), Edit> = edits
+        lemmas
             .iter()
             .filter_map(|(key, counts)| Some((key, most_frequent(counts)?)))
-            .collect();
-        // A rule that says what the next shorter ending already says adds nothing.
-        for ((tag, ending), edit) in &best {
-            let parent = suffix(ending, ending.chars().count().saturating_sub(1))
-                .filter(|_| !ending.is_empty());
-            let redundant = parent
-                .and_then(|parent| best.get(&(tag.clone(), parent)))
-                .is_some_and(|parent_edit| parent_edit == edit);
-            if !redundant {
-                lemmatizer
-                    .rules
-                    .insert((tag.clone(), ending.clone()), edit.clone());
-            }
-        }
-        for ((form, tag), counts) in &lemmas {
-            let Some(lemma) = most_frequent(counts) else {
-                continue;
-            };
-            if lemmatizer.by_rule(form, tag).as_deref() != Some(lemma.as_str()) {
-                lemmatizer
-                    .exceptions
-                    .insert((form.clone(), tag.clone()), lemma);
-            }
-        }
-        lemmatizer
+            .filter(|((form, tag), lemma)| {
+                self.by_rule(form, tag).as_deref() != Some(lemma.as_str())
+            })
+            .map(|(key, lemma)| (key.clone(), lemma))
+            .collect()
     }
 
     fn base(&self, form: &str, tag: &str) -> String {

@@ -26,7 +26,8 @@ const ABBREVIATIONS: &[&str] = &[
     "prof", "rev", "ft", "mt", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
     "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
     "approx", "dept", "est", "fig", "vol", "ave", "blvd", "ph", "al", "cf", "pp", "ca", "lb",
-    "lbs", "oz", "univ", "assn", "bros", "messrs", "hon", "amb", "gens", "sens",
+    "ext", "drs", "sts", "pvt", "ps", "ect", "lbs", "oz", "univ", "assn", "bros", "messrs", "hon",
+    "amb", "gens", "sens",
 ];
 
 /// Contractions written without an apostrophe, and where the treebank splits them.
@@ -90,6 +91,9 @@ fn opens(ch: char) -> bool {
             | '¿'
             | '¡'
             | '„'
+            | ','
+            | '%'
+            | '~'
     )
 }
 
@@ -97,8 +101,31 @@ fn opens(ch: char) -> bool {
 fn closes(ch: char) -> bool {
     matches!(
         ch,
-        ')' | ']' | '}' | '"' | '”' | '’' | '\'' | '`' | '»' | '>' | '*' | ',' | ';' | ':' | '%'
+        ')' | ']'
+            | '}'
+            | '"'
+            | '”'
+            | '’'
+            | '\''
+            | '`'
+            | '»'
+            | '>'
+            | '*'
+            | ','
+            | ';'
+            | ':'
+            | '%'
+            | '/'
+            | '#'
     )
+}
+
+/// An emoticon glued to the end of a word (`family:)`), as one token.
+fn trailing_emoticon(text: &str) -> Option<usize> {
+    EMOTICONS
+        .iter()
+        .find(|emoticon| text.len() > emoticon.len() && text.ends_with(**emoticon))
+        .map(|emoticon| emoticon.len())
 }
 
 fn ends_sentence(ch: char) -> bool {
@@ -165,91 +192,149 @@ fn split_chunk(
         out.push((start, end));
         return;
     }
-    let mut low = start;
-    let mut high = end;
-    // Opening punctuation.
-    while low < high {
-        let rest = &text[low..high];
-        let Some(first) = rest.chars().next() else {
-            break;
-        };
-        let width = paired_quote(rest).unwrap_or(first.len_utf8());
-        if rest.starts_with("<<") || rest.starts_with(">>") {
-            out.push((low, low + 2));
-            low += 2;
-            continue;
-        }
-        let after = rest[width..].chars().next();
-        let keeps = match after {
-            None => true,
-            // '90s, ’72: an apostrophe before digits is part of the number.
-            Some(next) => {
-                is_apostrophe(first)
-                    && (next.is_ascii_digit() || is_clitic(&rest[first.len_utf8()..]))
-            }
-        };
-        if !(opens(first) || paired_quote(rest).is_some()) || keeps {
-            break;
-        }
-        out.push((low, low + width));
-        low += width;
-    }
-    // Closing punctuation, collected from the end, emitted after the word.
-    let mut closing: Vec<(usize, usize)> = Vec::new();
-    let is_url = looks_like_address(&text[low..high]);
-    while low < high {
-        let rest = &text[low..high];
-        let Some(last) = rest.chars().next_back() else {
-            break;
-        };
-        if ends_sentence(last) {
-            let run_start = rest
-                .char_indices()
-                .rev()
-                .take_while(|&(_, ch)| ends_sentence(ch))
-                .last()
-                .map_or(0, |(offset, _)| offset);
-            if run_start == 0 {
-                break; // the whole piece is marks ("...", "?!")
-            }
-            let single_period = &rest[run_start..] == ".";
-            // Only punctuation follows it (closing tokens never hold letters): at the end of the
-            // sentence the treebank splits even an abbreviation's period off.
-            let word = &rest[..run_start];
-            let numbered =
-                position.number_follows && matches!(word.to_lowercase().as_str(), "no" | "nos");
-            if single_period
-                && !position.sentence_end
-                && (numbered || !is_url && keeps_period(word))
-            {
-                break;
-            }
-            closing.push((low + run_start, high));
-            high = low + run_start;
-            continue;
-        }
-        if let Some(width) = trailing_paired_quote(rest) {
-            closing.push((high - width, high));
-            high -= width;
-            continue;
-        }
-        let splits = closes(last)
-            && rest.len() > last.len_utf8()
-            && (!is_apostrophe(last) || ends_with_plural_possessive_or_quote(rest));
-        if !splits {
-            break;
-        }
-        closing.push((high - last.len_utf8(), high));
-        high -= last.len_utf8();
-    }
+    let low = strip_opening(text, start, end, out);
+    let is_url = looks_like_address(&text[low..end]);
+    // Closing marks are found from the end, and emitted after the word.
+    let mut closing = Vec::new();
+    let high = strip_closing(text, low, end, position, is_url, &mut closing);
     if low < high {
-        if is_url {
+        if is_url || EMOTICONS.contains(&&text[low..high]) {
             out.push((low, high));
         } else {
             split_word(text, low, high, out);
         }
     }
     out.extend(closing.into_iter().rev());
+}
+
+/// Splits opening marks off the front of `text[low..high]`; returns where the rest starts.
+fn strip_opening(text: &str, mut low: usize, high: usize, out: &mut Vec<(usize, usize)>) -> usize {
+    while low < high {
+        let Some(width) = opening_mark(&text[low..high]) else {
+            break;
+        };
+        out.push((low, low + width));
+        low += width;
+    }
+    low
+}
+
+/// The width of the mark split off the start of `rest`, if any.
+fn opening_mark(rest: &str) -> Option<usize> {
+    let first = rest.chars().next()?;
+    // A period glued to the next word (".thank").
+    if first == '.' && rest[1..].starts_with(char::is_alphabetic) && !looks_like_address(rest) {
+        return Some(1);
+    }
+    if rest.starts_with("<<") || rest.starts_with(">>") {
+        return Some(2);
+    }
+    // A run of asterisks is one mark.
+    let run = if first == '*' {
+        rest.chars().take_while(|&c| c == '*').count()
+    } else {
+        1
+    };
+    let width = paired_quote(rest).unwrap_or(first.len_utf8() * run);
+    // Nothing after it: the piece is all marks, and stays whole.
+    let after = rest[width..].chars().next()?;
+    // '90s, ’72: an apostrophe before digits is part of the number; 's is a clitic.
+    let keeps =
+        is_apostrophe(first) && (after.is_ascii_digit() || is_clitic(&rest[first.len_utf8()..]));
+    ((opens(first) || paired_quote(rest).is_some()) && !keeps).then_some(width)
+}
+
+/// Splits closing marks off the end of `text[low..high]` into `closing` (the last first);
+/// returns where the rest ends.
+fn strip_closing(
+    text: &str,
+    low: usize,
+    mut high: usize,
+    position: ChunkPosition,
+    is_url: bool,
+    closing: &mut Vec<(usize, usize)>,
+) -> usize {
+    while low < high {
+        let Some(mark) = closing_mark(&text[low..high], position, is_url) else {
+            break;
+        };
+        closing.push((high - mark.width, high));
+        high -= mark.width;
+        if mark.last {
+            break;
+        }
+    }
+    high
+}
+
+/// A mark split off the end of a word.
+struct ClosingMark {
+    width: usize,
+    /// No more marks are split off after this one.
+    last: bool,
+}
+
+impl ClosingMark {
+    fn of(width: usize) -> Option<ClosingMark> {
+        Some(ClosingMark { width, last: false })
+    }
+}
+
+/// The mark split off the end of `rest`, if any.
+fn closing_mark(rest: &str, position: ChunkPosition, is_url: bool) -> Option<ClosingMark> {
+    let last = rest.chars().next_back()?;
+    if ends_sentence(last) {
+        return sentence_mark(rest, position, is_url);
+    }
+    if let Some(width) = trailing_paired_quote(rest).or_else(|| trailing_emoticon(rest)) {
+        return ClosingMark::of(width);
+    }
+    if last == '*' && rest.len() > 1 {
+        let run = rest.chars().rev().take_while(|&c| c == '*').count();
+        if run < rest.len() {
+            return ClosingMark::of(run);
+        }
+    }
+    let splits = closes(last)
+        && !(is_url && last == '/')
+        && !EMOTICONS.contains(&rest)
+        && rest.len() > last.len_utf8()
+        && (!is_apostrophe(last) || ends_with_plural_possessive_or_quote(rest));
+    if splits {
+        ClosingMark::of(last.len_utf8())
+    } else {
+        None
+    }
+}
+
+/// The run of sentence marks ending `rest` ("." "?!" "..."), unless it is an abbreviation's
+/// period inside a sentence.
+fn sentence_mark(rest: &str, position: ChunkPosition, is_url: bool) -> Option<ClosingMark> {
+    let run_start = rest
+        .char_indices()
+        .rev()
+        .take_while(|&(_, ch)| ends_sentence(ch))
+        .last()
+        .map_or(0, |(offset, _)| offset);
+    if run_start == 0 {
+        return None; // the whole piece is marks ("...", "?!")
+    }
+    let (word, run) = rest.split_at(run_start);
+    // "Inc.." ending a sentence: the abbreviation's period, then the sentence's.
+    if run == ".." && keeps_period(word) && !is_url {
+        return Some(ClosingMark {
+            width: 1,
+            last: true,
+        });
+    }
+    // At the end of the sentence the treebank splits even an abbreviation's period off.
+    let numbered = position.number_follows && matches!(word.to_lowercase().as_str(), "no" | "nos");
+    let keeps = run == "." && !position.sentence_end && (numbered || !is_url && keeps_period(word));
+    if keeps {
+        None
+    } else {
+        ClosingMark::of(run.len())
+    }
 }
 
 /// A chunk that is one punctuation mark, or a run of the same sentence marks ("!!!", "...").
@@ -379,7 +464,7 @@ fn clitic_split(word: &str) -> Option<usize> {
                     .iter()
                     .map(|&(_, c)| c.to_ascii_lowercase())
                     .eq(clitic.chars().skip(1))
-                && chars[from - 1].1.is_alphanumeric();
+                && chars[from - 1].1.is_alphabetic();
             if matches {
                 return Some(chars[from].0);
             }
@@ -414,12 +499,12 @@ fn split_inside(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usiz
         } else if ch == '.' && next == Some('.') {
             run_of(&|c| c == '.')
         } else {
-            // One-character marks: brackets, a comma between letters (a missing space), a slash
-            // between words, a hyphen not after a prefix.
+            // One-character marks: brackets, a comma or colon after a letter (a missing space:
+            // "citizen,21", "Price:3"), a slash between words, a hyphen not after a prefix.
             let single = matches!(ch, '(' | ')' | '[' | ']' | '{' | '}')
-                || ch == ','
+                || matches!(ch, ',' | ':')
                     && previous.is_some_and(char::is_alphabetic)
-                    && next.is_some_and(char::is_alphabetic)
+                    && next.is_some_and(char::is_alphanumeric)
                 || ch == '/' && splits_at_slash(&chars, index)
                 || ch == '-' && splits_at_hyphen(&chars, index, piece_start);
             usize::from(single)
@@ -488,14 +573,15 @@ fn splits_at_hyphen(chars: &[(usize, char)], index: usize, piece_start: usize) -
     {
         return false;
     }
-    // Phone numbers (555-0199, 713-654-0365) stay whole; ranges (1969-1970, 400-500) do not.
+    // Phone numbers (555-0199, 713-654-0365) and extensions (3-5213) stay whole; ranges
+    // (1969-1970, 400-500) do not.
     let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
     let continues_with_hyphen = chars
         .get(index + 1 + after.chars().count())
         .is_some_and(|&(_, c)| c == '-');
     let phone = digits(&before)
         && digits(&after)
-        && before.len() == 3
+        && (before.len() == 3 || before.len() == 1 && after.len() == 4)
         && (after.len() == 4 || after.len() == 3 && continues_with_hyphen);
     !phone
 }
@@ -599,6 +685,30 @@ mod tests {
     }
 
     #[test]
+    fn the_treebanks_smaller_conventions() {
+        // Plurals of numbers keep their 's; a period after an abbreviation ending a sentence is
+        // the sentence's own; phone extensions stay whole; missing spaces are restored.
+        assert_eq!(words("in the 1970's"), ["in", "the", "1970's"]);
+        assert_eq!(
+            words("signed by CCNG, Inc.."),
+            ["signed", "by", "CCNG", ",", "Inc.", "."]
+        );
+        assert_eq!(
+            words("call ext. 3-5213 now"),
+            ["call", "ext.", "3-5213", "now"]
+        );
+        assert_eq!(
+            words("Price:3,40 for a citizen,21"),
+            ["Price", ":", "3,40", "for", "a", "citizen", ",", "21"]
+        );
+        assert_eq!(
+            words("thanks ,and .then %10"),
+            ["thanks", ",", "and", ".", "then", "%", "10"]
+        );
+        assert_eq!(words("*****NOTICE*****"), ["*****", "NOTICE", "*****"]);
+    }
+
+    #[test]
     fn hyphens_numbers_and_units() {
         assert_eq!(
             words("a long-term, anti-American e-mail"),
@@ -655,6 +765,14 @@ mod tests {
             ]
         );
         assert_eq!(words("'Stop' :)"), ["'", "Stop", "'", ":)"]);
+        assert_eq!(
+            words("a great family:) and :-)."),
+            ["a", "great", "family", ":)", "and", ":-)", "."]
+        );
+        assert_eq!(
+            words("See http://www.state.gov/ now"),
+            ["See", "http://www.state.gov/", "now"]
+        );
     }
 
     #[test]

@@ -177,7 +177,7 @@ fn heads_of(sentence: &Sentence) -> Vec<usize> {
 }
 
 /// Attachment scores of a dependency parser on tagged sentences.
-fn attachment(parser: &DependencyParser, dev: &[(Vec<Word>, Vec<Guess>, &Sentence)]) -> Scores {
+fn attachment(parser: &DependencyParser, dev: &[Tagged<'_>]) -> Scores {
     let mut scores = Scores::default();
     for (words, tags, gold) in dev {
         let (heads, labels) = parser.parse(words, tags);
@@ -194,6 +194,9 @@ fn attachment(parser: &DependencyParser, dev: &[(Vec<Word>, Vec<Guess>, &Sentenc
     scores
 }
 
+/// A dev sentence with its words and the tagger's guesses.
+type Tagged<'a> = (Vec<Word>, Vec<Guess>, &'a Sentence);
+
 /// Trains a parser on `train`, reporting progress (and the scores on `dev` after each parser
 /// epoch) through `report`. The parser of the epoch with the best labelled score on `dev` is
 /// kept (the last one when `dev` is empty).
@@ -208,9 +211,8 @@ pub fn train(
     }
     let started = Instant::now();
     let tags = tag_set(train);
-    let labels = label_set(train);
     let (tagger, predicted_tags) = jackknife(train, &tags, options)?;
-    let dev_tagged: Vec<(Vec<Word>, Vec<Guess>, &Sentence)> = dev
+    let dev_tagged: Vec<Tagged<'_>> = dev
         .iter()
         .map(|sentence| {
             let words = words_of(sentence);
@@ -218,15 +220,7 @@ pub fn train(
             (words, guesses, sentence)
         })
         .collect();
-    let mut tagging = Scores::default();
-    for (_, predicted, gold) in &dev_tagged {
-        for (guess, token) in predicted.iter().zip(&gold.tokens) {
-            let (upos, xpos) = tagger.split(guess.tag);
-            tagging.words += 1;
-            tagging.upos += usize::from(upos == token.upos);
-            tagging.xpos += usize::from(xpos == token.xpos);
-        }
-    }
+    let tagging = tagging_scores(&tagger, &dev_tagged);
     report(format!(
         "tagger: {} tags, {} folds; dev UPOS {:.4} XPOS {:.4} ({:.1} s)",
         tags.len(),
@@ -236,7 +230,39 @@ pub fn train(
         started.elapsed().as_secs_f64()
     ));
     let lemmatizer = Lemmatizer::train(train);
+    let dependencies =
+        train_dependencies(train, &tags, predicted_tags, &dev_tagged, options, report)?;
+    Ok(Parser {
+        tagger,
+        lemmatizer,
+        dependencies,
+    })
+}
 
+fn tagging_scores(tagger: &Tagger, tagged: &[Tagged<'_>]) -> Scores {
+    let mut scores = Scores::default();
+    for (_, predicted, gold) in tagged {
+        for (guess, token) in predicted.iter().zip(&gold.tokens) {
+            let (upos, xpos) = tagger.split(guess.tag);
+            scores.words += 1;
+            scores.upos += usize::from(upos == token.upos);
+            scores.xpos += usize::from(xpos == token.xpos);
+        }
+    }
+    scores
+}
+
+/// Trains the dependency parser on the training trees with the tags of the jackknife, one
+/// epoch at a time, and keeps the epoch with the best labelled score on the dev set.
+fn train_dependencies(
+    train: &[Sentence],
+    tags: &[String],
+    predicted_tags: Vec<Vec<Guess>>,
+    dev_tagged: &[Tagged<'_>],
+    options: &TrainingOptions,
+    report: &mut dyn FnMut(String),
+) -> Result<DependencyParser, ParseError> {
+    let labels = label_set(train);
     let doubt = doubt_thresholds(&predicted_tags);
     let mut word_counts: FeatureMap<usize> = FeatureMap::default();
     let examples: Vec<Example> = train
@@ -255,27 +281,23 @@ pub fn train(
             )
         })
         .collect();
-    let mut trainer = DependencyTrainer::new(
-        labels,
-        CoarseTags::new(&tags),
-        doubt,
-        &word_counts,
-        ParserTraining {
-            explore_after: options.explore_after,
-            explore_probability: options.explore_probability,
-            seed: options.seed,
-            pruning: Pruning {
-                min_updates: options.parser_min_updates,
-                min_weight: 1,
-            },
+    let training = ParserTraining {
+        explore_after: options.explore_after,
+        explore_probability: options.explore_probability,
+        seed: options.seed,
+        pruning: Pruning {
+            min_updates: options.parser_min_updates,
+            min_weight: 1,
         },
-    )?;
+    };
+    let mut trainer =
+        DependencyTrainer::new(labels, CoarseTags::new(tags), doubt, &word_counts, training)?;
     let mut best: Option<(usize, DependencyParser)> = None;
     for epoch in 1..=options.parser_epochs {
         let epoch_started = Instant::now();
         trainer.epoch(&examples);
         let parser = trainer.snapshot();
-        let scores = attachment(&parser, &dev_tagged);
+        let scores = attachment(&parser, dev_tagged);
         report(format!(
             "parser epoch {epoch}: dev UAS {:.4} LAS {:.4} ({} features, {:.1} s)",
             scores.uas(),
@@ -283,19 +305,13 @@ pub fn train(
             trainer.features(),
             epoch_started.elapsed().as_secs_f64()
         ));
-        if best
+        let better = best
             .as_ref()
-            .is_none_or(|(labelled, _)| scores.labelled > *labelled || dev.is_empty())
-        {
+            .is_none_or(|(labelled, _)| scores.labelled > *labelled || dev_tagged.is_empty());
+        if better {
             best = Some((scores.labelled, parser));
         }
     }
-    let dependencies = best
-        .map(|(_, parser)| parser)
-        .ok_or_else(|| ParseError::Training("no parser epoch was run".to_owned()))?;
-    Ok(Parser {
-        tagger,
-        lemmatizer,
-        dependencies,
-    })
+    best.map(|(_, parser)| parser)
+        .ok_or_else(|| ParseError::Training("no parser epoch was run".to_owned()))
 }
