@@ -302,3 +302,90 @@ fn an_article_about_something_else_yields_nothing() {
     );
     assert!(proposals.is_empty(), "{}", show(&proposals));
 }
+
+fn dyad(args: &[&str], stdin: &str) -> (Option<i32>, String, String) {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dyad"))
+        .env_remove("DYAD_DB")
+        .arg("--db")
+        .arg(dir.path().join("dyad.db"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run dyad");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    let output = child.wait_with_output().expect("dyad ends");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn dyad_parse_prints_each_sentence_as_conllu() {
+    let (code, out, err) = dyad(
+        &["parse", "-"],
+        "Russia expelled two American diplomats on Monday. Washington protested.",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let sentences: Vec<&str> = out.split("\n\n").filter(|s| !s.trim().is_empty()).collect();
+    assert_eq!(sentences.len(), 2, "{out}");
+    assert!(
+        sentences[0].starts_with("# text = Russia expelled"),
+        "{out}"
+    );
+    let rows: Vec<Vec<&str>> = sentences[0]
+        .lines()
+        .skip(1)
+        .map(|line| line.split('\t').collect())
+        .collect();
+    assert!(
+        rows.iter().all(|row| row.len() == 10),
+        "ten CoNLL-U columns: {out}"
+    );
+    let russia = &rows[0];
+    assert_eq!((russia[1], russia[7]), ("Russia", "nsubj"), "{out}");
+    let diplomats = rows
+        .iter()
+        .find(|row| row[1] == "diplomats")
+        .expect("a row");
+    assert_eq!((diplomats[2], diplomats[7]), ("diplomat", "obj"), "{out}");
+}
+
+#[test]
+fn ingest_explain_shows_the_clause_the_roles_and_the_entry() {
+    let article = "Wire report\n\nThe State Department ordered Russia to close its consulate in Seattle on Monday.\n";
+    let (code, out, err) = dyad(
+        &[
+            "ingest",
+            "-",
+            "--outlet",
+            "Test Wire",
+            "--published",
+            "2018-03-30",
+            "--explain",
+        ],
+        article,
+    );
+    assert_eq!(code, Some(0), "{err}");
+    for expected in [
+        "| clause: ",
+        "frame `close`",
+        "| actor: USA",
+        "| target: RUS (the one ordered)",
+        "| date: 2018-03-26 (Stated)",
+    ] {
+        assert!(out.contains(expected), "`{expected}` in {out}");
+    }
+    let (code, _, err) = dyad(&["ingest", "-", "--explain", "--json"], article);
+    assert_eq!(code, Some(2), "--explain and --json conflict: {err}");
+}
