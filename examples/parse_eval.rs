@@ -9,7 +9,9 @@
 //! every word, punctuation included: `upos` (universal tag accuracy), `uas` (the gold head) and
 //! `las` (the gold head and the gold relation, subtypes included: `obl` for a gold `obl:agent`
 //! counts as wrong). Speed is measured on one thread, over tagging, lemmatizing and parsing
-//! (not reading the file nor loading the model). The last line is exactly
+//! (not reading the file nor loading the model): the file is parsed three times and the fastest
+//! pass counts, so that other work on a shared machine weighs less (the passes give the same
+//! trees; the scores are the first pass's). The last line is exactly
 //! `upos=0.xxx uas=0.xxx las=0.xxx sentences_per_s=N`.
 
 use std::path::PathBuf;
@@ -75,7 +77,14 @@ fn run() -> Result<(), String> {
         .iter()
         .map(|words| parser.parse_words(words))
         .collect();
-    let seconds = started.elapsed().as_secs_f64();
+    let mut seconds = started.elapsed().as_secs_f64();
+    for _ in 0..2 {
+        let started = Instant::now();
+        for words in &words {
+            std::hint::black_box(parser.parse_words(words));
+        }
+        seconds = seconds.min(started.elapsed().as_secs_f64());
+    }
     if let Some(path) = write {
         std::fs::write(&path, conllu::write(&parsed))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
