@@ -106,8 +106,8 @@ pub fn code(
         .iter()
         .map(|(_, s)| parser.parse_text(&reported_speech_first(s).unwrap_or_else(|| s.to_string())))
         .collect();
-    for (tree, (_, sentence)) in parsed.iter().map(Tree::new).zip(&sentences) {
-        reader.note_mentions(&tree, sentence);
+    for tree in parsed.iter().map(Tree::new) {
+        reader.note_mentions(&tree);
     }
     reader.context.paragraph = usize::MAX;
     let mut found = Vec::new();
@@ -208,7 +208,7 @@ struct Meaning {
 impl Reader<'_> {
     /// Records the parties a sentence names, before any is coded: a statement of one side is
     /// about the other only when the article names it.
-    fn note_mentions(&mut self, tree: &Tree, _text: &str) {
+    fn note_mentions(&mut self, tree: &Tree) {
         for (_, code, _) in self.mentions(tree) {
             if !code.is_empty() && !self.context.mentioned.contains(&code) {
                 self.context.mentioned.push(code);
@@ -643,7 +643,7 @@ impl Reader<'_> {
                 explanation,
             );
         }
-        let targets = self.targets(scope, clause, &meaning, &reading);
+        let targets = self.targets(scope, clause, &meaning);
         self.events(
             scope,
             clause,
@@ -1150,7 +1150,7 @@ impl Reader<'_> {
                 event_noun: Some(noun),
                 entry: format!("event noun `{lemma}` with its possessor → {}", frame.action),
             };
-            let mut targets = self.targets(scope, &clause, &meaning, &Reading::Deed);
+            let mut targets = self.targets(scope, &clause, &meaning);
             for &phrase in &trailing {
                 for party in self.trailing_parties(scope, phrase) {
                     if !targets.iter().any(|(p, _)| p.code == party.code) {
@@ -1342,7 +1342,6 @@ impl Reader<'_> {
         scope: &Scope,
         clause: &Clause,
         meaning: &Meaning,
-        _reading: &Reading,
     ) -> Vec<(Party, &'static str)> {
         let tree = scope.tree;
         let mut heads: Vec<(usize, &'static str)> = Vec::new();
