@@ -160,6 +160,18 @@ fn the_shipped_model_is_loaded_once() {
 }
 
 #[test]
+fn the_shipped_model_reads_the_same_in_place_or_copied() {
+    // `shipped` uses the embedded weights in place; `from_bytes` copies them.
+    let embedded: &[u8] = include_bytes!("../src/parse/model/en_ewt.bin");
+    let shipped = Parser::shipped().expect("loads");
+    assert_eq!(shipped.to_bytes(), embedded);
+    let copied = Parser::from_bytes(embedded).expect("reads");
+    assert_eq!(&copied, shipped);
+    let words = ["Russia", "expelled", "two", "American", "diplomats", "."];
+    assert_eq!(copied.parse_words(&words), shipped.parse_words(&words));
+}
+
+#[test]
 fn who_expelled_whom() {
     let sentence = shipped("Russia expelled two American diplomats on Monday.");
     assert_eq!(arc(&sentence, "expelled"), ("ROOT", "root"));
