@@ -23,11 +23,18 @@ const MAGIC: &[u8; 8] = b"DYADPS01";
 static SHIPPED_BYTES: &[u8] = include_bytes!("model/en_ewt.bin");
 
 /// A tagger, a lemmatizer and a dependency parser, trained together.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Parser {
     pub(crate) tagger: Tagger,
     pub(crate) lemmatizer: Lemmatizer,
     pub(crate) dependencies: DependencyParser,
+}
+
+impl std::fmt::Debug for Parser {
+    /// The model's size, not its millions of weights.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Parser").field(&self.describe()).finish()
+    }
 }
 
 impl Parser {
