@@ -1,7 +1,7 @@
 //! Trains the parser on UD English EWT and writes the model.
 //!
 //! ```sh
-//! cargo run --release --example train_parser -- DIR [--out PATH] [--parser-epochs N] [--tagger-epochs N]
+//! cargo run --release --example train_parser -- DIR [--out PATH] [--parser-epochs N] [--tagger-epochs N] [--folds N]
 //! ```
 //!
 //! DIR holds `en_ewt-ud-train.conllu` (trained on) and `en_ewt-ud-dev.conllu` (scored after each
@@ -40,6 +40,7 @@ fn run() -> Result<(), String> {
         match arg.as_str() {
             "--out" => out = args.next().map(PathBuf::from).ok_or("--out needs a path")?,
             "--parser-epochs" => options.parser_epochs = number(args.next(), "--parser-epochs")?,
+            "--folds" => options.folds = number(args.next(), "--folds")?,
             "--tagger-epochs" => options.tagger_epochs = number(args.next(), "--tagger-epochs")?,
             "--parser-min-updates" => {
                 options.parser_min_updates = number(args.next(), "--parser-min-updates")? as u32

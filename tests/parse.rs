@@ -160,6 +160,18 @@ fn the_shipped_model_is_loaded_once() {
 }
 
 #[test]
+fn the_shipped_model_reads_the_same_in_place_or_copied() {
+    // `shipped` uses the embedded weights in place; `from_bytes` copies them.
+    let embedded: &[u8] = include_bytes!("../src/parse/model/en_ewt.bin");
+    let shipped = Parser::shipped().expect("loads");
+    assert_eq!(shipped.to_bytes(), embedded);
+    let copied = Parser::from_bytes(embedded).expect("reads");
+    assert_eq!(&copied, shipped);
+    let words = ["Russia", "expelled", "two", "American", "diplomats", "."];
+    assert_eq!(copied.parse_words(&words), shipped.parse_words(&words));
+}
+
+#[test]
 fn who_expelled_whom() {
     let sentence = shipped("Russia expelled two American diplomats on Monday.");
     assert_eq!(arc(&sentence, "expelled"), ("ROOT", "root"));
@@ -258,4 +270,67 @@ fn nothing_to_parse_is_an_empty_sentence() {
     assert!(shipped("").is_empty());
     assert!(shipped("   ").is_empty());
     assert!(small_model().parse_words(&[]).is_empty());
+}
+
+mod robustness {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text mixing letters, digits, the punctuation the tokenizer treats specially, typographic
+    /// marks and other scripts.
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                "[A-Za-z]{1,8}",
+                "[0-9]{1,4}",
+                prop::sample::select(vec![
+                    " ", "  ", ".", "..", ",", "'", "’", "'s", "n't", "-", "--", "—", "/", ":",
+                    ":)", "\"", "“", "”", "(", ")", "$", "%", "#", "*", "@", "http://", "www.",
+                    "U.S.", "Inc.", "é", "日本", "\u{200b}", "\t", "\n",
+                ])
+                .prop_map(str::to_owned),
+            ],
+            0..40,
+        )
+        .prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn spans_cover_the_text_in_order(text in text()) {
+            let spans = tokenize(&text);
+            let mut covered = 0;
+            let mut previous_end = 0;
+            for &(start, end) in &spans {
+                prop_assert!(start < end && previous_end <= start, "{spans:?}");
+                prop_assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+                prop_assert!(!text[start..end].chars().any(char::is_whitespace));
+                covered += text[start..end].chars().count();
+                previous_end = end;
+            }
+            prop_assert_eq!(covered, text.chars().filter(|c| !c.is_whitespace()).count());
+        }
+
+        #[test]
+        fn any_text_parses_into_a_tree(text in text()) {
+            let sentence = Parser::shipped().expect("loads").parse_text(&text);
+            let roots = sentence.tokens.iter().filter(|token| token.head == 0).count();
+            prop_assert_eq!(roots, usize::from(!sentence.is_empty()));
+            for (index, token) in sentence.tokens.iter().enumerate() {
+                prop_assert!(token.head <= sentence.len() && token.head != index + 1);
+                prop_assert!(!token.deprel.is_empty() && !token.upos.is_empty());
+            }
+            // Every word reaches the root: no cycle.
+            for start in 1..=sentence.len() {
+                let mut node = start;
+                for _ in 0..=sentence.len() {
+                    if node == 0 { break; }
+                    node = sentence.tokens[node - 1].head;
+                }
+                prop_assert_eq!(node, 0);
+            }
+        }
+    }
 }

@@ -4,6 +4,8 @@
 //! are stored as one run of bytes so that loading a model is a few bulk copies, never a parse of
 //! millions of small records. It must not interpret what it reads.
 
+use std::borrow::Cow;
+
 use super::ParseError;
 
 /// Appends values to a byte buffer.
@@ -59,14 +61,6 @@ impl Writer {
         }
     }
 
-    pub(crate) fn i16s(&mut self, values: &[i16]) {
-        self.len(values.len());
-        self.bytes.reserve(values.len() * 2);
-        for value in values {
-            self.raw(&value.to_le_bytes());
-        }
-    }
-
     pub(crate) fn u64s(&mut self, values: &[u64]) {
         self.len(values.len());
         self.bytes.reserve(values.len() * 8);
@@ -81,11 +75,39 @@ impl Writer {
 pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     offset: usize,
+    /// The same bytes when they live as long as the program (a model embedded in the binary):
+    /// large arrays are then borrowed rather than copied.
+    lasting: Option<&'static [u8]>,
 }
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(bytes: &'a [u8]) -> Self {
-        Reader { bytes, offset: 0 }
+        Reader {
+            bytes,
+            offset: 0,
+            lasting: None,
+        }
+    }
+
+    /// A reader whose large arrays borrow from `bytes` ([`Reader::shared_bytes`]).
+    pub(crate) fn lasting(bytes: &'static [u8]) -> Reader<'static> {
+        Reader {
+            bytes,
+            offset: 0,
+            lasting: Some(bytes),
+        }
+    }
+
+    /// An array of bytes as written by `u8s`: borrowed when the reader's bytes live as long as
+    /// the program, copied otherwise.
+    pub(crate) fn shared_bytes(&mut self, what: &str) -> Result<Cow<'static, [u8]>, ParseError> {
+        let len = self.len(1, what)?;
+        let start = self.offset;
+        let bytes = self.raw(len, what)?;
+        Ok(match self.lasting {
+            Some(lasting) => Cow::Borrowed(&lasting[start..start + len]),
+            None => Cow::Owned(bytes.to_vec()),
+        })
     }
 
     pub(crate) fn is_at_end(&self) -> bool {
@@ -132,7 +154,7 @@ impl<'a> Reader<'a> {
         usize::try_from(value).map_err(|_| ParseError::Model(format!("{what} is too long")))
     }
 
-    /// The bytes of an array of `item_size`-byte items, as written by `u8s`, `u16s`, `i16s` or
+    /// The bytes of an array of `item_size`-byte items, as written by `u8s`, `u16s` or
     /// `u64s`, for a caller that decodes them itself.
     pub(crate) fn array_bytes(
         &mut self,
@@ -187,7 +209,7 @@ mod tests {
         let mut writer = Writer::default();
         writer.u32(7);
         writer.str("nsubj:pass");
-        writer.i16s(&[-3, 32767, -32768]);
+        writer.u16s(&[0xfffd, 0x7fff, 0x8000]);
         writer.u16s(&[1, 65535]);
         writer.u64s(&[u64::MAX, 0]);
         writer.strs(&["a".to_owned(), "bc".to_owned()]);
@@ -208,7 +230,7 @@ mod tests {
     #[test]
     fn truncated_or_inflated_input_is_an_error() {
         let mut writer = Writer::default();
-        writer.i16s(&[1, 2, 3]);
+        writer.u16s(&[1, 2, 3]);
         let bytes = writer.into_bytes();
         assert!(
             Reader::new(&bytes[..bytes.len() - 1])

@@ -23,11 +23,18 @@ const MAGIC: &[u8; 8] = b"DYADPS01";
 static SHIPPED_BYTES: &[u8] = include_bytes!("model/en_ewt.bin");
 
 /// A tagger, a lemmatizer and a dependency parser, trained together.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Parser {
     pub(crate) tagger: Tagger,
     pub(crate) lemmatizer: Lemmatizer,
     pub(crate) dependencies: DependencyParser,
+}
+
+impl std::fmt::Debug for Parser {
+    /// The model's size, not its millions of weights.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Parser").field(&self.describe()).finish()
+    }
 }
 
 impl Parser {
@@ -36,14 +43,17 @@ impl Parser {
     pub fn shipped() -> Result<&'static Parser, ParseError> {
         static SHIPPED: OnceLock<Result<Parser, ParseError>> = OnceLock::new();
         SHIPPED
-            .get_or_init(|| Parser::from_bytes(SHIPPED_BYTES))
+            .get_or_init(|| Parser::read(Reader::lasting(SHIPPED_BYTES)))
             .as_ref()
             .map_err(Clone::clone)
     }
 
     /// Reads a model written by [`Parser::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Parser, ParseError> {
-        let mut reader = Reader::new(bytes);
+        Parser::read(Reader::new(bytes))
+    }
+
+    fn read(mut reader: Reader<'_>) -> Result<Parser, ParseError> {
         if reader.raw(MAGIC.len(), "the header").ok() != Some(MAGIC.as_slice()) {
             return Err(ParseError::Model(
                 "not a dyad parser model (or another version of the format)".to_owned(),

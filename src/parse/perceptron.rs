@@ -7,6 +7,7 @@
 //! table keeps 16-bit fingerprints and 16-bit weights in flat arrays that load as bulk copies. It
 //! must not know what the features or classes mean.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -178,19 +179,34 @@ pub(crate) type ClassScores = [i32; 256];
 /// Trained weights: an open-addressing table of feature fingerprints, and per feature the
 /// classes it has a weight for, with 16-bit weights on one shared scale.
 ///
-/// In memory each slot is one `u64` (fingerprint, weight count, first weight) and each weight one
-/// `u32` (class, weight), so that a lookup touches two cache lines at most; on disk the same table
-/// takes three bytes per slot and three per weight.
-#[derive(Debug, Clone, PartialEq)]
+/// In memory each slot is one `u64` (fingerprint, weight count, first weight), built when the
+/// table is read; the weights are three bytes each (class, then the weight in little-endian),
+/// exactly as in the file, so the shipped model's weights are read in place from the bytes
+/// embedded in the binary, never copied. On disk a slot takes three bytes.
+#[derive(Clone, PartialEq)]
 pub(crate) struct Classifier {
     classes: usize,
     /// `fingerprint << 48 | count << 32 | start`; 0 marks an empty slot (fingerprints are never 0).
     slots: Vec<u64>,
-    /// `class << 16 | weight as u16`.
-    entries: Vec<u32>,
+    /// `[class, weight as le bytes]` per weight, features' weights one after the other.
+    entries: Cow<'static, [u8]>,
     /// Quantised weights are real weights times this: scores of two tables are compared after
     /// dividing by it.
     scale: f32,
+}
+
+/// The bytes of one weight: its class, and the weight.
+const ENTRY: usize = 3;
+
+impl std::fmt::Debug for Classifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Classifier")
+            .field("classes", &self.classes)
+            .field("features", &self.features())
+            .field("weights", &self.weights())
+            .field("scale", &self.scale)
+            .finish()
+    }
 }
 
 /// Slots per feature: a table at most 60% full keeps probe chains short.
@@ -214,10 +230,6 @@ fn home(feature: u64, slots: usize) -> usize {
 
 fn slot_value(print: u16, count: usize, start: usize) -> u64 {
     u64::from(print) << 48 | (count as u64) << 32 | start as u64
-}
-
-fn entry(class: u8, weight: i16) -> u32 {
-    u32::from(class) << 16 | u32::from(weight as u16)
 }
 
 impl Classifier {
@@ -261,14 +273,18 @@ impl Classifier {
         for (slot, index) in occupant.iter().enumerate() {
             if let Some(index) = *index {
                 let (feature, weights) = &kept[index];
-                slots[slot] = slot_value(fingerprint(*feature), weights.len(), entries.len());
-                entries.extend(weights.iter().map(|&(class, weight)| entry(class, weight)));
+                slots[slot] =
+                    slot_value(fingerprint(*feature), weights.len(), entries.len() / ENTRY);
+                for &(class, weight) in weights {
+                    entries.push(class);
+                    entries.extend_from_slice(&weight.to_le_bytes());
+                }
             }
         }
         Classifier {
             classes,
             slots,
-            entries,
+            entries: Cow::Owned(entries),
             scale: scale as f32,
         }
     }
@@ -290,7 +306,7 @@ impl Classifier {
 
     /// How many weights are stored.
     pub(crate) fn weights(&self) -> usize {
-        self.entries.len()
+        self.entries.len() / ENTRY
     }
 
     /// Adds each class's weights over `features` into `scores` (cleared first).
@@ -323,8 +339,10 @@ impl Classifier {
             for &value in &found[..hits] {
                 let start = (value & 0xFFFF_FFFF) as usize;
                 let count = (value >> 32 & 0xFFFF) as usize;
-                for &packed in &self.entries[start..start + count] {
-                    scores[usize::from((packed >> 16) as u8)] += i32::from(packed as u16 as i16);
+                let records = &self.entries[start * ENTRY..(start + count) * ENTRY];
+                for record in records.chunks_exact(ENTRY) {
+                    scores[usize::from(record[0])] +=
+                        i32::from(i16::from_le_bytes([record[1], record[2]]));
                 }
             }
         }
@@ -347,20 +365,7 @@ impl Classifier {
                 .map(|&slot| (slot >> 32 & 0xFF) as u8)
                 .collect::<Vec<_>>(),
         );
-        writer.u8s(
-            &self
-                .entries
-                .iter()
-                .map(|&packed| (packed >> 16) as u8)
-                .collect::<Vec<_>>(),
-        );
-        writer.i16s(
-            &self
-                .entries
-                .iter()
-                .map(|&packed| packed as u16 as i16)
-                .collect::<Vec<_>>(),
-        );
+        writer.u8s(&self.entries);
     }
 
     pub(crate) fn read(reader: &mut Reader<'_>) -> Result<Classifier, ParseError> {
@@ -378,9 +383,8 @@ impl Classifier {
         // time it takes to load a model.
         let fingerprints = reader.array_bytes(2, "fingerprints")?;
         let counts = reader.array_bytes(1, "weight counts")?;
-        let classes_of = reader.array_bytes(1, "classes")?;
-        let weights = reader.array_bytes(2, "weights")?;
-        if counts.len() * 2 != fingerprints.len() || classes_of.len() * 2 != weights.len() {
+        let entries = reader.shared_bytes("weights")?;
+        if counts.len() * 2 != fingerprints.len() {
             return Err(ParseError::Model("inconsistent weight table".to_owned()));
         }
         let mut start = 0_usize;
@@ -399,18 +403,12 @@ impl Classifier {
             });
             start += usize::from(count);
         }
-        let sound = empty_slots > 0
-            && start == classes_of.len()
-            && start <= u32::MAX as usize
-            && classes_of.iter().all(|&class| usize::from(class) < classes);
+        // A class byte past the class count would only add to a score nobody reads (scores
+        // hold 256 classes, and the caller looks at its own): no need to check every weight.
+        let sound = empty_slots > 0 && start * ENTRY == entries.len() && start <= u32::MAX as usize;
         if !sound {
             return Err(ParseError::Model("inconsistent weight table".to_owned()));
         }
-        let entries = classes_of
-            .iter()
-            .zip(weights.chunks_exact(2))
-            .map(|(&class, weight)| entry(class, i16::from_le_bytes([weight[0], weight[1]])))
-            .collect();
         Ok(Classifier {
             classes,
             slots,
