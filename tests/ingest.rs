@@ -3,6 +3,7 @@
 
 use dyad::domain::framework::Framework;
 use dyad::ingest::coder::{CodingOptions, Dictionary, Proposal, code};
+use dyad::ingest::evaluation::sign_of as sign;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -33,22 +34,6 @@ struct Expected {
     issue: Option<String>,
     occurred_on: String,
     attribution: Option<String>,
-}
-
-fn sign(proposal: &Proposal) -> &'static str {
-    let taxonomy = dyad::domain::taxonomy::Taxonomy::builtin();
-    let intensity = proposal
-        .event
-        .intensity
-        .or_else(|| taxonomy.action(&proposal.event.action).map(|a| a.intensity))
-        .unwrap_or(0.0);
-    if intensity < 0.0 {
-        "negative"
-    } else if intensity > 0.0 {
-        "positive"
-    } else {
-        "zero"
-    }
 }
 
 fn matches(proposal: &Proposal, expected: &Expected) -> bool {

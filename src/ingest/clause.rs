@@ -241,23 +241,31 @@ fn is_predicate(tree: &Tree, i: usize) -> bool {
     tree.upos(i) == "VERB"
 }
 
+impl Clause {
+    /// A clause headed by `head` with only a subject: what an event noun with its possessor, or
+    /// an adjective of readiness with its subject, stands for.
+    pub fn with_subject(head: usize, subject: Option<usize>) -> Clause {
+        Clause {
+            verb: head,
+            subjects: subject.into_iter().collect(),
+            agents: Vec::new(),
+            objects: Vec::new(),
+            obliques: Vec::new(),
+            particle: None,
+            passive: false,
+            negated: false,
+            mood: Mood::Fact,
+            past_perfect: false,
+            present_perfect: false,
+            governor: None,
+            times: Vec::new(),
+            backdrop: false,
+        }
+    }
+}
+
 fn read_clause(tree: &Tree, verb: usize) -> Clause {
-    let mut clause = Clause {
-        verb,
-        subjects: Vec::new(),
-        agents: Vec::new(),
-        objects: Vec::new(),
-        obliques: Vec::new(),
-        particle: None,
-        passive: false,
-        negated: false,
-        mood: Mood::Fact,
-        past_perfect: false,
-        present_perfect: false,
-        governor: None,
-        times: Vec::new(),
-        backdrop: false,
-    };
+    let mut clause = Clause::with_subject(verb, None);
     for &child in tree.children(verb) {
         let lower = tree.lower(child);
         match tree.deprel(child) {

@@ -1127,20 +1127,8 @@ impl Reader<'_> {
                 continue;
             };
             let clause = Clause {
-                verb: noun,
-                subjects: vec![possessor],
-                agents: Vec::new(),
-                objects: Vec::new(),
-                obliques: Vec::new(),
-                particle: None,
-                passive: false,
-                negated: false,
-                mood: Mood::Fact,
-                past_perfect: false,
-                present_perfect: false,
-                governor: None,
                 times,
-                backdrop: false,
+                ..Clause::with_subject(noun, Some(possessor))
             };
             let meaning = Meaning {
                 action: frame.action.clone(),
@@ -1217,20 +1205,8 @@ impl Reader<'_> {
                 "intend_to_cooperate"
             };
             let clause = Clause {
-                verb: adjective,
-                subjects: vec![subject],
-                agents: Vec::new(),
-                objects: Vec::new(),
-                obliques: Vec::new(),
-                particle: None,
-                passive: false,
-                negated: false,
-                mood: Mood::Fact,
-                past_perfect: false,
-                present_perfect: false,
                 governor: tree.head(adjective).map(|h| (h, Link::Complement)),
-                times: Vec::new(),
-                backdrop: false,
+                ..Clause::with_subject(adjective, Some(subject))
             };
             if matches!(self.reading(scope, &clause), Reading::Not(_)) {
                 continue;
