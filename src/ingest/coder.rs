@@ -106,18 +106,26 @@ pub fn code(
         .iter()
         .map(|(_, s)| parser.parse_text(&reported_speech_first(s).unwrap_or_else(|| s.to_string())))
         .collect();
-    for tree in parsed.iter().map(Tree::new) {
-        reader.note_mentions(&tree);
+    // Each sentence's names are found once: every party the article names is known before any
+    // sentence is coded.
+    let names: Vec<Names> = parsed
+        .iter()
+        .map(|sentence| reader.mentions(&Tree::new(sentence)))
+        .collect();
+    for sentence_names in &names {
+        reader.note_mentions(sentence_names);
     }
     reader.context.paragraph = usize::MAX;
     let mut found = Vec::new();
-    for (index, (sentence, (paragraph, text))) in parsed.iter().zip(&sentences).enumerate() {
+    for (index, ((sentence, (paragraph, text)), names)) in
+        parsed.iter().zip(&sentences).zip(&names).enumerate()
+    {
         if *paragraph != reader.context.paragraph {
             reader.context.paragraph = *paragraph;
             reader.context.attribution = None;
         }
         let tree = Tree::new(sentence);
-        found.extend(reader.read_sentence(&tree, text, index));
+        found.extend(reader.read_sentence(&tree, names, text, index));
     }
     let merged = merge(found, reference);
     let source = SourceFacts {
@@ -208,20 +216,19 @@ struct Meaning {
 impl Reader<'_> {
     /// Records the parties a sentence names, before any is coded: a statement of one side is
     /// about the other only when the article names it.
-    fn note_mentions(&mut self, tree: &Tree) {
-        for (_, code, _) in self.mentions(tree) {
-            if !code.is_empty() && !self.context.mentioned.contains(&code) {
-                self.context.mentioned.push(code);
+    fn note_mentions(&mut self, names: &Names) {
+        for (code, _) in names.values() {
+            if !code.is_empty() && !self.context.mentioned.contains(code) {
+                self.context.mentioned.push(code.clone());
             }
         }
     }
 
-    /// The dictionary names in the sentence: (first token, code, kind) for every token they
-    /// cover, longest names first.
-    fn mentions(&self, tree: &Tree) -> Vec<(usize, String, MentionKind)> {
+    /// The dictionary names in the sentence: the code and kind of every token a name covers,
+    /// longest names first.
+    fn mentions(&self, tree: &Tree) -> Names {
         let words: Vec<String> = (0..tree.len()).map(|i| tree.lower(i)).collect();
-        let mut covered: Vec<Option<(String, MentionKind)>> = vec![None; words.len()];
-        let mut out = Vec::new();
+        let mut out = Names::new();
         let mut i = 0;
         while i < words.len() {
             let matched = self.dictionary.phrases.iter().find(|phrase| {
@@ -232,11 +239,8 @@ impl Reader<'_> {
             });
             match matched {
                 Some(phrase) => {
-                    for slot in covered.iter_mut().skip(i).take(phrase.words.len()) {
-                        *slot = Some((phrase.code.clone(), phrase.kind));
-                    }
                     for t in i..i + phrase.words.len() {
-                        out.push((t, phrase.code.clone(), phrase.kind));
+                        out.insert(t, (phrase.code.clone(), phrase.kind));
                     }
                     i += phrase.words.len();
                 }
@@ -246,19 +250,20 @@ impl Reader<'_> {
         out
     }
 
-    fn read_sentence(&mut self, tree: &Tree, text: &str, index: usize) -> Vec<Found> {
+    fn read_sentence(
+        &mut self,
+        tree: &Tree,
+        names: &Names,
+        text: &str,
+        index: usize,
+    ) -> Vec<Found> {
         if is_caption(text) {
             return Vec::new();
         }
-        let names: HashMap<usize, (String, MentionKind)> = self
-            .mentions(tree)
-            .into_iter()
-            .map(|(t, code, kind)| (t, (code, kind)))
-            .collect();
         let all = clauses(tree);
         let scope = Scope {
             tree,
-            names: &names,
+            names,
             clauses: &all,
             text,
             index,
@@ -1865,10 +1870,13 @@ impl Reader<'_> {
     }
 }
 
+/// The dictionary names of a sentence: for each token a name covers, its code and kind.
+type Names = HashMap<usize, (String, MentionKind)>;
+
 /// The parts of one sentence a clause is read in.
 struct Scope<'s> {
     tree: &'s Tree<'s>,
-    names: &'s HashMap<usize, (String, MentionKind)>,
+    names: &'s Names,
     clauses: &'s [Clause],
     text: &'s str,
     index: usize,
