@@ -285,6 +285,50 @@ fn the_pillar_follows_what_the_event_is_about() {
 }
 
 #[test]
+fn what_a_side_says_the_other_must_do_is_its_demand() {
+    let proposals = coded(
+        "Lavrov said he told his American counterpart on Thursday that Washington must withdraw \
+         its troops.",
+    );
+    let demand = proposals
+        .iter()
+        .find(|p| p.event.action == "demand")
+        .unwrap_or_else(|| panic!("the demand: {}", show(&proposals)));
+    assert_eq!((demand.event.actor.as_str(), demand.event.target.as_str()), ("RUS", "USA"));
+    assert!(
+        !proposals.iter().any(|p| p.event.actor == "USA"),
+        "the withdrawal is asked, not done: {}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn a_hostile_event_with_no_topic_is_filed_where_the_framework_files_hostility() {
+    let proposals = coded("The White House on Thursday accused Moscow of lying.");
+    let accusation = proposals
+        .iter()
+        .find(|p| p.event.action == "disapprove")
+        .unwrap_or_else(|| panic!("the accusation: {}", show(&proposals)));
+    assert_eq!(accusation.event.issue, None);
+    assert_eq!(pillar(accusation), "pushback");
+}
+
+#[test]
+fn a_title_case_headline_is_read_for_its_verb() {
+    let proposals = coded_with_title(
+        "Russia Halts US Inspections Under Nuclear Treaty",
+        "Moscow said the treaty was still in force.",
+    );
+    assert!(
+        proposals
+            .iter()
+            .any(|p| p.event.actor == "RUS" && p.event.action == "reduce_relations"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
 fn a_passive_is_done_by_its_agent_to_its_subject() {
     let proposals = coded("Two American diplomats were expelled by Russia on Monday.");
     assert!(

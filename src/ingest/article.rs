@@ -392,6 +392,70 @@ fn last_weekday(date: NaiveDate, weekday: Weekday) -> NaiveDate {
     date - Days::new(u64::from(back))
 }
 
+/// A Title Case headline (`Russia Halts US Inspections Under New START`) in sentence case, so
+/// that the tagger reads its verbs and nouns as such: a capitalized word is lowered unless the
+/// body writes it capitalized inside a sentence (a name), or it opens the title and the body
+/// never writes it in lower case. Acronyms and mixed-case words stay. A title that is not in
+/// Title Case is returned unchanged.
+pub fn sentence_case(title: &str, body: &[&str]) -> String {
+    let words: Vec<&str> = title.split(' ').collect();
+    let long: Vec<&str> = words
+        .iter()
+        .skip(1)
+        .map(|w| core_word(w))
+        .filter(|w| w.chars().count() > 3)
+        .collect();
+    let capitalized = long.iter().filter(|w| is_capitalized(w)).count();
+    if long.is_empty() || capitalized * 5 < long.len() * 3 {
+        return title.to_string();
+    }
+    let mut inside = std::collections::HashSet::new();
+    let mut lower = std::collections::HashSet::new();
+    for sentence in body {
+        for (i, word) in sentence.split_whitespace().enumerate() {
+            let word = core_word(word);
+            if is_capitalized(word) && i > 0 {
+                inside.insert(word);
+            } else if word.chars().next().is_some_and(char::is_lowercase) {
+                lower.insert(word);
+            }
+        }
+    }
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, word)| {
+            let core = core_word(word);
+            let lowered = core.to_lowercase();
+            let keep = !is_capitalized(core)
+                || inside.contains(core)
+                || (i == 0 && !lower.contains(lowered.as_str()));
+            if keep {
+                word.to_string()
+            } else {
+                word.replacen(core, &lowered, 1)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A word without the punctuation around it and a possessive `'s`.
+fn core_word(word: &str) -> &str {
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+    word.strip_suffix("'s")
+        .or_else(|| word.strip_suffix("’s"))
+        .unwrap_or(word)
+}
+
+/// An initial capital followed by lower-case letters only (`Halts`, not `US` or `McCain`).
+fn is_capitalized(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && chars.clone().next().is_some()
+        && chars.all(|c| c.is_lowercase() || c == '-' || c == '\'')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,6 +477,17 @@ mod tests {
             article.paragraphs[0][0],
             "Putin said on Sunday that staff must go."
         );
+    }
+
+    #[test]
+    fn a_title_case_headline_is_read_in_sentence_case() {
+        let body = ["Russia told Washington on Monday that it would halt inspections under the New START treaty."];
+        assert_eq!(
+            sentence_case("Russia ‘Temporarily’ Halts US Inspections Under New START Treaty", &body),
+            "Russia ‘temporarily’ halts US inspections under New START treaty"
+        );
+        let plain = "Russia halts US inspections under New START";
+        assert_eq!(sentence_case(plain, &body), plain);
     }
 
     #[test]
@@ -488,3 +563,4 @@ mod tests {
         );
     }
 }
+

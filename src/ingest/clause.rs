@@ -47,6 +47,8 @@ pub struct Clause {
     pub negated: bool,
     /// How it stands to the facts.
     pub mood: Mood,
+    /// Required of its subject (`must`, `should`, `ought to`): in someone's words, a demand.
+    pub obliged: bool,
     /// Past perfect (`had signed`): told as background.
     pub past_perfect: bool,
     /// Present perfect (`has long complained`).
@@ -219,6 +221,7 @@ impl<'a> Tree<'a> {
 /// Words of grammar the reading depends on.
 const NEGATIONS: [&str; 4] = ["not", "n't", "never", "no"];
 const FUTURE: [&str; 3] = ["will", "shall", "'ll"];
+const OBLIGATIONS: [&str; 3] = ["must", "should", "ought"];
 const MODALS: [&str; 9] = [
     "would", "could", "might", "may", "should", "must", "can", "ought", "'d",
 ];
@@ -255,6 +258,7 @@ impl Clause {
             passive: false,
             negated: false,
             mood: Mood::Fact,
+            obliged: false,
             past_perfect: false,
             present_perfect: false,
             governor: None,
@@ -370,6 +374,7 @@ fn read_auxiliary(tree: &Tree, aux: usize, clause: &mut Clause) {
         clause.mood = clause.mood.max_with(Mood::Future);
     } else if MODALS.contains(&lower.as_str()) {
         clause.mood = clause.mood.max_with(Mood::Modal);
+        clause.obliged |= OBLIGATIONS.contains(&lower.as_str());
     } else if lemma == "have" {
         if matches!(lower.as_str(), "had" | "'d") {
             clause.past_perfect = true;
@@ -437,6 +442,10 @@ fn governor(tree: &Tree, verb: usize) -> Option<(usize, Link)> {
         "conj" => Link::Coordinated,
         "advcl" => Link::Adverbial,
         "acl" | "acl:relcl" => Link::NounModifier,
+        // `told her counterpart, …, that Moscow must de-escalate` misread as parataxis.
+        "parataxis" if tree.kids(verb, "mark").any(|m| tree.lower(m) == "that") => {
+            Link::Complement
+        }
         "parataxis" if head < verb => return None,
         "parataxis" => Link::Complement,
         _ => return None,

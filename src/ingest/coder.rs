@@ -12,7 +12,7 @@
 //! proposal per article. The framework's rules give the pillar. The coder proposes; it never
 //! writes to the log.
 
-use super::article::{DateBasis, parse_article, phrase_date};
+use super::article::{DateBasis, parse_article, phrase_date, sentence_case};
 use super::clause::{Clause, Link, Mood, Tree, clauses, is_time_phrase};
 pub use super::dictionary::{Dictionary, DictionaryError};
 use super::dictionary::{Frame, MentionKind, match_pattern};
@@ -93,6 +93,14 @@ pub fn code(
         reference,
         context: Context::default(),
     };
+    let body: Vec<&str> = article
+        .paragraphs
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    // The title is parsed in sentence case and quoted as written.
+    let title = sentence_case(&article.title, &body);
     let sentences: Vec<(usize, &str)> = std::iter::once((0, article.title.as_str()))
         .chain(
             article
@@ -102,9 +110,9 @@ pub fn code(
                 .flat_map(|(p, sentences)| sentences.iter().map(move |s| (p + 1, s.as_str()))),
         )
         .collect();
-    let parsed: Vec<Sentence> = sentences
-        .iter()
-        .map(|(_, s)| parser.parse_text(&reported_speech_first(s).unwrap_or_else(|| s.to_string())))
+    let parsed: Vec<Sentence> = std::iter::once(title.as_str())
+        .chain(sentences.iter().skip(1).map(|(_, s)| *s))
+        .map(|s| parser.parse_text(&reported_speech_first(s).unwrap_or_else(|| s.to_string())))
         .collect();
     // Each sentence's names are found once: every party the article names is known before any
     // sentence is coded.
@@ -271,19 +279,26 @@ impl Reader<'_> {
         self.learn_people(&scope);
         let mut found = Vec::new();
         for clause in &all {
-            found.extend(self.read_clause(&scope, clause));
+            match self.read_obligation(&scope, clause) {
+                Some(demand) => found.extend(demand),
+                None => found.extend(self.read_clause(&scope, clause)),
+            }
         }
         found.extend(self.read_assessment(&scope));
         found.extend(self.read_possessed_events(&scope));
         found.extend(self.read_readiness(&scope));
         for event in &mut found {
-            // A condemnation without a topic of its own is about the hostile deed before it.
-            if event.issue.is_none()
-                && is_verbal(&event.action)
-                && intensity(&event.action) < 0.0
-                && let Some(pillar) = &self.context.last_hostile_pillar
-            {
-                event.pillar = Some(pillar.clone());
+            // A condemnation without a topic of its own is about the hostile deed before it; a
+            // hostile event with no topic at all goes where the framework files hostility.
+            if event.issue.is_none() && intensity(&event.action) < 0.0 {
+                let context = self
+                    .context
+                    .last_hostile_pillar
+                    .clone()
+                    .filter(|_| is_verbal(&event.action));
+                if context.is_some() || event.pillar.is_none() {
+                    event.pillar = context.or_else(|| self.hostile_pillar());
+                }
             }
         }
         if let Some(event) = found.iter().find(|f| intensity(&f.action) < 0.0) {
@@ -661,6 +676,74 @@ impl Reader<'_> {
         )
     }
 
+    /// `said Moscow must de-escalate`, `told Washington it should return to the treaty`: what
+    /// a side says the other side must do is its demand (to stop or undo) or appeal (to
+    /// cooperate), not the other side's deed. `None` when the clause is not such a requirement.
+    fn read_obligation(&mut self, scope: &Scope, clause: &Clause) -> Option<Vec<Found>> {
+        let tree = scope.tree;
+        if !clause.obliged || clause.negated {
+            return None;
+        }
+        let (speech, Link::Complement | Link::Parenthetical) = clause.governor? else {
+            return None;
+        };
+        let speech_lemma = tree.lemma(speech);
+        if !(self.dictionary.speech.contains(&speech_lemma) || speech_lemma == "tell") {
+            return None;
+        }
+        let governing = scope.clauses.iter().find(|c| c.verb == speech)?;
+        if governing.negated || governing.mood != Mood::Fact {
+            return None;
+        }
+        let speaker = governing
+            .subjects
+            .iter()
+            .find_map(|&s| self.party(scope, s))
+            .filter(|p| !p.both && self.sides.contains(&p.code))?;
+        let obliged = clause
+            .subjects
+            .iter()
+            .find_map(|&s| self.party(scope, s))
+            .filter(|p| !p.both && p.code != speaker.code && self.sides.contains(&p.code))?;
+        let lemma = tree.lemma(clause.verb);
+        let (action, entry) = if STOPPING.contains(&lemma.as_str()) {
+            ("demand", format!("`{speech_lemma}` … must `{lemma}`: a demand"))
+        } else {
+            let meaning = self.meaning(scope, clause)?;
+            if intensity(&meaning.action) <= 0.0 {
+                return None;
+            }
+            ("appeal", format!("`{speech_lemma}` … must `{lemma}` ({}): an appeal", meaning.entry))
+        };
+        let meaning = Meaning {
+            action: action.into(),
+            kind: EventKind::Statement,
+            needs_target: true,
+            event_noun: None,
+            entry,
+        };
+        let explanation = vec![
+            format!(
+                "clause: {} ({lemma}); {}",
+                tree.text(&tree.phrase(clause.verb)),
+                meaning.entry
+            ),
+            format!("reading: required of {} by {}", obliged.code, speaker.code),
+        ];
+        let actors = [(speech, speaker)];
+        let targets = vec![(obliged, "the side the speaker says must act")];
+        Some(self.events(
+            scope,
+            clause,
+            &actors,
+            targets,
+            action,
+            EventKind::Statement,
+            &meaning,
+            explanation,
+        ))
+    }
+
     /// `urged Russia to stop backing Maduro`, `called on Moscow to withdraw`: asking the other
     /// side to stop or undo something is a demand, not an appeal.
     fn demand_to_stop(&self, tree: &Tree, clause: &Clause, lemma: &str) -> Option<Meaning> {
@@ -678,26 +761,7 @@ impl Reader<'_> {
             .iter()
             .copied()
             .filter(|&c| matches!(tree.rel(c), "xcomp" | "advcl" | "ccomp"))
-            .find(|&c| {
-                matches!(
-                    tree.lemma(c).as_str(),
-                    "stop"
-                        | "end"
-                        | "cease"
-                        | "halt"
-                        | "withdraw"
-                        | "remove"
-                        | "pull"
-                        | "release"
-                        | "free"
-                        | "leave"
-                        | "de-escalate"
-                        | "abandon"
-                        | "drop"
-                        | "quit"
-                        | "reverse"
-                )
-            })?;
+            .find(|&c| STOPPING.contains(&tree.lemma(c).as_str()))?;
         Some(Meaning {
             action: "demand".into(),
             kind: EventKind::Statement,
@@ -892,7 +956,9 @@ impl Reader<'_> {
             let lemma = tree.lemma(head);
             let that_clause = tree.kids(child, "mark").any(|m| tree.lower(m) == "that");
             let rel = match tree.rel(child) {
-                "advcl" | "acl" if that_clause && tree.upos(head) == "VERB" => "ccomp",
+                "advcl" | "acl" | "parataxis" if that_clause && tree.upos(head) == "VERB" => {
+                    "ccomp"
+                }
                 rel => rel,
             };
             let control = &self.dictionary.control;
@@ -1563,6 +1629,14 @@ impl Reader<'_> {
             .any(|n| n.nouns.iter().any(|w| w == lemma))
     }
 
+    /// The dictionary's pillar for hostility, when the framework has it.
+    fn hostile_pillar(&self) -> Option<String> {
+        self.dictionary
+            .hostile_pillar
+            .clone()
+            .filter(|p| self.framework.pillar(p).is_some())
+    }
+
     fn other_side(&self, code: &str) -> Option<String> {
         if code == self.sides[0] {
             Some(self.sides[1].clone())
@@ -1881,6 +1955,25 @@ struct Scope<'s> {
     text: &'s str,
     index: usize,
 }
+
+/// Verbs of stopping, undoing or withdrawing: asked of the other side, a demand.
+const STOPPING: [&str; 15] = [
+    "stop",
+    "end",
+    "cease",
+    "halt",
+    "withdraw",
+    "remove",
+    "pull",
+    "release",
+    "free",
+    "leave",
+    "de-escalate",
+    "abandon",
+    "drop",
+    "quit",
+    "reverse",
+];
 
 /// How a clause stands.
 #[derive(Debug, Clone)]

@@ -132,6 +132,8 @@ struct DictionaryFile {
     hypothetical_nouns: Vec<String>,
     #[serde(default)]
     issues: Vec<IssueEntry>,
+    #[serde(default)]
+    hostile_pillar: Option<String>,
 }
 
 /// What a mention names.
@@ -209,6 +211,9 @@ pub struct Dictionary {
     /// Heads of state or government, by side: their meeting is a summit.
     pub(super) leaders: Vec<(String, Vec<String>)>,
     pub(super) issues: Vec<(String, Vec<Vec<String>>)>,
+    /// The pillar of a hostile event whose issue is unknown (under Tillerson's framework, a
+    /// hostile act is aggression or the push back against it).
+    pub(super) hostile_pillar: Option<String>,
 }
 
 impl Dictionary {
@@ -266,6 +271,7 @@ impl Dictionary {
         extra.naming_verbs.extend(builtin.naming_verbs);
         extra.hypothetical_nouns.extend(builtin.hypothetical_nouns);
         extra.issues.extend(builtin.issues);
+        extra.hostile_pillar = extra.hostile_pillar.or(builtin.hostile_pillar);
         Ok(Dictionary::compile(extra))
     }
 
@@ -354,6 +360,7 @@ impl Dictionary {
                     )
                 })
                 .collect(),
+            hostile_pillar: file.hostile_pillar,
         }
     }
 }
