@@ -482,6 +482,10 @@ impl<S: EventStore> Tracker<S> {
         dictionary: &Dictionary,
         options: &CodingOptions,
     ) -> Result<Proposals, CodingError> {
+        let unknown = dictionary.unknown_codes(self.taxonomy, &self.framework);
+        if !unknown.is_empty() {
+            return Err(CodingError::UnknownCodes(unknown.join(", ")));
+        }
         let proposals = coder::code(article, dictionary, &self.framework, options)?;
         let validator = self.validator();
         let mut sorted = Proposals::default();

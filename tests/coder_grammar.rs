@@ -329,6 +329,20 @@ fn a_title_case_headline_is_read_for_its_verb() {
 }
 
 #[test]
+fn an_envoy_to_the_other_side_speaks_for_his_own_about_what_he_names() {
+    let proposals = coded(
+        "The Russian ambassador to the U.S. on Thursday slammed Washington for an incident \
+         involving a Russian fighter jet and an American drone.",
+    );
+    let protest = proposals
+        .iter()
+        .find(|p| p.event.action == "disapprove")
+        .unwrap_or_else(|| panic!("the protest: {}", show(&proposals)));
+    assert_eq!((protest.event.actor.as_str(), protest.event.target.as_str()), ("RUS", "USA"));
+    assert_eq!(protest.event.issue.as_deref(), Some("military_channels"));
+}
+
+#[test]
 fn a_passive_is_done_by_its_agent_to_its_subject() {
     let proposals = coded("Two American diplomats were expelled by Russia on Monday.");
     assert!(

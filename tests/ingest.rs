@@ -2,6 +2,7 @@
 //! factual news items (`tests/fixtures/news/`; written alongside the dictionary, not held out).
 
 use dyad::domain::framework::Framework;
+use dyad::domain::taxonomy::Taxonomy;
 use dyad::ingest::coder::{CodingOptions, Dictionary, Proposal, code};
 use dyad::ingest::evaluation::sign_of as sign;
 use serde::Deserialize;
@@ -382,6 +383,33 @@ fn a_users_dictionary_extends_the_builtin_one() {
     .expect("write");
     let error = Dictionary::extended(&path).expect_err("invalid");
     assert!(error.to_string().contains("frames[0].verbs"), "{error}");
+}
+
+#[test]
+fn every_code_the_dictionary_names_is_known_to_the_taxonomy_and_the_framework() {
+    let (taxonomy, framework) = (Taxonomy::builtin(), Framework::builtin());
+    assert_eq!(
+        Dictionary::builtin().unknown_codes(&taxonomy, &framework),
+        Vec::<String>::new()
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("extra.json");
+    std::fs::write(
+        &path,
+        r#"{"frames": [{"action": "coerse", "verbs": ["seize"], "issue": "crimea"}], "hostile_pillar": "pushbak"}"#,
+    )
+    .expect("write");
+    let unknown = Dictionary::extended(&path)
+        .expect("well formed")
+        .unknown_codes(&taxonomy, &framework);
+    assert_eq!(
+        unknown,
+        [
+            "frame action `coerse`",
+            "frame issue `crimea`",
+            "hostile_pillar `pushbak`"
+        ]
+    );
 }
 
 #[test]

@@ -84,7 +84,7 @@ pub fn parse_article(text: &str) -> Article {
         let mut body = block.as_str();
         if index <= 1
             && dateline.is_none()
-            && let Some((date, rest)) = parse_dateline(body)
+            && let Some((date, rest)) = parse_dateline(body).or_else(|| parse_date_stamp(body))
         {
             dateline = Some(date);
             body = rest;
@@ -110,6 +110,14 @@ pub fn sentences(text: &str) -> Vec<String> {
         .filter(|block| !block.is_empty())
         .flat_map(|block| split_sentences(&block))
         .collect()
+}
+
+/// `date YYYY-MM-DD rest`, the stamp some archived pages open with → the date and the rest.
+fn parse_date_stamp(text: &str) -> Option<(NaiveDate, &str)> {
+    let rest = text.strip_prefix("date ")?;
+    let stamp = rest.get(..10)?;
+    let date = NaiveDate::parse_from_str(stamp, "%Y-%m-%d").ok()?;
+    Some((date, rest[10..].trim_start()))
 }
 
 /// `PLACE, Month D, YYYY — rest` → the date and the rest.
@@ -488,6 +496,14 @@ mod tests {
         );
         let plain = "Russia halts US inspections under New START";
         assert_eq!(sentence_case(plain, &body), plain);
+    }
+
+    #[test]
+    fn an_archived_pages_date_stamp_is_its_dateline() {
+        let article =
+            parse_article("Envoy slams Washington\n date 2023-03-14 The envoy slammed Washington.");
+        assert_eq!(article.dateline, Some(date("2023-03-14")));
+        assert_eq!(article.paragraphs[0][0], "The envoy slammed Washington.");
     }
 
     #[test]

@@ -283,7 +283,11 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
             }
             // Of two subjects that are not coordinated, the one nearer the verb is its own
             // ("The first pillar, a US official said, is …").
-            "nsubj" | "csubj" if child.abs_diff(verb) < clause.subjects[0].abs_diff(verb) => {
+            // Unless a preposition opens it: `the ambassador to the U.S. slammed` is one subject.
+            "nsubj" | "csubj"
+                if child.abs_diff(verb) < clause.subjects[0].abs_diff(verb)
+                    && !opened_by_preposition(tree, child) =>
+            {
                 clause.subjects = tree.with_conjuncts(child)
             }
             "nsubj:pass" | "csubj:pass" if clause.subjects.is_empty() => {
@@ -358,6 +362,12 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
         clause.mood = Mood::Intended;
     }
     clause
+}
+
+/// Whether the phrase headed by `head` follows a preposition (`to the U.S.`).
+fn opened_by_preposition(tree: &Tree, head: usize) -> bool {
+    let start = tree.phrase(head).into_iter().min().unwrap_or(head);
+    start > 0 && matches!(tree.lower(start - 1).as_str(), "to" | "of" | "in" | "for" | "from")
 }
 
 /// Whether `and` stands between the last subject found and `next`.

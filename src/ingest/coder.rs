@@ -62,6 +62,9 @@ pub enum CodingError {
     /// Neither the title nor `--outlet` names the outlet.
     #[error("the title names no outlet: give it with --outlet NAME")]
     NoOutlet,
+    /// The dictionary names an action, issue or pillar that dyad does not know.
+    #[error("the dictionary names codes this log does not know: {0}; fix or remove those entries")]
+    UnknownCodes(String),
     /// The parser's model could not be loaded.
     #[error(transparent)]
     Parser(#[from] ParseError),
@@ -215,6 +218,8 @@ struct Reader<'a> {
 struct Meaning {
     action: String,
     kind: EventKind,
+    /// The issue the frame itself says the event is about.
+    issue: Option<String>,
     needs_target: bool,
     /// A noun carrying the event (`the expulsion of …`), whose modifiers may name the target.
     event_noun: Option<usize>,
@@ -321,6 +326,11 @@ impl Reader<'_> {
         for i in 0..tree.len() {
             if !tree.rel(i).starts_with("nsubj") {
                 continue;
+            }
+            if tree.upos(i) == "PROPN" && self.party(scope, i).is_none() {
+                // Someone of neither side (`Bout was arrested`): `he` is no longer the last
+                // person of a side.
+                self.context.last_person = None;
             }
             if let Some(party) = self.party(scope, i) {
                 if party.both || party.code.is_empty() {
@@ -716,6 +726,7 @@ impl Reader<'_> {
             ("appeal", format!("`{speech_lemma}` … must `{lemma}` ({}): an appeal", meaning.entry))
         };
         let meaning = Meaning {
+            issue: None,
             action: action.into(),
             kind: EventKind::Statement,
             needs_target: true,
@@ -763,6 +774,7 @@ impl Reader<'_> {
             .filter(|&c| matches!(tree.rel(c), "xcomp" | "advcl" | "ccomp"))
             .find(|&c| STOPPING.contains(&tree.lemma(c).as_str()))?;
         Some(Meaning {
+            issue: None,
             action: "demand".into(),
             kind: EventKind::Statement,
             needs_target: false,
@@ -880,6 +892,7 @@ impl Reader<'_> {
                             && (n.objects.is_empty() || n.objects.iter().any(|w| words.contains(w)))
                     })
                     .map(|n| Meaning {
+                        issue: None,
                         action: n.action.clone(),
                         kind: EventKind::Action,
                         needs_target: false,
@@ -1202,6 +1215,7 @@ impl Reader<'_> {
                 ..Clause::with_subject(noun, Some(possessor))
             };
             let meaning = Meaning {
+                issue: None,
                 action: frame.action.clone(),
                 kind: EventKind::Action,
                 // "Russia's annexation of Crimea" is done to Crimea, not to the other side.
@@ -1283,6 +1297,7 @@ impl Reader<'_> {
                 continue;
             }
             let meaning = Meaning {
+                issue: None,
                 action: action.to_string(),
                 kind: EventKind::Statement,
                 needs_target: false,
@@ -1499,8 +1514,10 @@ impl Reader<'_> {
             return Vec::new();
         };
         // The issue of what the clause is about: a promise not to expel is about diplomats.
-        let issue = self
-            .issue(scope, clause, &meaning.action)
+        let issue = meaning
+            .issue
+            .clone()
+            .or_else(|| self.issue(scope, clause, &meaning.action))
             .or_else(|| self.issue(scope, clause, action));
         // Context between third parties is filed by its topic: China's ban on North Korean coal
         // is about North Korea, not about the dyad's sanctions.
@@ -1773,11 +1790,25 @@ impl Reader<'_> {
             .into_iter()
             .filter(|&t| !in_other_clause(tree, t, clause.verb))
             .collect();
-        // What it is done to first, then who does it, then the rest of its clause, then the
+        // What it is done to first, then the rest of its clause, then who does it (an
+        // ambassador's protest is about the incident it names, not about diplomats), then the
         // sentence.
+        let subjects = phrases(&clause.subjects);
+        let rest: Vec<usize> = own
+            .iter()
+            .copied()
+            .filter(|t| !subjects.contains(t))
+            .collect();
+        // `slammed Washington for an incident involving a jet`: all of what it is for.
+        let about: Vec<usize> = clause
+            .obliques
+            .iter()
+            .flat_map(|&(_, o)| tree.subtree(o))
+            .collect();
         self.issue_of(&words(what))
-            .or_else(|| self.issue_of(&words(phrases(&clause.subjects))))
-            .or_else(|| self.issue_of(&words(own)))
+            .or_else(|| self.issue_of(&words(about)))
+            .or_else(|| self.issue_of(&words(rest)))
+            .or_else(|| self.issue_of(&words(subjects)))
             .or_else(|| self.issue_of(&words((0..tree.len()).collect())))
     }
 
@@ -2020,6 +2051,7 @@ fn frame_meaning(frame: &Frame, lemma: &str, objects: Option<&[String]>) -> Mean
         None => format!("frame `{lemma}` → {}", frame.action),
     };
     Meaning {
+        issue: frame.issue.clone(),
         action: frame.action.clone(),
         kind: frame.kind,
         needs_target: frame.needs_target,
@@ -2384,9 +2416,13 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
                     && k.target == event.actor
                     && symmetric(&k.action)
                     && symmetric(&event.action));
+            // Restated statements may change their verb (`accused`, then `condemned`), but a
+            // denial answers an accusation: it is never the same statement.
             let same_kind = k.action == event.action
                 || (k.kind == EventKind::Statement
                     && event.kind == EventKind::Statement
+                    && k.action != "reject"
+                    && event.action != "reject"
                     && intensity(&k.action).signum() == intensity(&event.action).signum());
             pair && same_kind && close && k.background == event.background
         });

@@ -6,6 +6,8 @@
 //! tokenizer and the pattern matcher they share.
 
 use crate::domain::event::EventKind;
+use crate::domain::framework::Framework;
+use crate::domain::taxonomy::Taxonomy;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -59,6 +61,8 @@ struct FrameEntry {
     kind: Option<EventKind>,
     #[serde(default)]
     needs_target: bool,
+    #[serde(default)]
+    issue: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -165,6 +169,9 @@ pub(super) struct Frame {
     pub(super) kind: EventKind,
     /// The event needs a party it is done to; it never defaults to the other side.
     pub(super) needs_target: bool,
+    /// The issue the verb with these objects is about, whatever else the sentence names (a
+    /// jet intercepting a drone is about military channels, over Syria or the Black Sea).
+    pub(super) issue: Option<String>,
 }
 
 /// What an event noun means when a light verb carries it (`ordered the expulsion of`).
@@ -316,6 +323,7 @@ impl Dictionary {
                 preps: lower(&entry.preps),
                 kind: entry.kind.unwrap_or(EventKind::Action),
                 needs_target: entry.needs_target,
+                issue: entry.issue.clone(),
             })
             .collect();
         let nouns = file
@@ -362,6 +370,43 @@ impl Dictionary {
                 .collect(),
             hostile_pillar: file.hostile_pillar,
         }
+    }
+}
+
+impl Dictionary {
+    /// The actions, issues and pillars the dictionary names that the taxonomy or the framework
+    /// does not know, each with where it is named: such an entry could only propose events that
+    /// `append` refuses.
+    pub fn unknown_codes(&self, taxonomy: &Taxonomy, framework: &Framework) -> Vec<String> {
+        let actions = self
+            .frames
+            .iter()
+            .map(|f| ("frame", &f.action))
+            .chain(self.nouns.iter().map(|n| ("noun", &n.action)))
+            .chain(self.action_issues.keys().map(|a| ("action_issues", a)));
+        let mut unknown: Vec<String> = actions
+            .filter(|(_, action)| taxonomy.action(action).is_none())
+            .map(|(section, action)| format!("{section} action `{action}`"))
+            .collect();
+        let issues = self
+            .frames
+            .iter()
+            .filter_map(|f| f.issue.as_ref().map(|i| ("frame", i)))
+            .chain(self.action_issues.values().map(|i| ("action_issues", i)))
+            .chain(self.issues.iter().map(|(i, _)| ("issues", i)));
+        unknown.extend(
+            issues
+                .filter(|(_, issue)| framework.issue(issue).is_none())
+                .map(|(section, issue)| format!("{section} issue `{issue}`")),
+        );
+        unknown.extend(
+            self.hostile_pillar
+                .iter()
+                .filter(|p| framework.pillar(p).is_none())
+                .map(|p| format!("hostile_pillar `{p}`")),
+        );
+        unknown.dedup();
+        unknown
     }
 }
 
