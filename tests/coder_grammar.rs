@@ -343,6 +343,16 @@ fn an_envoy_to_the_other_side_speaks_for_his_own_about_what_he_names() {
 }
 
 #[test]
+fn a_finding_about_the_other_side_is_the_finders_accusation() {
+    let proposals = coded_with_title(
+        "Finding on a treaty",
+        "WASHINGTON -- The United States has concluded that Russia tested a banned cruise missile.",
+    );
+    assert!(has(&proposals, "USA", "RUS", "negative"), "{}", show(&proposals));
+    assert!(!has(&proposals, "RUS", "USA", "negative"), "{}", show(&proposals));
+}
+
+#[test]
 fn a_passive_is_done_by_its_agent_to_its_subject() {
     let proposals = coded("Two American diplomats were expelled by Russia on Monday.");
     assert!(

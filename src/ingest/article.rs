@@ -89,6 +89,10 @@ pub fn parse_article(text: &str) -> Article {
             dateline = Some(date);
             body = rest;
         }
+        // The first paragraph of the body may follow a subtitle or a byline.
+        if index <= 3 {
+            body = strip_place(body);
+        }
         let sentences = split_sentences(body);
         if !sentences.is_empty() {
             paragraphs.push(sentences);
@@ -110,6 +114,28 @@ pub fn sentences(text: &str) -> Vec<String> {
         .filter(|block| !block.is_empty())
         .flat_map(|block| split_sentences(&block))
         .collect()
+}
+
+/// `WASHINGTON --`, `MOSCOW (AP) —`: a dateline without a date, which is not the sentence's
+/// subject.
+fn strip_place(text: &str) -> &str {
+    for separator in [" -- ", " — ", " – "] {
+        if let Some((place, rest)) = text.split_once(separator) {
+            let place = match place.split_once(" (") {
+                Some((city, agency)) if agency.ends_with(')') => city,
+                _ => place,
+            };
+            // Four letters at least: `US — Russia talks` opens with no place.
+            let is_place = place.chars().filter(|c| c.is_alphabetic()).count() >= 4
+                && place
+                    .chars()
+                    .all(|c| c.is_uppercase() || matches!(c, ' ' | '.' | ',' | '\'' | '-'));
+            if is_place && !rest.is_empty() {
+                return rest;
+            }
+        }
+    }
+    text
 }
 
 /// `date YYYY-MM-DD rest`, the stamp some archived pages open with → the date and the rest.
@@ -504,6 +530,18 @@ mod tests {
             parse_article("Envoy slams Washington\n date 2023-03-14 The envoy slammed Washington.");
         assert_eq!(article.dateline, Some(date("2023-03-14")));
         assert_eq!(article.paragraphs[0][0], "The envoy slammed Washington.");
+    }
+
+    #[test]
+    fn a_place_without_a_date_is_not_the_first_sentences_subject() {
+        let article = parse_article(
+            "US finds a breach\n\nWASHINGTON -- The United States has concluded that Russia broke it.",
+        );
+        assert_eq!(article.paragraphs[0][0], "The United States has concluded that Russia broke it.");
+        let article = parse_article("Russia denies\n\nMOSCOW (AP) — Russia denied it. US - Russia talks go on.");
+        assert_eq!(article.paragraphs[0], ["Russia denied it.", "US - Russia talks go on."]);
+        let article = parse_article("Talks\n\nUS — Russia talks go on.");
+        assert_eq!(article.paragraphs[0], ["US — Russia talks go on."]);
     }
 
     #[test]

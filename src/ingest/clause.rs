@@ -339,7 +339,15 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
             }
         }
     }
-    // An agent in a passive's `by` phrase.
+    // `The United States has concluded`: a subject misattached to the auxiliary.
+    if clause.subjects.is_empty()
+        && let Some(subject) = tree
+            .kids(verb, "aux")
+            .find_map(|aux| tree.kids(aux, "nsubj").next())
+    {
+        clause.subjects = tree.with_conjuncts(subject);
+    }
+        // An agent in a passive's `by` phrase.
     if clause.passive && clause.agents.is_empty() {
         for (case, head) in &clause.obliques {
             if case == "by" {
