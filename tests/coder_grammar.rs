@@ -353,6 +353,27 @@ fn a_finding_about_the_other_side_is_the_finders_accusation() {
 }
 
 #[test]
+fn a_meeting_named_by_both_sides_is_their_joint_meeting_unless_only_planned() {
+    let held = coded_with_title(
+        "Trump-Putin meeting dominates summit of twenty nations",
+        "The two leaders spoke for two hours.",
+    );
+    assert!(
+        held.iter().any(|p| p.event.action == "hold_summit"),
+        "{}",
+        show(&held)
+    );
+    let planned = coded("A planned U.S.-Russia meeting in Vienna drew protests.");
+    assert!(
+        !planned
+            .iter()
+            .any(|p| matches!(p.event.action.as_str(), "consult" | "hold_summit")),
+        "{}",
+        show(&planned)
+    );
+}
+
+#[test]
 fn a_passive_is_done_by_its_agent_to_its_subject() {
     let proposals = coded("Two American diplomats were expelled by Russia on Monday.");
     assert!(

@@ -291,6 +291,7 @@ impl Reader<'_> {
         }
         found.extend(self.read_assessment(&scope));
         found.extend(self.read_possessed_events(&scope));
+        found.extend(self.read_paired_meetings(&scope));
         found.extend(self.read_readiness(&scope));
         for event in &mut found {
             // A condemnation without a topic of its own is about the hostile deed before it; a
@@ -1241,6 +1242,97 @@ impl Reader<'_> {
                 &[(possessor, actor)],
                 targets,
                 &frame.action,
+                EventKind::Action,
+                &meaning,
+                explanation,
+            ));
+        }
+        out
+    }
+
+    /// `U.S.-Russia talks`, `the Trump-Putin meeting`: a meeting noun after a hyphenated pair
+    /// naming both sides is their joint meeting (a summit when both are leaders), unless it is
+    /// only planned or possible. Headlines put it so, and the parser reads headlines poorly.
+    fn read_paired_meetings(&mut self, scope: &Scope) -> Vec<Found> {
+        let tree = scope.tree;
+        let mut out = Vec::new();
+        for noun in 3..tree.len() {
+            let lemma = tree.lemma(noun);
+            let Some(frame) = self.dictionary.nouns.iter().find(|n| {
+                matches!(n.action.as_str(), "consult" | "hold_summit") && n.nouns.contains(&lemma)
+            }) else {
+                continue;
+            };
+            let (first, second) = (noun - 3, noun - 1);
+            if !matches!(tree.lower(noun - 2).as_str(), "-" | "–" | "—") {
+                continue;
+            }
+            let side = |t: usize| {
+                scope
+                    .names
+                    .get(&t)
+                    .and_then(|(code, kind)| self.party_of_name(code, *kind))
+                    .filter(|p| !p.both && self.sides.contains(&p.code))
+            };
+            let (Some(a), Some(b)) = (side(first), side(second)) else {
+                continue;
+            };
+            let hypothetical = (first.saturating_sub(2)..first).any(|t| {
+                matches!(
+                    tree.lower(t).as_str(),
+                    "planned"
+                        | "possible"
+                        | "proposed"
+                        | "potential"
+                        | "upcoming"
+                        | "future"
+                        | "prospective"
+                        | "expected"
+                        | "next"
+                        | "no"
+                        | "any"
+                        | "previous"
+                        | "last"
+                )
+            });
+            if a.code == b.code || hypothetical {
+                continue;
+            }
+            let leaders = [first, second].iter().all(|&t| {
+                let word = tree.lower(t);
+                self.dictionary
+                    .leaders
+                    .iter()
+                    .any(|(_, name)| name.len() == 1 && name[0] == word)
+            });
+            let action = if leaders { "hold_summit" } else { frame.action.as_str() }.to_string();
+            let times = tree
+                .head(noun)
+                .and_then(|h| scope.clauses.iter().find(|c| c.verb == h))
+                .map(|c| c.times.clone())
+                .unwrap_or_default();
+            let clause = Clause {
+                times,
+                ..Clause::with_subject(noun, None)
+            };
+            let meaning = Meaning {
+                action: action.clone(),
+                kind: EventKind::Action,
+                issue: None,
+                needs_target: false,
+                event_noun: Some(noun),
+                entry: format!("`{}-{}` + meeting noun `{lemma}` → {action}", a.code, b.code),
+            };
+            let explanation = vec![
+                format!("noun phrase: {}", tree.text(&tree.phrase(noun))),
+                meaning.entry.clone(),
+            ];
+            out.extend(self.events(
+                scope,
+                &clause,
+                &[(first, a), (second, b)],
+                Vec::new(),
+                &action,
                 EventKind::Action,
                 &meaning,
                 explanation,
