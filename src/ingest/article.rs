@@ -190,7 +190,13 @@ pub fn split_sentences(paragraph: &str) -> Vec<String> {
             && chars
                 .get(end + 1)
                 .is_some_and(|&(_, c)| c.is_uppercase() || matches!(c, '"' | '“' | '‘'));
-        if !next_is_start {
+        // `the activity".Moscow rejected`: pages copied without the space between sentences.
+        let glued = chars.get(end).is_some_and(|&(_, c)| c.is_uppercase()) && {
+            let before = paragraph[..offset].trim_end_matches(['"', '”', '’', '\'']);
+            let word = &before[before.rfind(|c: char| !c.is_alphabetic()).map_or(0, |p| p + 1)..];
+            word.chars().count() >= 3 && word.chars().all(|c| c.is_lowercase())
+        };
+        if !next_is_start && !glued {
             continue;
         }
         if c == '.' {
@@ -542,6 +548,21 @@ mod tests {
         assert_eq!(article.paragraphs[0], ["Russia denied it.", "US - Russia talks go on."]);
         let article = parse_article("Talks\n\nUS — Russia talks go on.");
         assert_eq!(article.paragraphs[0], ["US — Russia talks go on."]);
+    }
+
+    #[test]
+    fn sentences_glued_without_a_space_are_split() {
+        let sentences = split_sentences(
+            "\"It was the Russians that did this activity\".Moscow rejected the claims.The U.S.Army said nothing.",
+        );
+        assert_eq!(
+            sentences,
+            [
+                "\"It was the Russians that did this activity\".",
+                "Moscow rejected the claims.",
+                "The U.S.Army said nothing."
+            ]
+        );
     }
 
     #[test]
