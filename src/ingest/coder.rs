@@ -15,7 +15,7 @@
 use super::article::{DateBasis, parse_article, phrase_date, sentence_case};
 use super::clause::{Clause, Link, Mood, Tree, clauses, is_time_phrase};
 pub use super::dictionary::{Dictionary, DictionaryError};
-use super::dictionary::{Frame, MentionKind, match_pattern};
+use super::dictionary::{Frame, MentionKind, match_pattern, tokenize};
 use crate::domain::event::{EventInput, EventKind, SourceInput};
 use crate::domain::framework::Framework;
 use crate::domain::taxonomy::Taxonomy;
@@ -126,6 +126,12 @@ pub fn code(
     for sentence_names in &names {
         reader.note_mentions(sentence_names);
     }
+    let title_words: Vec<String> = tokenize(&title)
+        .into_iter()
+        .filter(|t| t.word)
+        .map(|t| t.lower)
+        .collect();
+    reader.context.topic = reader.issue_of(&title_words);
     reader.context.paragraph = usize::MAX;
     let mut found = Vec::new();
     for (index, ((sentence, (paragraph, text)), names)) in
@@ -166,6 +172,8 @@ struct Context {
     /// The issue of the last event coded: a sentence without a keyword of its own continues
     /// the topic.
     last_issue: Option<String>,
+    /// The issue the title names: what the article is about.
+    topic: Option<String>,
     /// The pillar of the last hostile event coded: a condemnation with no topic of its own is
     /// about it.
     last_hostile_pillar: Option<String>,
@@ -1901,6 +1909,9 @@ impl Reader<'_> {
             .or_else(|| self.issue_of(&words(about)))
             .or_else(|| self.issue_of(&words(rest)))
             .or_else(|| self.issue_of(&words(subjects)))
+            // Another clause's topic is weaker than the article's: `ready to negotiate a
+            // replacement to New START … while Russia is fighting in Ukraine`.
+            .or_else(|| self.context.topic.clone())
             .or_else(|| self.issue_of(&words((0..tree.len()).collect())))
     }
 
