@@ -15,7 +15,7 @@ pub use briefing::{
 use crate::domain::ValidationError;
 use crate::domain::clock::Clock;
 use crate::domain::event::{
-    AmendmentInput, Dyad, Event, EventKind, LoggedEvent, Report, SCHEMA_VERSION, Validator,
+    AmendmentInput, Dyad, Event, EventKind, IdRef, LoggedEvent, Report, SCHEMA_VERSION, Validator,
 };
 use crate::domain::framework::{Framework, FrameworkError};
 use crate::domain::taxonomy::Taxonomy;
@@ -58,6 +58,9 @@ pub enum AppError {
     /// A correction or retraction cannot be made.
     #[error("{0}")]
     Amendment(String),
+    /// No event has the id given, or several start with the prefix given.
+    #[error("{0}")]
+    Id(String),
     /// A stored event cannot be decoded.
     #[error("the event at position {position} cannot be read: {error} (run `dyad verify`)")]
     Undecodable {
@@ -127,11 +130,16 @@ impl Every {
     }
 }
 
-/// Dates of a replay: `from`, then one step at a time while on or before `to`.
+/// Dates of a replay: `from`, then one step at a time while on or before `to`, then `to` itself
+/// when the steps do not land on it (a replay answers for the day it was asked to reach).
 pub fn replay_dates(from: NaiveDate, to: NaiveDate, every: Every) -> Vec<NaiveDate> {
-    (0..)
+    let mut dates: Vec<NaiveDate> = (0..)
         .map_while(|step| every.nth(from, step).filter(|date| *date <= to))
-        .collect()
+        .collect();
+    if from <= to && dates.last() != Some(&to) {
+        dates.push(to);
+    }
+    dates
 }
 
 /// What the coder proposed for an article.
@@ -311,6 +319,9 @@ impl ImportSummary {
         }
     }
 }
+
+/// How many events an ambiguous id prefix lists.
+const LISTED_CANDIDATES: usize = 10;
 
 /// How many times an amendment is retried when another writer appends in between.
 const AMENDMENT_ATTEMPTS: usize = 10;
@@ -1145,6 +1156,49 @@ impl<S: EventStore> Tracker<S> {
             head_hash: verifier.head_hash().to_string(),
             first_break,
         })
+    }
+
+    /// The event a person means by `text`: a whole id, or a prefix of at least
+    /// [`crate::domain::event::MIN_ID_PREFIX`] hex digits that only one event's id starts with. An ambiguous prefix is
+    /// refused, listing the events it matches.
+    pub fn resolve_id(&self, text: &str) -> Result<Uuid, AppError> {
+        let prefix = match IdRef::parse(text).map_err(AppError::Argument)? {
+            IdRef::Whole(id) => return Ok(id),
+            IdRef::Prefix(prefix) => prefix,
+        };
+        let matches = self
+            .store
+            .events_with_id_prefix(&prefix, LISTED_CANDIDATES + 1)?;
+        match matches.as_slice() {
+            [] => Err(AppError::Id(format!(
+                "no event in the log has an id starting with `{}` (`dyad log` shows ids)",
+                text.trim()
+            ))),
+            [only] => Uuid::parse_str(&only.id).map_err(|e| AppError::Undecodable {
+                position: only.position,
+                error: ValidationError::new("id", e.to_string()),
+            }),
+            several => {
+                let mut listed: Vec<String> = several
+                    .iter()
+                    .take(LISTED_CANDIDATES)
+                    .map(|c| {
+                        format!(
+                            "{} ({} of {}, #{})",
+                            c.id, c.kind, c.occurred_on, c.position
+                        )
+                    })
+                    .collect();
+                if several.len() > LISTED_CANDIDATES {
+                    listed.push("and more".into());
+                }
+                Err(AppError::Id(format!(
+                    "`{}` is the start of several ids; give more characters: {}",
+                    text.trim(),
+                    listed.join(", ")
+                )))
+            }
+        }
     }
 
     /// The dyad named, checked, or the framework's.

@@ -11,6 +11,7 @@ use crate::app::{
     replay_dates,
 };
 use crate::domain::clock::SystemClock;
+use crate::domain::event::calendar_date;
 use crate::ingest::article;
 use crate::ingest::coder::{CodingOptions, Dictionary};
 use crate::parse;
@@ -26,7 +27,6 @@ use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use uuid::Uuid;
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success; 1 input refused or check failed; 2 usage error;
@@ -93,7 +93,7 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         outlet: Option<String>,
         /// The publication date (default: the dateline's).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         published: Option<NaiveDate>,
         /// Extend the built-in dictionaries with this file (same format; its entries first).
         #[arg(long, value_name = "FILE")]
@@ -144,9 +144,9 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
         /// Only events that occurred on or before this date.
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        /// Only events the log had recorded by this moment (RFC 3339).
+        /// Only events the log had recorded by this moment (a date: the end of that day, UTC; or RFC 3339).
         #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
         known_at: Option<DateTime<Utc>>,
         /// Only this dyad (default: all).
@@ -156,12 +156,12 @@ enum Command {
     /// List events in log order.
     Log {
         /// Only events that occurred on or after this date (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         since: Option<NaiveDate>,
         /// Only events that occurred on or before this date (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE", visible_alias = "as-of")]
+        #[arg(long, value_name = "DATE", visible_alias = "as-of", value_parser = parse_date)]
         until: Option<NaiveDate>,
-        /// Only events the log had recorded by this moment (RFC 3339, e.g. 2017-06-20T00:00:00Z).
+        /// Only events the log had recorded by this moment (a date: the end of that day, UTC; or RFC 3339, e.g. 2017-06-20T00:00:00Z).
         #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
         known_at: Option<DateTime<Utc>>,
         /// Only this dyad (default: all).
@@ -174,9 +174,9 @@ enum Command {
     /// The relationship's status under each pillar, and overall.
     Status {
         /// Count events that occurred on or before this date (default: today).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        /// Read the log as it stood at this moment (RFC 3339): later records are ignored.
+        /// Read the log as it stood at this moment (a date: the end of that day, UTC; or RFC 3339): later records are ignored.
         #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
         known_at: Option<DateTime<Utc>>,
         /// The dyad (default: the framework's, USA-RUS).
@@ -191,15 +191,15 @@ enum Command {
     /// The row for a date equals `status --as-of` that date.
     Replay {
         /// First date (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         from: NaiveDate,
-        /// Last date (default: today); the last row is the last step on or before it.
-        #[arg(long, value_name = "DATE")]
+        /// Last date (default: today); the last row is for this date, whatever the step.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         to: Option<NaiveDate>,
         /// The step between rows.
         #[arg(long, value_enum, default_value = "month")]
         every: Step,
-        /// Read the log as it stood at this moment (RFC 3339).
+        /// Read the log as it stood at this moment (a date: the end of that day, UTC; or RFC 3339).
         #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
         known_at: Option<DateTime<Utc>>,
         /// The dyad (default: the framework's).
@@ -221,9 +221,9 @@ enum Command {
         #[arg(long, value_name = "ID")]
         issue: Option<String>,
         /// Count events that occurred on or before this date (default: today).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        /// Read the log as it stood at this moment (RFC 3339).
+        /// Read the log as it stood at this moment (a date: the end of that day, UTC; or RFC 3339).
         #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
         known_at: Option<DateTime<Utc>>,
         /// How many events to list, most important first (0: all).
@@ -245,15 +245,15 @@ enum Command {
     /// --to; --known-at the moment of the log's last event.
     Report {
         /// First day of the period (YYYY-MM-DD; default: a year before --to).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         from: Option<NaiveDate>,
         /// Last day of the period (default: --as-of).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         to: Option<NaiveDate>,
         /// The report date of the headline and the drivers (default: --to, else today).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        /// Read the log as it stood at this moment (RFC 3339; default: its last event).
+        /// Read the log as it stood at this moment (a date: the end of that day, UTC; or RFC 3339; default: its last event).
         #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
         known_at: Option<DateTime<Utc>>,
         /// Markdown (charts as SVG files beside -o), one HTML file, or JSON.
@@ -271,8 +271,8 @@ enum Command {
     },
     /// Retract a report that proved false; it stops counting (the original stays in the log).
     Retract {
-        /// The report's id.
-        id: Uuid,
+        /// The report's id, or its first 6 or more characters.
+        id: String,
         /// Why it is retracted.
         #[arg(long)]
         reason: String,
@@ -287,8 +287,8 @@ enum Command {
     ///
     /// FILE holds a JSON object of the replaced fields, e.g. {"occurred_on": "2017-04-20"}.
     Correct {
-        /// The report's id.
-        id: Uuid,
+        /// The report's id, or its first 6 or more characters.
+        id: String,
         /// JSON object of the replaced fields, or `-` for stdin.
         #[arg(value_name = "FILE|-", default_value = "-")]
         file: String,
@@ -358,10 +358,28 @@ impl From<Step> for Every {
     }
 }
 
+/// A `--known-at` moment: an RFC 3339 timestamp, or a bare date meaning the end of that day (UTC),
+/// so that `--known-at 2017-06-20` counts everything recorded on the 20th.
 fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(date) = calendar_date(text) {
+        return date
+            .and_hms_micro_opt(23, 59, 59, 999_999)
+            .map(|end| end.and_utc())
+            .ok_or_else(|| format!("`{text}` has no end of day"));
+    }
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("{e}; expected an RFC 3339 timestamp such as 2017-06-20T00:00:00Z"))
+        .map_err(|e| {
+            format!(
+                "`{text}` is not a moment ({e}); expected YYYY-MM-DD (the end of that day, UTC) or \
+                 an RFC 3339 timestamp such as 2017-06-20T00:00:00Z"
+            )
+        })
+}
+
+/// A date flag, refused with the message `append` gives a bad date.
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    calendar_date(text)
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -670,6 +688,7 @@ fn run_on_log(
             source_url,
             json,
         } => {
+            let id = tracker.resolve_id(&id)?;
             let summary = tracker.retract(id, &reason, source_url)?;
             print_append(out, &summary, json)?;
         }
@@ -680,6 +699,7 @@ fn run_on_log(
             source_url,
             json,
         } => {
+            let id = tracker.resolve_id(&id)?;
             let fields = read_fields(&file)?;
             let summary = tracker.correct(id, fields, &reason, source_url)?;
             print_append(out, &summary, json)?;

@@ -216,7 +216,7 @@ fn find<'a>(list: &'a Value, id: &str) -> Option<&'a Value> {
         .find(|e| e["id"] == id)
 }
 
-/// The dates from `from`, one `step` at a time, while on or before `to`.
+/// The dates from `from`, one `step` at a time, while on or before `to`, then `to`.
 fn steps(from: &str, to: &str, step: impl Fn(NaiveDate) -> NaiveDate) -> Vec<String> {
     let to: NaiveDate = to.parse().expect("date");
     let mut date: NaiveDate = from.parse().expect("date");
@@ -224,6 +224,10 @@ fn steps(from: &str, to: &str, step: impl Fn(NaiveDate) -> NaiveDate) -> Vec<Str
     while date <= to {
         dates.push(date.to_string());
         date = step(date);
+    }
+    // A replay ends with `--to` itself when the steps do not land on it.
+    if dates.last() != Some(&to.to_string()) {
+        dates.push(to.to_string());
     }
     dates
 }

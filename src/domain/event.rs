@@ -1050,15 +1050,7 @@ impl<'a> Validator<'a> {
     }
 
     fn past_date(&self, field: &str, text: &str) -> Result<NaiveDate, ValidationError> {
-        let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .ok()
-            .filter(|d| d.format("%Y-%m-%d").to_string() == text)
-            .ok_or_else(|| {
-                ValidationError::new(
-                    field,
-                    format!("`{text}` is not a calendar date; expected YYYY-MM-DD"),
-                )
-            })?;
+        let date = calendar_date(text).map_err(|problem| ValidationError::new(field, problem))?;
         if date > self.today {
             return Err(ValidationError::new(
                 field,
@@ -1089,9 +1081,71 @@ fn required_text(field: &str, text: &str, max_chars: usize) -> Result<String, Va
     Ok(text.to_string())
 }
 
+/// A `YYYY-MM-DD` calendar date, strictly: the message says what was wrong, the same in event
+/// input and in command-line flags.
+pub fn calendar_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|d| d.format("%Y-%m-%d").to_string() == text)
+        .ok_or_else(|| format!("`{text}` is not a calendar date; expected YYYY-MM-DD"))
+}
+
 /// The first eight hex digits of an id, as people quote it.
 pub fn short_id(id: Uuid) -> String {
     id.simple().to_string()[..8].to_string()
+}
+
+/// The fewest hex digits of an id that dyad looks up: fewer would often match several events.
+pub const MIN_ID_PREFIX: usize = 6;
+
+/// An id as a person gives it: whole, or its first hex digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdRef {
+    /// A whole UUID.
+    Whole(Uuid),
+    /// The start of an id, in the stored (hyphenated, lower-case) form.
+    Prefix(String),
+}
+
+impl IdRef {
+    /// Reads a whole id or a prefix of at least [`MIN_ID_PREFIX`] hex digits (hyphens and case
+    /// as the user likes).
+    pub fn parse(text: &str) -> Result<IdRef, ValidationError> {
+        let trimmed = text.trim();
+        let digits: String = trimmed
+            .chars()
+            .filter(|c| *c != '-')
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(ValidationError::new(
+                "id",
+                format!("`{trimmed}` is not an id; expected hex digits such as `6bfb64d9`"),
+            ));
+        }
+        if digits.len() < MIN_ID_PREFIX {
+            return Err(ValidationError::new(
+                "id",
+                format!(
+                    "`{trimmed}` is too short: give at least {MIN_ID_PREFIX} characters of the id"
+                ),
+            ));
+        }
+        if digits.len() >= 32 {
+            return Uuid::parse_str(&digits).map(IdRef::Whole).map_err(|e| {
+                ValidationError::new("id", format!("`{trimmed}` is not a UUID: {e}"))
+            });
+        }
+        // The stored form has hyphens after the 8th, 12th, 16th and 20th digit.
+        let mut prefix = String::with_capacity(digits.len() + 4);
+        for (index, digit) in digits.chars().enumerate() {
+            if matches!(index, 8 | 12 | 16 | 20) {
+                prefix.push('-');
+            }
+            prefix.push(digit);
+        }
+        Ok(IdRef::Prefix(prefix))
+    }
 }
 
 fn body_json(body: &EventBody) -> String {

@@ -4,7 +4,7 @@
 //! printed, so nothing depends on seeing colour.
 
 use crate::app::{AppendSummary, ImportSummary, VerifyReport};
-use crate::domain::event::{LoggedEvent, Report};
+use crate::domain::event::{LoggedEvent, Report, short_id};
 use crate::domain::framework::Framework;
 use crate::domain::taxonomy::Taxonomy;
 use crate::ingest::coder::Proposal;
@@ -169,8 +169,9 @@ pub fn status_in_colour(
                 .unwrap_or_default();
             writeln!(
                 out,
-                "  {:+6.2}  {}  {}→{} {} ({:+.1})  {} [{}{}]",
+                "  {:+6.2}  {}  {}  {}→{} {} ({:+.1})  {} [{}{}]",
                 driver.contribution,
+                short_id(driver.id),
                 driver.occurred_on,
                 driver.actor,
                 driver.target,
@@ -189,8 +190,8 @@ pub fn status_in_colour(
 pub fn log_header(out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "{:>5}  {:<10}  {:<10}  {:<16}  {:<20}  {:>5}  {:<10}  {:<16}  SUMMARY",
-        "POS", "OCCURRED", "KIND", "WHO", "ACTION", "INT", "PILLAR", "ISSUE"
+        "{:>5}  {:<8}  {:<10}  {:<10}  {:<16}  {:<20}  {:>5}  {:<10}  {:<16}  SUMMARY",
+        "POS", "ID", "OCCURRED", "KIND", "WHO", "ACTION", "INT", "PILLAR", "ISSUE"
     )
 }
 
@@ -220,8 +221,9 @@ pub fn log_row(
     };
     writeln!(
         out,
-        "{:>5}  {:<10}  {:<10}  {:<16}  {:<20}  {:>5}  {:<10}  {:<16}  {}",
+        "{:>5}  {:<8}  {:<10}  {:<10}  {:<16}  {:<20}  {:>5}  {:<10}  {:<16}  {}",
         logged.position,
+        short_id(event.id),
         event.occurred_on,
         event.kind.as_str(),
         truncate(&who, 16),
@@ -248,7 +250,8 @@ pub fn append_summary(out: &mut dyn Write, summary: &AppendSummary) -> io::Resul
         };
         writeln!(
             out,
-            "{label} #{position:<5} {} v{version:<4} {}  {}",
+            "{label} #{position:<5} {} {} v{version:<4} {}  {}",
+            short_id(event.id),
             event.dyad,
             event.occurred_on,
             truncate(&event.headline(), 60)
@@ -405,8 +408,9 @@ pub fn explain(out: &mut dyn Write, explanation: &Explanation) -> io::Result<()>
     for driver in &explanation.contributions {
         writeln!(
             out,
-            "{:+6.2}  {}  {}→{} {} ({:+.1}, decay {:.2}{})  {}",
+            "{:+6.2}  {}  {}  {}→{} {} ({:+.1}, decay {:.2}{})  {}",
             driver.contribution,
+            short_id(driver.id),
             driver.occurred_on,
             driver.actor,
             driver.target,
@@ -447,7 +451,8 @@ pub fn explain(out: &mut dyn Write, explanation: &Explanation) -> io::Result<()>
         for retracted in &explanation.retracted {
             writeln!(
                 out,
-                "  {}  {} [{}] retracted {}: {}",
+                "  {}  {}  {} [{}] retracted {}: {}",
+                short_id(retracted.id),
                 retracted.occurred_on,
                 retracted.summary,
                 retracted.outlet,

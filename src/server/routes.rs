@@ -101,7 +101,8 @@ impl ApiError {
             | AppError::Input(_)
             | AppError::Framework(_)
             | AppError::Argument(_)
-            | AppError::Amendment(_) => ApiError::BadRequest(message),
+            | AppError::Amendment(_)
+            | AppError::Id(_) => ApiError::BadRequest(message),
         }
     }
 

@@ -189,6 +189,13 @@ pub trait EventStore {
     /// The event at this position, if the log has it.
     fn event_at(&self, position: u64) -> Result<Option<StoredEvent>, StoreError>;
 
+    /// At most `limit` events whose id (hyphenated, lower case) starts with `prefix`, in id order.
+    fn events_with_id_prefix(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<StoredEvent>, StoreError>;
+
     /// The last position recorded by `known_at` (the head when `None`); 0 for none.
     fn position_at(&self, known_at: Option<DateTime<Utc>>) -> Result<u64, StoreError>;
 

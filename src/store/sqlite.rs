@@ -192,6 +192,24 @@ impl EventStore for SqliteStore {
             .optional()?)
     }
 
+    fn events_with_id_prefix(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        // A range rather than LIKE, so that the unique index on `id` answers: `~` sorts after
+        // every character an id holds (hex digits and `-`).
+        let sql =
+            format!("SELECT {COLUMNS} FROM events WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT ?3");
+        let upper = format!("{prefix}~");
+        let rows = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map((prefix, upper, limit as u64), stored_event)?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     fn position_at(&self, known_at: Option<DateTime<Utc>>) -> Result<u64, StoreError> {
         let position: Option<u64> = match known_at {
             None => self
