@@ -18,6 +18,7 @@ use crate::domain::event::{
     AmendmentInput, Dyad, Event, EventKind, IdRef, LoggedEvent, Report, SCHEMA_VERSION, Validator,
 };
 use crate::domain::framework::{Framework, FrameworkError};
+use crate::domain::recorder::{Recorder, UNKNOWN_RECORDER};
 use crate::domain::taxonomy::Taxonomy;
 use crate::ingest::coder::{self, CodingError, CodingOptions, Dictionary, Proposal};
 use crate::ingest::ndjson::MAX_EVENT_BYTES;
@@ -236,6 +237,7 @@ struct CheckedChunk {
 fn read_checked(
     reader: impl BufRead,
     validator: &Validator<'_>,
+    recorder: &Recorder,
     sender: std::sync::mpsc::SyncSender<std::io::Result<CheckedChunk>>,
 ) {
     let mut lines = Lines::new(reader);
@@ -262,7 +264,7 @@ fn read_checked(
         chunk.push(match parsed {
             Err(error) => Checked::Refused(error),
             Ok(ImportLine::Report(input)) => match validator.validate(input) {
-                Ok(event) => Checked::Event(number, new_event(&event)),
+                Ok(event) => Checked::Event(number, new_event(&event, recorder)),
                 Err(error) => Checked::Refused(LineError::at(number, error)),
             },
             Ok(ImportLine::Amendment(input)) => Checked::Amendment(number, input),
@@ -356,6 +358,8 @@ pub struct Tracker<S: EventStore = SqliteStore> {
     last_fold: Cell<FoldTrace>,
     /// The name of this tracker's checkpoints (framework and taxonomy never change in it).
     projection: String,
+    /// Who the events this tracker appends are recorded by.
+    recorder: Recorder,
 }
 
 /// Names the projection a checkpoint holds: the framework, the taxonomy and the ledger's format.
@@ -406,7 +410,20 @@ impl<S: EventStore> Tracker<S> {
             checkpoint_interval: Some(CHECKPOINT_INTERVAL),
             last_fold: Cell::new(FoldTrace::default()),
             projection,
+            recorder: Recorder::unknown(),
         }
+    }
+
+    /// Records the events this tracker appends as `recorder`'s (by default
+    /// [`crate::domain::recorder::UNKNOWN_RECORDER`]).
+    pub fn with_recorder(mut self, recorder: Recorder) -> Self {
+        self.recorder = recorder;
+        self
+    }
+
+    /// Who the events this tracker appends are recorded by.
+    pub fn recorder(&self) -> &Recorder {
+        &self.recorder
     }
 
     /// The framework in use.
@@ -481,7 +498,7 @@ impl<S: EventStore> Tracker<S> {
         events: &[Event],
         expected_version: Option<u64>,
     ) -> Result<AppendReceipt, AppError> {
-        let batch = new_events(events);
+        let batch = new_events(events, &self.recorder);
         Ok(self.store.append(&batch, expected_version, &same_content)?)
     }
 
@@ -521,11 +538,12 @@ impl<S: EventStore> Tracker<S> {
         let framework = self.framework.clone();
         let taxonomy = self.taxonomy;
         let today = self.today();
+        let recorder = self.recorder.clone();
         std::thread::scope(|scope| {
             let (sender, chunks) = std::sync::mpsc::sync_channel(4);
             scope.spawn(move || {
                 let validator = Validator::new(taxonomy, &framework, today);
-                read_checked(reader, &validator, sender);
+                read_checked(reader, &validator, &recorder, sender);
             });
             let mut pending = PendingImport::default();
             let mut summary = ImportSummary::default();
@@ -689,7 +707,7 @@ impl<S: EventStore> Tracker<S> {
     ) -> Result<Vec<Result<AppendSummary, AppError>>, AppError> {
         let stored: Vec<Vec<NewEvent>> = batches
             .iter()
-            .map(|(events, _)| new_events(events))
+            .map(|(events, _)| new_events(events, &self.recorder))
             .collect();
         let requests: Vec<BatchRequest<'_>> = stored
             .iter()
@@ -1223,12 +1241,15 @@ fn resolve(stored: StoredEvent, amendments: &Amendments) -> Result<Resolved, App
 }
 
 /// The store's envelopes of validated events.
-fn new_events(events: &[Event]) -> Vec<NewEvent> {
-    events.iter().map(new_event).collect()
+fn new_events(events: &[Event], recorder: &Recorder) -> Vec<NewEvent> {
+    events
+        .iter()
+        .map(|event| new_event(event, recorder))
+        .collect()
 }
 
 /// An event in the store's form: the envelope and the canonical payload.
-fn new_event(event: &Event) -> NewEvent {
+fn new_event(event: &Event, recorder: &Recorder) -> NewEvent {
     NewEvent {
         id: event.id,
         stream: event.dyad.as_str().to_string(),
@@ -1236,6 +1257,7 @@ fn new_event(event: &Event) -> NewEvent {
         schema_version: SCHEMA_VERSION,
         occurred_on: event.occurred_on,
         payload: event.payload_json(),
+        recorded_by: recorder.as_str().to_string(),
     }
 }
 
@@ -1286,6 +1308,9 @@ fn decode(stored: StoredEvent) -> Result<LoggedEvent, AppError> {
         position: stored.position,
         version: stored.version,
         recorded_at,
+        recorded_by: stored
+            .recorded_by
+            .unwrap_or_else(|| UNKNOWN_RECORDER.to_string()),
         event,
     })
 }

@@ -12,6 +12,7 @@ use crate::app::{
 };
 use crate::domain::clock::SystemClock;
 use crate::domain::event::calendar_date;
+use crate::domain::recorder::Recorder;
 use crate::ingest::article;
 use crate::ingest::coder::{CodingOptions, Dictionary};
 use crate::parse;
@@ -55,6 +56,9 @@ pub struct Cli {
     /// Read the log under this framework (JSON) instead of the built-in Tillerson 2017 one.
     #[arg(long, global = true, value_name = "FILE")]
     framework: Option<PathBuf>,
+    /// Record appended events as this person's (default: $DYAD_USER, else the system user).
+    #[arg(long = "as", global = true, env = "DYAD_USER", value_name = "NAME")]
+    recorder: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -468,8 +472,22 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Who records: `--as` (or `$DYAD_USER`, which clap reads for it), else the system user name.
+fn recorder(given: Option<String>) -> Result<Recorder, Failure> {
+    let system_user = || {
+        ["USER", "USERNAME", "LOGNAME"]
+            .iter()
+            .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    };
+    match given.or_else(system_user) {
+        Some(name) => Recorder::parse(&name).map_err(|e| Failure::Refused(e.to_string())),
+        None => Ok(Recorder::unknown()),
+    }
+}
+
 fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
     let framework = load_framework(cli.framework.as_deref())?;
+    let recorder = recorder(cli.recorder)?;
     let framework_file = cli.framework.map(|path| path.display().to_string());
     let tracker = match cli.command {
         Command::Codes { list, json } => {
@@ -486,17 +504,20 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
             read_token_file,
             no_group_commit,
         } => {
-            let config = server_config(
-                framework,
-                cli.db,
-                token_file,
-                read_token_file,
-                no_group_commit,
-            )?;
+            let config = ServerConfig {
+                recorder,
+                ..server_config(
+                    framework,
+                    cli.db,
+                    token_file,
+                    read_token_file,
+                    no_group_commit,
+                )?
+            };
             serve(addr, config, out)?;
             return Ok(ExitCode::SUCCESS);
         }
-        _ => Tracker::open(&cli.db, framework, Arc::new(SystemClock))?,
+        _ => Tracker::open(&cli.db, framework, Arc::new(SystemClock))?.with_recorder(recorder),
     };
     run_on_log(cli.command, tracker, framework_file, out)
 }

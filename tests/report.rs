@@ -400,7 +400,8 @@ fn dates_outside_the_period_and_unknown_pillars_are_refused() {
 
 /// The sample report under examples/report/ (the README shows one of its charts) is what the
 /// report command writes for the shipped log; regenerate it with the command in the README when
-/// this fails. Only the moment the log was recorded (its `known_at` and hashes) may differ.
+/// this fails. Only the moment the log was recorded (its `known_at` and hashes) and who recorded
+/// it (whoever ran the README's commands; this test's log is recorded by `unknown`) may differ.
 #[test]
 fn the_sample_report_in_examples_is_what_the_report_writes() {
     let briefing = shipped(clock())
@@ -429,6 +430,11 @@ fn the_sample_report_in_examples_is_what_the_report_writes() {
                 .nth(1)
                 .and_then(|rest| rest.split('`').next())
                 .expect("the committed footer names the hash");
+            let recorder = committed
+                .split("recorded by ")
+                .nth(1)
+                .and_then(|rest| rest.lines().next())
+                .expect("the committed drivers name who recorded them");
             String::from_utf8(file.bytes.clone())
                 .expect("UTF-8")
                 .replace(
@@ -436,6 +442,7 @@ fn the_sample_report_in_examples_is_what_the_report_writes() {
                     known_at,
                 )
                 .replace(&briefing.log.hash, hash)
+                .replace("recorded by unknown", &format!("recorded by {recorder}"))
                 .into_bytes()
         } else {
             file.bytes.clone()

@@ -487,6 +487,8 @@ pub struct LoggedEvent {
     pub version: u64,
     /// When the log learned it (transaction time), set by the store.
     pub recorded_at: DateTime<Utc>,
+    /// Who recorded it (`unknown` for events recorded before dyad kept it).
+    pub recorded_by: String,
     /// The event.
     pub event: Event,
 }
@@ -500,10 +502,23 @@ pub struct AmendmentNote {
     pub kind: EventKind,
     /// When the log learned it.
     pub recorded_at: DateTime<Utc>,
+    /// Who recorded it.
+    pub recorded_by: String,
     /// Why.
     pub reason: String,
     /// The fields it replaced, each with its value before (empty for a retraction).
     pub changed: Vec<FieldChange>,
+}
+
+/// An amendment's place in the log, as the report it applies to records it.
+#[derive(Debug, Clone, Copy)]
+pub struct AmendmentStamp<'a> {
+    /// The amendment's id.
+    pub id: Uuid,
+    /// When the log learned it.
+    pub recorded_at: DateTime<Utc>,
+    /// Who recorded it.
+    pub recorded_by: &'a str,
 }
 
 /// One field a correction replaced.
@@ -534,6 +549,8 @@ pub struct Report {
     pub position: u64,
     /// When the log learned the report.
     pub recorded_at: DateTime<Utc>,
+    /// Who recorded the report.
+    pub recorded_by: String,
     /// The corrections applied, in log order.
     pub corrections: Vec<AmendmentNote>,
 }
@@ -550,6 +567,7 @@ impl Report {
             body: body.clone(),
             position: logged.position,
             recorded_at: logged.recorded_at,
+            recorded_by: logged.recorded_by.clone(),
             corrections: Vec::new(),
         })
     }
@@ -583,12 +601,12 @@ impl Report {
         fields
     }
 
-    /// The report with a correction applied (already validated when it was appended).
+    /// The report with a correction applied (already validated when it was appended); `by` is
+    /// the correction as logged (its id, when and by whom it was recorded).
     pub fn corrected(
         &self,
         correction: &Correction,
-        id: Uuid,
-        recorded_at: DateTime<Utc>,
+        by: &AmendmentStamp<'_>,
     ) -> Result<Report, ValidationError> {
         let before = self.as_fields();
         let mut after = before.clone();
@@ -614,9 +632,10 @@ impl Report {
             .map_err(|e| ValidationError::new("fields", e.to_string()))?;
         let mut corrections = self.corrections.clone();
         corrections.push(AmendmentNote {
-            id,
+            id: by.id,
             kind: EventKind::Correction,
-            recorded_at,
+            recorded_at: by.recorded_at,
+            recorded_by: by.recorded_by.to_string(),
             reason: correction.reason.clone(),
             changed,
         });
@@ -1235,6 +1254,7 @@ mod tests {
             position: 1,
             version: 1,
             recorded_at: DateTime::<Utc>::MIN_UTC,
+            recorded_by: crate::domain::recorder::UNKNOWN_RECORDER.to_string(),
             event,
         })
         .expect("a report")
@@ -1314,7 +1334,14 @@ mod tests {
             panic!("a correction payload");
         };
         let corrected = target
-            .corrected(body, correction.id, DateTime::<Utc>::MIN_UTC)
+            .corrected(
+                body,
+                &AmendmentStamp {
+                    id: correction.id,
+                    recorded_at: DateTime::<Utc>::MIN_UTC,
+                    recorded_by: crate::domain::recorder::UNKNOWN_RECORDER,
+                },
+            )
             .expect("applies");
         assert_eq!(corrected.body.intensity, Some(-5.0));
         assert_eq!(corrected.corrections[0].changed[0].before, Value::Null);

@@ -72,6 +72,8 @@ pub struct Driver {
     /// The article.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Who recorded it.
+    pub recorded_by: String,
     /// The corrections that changed it, oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub corrections: Vec<AmendmentNote>,
@@ -530,6 +532,7 @@ impl<'a> Ledger<'a> {
                     outlet: report.body.source.outlet,
                     attribution: report.body.source.attribution,
                     url: report.body.source.url,
+                    recorded_by: report.recorded_by,
                     corrections: report.corrections,
                 })
             })

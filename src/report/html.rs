@@ -296,7 +296,7 @@ fn explanation_html(
         for driver in &explanation.contributions {
             write!(
                 out,
-                "<li><strong>{}</strong> · <time datetime=\"{d}\">{d}</time> · <span class=\"codes\">{}→{} {} ({:+.1})</span> — {} — {}",
+                "<li><strong>{}</strong> · <time datetime=\"{d}\">{d}</time> · <span class=\"codes\">{}→{} {} ({:+.1})</span> — {} — {} · recorded by {}",
                 score(driver.contribution),
                 esc(&driver.actor),
                 esc(&driver.target),
@@ -308,6 +308,7 @@ fn explanation_html(
                     driver.attribution.as_deref(),
                     driver.url.as_deref()
                 ),
+                esc(&driver.recorded_by),
                 d = driver.occurred_on
             )?;
             if !driver.corrections.is_empty() {
@@ -316,8 +317,9 @@ fn explanation_html(
                     let changes = crate::report::field_changes(&correction.changed);
                     writeln!(
                         out,
-                        "<li>corrected {}: {} ({})</li>",
+                        "<li>corrected {} by {}: {} ({})</li>",
                         format_recorded_at(correction.recorded_at),
+                        esc(&correction.recorded_by),
                         esc(&changes),
                         esc(&correction.reason)
                     )?;

@@ -20,6 +20,7 @@ pub fn logged_event(logged: &LoggedEvent, framework: &Framework, taxonomy: &Taxo
         "version": logged.version,
         "id": event.id,
         "recorded_at": format_recorded_at(logged.recorded_at),
+        "recorded_by": logged.recorded_by,
         "dyad": event.dyad.as_str(),
         "kind": event.kind,
         "occurred_on": event.occurred_on,
@@ -61,6 +62,7 @@ pub fn export_line(logged: &LoggedEvent) -> Value {
             "position": logged.position,
             "version": logged.version,
             "recorded_at": format_recorded_at(logged.recorded_at),
+            "recorded_by": logged.recorded_by,
         }),
     );
     Value::Object(object)

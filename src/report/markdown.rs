@@ -224,8 +224,9 @@ fn explanation_section(
             let changes = crate::report::field_changes(&correction.changed);
             writeln!(
                 out,
-                "   - corrected {}: {} ({})",
+                "   - corrected {} by {}: {} ({})",
                 format_recorded_at(correction.recorded_at),
+                escape(&correction.recorded_by),
                 escape(&changes),
                 escape(&correction.reason)
             )?;
@@ -254,7 +255,7 @@ fn explanation_section(
 
 fn driver_line(driver: &Driver) -> String {
     format!(
-        "**{}** · {} · {} — {} — {}",
+        "**{}** · {} · {} — {} — {} · recorded by {}",
         score(driver.contribution),
         driver.occurred_on,
         code(&format!(
@@ -266,7 +267,8 @@ fn driver_line(driver: &Driver) -> String {
             &driver.outlet,
             driver.attribution.as_deref(),
             driver.url.as_deref()
-        )
+        ),
+        escape(&driver.recorded_by)
     )
 }
 

@@ -190,8 +190,8 @@ pub fn status_in_colour(
 pub fn log_header(out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "{:>5}  {:<8}  {:<10}  {:<10}  {:<16}  {:<20}  {:>5}  {:<10}  {:<16}  SUMMARY",
-        "POS", "ID", "OCCURRED", "KIND", "WHO", "ACTION", "INT", "PILLAR", "ISSUE"
+        "{:>5}  {:<8}  {:<10}  {:<10}  {:<16}  {:<20}  {:>5}  {:<10}  {:<16}  {:<12}  SUMMARY",
+        "POS", "ID", "OCCURRED", "KIND", "WHO", "ACTION", "INT", "PILLAR", "ISSUE", "RECORDED BY"
     )
 }
 
@@ -221,7 +221,7 @@ pub fn log_row(
     };
     writeln!(
         out,
-        "{:>5}  {:<8}  {:<10}  {:<10}  {:<16}  {:<20}  {:>5}  {:<10}  {:<16}  {}",
+        "{:>5}  {:<8}  {:<10}  {:<10}  {:<16}  {:<20}  {:>5}  {:<10}  {:<16}  {:<12}  {}",
         logged.position,
         short_id(event.id),
         event.occurred_on,
@@ -231,6 +231,7 @@ pub fn log_row(
         intensity,
         truncate(&pillar, 10),
         truncate(&issue, 16),
+        truncate(&logged.recorded_by, 12),
         truncate(&event.headline(), 70),
     )
 }
@@ -434,13 +435,18 @@ pub fn explain(out: &mut dyn Write, explanation: &Explanation) -> io::Result<()>
             .as_deref()
             .map(|u| format!(" <{u}>"))
             .unwrap_or_default();
-        writeln!(out, "        source: {}{attribution}{url}", driver.outlet)?;
+        writeln!(
+            out,
+            "        source: {}{attribution}{url}; recorded by {}",
+            driver.outlet, driver.recorded_by
+        )?;
         for correction in &driver.corrections {
             let changes = crate::report::field_changes(&correction.changed);
             writeln!(
                 out,
-                "        corrected {}: {} ({})",
+                "        corrected {} by {}: {} ({})",
                 crate::store::format_recorded_at(correction.recorded_at),
+                correction.recorded_by,
                 changes,
                 correction.reason
             )?;

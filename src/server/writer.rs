@@ -179,6 +179,7 @@ impl Writer {
                         position,
                         version,
                         recorded_at,
+                        recorded_by: self.tracker.recorder().to_string(),
                         event: event.clone(),
                     };
                     let json = report::json::logged_event(

@@ -41,6 +41,8 @@ pub struct NewEvent {
     pub occurred_on: NaiveDate,
     /// The payload, canonical JSON.
     pub payload: String,
+    /// Who is recording it (an analyst, or a service token's owner); covered by the hash.
+    pub recorded_by: String,
 }
 
 /// A row of the log, exactly as stored: text columns are not parsed, so that a row edited behind
@@ -63,6 +65,8 @@ pub struct StoredEvent {
     pub occurred_on: String,
     /// When the log learned it, in [`RECORDED_AT_FORMAT`].
     pub recorded_at: String,
+    /// Who recorded it; `None` for events recorded before dyad kept it (migration 0004).
+    pub recorded_by: Option<String>,
     /// The payload, JSON.
     pub payload: String,
     /// The previous event's hash (or the genesis hash).

@@ -359,8 +359,8 @@ fn append_batch(
     let mut versions: HashMap<&str, u64> = HashMap::new();
     let mut insert = conn.prepare_cached(
         "INSERT INTO events (position, stream, version, id, kind, schema_version,
-                             occurred_on, recorded_at, payload, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                             occurred_on, recorded_at, payload, prev_hash, hash, recorded_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     for (index, event) in batch.iter().enumerate() {
         if let Some(&first) = first_in_batch.get(&event.id) {
@@ -397,6 +397,7 @@ fn append_batch(
                 schema_version: event.schema_version,
                 occurred_on: &occurred_on,
                 recorded_at: stamp,
+                recorded_by: Some(&event.recorded_by),
                 payload: &event.payload,
             },
         );
@@ -411,7 +412,8 @@ fn append_batch(
             stamp.as_str(),
             event.payload,
             prev_hash.as_str(),
-            hash
+            hash,
+            event.recorded_by
         ]);
         match inserted {
             Ok(_) => {
@@ -510,7 +512,7 @@ fn already_recorded(
 }
 
 const COLUMNS: &str = "position, stream, version, id, kind, schema_version, occurred_on, \
-                       recorded_at, payload, prev_hash, hash";
+                       recorded_at, payload, prev_hash, hash, recorded_by";
 
 fn stored_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEvent> {
     Ok(StoredEvent {
@@ -525,6 +527,7 @@ fn stored_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEvent> {
         payload: row.get(8)?,
         prev_hash: row.get(9)?,
         hash: row.get(10)?,
+        recorded_by: row.get(11)?,
     })
 }
 
