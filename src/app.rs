@@ -34,6 +34,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, Read};
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -85,6 +86,105 @@ pub struct LogFilter {
     pub known_at: Option<DateTime<Utc>>,
     /// Only events after this position.
     pub after_position: Option<u64>,
+    /// Only reports counted under this pillar (coded, or derived by the framework's rules).
+    pub pillar: Option<String>,
+    /// Only reports filed under this issue.
+    pub issue: Option<String>,
+    /// Only reports by this actor.
+    pub actor: Option<String>,
+    /// Only reports with this target.
+    pub target: Option<String>,
+    /// Only reports of this action code.
+    pub action: Option<String>,
+    /// Only reports from an outlet whose name holds this text (any case).
+    pub outlet: Option<String>,
+    /// Only reports whose summary or quotes hold this text (any case).
+    pub grep: Option<String>,
+    /// At most this many events, the first in log order.
+    pub limit: Option<usize>,
+}
+
+impl LogFilter {
+    /// Whether the filter selects reports by their content; then amendments are listed only
+    /// with the reports they amend.
+    fn selects_reports(&self) -> bool {
+        self.pillar.is_some()
+            || self.issue.is_some()
+            || self.actor.is_some()
+            || self.target.is_some()
+            || self.action.is_some()
+            || self.outlet.is_some()
+            || self.grep.is_some()
+    }
+
+    /// Whether a report, as recorded, passes the content filters.
+    fn matches(&self, report: &Report, framework: &Framework) -> bool {
+        let body = &report.body;
+        let holds = |text: Option<&str>, wanted: &str| {
+            text.is_some_and(|t| t.to_lowercase().contains(&wanted.to_lowercase()))
+        };
+        self.pillar
+            .as_deref()
+            .is_none_or(|p| report.pillar(framework) == p)
+            && self
+                .issue
+                .as_deref()
+                .is_none_or(|i| body.issue.as_deref() == Some(i))
+            && self.actor.as_deref().is_none_or(|a| body.actor == a)
+            && self.target.as_deref().is_none_or(|t| body.target == t)
+            && self.action.as_deref().is_none_or(|a| body.action == a)
+            && self
+                .outlet
+                .as_deref()
+                .is_none_or(|o| holds(Some(&body.source.outlet), o))
+            && self.grep.as_deref().is_none_or(|g| {
+                holds(Some(&body.summary), g)
+                    || holds(body.quote.as_deref(), g)
+                    || holds(body.source.quote.as_deref(), g)
+            })
+    }
+
+    /// Refuses codes the taxonomy or the framework does not know, naming the flag.
+    fn check(&self, framework: &Framework, taxonomy: &Taxonomy) -> Result<(), AppError> {
+        let unknown = |flag: &str, value: &str, expected: String| {
+            Err(AppError::Argument(ValidationError::new(
+                flag,
+                format!("unknown code `{value}`; expected one of: {expected}"),
+            )))
+        };
+        if let Some(pillar) = &self.pillar
+            && framework.pillar(pillar).is_none()
+        {
+            return unknown("--pillar", pillar, framework.pillar_ids());
+        }
+        if let Some(issue) = &self.issue
+            && framework.issue(issue).is_none()
+        {
+            return unknown("--issue", issue, framework.issue_ids());
+        }
+        for (flag, code) in [("--actor", &self.actor), ("--target", &self.target)] {
+            if let Some(code) = code
+                && taxonomy.actor(code).is_none()
+            {
+                return unknown(flag, code, "the codes `dyad codes actors` lists".into());
+            }
+        }
+        if let Some(action) = &self.action
+            && taxonomy.action(action).is_none()
+        {
+            return unknown("--action", action, taxonomy.action_codes());
+        }
+        Ok(())
+    }
+}
+
+/// What amendments known at the log's moment did to a report `log` lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Amended {
+    /// At least one correction replaced some of its fields.
+    pub corrected: bool,
+    /// It was retracted: it no longer counts.
+    pub retracted: bool,
 }
 
 /// The date and the moment of the log a question is asked about.
@@ -734,15 +834,16 @@ impl<S: EventStore> Tracker<S> {
         Ok(self.store.stream_version(dyad)?)
     }
 
-    /// Visits the events `filter` selects, in log order, decoded.
+    /// Visits the events `filter` selects, in log order, decoded, each with what the amendments
+    /// the log holds (at `filter.known_at`) did to it. Content filters read reports as recorded;
+    /// an amendment is listed when the report it amends is.
     pub fn log(
         &self,
         filter: &LogFilter,
-        mut visit: impl FnMut(&LoggedEvent) -> ControlFlow<()>,
+        mut visit: impl FnMut(&LoggedEvent, Amended) -> ControlFlow<()>,
     ) -> Result<(), AppError> {
-        if let Some(dyad) = &filter.dyad {
-            self.dyad_or_default(Some(dyad))?;
-        }
+        self.check_log_filter(filter)?;
+        let amended = self.amended_reports(filter)?;
         let scan = Scan {
             stream: filter.dyad.clone(),
             kinds: Vec::new(),
@@ -752,15 +853,82 @@ impl<S: EventStore> Tracker<S> {
             after_position: filter.after_position,
             ..Scan::default()
         };
+        let selects_reports = filter.selects_reports();
+        let mut listed_reports: HashSet<Uuid> = HashSet::new();
+        let mut listed = 0;
+        let mut failure = None;
+        self.store.scan(&scan, &mut |stored| {
+            let logged = match decode(stored) {
+                Ok(logged) => logged,
+                Err(error) => {
+                    failure = Some(error);
+                    return ControlFlow::Break(());
+                }
+            };
+            if selects_reports {
+                let wanted = match (Report::original(&logged), logged.event.amends()) {
+                    (Some(report), _) => filter.matches(&report, &self.framework),
+                    (None, Some(target)) => listed_reports.contains(&target),
+                    (None, None) => false,
+                };
+                if !wanted {
+                    return ControlFlow::Continue(());
+                }
+                if logged.event.kind.is_report() {
+                    listed_reports.insert(logged.event.id);
+                }
+            }
+            listed += 1;
+            let flow = visit(
+                &logged,
+                amended.get(&logged.event.id).copied().unwrap_or_default(),
+            );
+            if filter.limit.is_some_and(|limit| listed >= limit) {
+                return ControlFlow::Break(());
+            }
+            flow
+        })?;
+        failure.map_or(Ok(()), Err)
+    }
+
+    /// Refuses a filter naming a dyad, pillar, issue, actor or action dyad does not know.
+    pub fn check_log_filter(&self, filter: &LogFilter) -> Result<(), AppError> {
+        if let Some(dyad) = &filter.dyad {
+            self.dyad_or_default(Some(dyad))?;
+        }
+        filter.check(&self.framework, self.taxonomy)
+    }
+
+    /// The reports amended by the corrections and retractions `filter`'s moment knows.
+    fn amended_reports(&self, filter: &LogFilter) -> Result<HashMap<Uuid, Amended>, AppError> {
+        let scan = Scan {
+            stream: filter.dyad.clone(),
+            kinds: vec![
+                EventKind::Correction.as_str().into(),
+                EventKind::Retraction.as_str().into(),
+            ],
+            recorded_until: filter.known_at,
+            ..Scan::default()
+        };
+        let mut amended: HashMap<Uuid, Amended> = HashMap::new();
         let mut failure = None;
         self.store.scan(&scan, &mut |stored| match decode(stored) {
-            Ok(logged) => visit(&logged),
+            Ok(logged) => {
+                if let Some(target) = logged.event.amends() {
+                    let entry = amended.entry(target).or_default();
+                    match logged.event.kind {
+                        EventKind::Retraction => entry.retracted = true,
+                        _ => entry.corrected = true,
+                    }
+                }
+                ControlFlow::Continue(())
+            }
             Err(error) => {
                 failure = Some(error);
                 ControlFlow::Break(())
             }
         })?;
-        failure.map_or(Ok(()), Err)
+        failure.map_or(Ok(amended), Err)
     }
 
     /// The status of `dyad` (the framework's by default) on a date, as the log stood at a moment.

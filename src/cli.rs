@@ -171,9 +171,37 @@ enum Command {
         /// Only this dyad (default: all).
         #[arg(long, value_name = "DYAD")]
         dyad: Option<String>,
-        /// One JSON object per event, with position, version, id, recorded_at and derived fields.
-        #[arg(long)]
+        /// Only reports counted under this pillar (with their corrections and retractions).
+        #[arg(long, value_name = "ID")]
+        pillar: Option<String>,
+        /// Only reports filed under this issue.
+        #[arg(long, value_name = "ID")]
+        issue: Option<String>,
+        /// Only reports by this actor (a code, e.g. RUS).
+        #[arg(long, value_name = "CODE")]
+        actor: Option<String>,
+        /// Only reports whose target is this actor.
+        #[arg(long, value_name = "CODE")]
+        target: Option<String>,
+        /// Only reports of this action code.
+        #[arg(long, value_name = "CODE")]
+        action: Option<String>,
+        /// Only reports from an outlet whose name holds this text (any case).
+        #[arg(long, value_name = "OUTLET")]
+        source: Option<String>,
+        /// Only reports whose summary or quotes hold this text (any case).
+        #[arg(long, value_name = "TEXT")]
+        grep: Option<String>,
+        /// At most N events (the first in log order).
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// One JSON object per event, with position, version, id, recorded_at, recorded_by,
+        /// derived fields, and whether a report was corrected or retracted.
+        #[arg(long, conflicts_with = "csv")]
         json: bool,
+        /// CSV with a header: one row per event.
+        #[arg(long)]
+        csv: bool,
     },
     /// The relationship's status under each pillar, and overall.
     Status {
@@ -215,6 +243,12 @@ enum Command {
         /// CSV: one row per step, level, score and events of overall and each pillar.
         #[arg(long)]
         csv: bool,
+        /// With --csv: each issue's level, score and events too.
+        #[arg(long, requires = "csv")]
+        issues: bool,
+        /// With --csv: one row per date and pillar (and issue), not one row per date.
+        #[arg(long, requires = "csv")]
+        long: bool,
     },
     /// The events that make up a score, with their contributions, sources and corrections.
     Explain {
@@ -607,7 +641,16 @@ fn run_on_log(
             until,
             known_at,
             dyad,
+            pillar,
+            issue,
+            actor,
+            target,
+            action,
+            source,
+            grep,
+            limit,
             json,
+            csv,
         } => {
             let filter = LogFilter {
                 dyad,
@@ -615,8 +658,21 @@ fn run_on_log(
                 until,
                 known_at,
                 after_position: None,
+                pillar,
+                issue,
+                actor,
+                target,
+                action,
+                outlet: source,
+                grep,
+                limit,
             };
-            print_log(out, &tracker, filter, json)?;
+            let format = match (json, csv) {
+                (true, _) => LogFormat::Json,
+                (_, true) => LogFormat::Csv,
+                _ => LogFormat::Table,
+            };
+            print_log(out, &tracker, filter, format)?;
         }
         Command::Status {
             as_of,
@@ -643,11 +699,13 @@ fn run_on_log(
             dyad,
             json,
             csv,
+            issues,
+            long,
         } => {
             let format = if json {
                 report::ReplayFormat::Json
             } else if csv {
-                report::ReplayFormat::Csv
+                report::ReplayFormat::Csv(report::csv::ReplayCsv { issues, long })
             } else {
                 report::ReplayFormat::Table
             };
@@ -854,7 +912,7 @@ fn replay(
     let mut written = Ok(());
     let mut first = true;
     tracker.replay(dyad, &dates, known_at, |status| {
-        written = report::replay_row(out, format, &status, first);
+        written = report::replay_row(out, format, &status, tracker.framework(), first);
         first = false;
         if written.is_ok() {
             ControlFlow::Continue(())
@@ -1045,7 +1103,7 @@ fn progress_bar(size: Option<u64>) -> ProgressBar {
 
 fn export(out: &mut dyn Write, tracker: &Tracker, filter: &LogFilter) -> Result<(), Failure> {
     let mut write_error = None;
-    tracker.log(filter, |event| {
+    tracker.log(filter, |event, _| {
         match report::json::write_line(out, &report::json::export_line(event)) {
             Ok(()) => ControlFlow::Continue(()),
             Err(error) => {
@@ -1057,22 +1115,36 @@ fn export(out: &mut dyn Write, tracker: &Tracker, filter: &LogFilter) -> Result<
     write_error.map_or(Ok(()), |e| Err(Failure::Output(e)))
 }
 
+/// How `log` prints its events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LogFormat {
+    Table,
+    Json,
+    Csv,
+}
+
 fn print_log(
     out: &mut dyn Write,
     tracker: &Tracker,
     filter: LogFilter,
-    json: bool,
+    format: LogFormat,
 ) -> Result<(), Failure> {
-    if !json {
-        report::text::log_header(out)?;
+    tracker.check_log_filter(&filter)?;
+    match format {
+        LogFormat::Table => report::text::log_header(out)?,
+        LogFormat::Csv => report::csv::log_header(out)?,
+        LogFormat::Json => {}
     }
     let (framework, taxonomy) = (tracker.framework(), tracker.taxonomy());
     let mut write_error = None;
-    tracker.log(&filter, |event| {
-        let written = if json {
-            report::json::write_line(out, &report::json::logged_event(event, framework, taxonomy))
-        } else {
-            report::text::log_row(out, event, framework, taxonomy)
+    tracker.log(&filter, |event, amended| {
+        let written = match format {
+            LogFormat::Json => report::json::write_line(
+                out,
+                &report::json::logged_event(event, amended, framework, taxonomy),
+            ),
+            LogFormat::Table => report::text::log_row(out, event, amended, framework, taxonomy),
+            LogFormat::Csv => report::csv::log_row(out, event, amended, framework, taxonomy),
         };
         match written {
             Ok(()) => ControlFlow::Continue(()),

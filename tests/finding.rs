@@ -223,3 +223,279 @@ proptest! {
         }
     }
 }
+
+/// The full log as `log --json` gives it.
+fn full_log(cli: &Cli) -> Vec<Value> {
+    cli.json_lines(&["log", "--json"])
+}
+
+fn ids_of(events: &[Value]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| e["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+#[test]
+fn log_filters_select_the_reports_they_name() {
+    let cli = Cli::new();
+    cli.append_shipped();
+    let all = full_log(&cli);
+    let lower = |v: &Value| v.as_str().unwrap_or_default().to_lowercase();
+    type Wanted = Box<dyn Fn(&Value) -> bool>;
+    let cases: Vec<(Vec<&str>, Wanted)> = vec![
+        (vec!["--actor", "RUS"], Box::new(|e| e["actor"] == "RUS")),
+        (
+            vec!["--target", "TALIBAN"],
+            Box::new(|e| e["target"] == "TALIBAN"),
+        ),
+        (
+            vec!["--pillar", "engagement"],
+            Box::new(|e| e["pillar"] == "engagement"),
+        ),
+        (
+            vec!["--issue", "syria"],
+            Box::new(|e| e["issue"] == "syria"),
+        ),
+        (
+            vec!["--action", "expel_diplomats"],
+            Box::new(|e| e["action"] == "expel_diplomats"),
+        ),
+        (
+            vec!["--source", "white HOUSE"],
+            Box::new(move |e| lower(&e["source"]["outlet"]).contains("white house")),
+        ),
+        (
+            vec!["--grep", "Taliban"],
+            Box::new(|e| {
+                [&e["summary"], &e["quote"], &e["source"]["quote"]]
+                    .iter()
+                    .any(|v| {
+                        v.as_str()
+                            .unwrap_or_default()
+                            .to_lowercase()
+                            .contains("taliban")
+                    })
+            }),
+        ),
+        (
+            vec!["--actor", "USA", "--pillar", "pushback"],
+            Box::new(|e| e["actor"] == "USA" && e["pillar"] == "pushback"),
+        ),
+    ];
+    for (flags, wanted) in cases {
+        let expected: Vec<Value> = all.iter().filter(|e| wanted(e)).cloned().collect();
+        assert!(
+            !expected.is_empty(),
+            "{flags:?} selects something in the shipped log"
+        );
+        assert!(expected.len() < all.len(), "{flags:?} leaves something out");
+        let listed = cli.json_lines(&[&["log", "--json"][..], &flags].concat());
+        assert_eq!(ids_of(&listed), ids_of(&expected), "{flags:?}");
+        let table = cli.ok(&[&["log"][..], &flags].concat(), None);
+        assert_eq!(
+            table.lines().count(),
+            expected.len() + 1,
+            "{flags:?}: {table}"
+        );
+    }
+    let limited = cli.json_lines(&["log", "--json", "--actor", "USA", "--limit", "2"]);
+    assert_eq!(
+        ids_of(&limited),
+        ids_of(
+            &all.iter()
+                .filter(|e| e["actor"] == "USA")
+                .take(2)
+                .cloned()
+                .collect::<Vec<_>>()
+        )
+    );
+
+    for (flag, value) in [
+        ("--pillar", "detente"),
+        ("--issue", "mars"),
+        ("--actor", "XXX"),
+        ("--action", "hug"),
+    ] {
+        let refused = cli.refused(&["log", flag, value], None);
+        assert!(
+            refused.contains(flag) && refused.contains(value),
+            "{refused}"
+        );
+    }
+}
+
+#[test]
+fn corrected_and_retracted_reports_are_flagged_and_their_amendments_follow_them() {
+    let cli = Cli::new();
+    cli.append_shipped();
+    let all = full_log(&cli);
+    assert!(
+        all.iter()
+            .all(|e| e["corrected"] == false && e["retracted"] == false)
+    );
+    let taliban = all
+        .iter()
+        .find(|e| e["target"] == "TALIBAN")
+        .expect("arms report");
+    let sanctions = all
+        .iter()
+        .find(|e| e["action"] == "impose_sanctions")
+        .expect("sanctions");
+    let (taliban_id, sanctions_id) = (
+        taliban["id"].as_str().expect("id"),
+        sanctions["id"].as_str().expect("id"),
+    );
+    cli.ok(
+        &["retract", &taliban_id[..8], "--reason", "proved false"],
+        None,
+    );
+    cli.ok(
+        &["correct", &sanctions_id[..8], "--reason", "a typo"],
+        Some(r#"{"intensity": -5.5}"#),
+    );
+    let flagged = |id: &str| -> Value {
+        full_log(&cli)
+            .into_iter()
+            .find(|e| e["id"] == id)
+            .expect("listed")
+    };
+    assert_eq!(flagged(taliban_id)["retracted"], true);
+    assert_eq!(flagged(taliban_id)["corrected"], false);
+    assert_eq!(flagged(sanctions_id)["corrected"], true);
+    let table = cli.ok(&["log", "--target", "TALIBAN"], None);
+    assert!(table.contains("action[R]"), "{table}");
+    assert_eq!(
+        table.lines().count(),
+        3,
+        "the report and its retraction: {table}"
+    );
+    let table = cli.ok(&["log", "--action", "impose_sanctions"], None);
+    assert!(table.contains("action[C]"), "{table}");
+
+    // As the log stood before the amendments, nothing was flagged.
+    let before = all.last().expect("events")["recorded_at"]
+        .as_str()
+        .expect("t")
+        .to_string();
+    let then = cli.json_lines(&["log", "--json", "--known-at", &before]);
+    assert!(
+        then.iter()
+            .all(|e| e["corrected"] == false && e["retracted"] == false)
+    );
+}
+
+#[test]
+fn log_csv_quotes_whatever_the_fields_hold() {
+    let cli = Cli::new();
+    let mut tricky = event_json(r#"Russia says "no", then "yes, maybe", to the US"#);
+    tricky["source"]["outlet"] = json!("Reuters, London");
+    cli.append(&[tricky, event_json("plain")], &[]);
+    let text = cli.ok(&["log", "--csv"], None);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    let column = |name: &str| header.iter().position(|c| c == name).expect(name);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a record")).collect();
+    let json = full_log(&cli);
+    assert_eq!(rows.len(), json.len());
+    for (row, event) in rows.iter().zip(&json) {
+        assert_eq!(row.len(), header.len());
+        assert_eq!(
+            Some(row[column("id")].to_string()),
+            event["id"].as_str().map(String::from)
+        );
+        assert_eq!(Some(&row[column("summary")]), event["summary"].as_str());
+        assert_eq!(
+            Some(&row[column("outlet")]),
+            event["source"]["outlet"].as_str()
+        );
+        assert_eq!(Some(&row[column("pillar")]), event["pillar"].as_str());
+    }
+}
+
+#[test]
+fn replay_csv_long_and_with_issues_equals_the_json_rows() {
+    let cli = Cli::new();
+    cli.append_shipped();
+    let range = [
+        "replay",
+        "--from",
+        "2017-01-01",
+        "--to",
+        "2017-06-19",
+        "--every",
+        "month",
+    ];
+    let json = cli.json_lines(&[&range[..], &["--json"]].concat());
+
+    let long = cli.ok(
+        &[&range[..], &["--csv", "--long", "--issues"]].concat(),
+        None,
+    );
+    let mut reader = csv::Reader::from_reader(long.as_bytes());
+    assert_eq!(
+        reader.headers().expect("header").iter().collect::<Vec<_>>(),
+        ["date", "pillar", "issue", "level", "score", "events"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
+    let mut expected_rows = 0;
+    for status in &json {
+        let date = status["as_of"].as_str().expect("date");
+        let on_date: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[0] == date).collect();
+        let overall = on_date
+            .iter()
+            .find(|r| &r[1] == "overall")
+            .expect("overall row");
+        assert_eq!(
+            overall[4].parse::<f64>().ok(),
+            status["overall"]["score"].as_f64()
+        );
+        expected_rows += 1;
+        for pillar in status["pillars"].as_array().expect("pillars") {
+            expected_rows += 1 + pillar["issues"].as_array().expect("issues").len();
+            let id = pillar["id"].as_str().expect("id");
+            let row = on_date
+                .iter()
+                .find(|r| &r[1] == id && r[2].is_empty())
+                .expect("pillar row");
+            assert_eq!(
+                row[4].parse::<f64>().ok(),
+                pillar["score"].as_f64(),
+                "{date} {id}"
+            );
+            assert_eq!(
+                row[5].parse::<u64>().ok(),
+                pillar["events"].as_u64(),
+                "{date} {id}"
+            );
+            for issue in pillar["issues"].as_array().expect("issues") {
+                let issue_id = issue["id"].as_str().expect("id");
+                let row = on_date
+                    .iter()
+                    .find(|r| &r[1] == id && &r[2] == issue_id)
+                    .expect("issue row");
+                assert_eq!(row[4].parse::<f64>().ok(), issue["score"].as_f64());
+            }
+        }
+    }
+    assert_eq!(rows.len(), expected_rows);
+
+    let wide = cli.ok(&[&range[..], &["--csv", "--issues"]].concat(), None);
+    let mut reader = csv::Reader::from_reader(wide.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    let column = |name: &str| header.iter().position(|c| c == name).expect(name);
+    let last = reader.records().last().expect("rows").expect("record");
+    let status = json.last().expect("rows");
+    let syria = status["pillars"][1]["issues"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .find(|i| i["id"] == "syria")
+        .expect("syria has reports by the article's day");
+    assert_eq!(
+        last[column("engagement_syria_score")].parse::<f64>().ok(),
+        syria["score"].as_f64()
+    );
+    let refused = cli.run(&[&range[..], &["--long"]].concat(), None);
+    assert_eq!(refused.code, 2, "--long needs --csv");
+}

@@ -167,7 +167,7 @@ async fn the_service_records_appends_as_the_write_token_owners() {
     let tracker = Tracker::open(&db, Framework::builtin(), Arc::new(SystemClock)).expect("open");
     let mut seen = Vec::new();
     tracker
-        .log(&Default::default(), |logged| {
+        .log(&Default::default(), |logged, _| {
             seen.push(logged.recorded_by.clone());
             std::ops::ControlFlow::Continue(())
         })

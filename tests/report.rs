@@ -200,7 +200,7 @@ fn a_report_lists_new_events_late_reports_corrections_and_retractions_of_its_per
     let events = {
         let mut list = Vec::new();
         tracker
-            .log(&dyad::app::LogFilter::default(), |e| {
+            .log(&dyad::app::LogFilter::default(), |e, _| {
                 list.push(e.clone());
                 std::ops::ControlFlow::Continue(())
             })

@@ -215,7 +215,7 @@ fn open_log(db: &Path) -> Tracker {
 fn logged_ids(tracker: &Tracker) -> HashMap<String, u64> {
     let mut ids = HashMap::new();
     tracker
-        .log(&LogFilter::default(), |e| {
+        .log(&LogFilter::default(), |e, _| {
             ids.insert(e.event.id.to_string(), e.position);
             ControlFlow::Continue(())
         })

@@ -30,7 +30,7 @@ fn shipped_tracker() -> Tracker<SqliteStore> {
 fn logged<S: dyad::store::EventStore>(tracker: &Tracker<S>) -> Vec<LoggedEvent> {
     let mut events = Vec::new();
     tracker
-        .log(&LogFilter::default(), |e| {
+        .log(&LogFilter::default(), |e, _| {
             events.push(e.clone());
             ControlFlow::Continue(())
         })

@@ -283,9 +283,19 @@ fn a_correction_is_an_event_and_the_status_before_it_stays_readable() {
     let find_in = |log: &[Value]| log.iter().find(|e| e["id"] == arms.as_str()).cloned();
     let report = find_in(&log_before).expect("the shipped report");
     assert_eq!(report["kind"], "action");
+    assert_eq!(report["corrected"], false);
+    let after = find_in(&log).expect("the report is still listed");
+    assert_eq!(after["corrected"], true, "the log flags what became of it");
+    // Every recorded field stays as it was; only the flag says a correction followed.
+    let recorded = |mut event: Value| {
+        event
+            .as_object_mut()
+            .map(|fields| fields.remove("corrected"));
+        event
+    };
     assert_eq!(
-        find_in(&log),
-        Some(report.clone()),
+        recorded(after),
+        recorded(report.clone()),
         "the original stays unchanged"
     );
     let correction = log.last().expect("the correction");

@@ -1,6 +1,6 @@
 //! JSON output. One object per line (NDJSON) for event lists, one object for a status.
 
-use crate::app::{AppendSummary, VerifyReport};
+use crate::app::{Amended, AppendSummary, VerifyReport};
 use crate::domain::event::{LoggedEvent, Report};
 use crate::domain::framework::Framework;
 use crate::domain::taxonomy::Taxonomy;
@@ -12,8 +12,14 @@ use serde_json::{Value, json};
 use std::io::{self, Write};
 
 /// One event of `dyad log --json`: the envelope and every field; for a report, the derived
-/// values filled in (`derived` names which ones were derived rather than coded).
-pub fn logged_event(logged: &LoggedEvent, framework: &Framework, taxonomy: &Taxonomy) -> Value {
+/// values filled in (`derived` names which ones were derived rather than coded), and whether it
+/// was since `corrected` or `retracted`.
+pub fn logged_event(
+    logged: &LoggedEvent,
+    amended: Amended,
+    framework: &Framework,
+    taxonomy: &Taxonomy,
+) -> Value {
     let event = &logged.event;
     let mut object = json!({
         "position": logged.position,
@@ -40,6 +46,8 @@ pub fn logged_event(logged: &LoggedEvent, framework: &Framework, taxonomy: &Taxo
         object["intensity"] = json!(report.intensity(taxonomy));
         object["pillar"] = json!(report.pillar(framework));
         object["derived"] = json!(derived);
+        object["corrected"] = json!(amended.corrected);
+        object["retracted"] = json!(amended.retracted);
     }
     object
 }

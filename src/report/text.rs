@@ -3,7 +3,7 @@
 //! the level holding 0, green above it, bold at the ends of the scale; the level's name is always
 //! printed, so nothing depends on seeing colour.
 
-use crate::app::{AppendSummary, ImportSummary, VerifyReport};
+use crate::app::{Amended, AppendSummary, ImportSummary, VerifyReport};
 use crate::domain::event::{LoggedEvent, Report, short_id};
 use crate::domain::framework::Framework;
 use crate::domain::taxonomy::Taxonomy;
@@ -199,10 +199,17 @@ pub fn log_header(out: &mut dyn Write) -> io::Result<()> {
 pub fn log_row(
     out: &mut dyn Write,
     logged: &LoggedEvent,
+    amended: Amended,
     framework: &Framework,
     taxonomy: &Taxonomy,
 ) -> io::Result<()> {
     let event = &logged.event;
+    // The kind says what became of a report since: people scan this column.
+    let kind = match (amended.retracted, amended.corrected) {
+        (true, _) => format!("{}[R]", event.kind.as_str()),
+        (false, true) => format!("{}[C]", event.kind.as_str()),
+        (false, false) => event.kind.as_str().to_string(),
+    };
     let (who, action, intensity, pillar, issue) = match Report::original(logged) {
         Some(report) => (
             format!("{}→{}", report.body.actor, report.body.target),
@@ -225,7 +232,7 @@ pub fn log_row(
         logged.position,
         short_id(event.id),
         event.occurred_on,
-        event.kind.as_str(),
+        kind,
         truncate(&who, 16),
         truncate(&action, 20),
         intensity,

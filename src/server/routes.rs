@@ -469,11 +469,12 @@ async fn list_events(
         until: params.until,
         known_at: params.known_at,
         after_position: params.after,
+        ..LogFilter::default()
     };
     let events = read(&state, move |tracker| {
         let mut events = Vec::new();
-        tracker.log(&filter, |logged| {
-            events.push(logged.clone());
+        tracker.log(&filter, |logged, amended| {
+            events.push((logged.clone(), amended));
             if events.len() < limit {
                 ControlFlow::Continue(())
             } else {
@@ -484,10 +485,10 @@ async fn list_events(
     })
     .await?;
     let taxonomy = Taxonomy::builtin();
-    let body = lines(&events, |out, logged| {
+    let body = lines(&events, |out, (logged, amended)| {
         report::json::write_line(
             out,
-            &report::json::logged_event(logged, &state.framework, taxonomy),
+            &report::json::logged_event(logged, *amended, &state.framework, taxonomy),
         )
     })?;
     Ok(ok_body(body, NDJSON))
