@@ -352,7 +352,7 @@ fn a_report_known_at_a_past_moment_ignores_what_came_after() {
 }
 
 #[test]
-fn an_empty_log_reports_steady_with_the_genesis_hash() {
+fn an_empty_log_reports_no_data_with_the_genesis_hash() {
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2017, 6, 19, 12, 0, 0)
             .single()
@@ -366,7 +366,17 @@ fn an_empty_log_reports_steady_with_the_genesis_hash() {
     assert_eq!(briefing.log.hash, "0".repeat(64));
     assert_eq!(briefing.as_of, date("2017-06-19"));
     assert_eq!(briefing.period.from, date("2016-06-19"));
-    assert!(briefing.headline.iter().all(|m| m.end.level == "steady"));
+    // No evidence is not a steady relationship.
+    assert!(!briefing.headline.is_empty());
+    assert!(briefing.headline.iter().all(|m| m.end.level.is_none()));
+    assert!(
+        briefing
+            .series
+            .lines
+            .iter()
+            .all(|line| line.scores.iter().all(Option::is_none)),
+        "the charts have nothing to draw"
+    );
     for format in [
         BriefingFormat::Markdown,
         BriefingFormat::Html,

@@ -86,10 +86,13 @@ pub struct IssueStatus {
     pub id: String,
     /// Its title.
     pub title: String,
-    /// Its level.
-    pub level: String,
+    /// Its level; `None` (no data) when its evidence weighs less than the method's
+    /// `min_weight`.
+    pub level: Option<String>,
     /// Its score, −10…+10.
     pub score: f64,
+    /// The weight of its evidence: confidence times decay, summed.
+    pub weight: f64,
     /// Reports counted.
     pub events: u64,
 }
@@ -101,10 +104,13 @@ pub struct PillarStatus {
     pub id: String,
     /// Its title.
     pub title: String,
-    /// Its level.
-    pub level: String,
+    /// Its level; `None` (no data) when its evidence weighs less than the method's
+    /// `min_weight`.
+    pub level: Option<String>,
     /// Its score, −10…+10.
     pub score: f64,
+    /// The weight of its evidence: confidence times decay, summed.
+    pub weight: f64,
     /// Reports counted.
     pub events: u64,
     /// The reports that weigh most, strongest first.
@@ -116,10 +122,13 @@ pub struct PillarStatus {
 /// The overall status.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OverallStatus {
-    /// The level.
-    pub level: String,
+    /// The level; `None` (no data) when the evidence weighs less than the method's
+    /// `min_weight`.
+    pub level: Option<String>,
     /// The score, −10…+10.
     pub score: f64,
+    /// The weight of the evidence: confidence times decay (times the pillar's weight), summed.
+    pub weight: f64,
     /// Reports counted.
     pub events: u64,
 }
@@ -185,6 +194,22 @@ impl Decayed {
         self.weighted_intensity += (day.weighted_intensity as f64 * factor).round() as i128;
         self.weight += (day.confidence as f64 * factor).round() as i128;
         self.events += day.events;
+    }
+
+    /// The total weight of the evidence, in units of one certain report of the day.
+    fn weight(&self) -> f64 {
+        self.weight as f64 / NANO
+    }
+
+    /// The level of `score`, unless the evidence is too thin to read one.
+    fn level(&self, framework: &Framework, score: f64) -> Option<String> {
+        (self.weight() >= framework.method.min_weight)
+            .then(|| framework.level_for(score).id.clone())
+    }
+
+    /// The weight as reported: three decimals.
+    fn rounded_weight(&self) -> f64 {
+        (self.weight() * 1000.0).round() / 1000.0
     }
 
     fn denominator(&self, prior_weight: f64) -> f64 {
@@ -439,8 +464,9 @@ impl<'a> Ledger<'a> {
             pillars.push(PillarStatus {
                 id: pillar.id.clone(),
                 title: pillar.title.clone(),
-                level: framework.level_for(score).id.clone(),
+                level: tally.level(framework, score),
                 score,
+                weight: tally.rounded_weight(),
                 events: tally.events,
                 drivers,
                 issues: issues
@@ -450,8 +476,9 @@ impl<'a> Ledger<'a> {
                         IssueStatus {
                             id: framework.issues[index].id.clone(),
                             title: framework.issues[index].title.clone(),
-                            level: framework.level_for(score).id.clone(),
+                            level: tally.level(framework, score),
                             score,
+                            weight: tally.rounded_weight(),
                             events: tally.events,
                         }
                     })
@@ -468,8 +495,9 @@ impl<'a> Ledger<'a> {
                 version: framework.version,
             },
             overall: OverallStatus {
-                level: framework.level_for(overall_score).id.clone(),
+                level: overall.level(framework, overall_score),
                 score: overall_score,
+                weight: overall.rounded_weight(),
                 events: overall.events,
             },
             pillars,
@@ -585,8 +613,9 @@ impl<'a> Ledger<'a> {
             known_at: None,
             pillar: pillar.map(str::to_string),
             issue: self.state.scope.issue.clone(),
-            level: framework.level_for(score).id.clone(),
+            level: tally.level(framework, score),
             score,
+            weight: tally.rounded_weight(),
             events: tally.events,
             contributions,
             retracted: Vec::new(),
@@ -622,10 +651,13 @@ pub struct Explanation {
     pub pillar: Option<String>,
     /// Only reports filed under this issue.
     pub issue: Option<String>,
-    /// The level of the score.
-    pub level: String,
+    /// The level of the score; `None` (no data) when its evidence weighs less than the
+    /// method's `min_weight`.
+    pub level: Option<String>,
     /// The score explained.
     pub score: f64,
+    /// The weight of its evidence: confidence times decay, summed.
+    pub weight: f64,
     /// Reports counted in it.
     pub events: u64,
     /// The reports with their shares of the score, most important first.

@@ -112,9 +112,13 @@ pub fn log_row(
     write_records(out, [row])
 }
 
-/// A level, score and events as CSV cells.
-fn cells(level: &str, score: f64, events: u64) -> [String; 3] {
-    [level.to_string(), format!("{score:.2}"), events.to_string()]
+/// A level, score and events as CSV cells; no level and no score where there is no data, so
+/// that a plot of the column has a gap rather than a flat line at 0.
+fn cells(level: &Option<String>, score: f64, events: u64) -> [String; 3] {
+    match level {
+        Some(level) => [level.clone(), format!("{score:.2}"), events.to_string()],
+        None => [String::new(), String::new(), events.to_string()],
+    }
 }
 
 /// The issues a wide replay has columns for: each pillar's issues by the framework's rules.

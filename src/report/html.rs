@@ -7,8 +7,8 @@
 //! and a description, text contrast of at least 7:1.
 
 use super::{
-    BriefingFormat, event_codes, movement_phrase, regenerating_command, score, svg, tone_fill,
-    xml_escape as esc,
+    BriefingFormat, event_codes, level_name, movement_phrase, reading_score, regenerating_command,
+    score, svg, tone_fill, xml_escape as esc,
 };
 use crate::app::{AmendmentEntry, Briefing, Entry, Movement};
 use crate::projection::Explanation;
@@ -145,8 +145,8 @@ fn headline(out: &mut dyn Write, briefing: &Briefing) -> io::Result<()> {
         writeln!(
             out,
             "<p><strong>Overall: {} ({})</strong> on {}, {} on {}.</p>",
-            level(briefing, &overall.end.level),
-            score(overall.end.score),
+            level(briefing, level_name(&overall.end.level)),
+            reading_score(&overall.end),
             briefing.as_of,
             esc(&movement_phrase(overall)),
             briefing.period.from
@@ -176,8 +176,8 @@ fn headline(out: &mut dyn Write, briefing: &Briefing) -> io::Result<()> {
                 ""
             },
             movement_name(movement),
-            level(briefing, &movement.end.level),
-            score(movement.end.score),
+            level(briefing, level_name(&movement.end.level)),
+            reading_score(&movement.end),
             esc(&movement_phrase(movement)),
             movement.end.events
         )?;
@@ -285,7 +285,7 @@ fn explanation_html(
         out,
         "<h3>{}: {} ({}) from {} events</h3>",
         esc(&title),
-        level(briefing, &explanation.level),
+        level(briefing, level_name(&explanation.level)),
         score(explanation.score),
         explanation.events
     )?;

@@ -4,7 +4,10 @@
 //! reproducible. Renders GitHub-flavoured Markdown (tables); [`super::render_briefing`] names
 //! the chart files.
 
-use super::{BriefingFormat, event_codes, movement_phrase, regenerating_command, score, svg};
+use super::{
+    BriefingFormat, event_codes, level_name, movement_phrase, reading_score, regenerating_command,
+    score, svg,
+};
 use crate::app::{AmendmentEntry, Briefing, Entry, Movement};
 use crate::projection::Explanation;
 use crate::projection::status::Driver;
@@ -87,8 +90,8 @@ fn headline(out: &mut dyn Write, briefing: &Briefing) -> io::Result<()> {
         writeln!(
             out,
             "**Overall: {} ({})** on {}, {} on {}.\n",
-            overall.end.level,
-            score(overall.end.score),
+            level_name(&overall.end.level),
+            reading_score(&overall.end),
             briefing.as_of,
             movement_phrase(overall),
             briefing.period.from
@@ -105,8 +108,8 @@ fn headline(out: &mut dyn Write, briefing: &Briefing) -> io::Result<()> {
             out,
             "| {} | {} | {} | {} | {} |",
             movement_name(movement),
-            movement.end.level,
-            score(movement.end.score),
+            level_name(&movement.end.level),
+            reading_score(&movement.end),
             movement_phrase(movement),
             movement.end.events
         )?;
@@ -211,7 +214,7 @@ fn explanation_section(
         out,
         "### {}: {} ({}) from {} events\n",
         escape(&title),
-        explanation.level,
+        level_name(&explanation.level),
         score(explanation.score),
         explanation.events
     )?;

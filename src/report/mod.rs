@@ -120,23 +120,40 @@ fn shell_word(word: &str) -> String {
     }
 }
 
+/// How a level reads where the evidence is too thin to have one.
+pub const NO_DATA: &str = "no data";
+
+/// A level's name, or [`NO_DATA`].
+pub fn level_name(level: &Option<String>) -> &str {
+    level.as_deref().unwrap_or(NO_DATA)
+}
+
 /// A score as reports print it: sign and two decimals.
 pub(crate) fn score(value: f64) -> String {
     format!("{value:+.2}")
 }
 
-/// How a score moved, in words: `down 1.20 from strained (-0.98)`, or `steady at ...`.
+/// A reading's score: `-2.18`, or a dash where there is no data.
+pub(crate) fn reading_score(reading: &crate::app::Reading) -> String {
+    match reading.level {
+        Some(_) => score(reading.score),
+        None => "–".to_string(),
+    }
+}
+
+/// How a score moved, in words: `down 1.20 from strained (-0.98)`, `steady (from steady
+/// +0.12)`, or `from no data` when there was none at the start.
 pub(crate) fn movement_phrase(movement: &Movement) -> String {
     let start = &movement.start;
+    let Some(level) = &start.level else {
+        return format!("from {NO_DATA}");
+    };
     match movement.direction {
-        crate::app::Direction::Steady => {
-            format!("steady (from {} {})", start.level, score(start.score))
-        }
+        crate::app::Direction::Steady => format!("steady (from {level} {})", score(start.score)),
         direction => format!(
-            "{} {:.2} from {} ({})",
+            "{} {:.2} from {level} ({})",
             direction.as_str(),
             movement.change.abs(),
-            start.level,
             score(start.score)
         ),
     }

@@ -9,6 +9,7 @@ use crate::domain::framework::Framework;
 use crate::domain::taxonomy::Taxonomy;
 use crate::ingest::coder::Proposal;
 use crate::projection::{Explanation, Status};
+use crate::report::{NO_DATA, level_name};
 use crate::store::Appended;
 use anstyle::{AnsiColor, Style};
 use comfy_table::{Attribute, Cell, CellAlignment, Color, Table, presets};
@@ -31,6 +32,23 @@ fn tone_colour(tone: i32) -> Option<(AnsiColor, bool)> {
         0 => None,
         1 | 2 => Some((AnsiColor::Green, false)),
         _ => Some((AnsiColor::Green, true)),
+    }
+}
+
+/// A headline's level with its score, `GUTTER (-2.18)`; or `NO DATA (weight 0.04)` where the
+/// evidence is too thin for a level.
+fn reading(level: &Option<String>, score: f64, weight: f64) -> String {
+    match level {
+        Some(level) => format!("{} ({score:+.2})", level.to_uppercase()),
+        None => format!("{} (weight {weight:.2})", NO_DATA.to_uppercase()),
+    }
+}
+
+/// A score's cell: blank where there is no data (a gap, not a 0).
+fn score_cell(level: &Option<String>, score: f64) -> String {
+    match level {
+        Some(_) => format!("{score:+.2}"),
+        None => String::new(),
     }
 }
 
@@ -111,19 +129,19 @@ pub fn status_in_colour(
         .known_at
         .map(|t| format!(" as known at {}", crate::store::format_recorded_at(t)))
         .unwrap_or_default();
+    let overall = &status.overall;
+    let painted = match &overall.level {
+        Some(level) => format!(
+            "{} ({:+.2})",
+            paint(framework, level, &level.to_uppercase(), colour),
+            overall.score
+        ),
+        None => reading(&None, overall.score, overall.weight),
+    };
     writeln!(
         out,
-        "{} as of {}{known}: {} ({:+.2}) from {} events",
-        status.dyad,
-        status.as_of,
-        paint(
-            framework,
-            &status.overall.level,
-            &status.overall.level.to_uppercase(),
-            colour
-        ),
-        status.overall.score,
-        status.overall.events
+        "{} as of {}{known}: {painted} from {} events",
+        status.dyad, status.as_of, overall.events
     )?;
     writeln!(
         out,
@@ -137,15 +155,15 @@ pub fn status_in_colour(
     for pillar in &status.pillars {
         pillars.add_row(vec![
             Cell::new(&pillar.id),
-            level_cell(framework, &pillar.level),
-            Cell::new(format!("{:+.2}", pillar.score)),
+            level_cell(framework, level_name(&pillar.level)),
+            Cell::new(score_cell(&pillar.level, pillar.score)),
             Cell::new(pillar.events),
         ]);
         for issue in &pillar.issues {
             pillars.add_row(vec![
                 Cell::new(format!("  {}", issue.id)),
-                level_cell(framework, &issue.level),
-                Cell::new(format!("{:+.2}", issue.score)),
+                level_cell(framework, level_name(&issue.level)),
+                Cell::new(score_cell(&issue.level, issue.score)),
                 Cell::new(issue.events),
             ]);
         }
@@ -365,7 +383,10 @@ pub fn replay_row(out: &mut dyn Write, status: &Status, first: bool) -> io::Resu
         }
         writeln!(out)?;
     }
-    let cell = |level: &str, score: f64, events: u64| format!("{level} {score:+.2} ({events})");
+    let cell = |level: &Option<String>, score: f64, events: u64| match level {
+        Some(level) => format!("{level} {score:+.2} ({events})"),
+        None => format!("{NO_DATA} ({events})"),
+    };
     write!(
         out,
         "{:<10}  {:<24}",
@@ -400,11 +421,10 @@ pub fn explain(out: &mut dyn Write, explanation: &Explanation) -> io::Result<()>
         .unwrap_or_default();
     writeln!(
         out,
-        "{} {scope} as of {}{known}: {} ({:+.2}) from {} events",
+        "{} {scope} as of {}{known}: {} from {} events",
         explanation.dyad,
         explanation.as_of,
-        explanation.level.to_uppercase(),
-        explanation.score,
+        reading(&explanation.level, explanation.score, explanation.weight),
         explanation.events
     )?;
     writeln!(
@@ -562,9 +582,9 @@ mod tests {
         let framework = Framework::builtin();
         let ledger = crate::projection::Ledger::new(&framework, Taxonomy::builtin(), "USA-RUS");
         let mut status = ledger.evaluate(chrono::NaiveDate::MIN, &|_| None);
-        status.overall.level = "gutter".into();
-        status.pillars[0].level = "sewer".into();
-        status.pillars[1].level = "warming".into();
+        status.overall.level = Some("gutter".into());
+        status.pillars[0].level = Some("sewer".into());
+        status.pillars[1].level = Some("warming".into());
         let mut out = Vec::new();
         status_in_colour(&mut out, &status, &framework, colour).unwrap_or_default();
         String::from_utf8(out).unwrap_or_default()
