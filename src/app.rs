@@ -526,6 +526,16 @@ impl<S: EventStore> Tracker<S> {
         &self.recorder
     }
 
+    /// The store, for the workspaces beside the log (the inbox).
+    pub(crate) fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The store, to write the workspaces beside the log.
+    pub(crate) fn store_mut(&mut self) -> &mut S {
+        &mut self.store
+    }
+
     /// The framework in use.
     pub fn framework(&self) -> &Framework {
         &self.framework

@@ -13,6 +13,7 @@ use crate::app::{
 use crate::domain::clock::SystemClock;
 use crate::domain::event::calendar_date;
 use crate::domain::recorder::Recorder;
+use crate::inbox::{Edits, InboxError};
 use crate::ingest::article;
 use crate::ingest::coder::{CodingOptions, Dictionary};
 use crate::parse;
@@ -80,12 +81,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Propose the events a news article reports (and append them with --commit).
+    /// Propose the events a news article reports: into the inbox for review, or with --commit
+    /// straight into the log.
     ///
     /// The article is plain text: a title line, a dateline such as `MOSCOW, July 30, 2017 —`
-    /// when present, and paragraphs. Proposals are printed as a table, or with --json as NDJSON
-    /// that `dyad append` accepts unchanged. Ids derive from the source and the sentence, so
-    /// ingesting an article twice never duplicates events.
+    /// when present, and paragraphs. Proposals are filed in the inbox (`dyad inbox`) and printed
+    /// as a table, or with --json as NDJSON that `dyad append` accepts unchanged. Ids derive from
+    /// the source and the sentence, so ingesting an article twice never duplicates events, and a
+    /// proposal rejected in the inbox is not proposed again.
     Ingest {
         /// The article (plain text), or `-` for stdin.
         #[arg(value_name = "ARTICLE|-")]
@@ -105,13 +108,24 @@ enum Command {
         /// Print NDJSON that `dyad append` accepts unchanged.
         #[arg(long)]
         json: bool,
-        /// Append the proposals to the log.
+        /// Append the proposals to the log at once, without the inbox.
         #[arg(long)]
         commit: bool,
         /// Show, under each proposal, the clause, the roles and the dictionary entries that
         /// made it (`dyad parse` shows the tree they were read from).
         #[arg(long, conflicts_with = "json")]
         explain: bool,
+    },
+    /// The inbox: the coder's proposals waiting for review. Alone, lists the pending ones.
+    ///
+    /// Accepting goes through the same validation and append as `dyad append` (all or
+    /// nothing); a rejected proposal is remembered and not proposed again.
+    Inbox {
+        #[command(subcommand)]
+        command: Option<InboxCommand>,
+        /// List the pending proposals as JSON lines.
+        #[arg(long)]
+        json: bool,
     },
     /// Print each sentence's dependency tree in CoNLL-U (Universal Dependencies), as the news
     /// coder reads it: to see why a sentence was coded as it was.
@@ -377,6 +391,52 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum InboxCommand {
+    /// One proposal: its event, sentence, note and explanation (any status).
+    Show {
+        /// The proposal's id, or its first 6 or more characters.
+        id: String,
+        /// Print the proposal in the format `dyad append` reads (what --edit takes back).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Accept proposals into the log, edited first if asked: validated and appended as one
+    /// atomic batch, as `dyad append` does.
+    Accept {
+        /// The proposals' ids (or prefixes of 6 or more characters).
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Take every pending proposal of the articles of the proposals named.
+        #[arg(long)]
+        all: bool,
+        /// Replace a field before accepting, e.g. --set confidence=0.8 --set source.outlet=Reuters
+        /// (the value is read as JSON when it parses, else as text).
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
+        /// Replace the proposal by this file (as `dyad inbox show ID --json` prints it, edited);
+        /// one proposal only.
+        #[arg(long, value_name = "FILE")]
+        edit: Option<String>,
+        /// Print one JSON object per event instead of lines of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reject proposals, saying why: they stay in the inbox as rejected and are not proposed
+    /// again when the article is ingested again.
+    Reject {
+        /// The proposals' ids (or prefixes of 6 or more characters).
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Take every pending proposal of the articles of the proposals named.
+        #[arg(long)]
+        all: bool,
+        /// Why (kept with the proposal).
+        #[arg(long)]
+        reason: String,
+    },
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Step {
     Day,
@@ -467,6 +527,15 @@ impl From<AppError> for Failure {
             | AppError::Store(StoreError::Corrupt { .. } | StoreError::Migration(_))
             | AppError::Undecodable { .. } => Failure::Storage(error.to_string()),
             _ => Failure::Refused(error.to_string()),
+        }
+    }
+}
+
+impl From<InboxError> for Failure {
+    fn from(error: InboxError) -> Self {
+        match error {
+            InboxError::App(error) => Failure::from(error),
+            other => Failure::Refused(other.to_string()),
         }
     }
 }
@@ -783,6 +852,7 @@ fn run_on_log(
             let summary = tracker.correct(id, fields, &reason, source_url)?;
             print_append(out, &summary, json)?;
         }
+        Command::Inbox { command, json } => inbox(out, &mut tracker, command, json)?,
         Command::Verify { json } => {
             let verdict = tracker.verify()?;
             if json {
@@ -826,7 +896,72 @@ fn server_config(
     })
 }
 
-/// Proposes the article's events: prints them, or appends them with `commit`.
+/// `dyad inbox` and its subcommands.
+fn inbox(
+    out: &mut dyn Write,
+    tracker: &mut Tracker,
+    command: Option<InboxCommand>,
+    json: bool,
+) -> Result<(), Failure> {
+    match command {
+        None => {
+            let pending = crate::inbox::pending(tracker)?;
+            if json {
+                for proposal in &pending {
+                    report::json::write_line(out, &report::json::inbox_proposal(proposal))?;
+                }
+            } else {
+                report::text::inbox(out, &pending, tracker.framework())?;
+            }
+        }
+        Some(InboxCommand::Show { id, json }) => {
+            let proposal = crate::inbox::find(tracker, &id)?;
+            if json {
+                report::json::write_line(out, &proposal.event)?;
+            } else {
+                report::text::inbox_proposal(out, &proposal)?;
+            }
+        }
+        Some(InboxCommand::Accept {
+            ids,
+            all,
+            set,
+            edit,
+            json,
+        }) => {
+            let mut edits = Edits::default();
+            for assignment in &set {
+                edits.set.push(
+                    Edits::parse_set(assignment).map_err(|e| Failure::Refused(e.to_string()))?,
+                );
+            }
+            if let Some(file) = edit {
+                let text = read_bounded(&file, crate::ingest::ndjson::MAX_EVENT_BYTES as u64)?;
+                edits.replaced = Some(
+                    serde_json::from_str(&text)
+                        .map_err(|e| Failure::Refused(format!("{file}: malformed JSON: {e}")))?,
+                );
+            }
+            let summary = crate::inbox::accept(tracker, &ids, all, &edits)?;
+            print_append(out, &summary, json)?;
+        }
+        Some(InboxCommand::Reject { ids, all, reason }) => {
+            let rejected = crate::inbox::reject(tracker, &ids, all, &reason)?;
+            for id in &rejected {
+                writeln!(out, "rejected {}", crate::domain::event::short_id(*id))?;
+            }
+            writeln!(
+                out,
+                "{} rejected; they will not be proposed again",
+                rejected.len()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Proposes the article's events: files them in the inbox and prints them, or appends them at
+/// once with `commit`.
 fn ingest(
     out: &mut dyn Write,
     tracker: &mut Tracker,
@@ -845,13 +980,13 @@ fn ingest(
         Some(path) => Dictionary::extended(&path).map_err(|e| Failure::Refused(e.to_string()))?,
         None => Dictionary::builtin(),
     };
-    let proposals = tracker
-        .propose(&text, &dictionary, options)
-        .map_err(|e| Failure::Refused(e.to_string()))?;
-    for (proposal, problem) in &proposals.refused {
-        eprintln!("skipped a proposal ({}): {problem}", proposal.event.summary);
-    }
     if commit {
+        let proposals = tracker
+            .propose(&text, &dictionary, options)
+            .map_err(|e| Failure::Refused(e.to_string()))?;
+        for (proposal, problem) in &proposals.refused {
+            eprintln!("skipped a proposal ({}): {problem}", proposal.event.summary);
+        }
         let events = proposals
             .valid
             .iter()
@@ -859,13 +994,24 @@ fn ingest(
             .collect();
         let summary = tracker.append(events, None)?;
         print_append(out, &summary, json)?;
-    } else if json {
-        for (proposal, _) in &proposals.valid {
+        return Ok(());
+    }
+    let filing = crate::inbox::ingest(tracker, &text, &dictionary, options)?;
+    for (proposal, problem) in &filing.refused {
+        eprintln!("skipped a proposal ({}): {problem}", proposal.event.summary);
+    }
+    let listed: Vec<_> = filing.filed.iter().map(|(p, _)| p.clone()).collect();
+    if json {
+        for proposal in &listed {
             report::json::write_line(out, &proposal.event)?;
         }
+        // Scripts read stdout as NDJSON: the inbox's tally goes to stderr.
+        let mut tally = Vec::new();
+        report::text::filing(&mut tally, &filing)?;
+        eprint!("{}", String::from_utf8_lossy(&tally));
     } else {
-        let listed: Vec<_> = proposals.valid.iter().map(|(p, _)| p.clone()).collect();
         report::text::proposals(out, &listed, tracker.framework(), explain)?;
+        report::text::filing(out, &filing)?;
     }
     Ok(())
 }

@@ -15,6 +15,8 @@
 //!   Markdown and HTML with SVG charts.
 //! - [`parse`]: the tagger, lemmatizer and dependency parser (trained on UD English EWT) whose
 //!   trees the news coder reads.
+//! - [`inbox`]: the coder's proposals waiting for review beside the log: list, edit, accept
+//!   (through the same validation and append as `dyad append`), reject (remembered).
 //! - [`app`]: the use cases (append, import, ingest, correct, retract, log, export, status,
 //!   replay, explain, report, verify) composing the layers above.
 //! - [`server`]: `dyad serve`, the HTTP service over the same use cases.
@@ -25,6 +27,7 @@
 pub mod app;
 pub mod cli;
 pub mod domain;
+pub mod inbox;
 pub mod ingest;
 pub mod parse;
 pub mod projection;

@@ -76,6 +76,25 @@ pub fn export_line(logged: &LoggedEvent) -> Value {
     Value::Object(object)
 }
 
+/// One proposal of `dyad inbox --json`: its id, status, article, event (in the format `dyad
+/// append` reads), note and explanation.
+pub fn inbox_proposal(proposal: &crate::inbox::InboxProposal) -> Value {
+    json!({
+        "id": proposal.id,
+        "status": proposal.status,
+        "article": {
+            "id": proposal.article.id,
+            "title": proposal.article.title,
+            "url": proposal.article.url,
+            "outlet": proposal.article.outlet,
+        },
+        "event": proposal.event,
+        "note": proposal.note,
+        "explanation": proposal.explanation,
+        "reason": proposal.reason,
+    })
+}
+
 /// Writes one JSON value on its own line.
 pub fn write_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;

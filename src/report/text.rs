@@ -7,10 +7,12 @@ use crate::app::{Amended, AppendSummary, ImportSummary, VerifyReport};
 use crate::domain::event::{LoggedEvent, Report, short_id};
 use crate::domain::framework::Framework;
 use crate::domain::taxonomy::Taxonomy;
+use crate::inbox::{Filing, InboxProposal};
 use crate::ingest::coder::Proposal;
 use crate::projection::{Explanation, Status};
 use crate::report::{NO_DATA, level_name};
 use crate::store::Appended;
+use crate::store::inbox::Filed;
 use anstyle::{AnsiColor, Style};
 use comfy_table::{Attribute, Cell, CellAlignment, Color, Table, presets};
 use std::ffi::OsStr;
@@ -560,10 +562,108 @@ pub fn proposals(
             }
         }
     }
+    Ok(())
+}
+
+/// What filing an article's proposals in the inbox did.
+pub fn filing(out: &mut dyn Write, filing: &Filing) -> io::Result<()> {
+    let count = |wanted: Filed| filing.filed.iter().filter(|(_, f)| *f == wanted).count();
     writeln!(
         out,
-        "\nappend them with --commit, or review them with --json > proposals.ndjson"
+        "\ninbox, article {}: {} new, {} already pending, {} rejected before, {} already in the log; \
+         review them with `dyad inbox`, or append them all with `dyad ingest ... --commit`",
+        filing.article,
+        count(Filed::Added),
+        count(Filed::AlreadyPending),
+        count(Filed::RejectedBefore),
+        count(Filed::AlreadyLogged)
     )
+}
+
+/// The pending proposals, article by article.
+pub fn inbox(
+    out: &mut dyn Write,
+    pending: &[InboxProposal],
+    framework: &Framework,
+) -> io::Result<()> {
+    if pending.is_empty() {
+        return writeln!(out, "the inbox is empty (`dyad ingest ARTICLE` fills it)");
+    }
+    let mut article = None;
+    for proposal in pending {
+        if article != Some(proposal.article.id) {
+            article = Some(proposal.article.id);
+            let source = [
+                proposal.article.outlet.as_deref(),
+                proposal.article.url.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+            writeln!(
+                out,
+                "\narticle {}: {}{}",
+                proposal.article.id,
+                truncate(&proposal.article.title, 100),
+                if source.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({source})")
+                }
+            )?;
+        }
+        let event = &proposal.event;
+        let pillar = event.pillar.clone().unwrap_or_else(|| {
+            framework
+                .derive_pillar(&event.action, event.issue.as_deref())
+                .to_string()
+        });
+        writeln!(
+            out,
+            "  {}  {:<10}  {:<9}  {:<16}  {:<20}  {:<10}  {:<14}  {:.2}  {}",
+            short_id(proposal.id),
+            event.occurred_on,
+            event.kind.as_str(),
+            truncate(&format!("{}→{}", event.actor, event.target), 16),
+            truncate(&event.action, 20),
+            truncate(&pillar, 10),
+            truncate(event.issue.as_deref().unwrap_or("-"), 14),
+            event.confidence.unwrap_or(1.0),
+            truncate(&event.summary, 70)
+        )?;
+    }
+    writeln!(
+        out,
+        "\n{} pending: `dyad inbox show ID`, `dyad inbox accept ID... [--set field=value]`, \
+         `dyad inbox reject ID... --reason TEXT` (`--all` for a whole article)",
+        pending.len()
+    )
+}
+
+/// One proposal: its event, the sentence it comes from, the coder's note and explanation.
+pub fn inbox_proposal(out: &mut dyn Write, proposal: &InboxProposal) -> io::Result<()> {
+    writeln!(
+        out,
+        "proposal {} ({}), article {}: {}",
+        proposal.id, proposal.status, proposal.article.id, proposal.article.title
+    )?;
+    if let Some(reason) = &proposal.reason {
+        let (by, at) = proposal.decided.clone().unwrap_or_default();
+        writeln!(out, "rejected by {by} at {at}: {reason}")?;
+    }
+    let event = serde_json::to_string_pretty(&proposal.event).map_err(io::Error::other)?;
+    writeln!(out, "\n{event}\n")?;
+    if let Some(quote) = &proposal.event.source.quote {
+        writeln!(out, "sentence: {quote}")?;
+    }
+    if !proposal.note.is_empty() {
+        writeln!(out, "note: {}", proposal.note)?;
+    }
+    for line in proposal.explanation.lines() {
+        writeln!(out, "  | {line}")?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The event store: the [`EventStore`] trait every backend implements, and its SQLite
-//! implementation. This is the only module that speaks SQL.
+//! implementation; beside the log, the inbox's tables ([`inbox::InboxStore`]). This is the only
+//! module that speaks SQL.
 //!
 //! A store deals in envelopes ([`NewEvent`], [`StoredEvent`]): positions, versions, ids, times,
 //! hashes and an opaque JSON payload. It knows nothing of actors, pillars or scores; the domain
@@ -7,6 +8,7 @@
 //! positions and versions, optimistic concurrency, idempotency by id, and the hash chain.
 
 pub mod chain;
+pub mod inbox;
 mod migrations;
 pub mod sqlite;
 

@@ -59,6 +59,23 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// The connection, for the store's other tables (the inbox).
+    pub(super) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The connection, to write the store's other tables.
+    pub(super) fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// The clock the store stamps rows with.
+    pub(super) fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+}
+
 /// Switches the file to WAL mode. SQLite answers "busy" at once, without the busy handler, when
 /// another process holds a lock during the switch (as when several processes open a new file at
 /// the same moment), so the switch is retried here within the busy timeout.
