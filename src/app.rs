@@ -15,7 +15,8 @@ pub use briefing::{
 use crate::domain::ValidationError;
 use crate::domain::clock::Clock;
 use crate::domain::event::{
-    AmendmentInput, Dyad, Event, EventKind, IdRef, LoggedEvent, Report, SCHEMA_VERSION, Validator,
+    AmendmentInput, Dyad, Event, EventKind, IdRef, LoggedEvent, Report, SCHEMA_VERSION,
+    SourceInput, Validator,
 };
 use crate::domain::framework::{Framework, FrameworkError};
 use crate::domain::recorder::{Recorder, UNKNOWN_RECORDER};
@@ -322,7 +323,8 @@ impl PendingImport {
 enum Checked {
     /// A valid report, already in the store's form (built on the reading thread).
     Event(usize, NewEvent),
-    Amendment(usize, AmendmentInput),
+    /// A correction, retraction or corroboration: rare, so boxed to keep lines small.
+    Amendment(usize, Box<AmendmentInput>),
     Refused(LineError),
 }
 
@@ -367,7 +369,7 @@ fn read_checked(
                 Ok(event) => Checked::Event(number, new_event(&event, recorder)),
                 Err(error) => Checked::Refused(LineError::at(number, error)),
             },
-            Ok(ImportLine::Amendment(input)) => Checked::Amendment(number, input),
+            Ok(ImportLine::Amendment(input)) => Checked::Amendment(number, Box::new(input)),
         });
         if chunk.len() == LINES_PER_CHUNK {
             let full = std::mem::replace(&mut chunk, Vec::with_capacity(LINES_PER_CHUNK));
@@ -419,6 +421,49 @@ impl ImportSummary {
                 crate::store::Appended::AlreadyRecorded { .. } => self.already_recorded += 1,
             }
         }
+    }
+}
+
+/// What an append does about reports the log likely already holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DuplicateCheck {
+    /// Do not look (imports, the service).
+    Skip,
+    /// Append, and return them so that the caller can warn.
+    Warn,
+    /// Refuse the batch.
+    Refuse,
+}
+
+/// How far apart two reports of the same event may be dated (news dates events loosely).
+pub const DUPLICATE_WINDOW_DAYS: u64 = 3;
+
+/// The CAMEO roots of actions two sides do together (intend to cooperate, consult, cooperate
+/// diplomatically or materially): for them, A→B and B→A are the same event.
+const JOINT_FAMILIES: [&str; 4] = ["03", "04", "05", "06"];
+
+/// A report of the log that likely tells the same event as a new one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LikelyDuplicate {
+    /// The report's id.
+    pub id: Uuid,
+    /// Its position.
+    pub position: u64,
+    /// Its outlet.
+    pub outlet: String,
+    /// What it says.
+    pub summary: String,
+}
+
+impl std::fmt::Display for LikelyDuplicate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "likely the same event as #{} {} (reported by {})",
+            self.position,
+            crate::domain::event::short_id(self.id),
+            self.outlet
+        )
     }
 }
 
@@ -563,10 +608,61 @@ impl<S: EventStore> Tracker<S> {
         origin: &str,
         expected_version: Option<u64>,
     ) -> Result<AppendSummary, AppError> {
+        self.append_ndjson_checked(reader, origin, expected_version, DuplicateCheck::Skip)
+            .map(|(summary, _)| summary)
+    }
+
+    /// [`Tracker::append_ndjson`], first looking for reports the log likely already holds
+    /// ([`Tracker::likely_duplicates`]): they are returned with their lines, or with
+    /// [`DuplicateCheck::Refuse`] refuse the batch, naming the lines, before anything is written.
+    pub fn append_ndjson_checked(
+        &mut self,
+        reader: impl Read,
+        origin: &str,
+        expected_version: Option<u64>,
+        check: DuplicateCheck,
+    ) -> Result<(AppendSummary, Vec<(usize, LikelyDuplicate)>), AppError> {
         let (lines, events): (Vec<usize>, Vec<Event>) =
             ingest::read_events(reader, origin, &self.validator())?
                 .into_iter()
                 .unzip();
+        let duplicates: Vec<(usize, LikelyDuplicate)> = match check {
+            DuplicateCheck::Skip => Vec::new(),
+            DuplicateCheck::Warn | DuplicateCheck::Refuse => self
+                .likely_duplicates(&events)?
+                .into_iter()
+                .map(|(index, duplicate)| (lines[index], duplicate))
+                .collect(),
+        };
+        if check == DuplicateCheck::Refuse && !duplicates.is_empty() {
+            let errors: Vec<LineError> = duplicates
+                .iter()
+                .map(|(line, duplicate)| LineError {
+                    line: *line,
+                    field: None,
+                    problem: format!(
+                        "{duplicate}; record this source with `dyad corroborate {}`, or append \
+                         without --strict-duplicates",
+                        crate::domain::event::short_id(duplicate.id)
+                    ),
+                })
+                .collect();
+            return Err(AppError::Input(InputError::Refused {
+                total: errors.len(),
+                errors,
+            }));
+        }
+        self.append_read(lines, events, expected_version)
+            .map(|summary| (summary, duplicates))
+    }
+
+    /// Appends events read from lines, naming the lines of an id repeated with other content.
+    fn append_read(
+        &mut self,
+        lines: Vec<usize>,
+        events: Vec<Event>,
+        expected_version: Option<u64>,
+    ) -> Result<AppendSummary, AppError> {
         let ids: Vec<Uuid> = events.iter().map(|event| event.id).collect();
         match self.append(events, expected_version) {
             // Name the lines, which the store does not know.
@@ -680,7 +776,7 @@ impl<S: EventStore> Tracker<S> {
                         }
                         Checked::Amendment(number, input) => {
                             self.flush_import(&mut pending, &mut summary)?;
-                            self.import_amendment(number, input, &mut summary)?;
+                            self.import_amendment(number, *input, &mut summary)?;
                         }
                     }
                     if !options.atomic && pending.events.len() >= options.batch_size.max(1) {
@@ -761,6 +857,8 @@ impl<S: EventStore> Tracker<S> {
         let reason = input.reason.clone();
         let source_url = input.source_url.clone();
         let fields = input.fields.clone();
+        let other_source = input.source.clone();
+        let kind = input.kind;
         let dyad = input.dyad.clone();
         let amended = self.amend(envelope.target, |validator, report| {
             if report.dyad.as_str() != dyad {
@@ -772,14 +870,17 @@ impl<S: EventStore> Tracker<S> {
                     ),
                 ));
             }
-            let made = match &fields {
-                Some(fields) => validator.validate_correction(
+            let made = match (kind, &fields, &other_source) {
+                (EventKind::Corroboration, _, Some(source)) => {
+                    validator.validate_corroboration(report, source.clone(), &reason)
+                }
+                (_, Some(fields), _) => validator.validate_correction(
                     report,
                     fields.clone(),
                     &reason,
                     source_url.clone(),
                 ),
-                None => validator.validate_retraction(report, &reason, source_url.clone()),
+                _ => validator.validate_retraction(report, &reason, source_url.clone()),
             }?;
             Ok(Event {
                 id: envelope.id,
@@ -916,6 +1017,7 @@ impl<S: EventStore> Tracker<S> {
             kinds: vec![
                 EventKind::Correction.as_str().into(),
                 EventKind::Retraction.as_str().into(),
+                EventKind::Corroboration.as_str().into(),
             ],
             recorded_until: filter.known_at,
             ..Scan::default()
@@ -928,7 +1030,9 @@ impl<S: EventStore> Tracker<S> {
                     let entry = amended.entry(target).or_default();
                     match logged.event.kind {
                         EventKind::Retraction => entry.retracted = true,
-                        _ => entry.corrected = true,
+                        EventKind::Correction => entry.corrected = true,
+                        // Another source changes none of what the report says.
+                        _ => {}
                     }
                 }
                 ControlFlow::Continue(())
@@ -1214,6 +1318,7 @@ impl<S: EventStore> Tracker<S> {
             kinds: vec![
                 EventKind::Correction.as_str().into(),
                 EventKind::Retraction.as_str().into(),
+                EventKind::Corroboration.as_str().into(),
             ],
             until_position: Some(position),
             ..Scan::default()
@@ -1243,6 +1348,133 @@ impl<S: EventStore> Tracker<S> {
         self.amend(id, |validator, report| {
             validator.validate_retraction(report, reason, source_url.clone())
         })
+    }
+
+    /// Records another source of the report `id`'s event: the event still counts once, with a
+    /// confidence raised by independent sources.
+    pub fn corroborate(
+        &mut self,
+        id: Uuid,
+        source: SourceInput,
+        reason: &str,
+    ) -> Result<AppendSummary, AppError> {
+        self.amend(id, |validator, report| {
+            validator.validate_corroboration(report, source.clone(), reason)
+        })
+    }
+
+    /// For each event of a batch not yet in the log, the standing reports of the log that
+    /// likely tell the same real-world event: the same dyad, the same pair of actors (in either
+    /// order for joint actions), the same action family (one's CAMEO code is the other's or
+    /// its root), dates within
+    /// [`DUPLICATE_WINDOW_DAYS`]. Returns (index in `events`, the report).
+    pub fn likely_duplicates(
+        &self,
+        events: &[Event],
+    ) -> Result<Vec<(usize, LikelyDuplicate)>, AppError> {
+        let head = self.store.position_at(None)?;
+        let mut amendments_of: HashMap<Dyad, Amendments> = HashMap::new();
+        let mut found = Vec::new();
+        for (index, event) in events.iter().enumerate() {
+            if event.report_body().is_none() || self.store.event_by_id(event.id)?.is_some() {
+                continue;
+            }
+            if !amendments_of.contains_key(&event.dyad) {
+                let amendments = self.amendments(&event.dyad, head)?;
+                amendments_of.insert(event.dyad.clone(), amendments);
+            }
+            let amendments = &amendments_of[&event.dyad];
+            for duplicate in self.duplicates_of(event, amendments)? {
+                found.push((index, duplicate));
+            }
+        }
+        Ok(found)
+    }
+
+    /// The standing reports that likely tell the same event as `event` (see
+    /// [`Tracker::likely_duplicates`]).
+    fn duplicates_of(
+        &self,
+        event: &Event,
+        amendments: &Amendments,
+    ) -> Result<Vec<LikelyDuplicate>, AppError> {
+        let Some(body) = event.report_body() else {
+            return Ok(Vec::new());
+        };
+        let window = chrono::Days::new(DUPLICATE_WINDOW_DAYS);
+        let scan = Scan {
+            stream: Some(event.dyad.as_str().to_string()),
+            kinds: vec![
+                EventKind::Action.as_str().into(),
+                EventKind::Statement.as_str().into(),
+            ],
+            occurred_since: event.occurred_on.checked_sub_days(window),
+            occurred_until: event.occurred_on.checked_add_days(window),
+            ..Scan::default()
+        };
+        let mut candidates = Vec::new();
+        let mut failure = None;
+        self.store.scan(&scan, &mut |stored| {
+            match decode(stored) {
+                Ok(logged) if logged.event.id != event.id => candidates.push(logged),
+                Ok(_) => {}
+                Err(error) => {
+                    failure = Some(error);
+                    return ControlFlow::Break(());
+                }
+            }
+            ControlFlow::Continue(())
+        })?;
+        if let Some(error) = failure {
+            return Err(error);
+        }
+        let code = |action: &str| self.cameo_code(action);
+        let joint = |action: &str| {
+            JOINT_FAMILIES
+                .iter()
+                .any(|root| code(action).starts_with(root))
+        };
+        let same_family = |a: &str, b: &str| {
+            let (a, b) = (code(a), code(b));
+            a.starts_with(&b) || b.starts_with(&a)
+        };
+        let mut duplicates = Vec::new();
+        for logged in candidates {
+            let Some(original) = Report::original(&logged) else {
+                continue;
+            };
+            let Ok(Resolved::Standing(report)) = amendments.resolve(original) else {
+                continue;
+            };
+            let other = &report.body;
+            let same_pair = (other.actor == body.actor && other.target == body.target)
+                || (joint(&body.action)
+                    && other.actor == body.target
+                    && other.target == body.actor);
+            let near = (report.occurred_on - event.occurred_on)
+                .num_days()
+                .unsigned_abs()
+                <= DUPLICATE_WINDOW_DAYS;
+            if same_pair && near && same_family(&other.action, &body.action) {
+                duplicates.push(LikelyDuplicate {
+                    id: report.id,
+                    position: report.position,
+                    outlet: other.source.outlet.clone(),
+                    summary: other.summary.clone(),
+                });
+            }
+        }
+        Ok(duplicates)
+    }
+
+    /// An action's CAMEO code, or the action's own code when it has no CAMEO anchor. Two
+    /// actions are of one family when one's code is the other's or its root (`16` reduce
+    /// relations and `166` expel diplomats; not `163` sanctions and `166`).
+    fn cameo_code(&self, action: &str) -> String {
+        match self.taxonomy.action(action) {
+            Some(known) if known.cameo != "-" => known.cameo.clone(),
+            _ => action.to_string(),
+        }
     }
 
     /// Corrects the report `id`: `fields` replace its fields (in the input format).

@@ -7,11 +7,11 @@
 //! locked or damaged database file).
 
 use crate::app::{
-    AppError, BriefingRequest, Every, ImportOptions, LogFilter, Tracker, When, load_framework,
-    replay_dates,
+    AppError, BriefingRequest, DuplicateCheck, Every, ImportOptions, LogFilter, Tracker, When,
+    load_framework, replay_dates,
 };
 use crate::domain::clock::SystemClock;
-use crate::domain::event::calendar_date;
+use crate::domain::event::{SourceInput, calendar_date};
 use crate::domain::recorder::Recorder;
 use crate::inbox::{Edits, InboxError};
 use crate::ingest::article;
@@ -77,7 +77,38 @@ enum Command {
         /// Refuse the batch unless the dyad's stream is at this version.
         #[arg(long, value_name = "N")]
         expect_version: Option<u64>,
+        /// Refuse the batch, writing nothing, when a report is likely an event the log already
+        /// holds (by default it is appended, with a warning on stderr).
+        #[arg(long)]
+        strict_duplicates: bool,
         /// Print one JSON object per event instead of lines of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record another source of a report's event: it still counts once, its confidence raised
+    /// by independent sources (see the README's status method).
+    Corroborate {
+        /// The report's id, or its first 6 or more characters.
+        id: String,
+        /// The other outlet.
+        #[arg(long)]
+        outlet: String,
+        /// Its article's URL.
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// When it was published.
+        #[arg(long, value_name = "DATE")]
+        published: Option<String>,
+        /// Whom the outlet attributes it to.
+        #[arg(long)]
+        attribution: Option<String>,
+        /// The sentence of its article.
+        #[arg(long)]
+        quote: Option<String>,
+        /// Why it is the same event.
+        #[arg(long)]
+        reason: String,
+        /// Print a JSON object instead of a line of text.
         #[arg(long)]
         json: bool,
     },
@@ -418,6 +449,13 @@ enum InboxCommand {
         /// one proposal only.
         #[arg(long, value_name = "FILE")]
         edit: Option<String>,
+        /// Record the proposal's source as a corroboration of this report (the same event from
+        /// another outlet) instead of appending a second report.
+        #[arg(long, value_name = "REPORT", conflicts_with = "all")]
+        corroborates: Option<String>,
+        /// With --corroborates: why it is the same event.
+        #[arg(long, requires = "corroborates")]
+        reason: Option<String>,
         /// Print one JSON object per event instead of lines of text.
         #[arg(long)]
         json: bool,
@@ -636,15 +674,54 @@ fn run_on_log(
         Command::Append {
             file,
             expect_version,
+            strict_duplicates,
             json,
         } => {
-            let summary = if file == "-" {
-                tracker.append_ndjson(io::stdin().lock(), "stdin", expect_version)?
+            let check = if strict_duplicates {
+                DuplicateCheck::Refuse
+            } else {
+                DuplicateCheck::Warn
+            };
+            let (summary, duplicates) = if file == "-" {
+                tracker.append_ndjson_checked(io::stdin().lock(), "stdin", expect_version, check)?
             } else {
                 let reader = std::fs::File::open(&file)
                     .map_err(|e| Failure::Refused(format!("cannot read {file}: {e}")))?;
-                tracker.append_ndjson(io::BufReader::new(reader), &file, expect_version)?
+                tracker.append_ndjson_checked(
+                    io::BufReader::new(reader),
+                    &file,
+                    expect_version,
+                    check,
+                )?
             };
+            for (line, duplicate) in &duplicates {
+                eprintln!(
+                    "warning: line {line}: {duplicate}; to count it once, record its source with \
+                     `dyad corroborate {}` (or use --strict-duplicates to refuse such batches)",
+                    crate::domain::event::short_id(duplicate.id)
+                );
+            }
+            print_append(out, &summary, json)?;
+        }
+        Command::Corroborate {
+            id,
+            outlet,
+            url,
+            published,
+            attribution,
+            quote,
+            reason,
+            json,
+        } => {
+            let id = tracker.resolve_id(&id)?;
+            let source = SourceInput {
+                outlet,
+                url,
+                published_on: published,
+                attribution,
+                quote,
+            };
+            let summary = tracker.corroborate(id, source, &reason)?;
             print_append(out, &summary, json)?;
         }
         Command::Ingest {
@@ -927,6 +1004,8 @@ fn inbox(
             all,
             set,
             edit,
+            corroborates,
+            reason,
             json,
         }) => {
             let mut edits = Edits::default();
@@ -942,7 +1021,21 @@ fn inbox(
                         .map_err(|e| Failure::Refused(format!("{file}: malformed JSON: {e}")))?,
                 );
             }
-            let summary = crate::inbox::accept(tracker, &ids, all, &edits)?;
+            let summary = match (corroborates, ids.as_slice()) {
+                (Some(report), [proposal]) => crate::inbox::corroborate(
+                    tracker,
+                    proposal,
+                    &report,
+                    reason.as_deref(),
+                    &edits,
+                )?,
+                (Some(_), _) => {
+                    return Err(Failure::Refused(
+                        "--corroborates records one proposal as a source; name one".into(),
+                    ));
+                }
+                (None, _) => crate::inbox::accept(tracker, &ids, all, &edits)?,
+            };
             print_append(out, &summary, json)?;
         }
         Some(InboxCommand::Reject { ids, all, reason }) => {

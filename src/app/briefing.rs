@@ -780,7 +780,7 @@ impl<S: EventStore> Tracker<S> {
             target: body.target.clone(),
             action: body.action.clone(),
             intensity: report.intensity(self.taxonomy),
-            confidence: body.confidence,
+            confidence: report.confidence(),
             pillar: report.pillar(&self.framework).to_string(),
             issue: body.issue.clone(),
             summary: body.summary.clone(),
@@ -801,7 +801,8 @@ impl<S: EventStore> Tracker<S> {
         let (target, source_url) = match &logged.event.payload {
             Payload::Correction(c) => (c.corrects, c.source_url.clone()),
             Payload::Retraction(r) => (r.retracts, r.source_url.clone()),
-            Payload::Report(_) => return Ok(None),
+            // A corroboration adds a source; the report's changes list what altered it.
+            Payload::Report(_) | Payload::Corroboration(_) => return Ok(None),
         };
         let Some(stored) = self.store.event_by_id(target)? else {
             return Ok(None);

@@ -69,6 +69,9 @@ pub enum EventKind {
     Correction,
     /// Withdraws an earlier report (it proved false).
     Retraction,
+    /// Links another source to an earlier report of the same real-world event: the event counts
+    /// once, with a confidence raised by independent sources.
+    Corroboration,
 }
 
 impl EventKind {
@@ -79,6 +82,7 @@ impl EventKind {
             EventKind::Statement => "statement",
             EventKind::Correction => "correction",
             EventKind::Retraction => "retraction",
+            EventKind::Corroboration => "corroboration",
         }
     }
 
@@ -94,6 +98,7 @@ impl EventKind {
             "statement" => Some(EventKind::Statement),
             "correction" => Some(EventKind::Correction),
             "retraction" => Some(EventKind::Retraction),
+            "corroboration" => Some(EventKind::Corroboration),
             _ => None,
         }
     }
@@ -227,9 +232,15 @@ pub struct AmendmentInput {
     /// The report retracted (retractions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retracts: Option<String>,
+    /// The report corroborated (corroborations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corroborates: Option<String>,
     /// The replaced fields (corrections).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Map<String, Value>>,
+    /// The other source of the same event (corroborations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceInput>,
     /// Why.
     pub reason: String,
     /// Where the amendment comes from.
@@ -330,6 +341,49 @@ pub struct Retraction {
     pub source_url: Option<String>,
 }
 
+/// A corroboration: another source of the same real-world event as an earlier report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Corroboration {
+    /// The id of the report corroborated.
+    pub corroborates: Uuid,
+    /// The other source.
+    pub source: Source,
+    /// Why it is the same event (e.g. `the same expulsion, reported by Reuters`).
+    pub reason: String,
+}
+
+/// The most a report's confidence rises to from corroborations alone: several outlets repeating
+/// one claim are rarely fully independent.
+pub const CORROBORATED_CONFIDENCE_CAP: f64 = 0.95;
+
+/// The confidence a report counts with, given the coder's `confidence` and the number of
+/// independent corroborating outlets (other than the report's own, each counted once): each
+/// halves the remaining doubt, up to [`CORROBORATED_CONFIDENCE_CAP`]; never below the coder's.
+pub fn corroborated_confidence(confidence: f64, independent_sources: usize) -> f64 {
+    if independent_sources == 0 {
+        return confidence;
+    }
+    let exponent = i32::try_from(independent_sources).unwrap_or(i32::MAX);
+    let raised = 1.0 - (1.0 - confidence) * 0.5_f64.powi(exponent);
+    confidence.max(raised.min(CORROBORATED_CONFIDENCE_CAP))
+}
+
+/// A corroboration applied to a report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CorroborationNote {
+    /// The corroboration's id.
+    pub id: Uuid,
+    /// When the log learned it.
+    pub recorded_at: DateTime<Utc>,
+    /// Who recorded it.
+    pub recorded_by: String,
+    /// The other source.
+    pub source: Source,
+    /// Why it is the same event.
+    pub reason: String,
+}
+
 /// What an event says, by family.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(
@@ -343,6 +397,8 @@ pub enum Payload {
     Correction(Correction),
     /// A retraction of a report.
     Retraction(Retraction),
+    /// A corroboration of a report.
+    Corroboration(Corroboration),
 }
 
 /// A valid event, ready to append.
@@ -367,6 +423,7 @@ impl Event {
             Payload::Report(body) => serde_json::to_string(body),
             Payload::Correction(correction) => serde_json::to_string(correction),
             Payload::Retraction(retraction) => serde_json::to_string(retraction),
+            Payload::Corroboration(corroboration) => serde_json::to_string(corroboration),
         };
         // Structs of strings, numbers, dates and JSON values always serialise.
         json.unwrap_or_else(|e| panic!("event payload serialises: {e}"))
@@ -376,7 +433,7 @@ impl Event {
     pub fn report_body(&self) -> Option<&EventBody> {
         match &self.payload {
             Payload::Report(body) => Some(body),
-            Payload::Correction(_) | Payload::Retraction(_) => None,
+            Payload::Correction(_) | Payload::Retraction(_) | Payload::Corroboration(_) => None,
         }
     }
 
@@ -398,6 +455,12 @@ impl Event {
                 short_id(retraction.retracts),
                 retraction.reason
             ),
+            Payload::Corroboration(corroboration) => format!(
+                "corroborates {} ({}): {}",
+                short_id(corroboration.corroborates),
+                corroboration.source.outlet,
+                corroboration.reason
+            ),
         }
     }
 
@@ -407,6 +470,7 @@ impl Event {
             Payload::Report(_) => None,
             Payload::Correction(correction) => Some(correction.corrects),
             Payload::Retraction(retraction) => Some(retraction.retracts),
+            Payload::Corroboration(corroboration) => Some(corroboration.corroborates),
         }
     }
 
@@ -441,6 +505,9 @@ impl Event {
             }
             EventKind::Retraction => {
                 Payload::Retraction(serde_json::from_value(value).map_err(invalid)?)
+            }
+            EventKind::Corroboration => {
+                Payload::Corroboration(serde_json::from_value(value).map_err(invalid)?)
             }
         };
         Ok(Event {
@@ -553,6 +620,8 @@ pub struct Report {
     pub recorded_by: String,
     /// The corrections applied, in log order.
     pub corrections: Vec<AmendmentNote>,
+    /// The other sources of the same event, in log order.
+    pub corroborations: Vec<CorroborationNote>,
 }
 
 impl Report {
@@ -569,7 +638,42 @@ impl Report {
             recorded_at: logged.recorded_at,
             recorded_by: logged.recorded_by.clone(),
             corrections: Vec::new(),
+            corroborations: Vec::new(),
         })
+    }
+
+    /// The outlets that corroborate the report independently: other than its own, each once
+    /// (names compared without case).
+    pub fn independent_sources(&self) -> usize {
+        let own = self.body.source.outlet.to_lowercase();
+        let mut outlets: Vec<String> = self
+            .corroborations
+            .iter()
+            .map(|c| c.source.outlet.to_lowercase())
+            .filter(|outlet| *outlet != own)
+            .collect();
+        outlets.sort_unstable();
+        outlets.dedup();
+        outlets.len()
+    }
+
+    /// The confidence the report counts with: the coder's, raised by independent corroborating
+    /// sources ([`corroborated_confidence`]).
+    pub fn confidence(&self) -> f64 {
+        corroborated_confidence(self.body.confidence, self.independent_sources())
+    }
+
+    /// The report with a corroboration applied.
+    pub fn corroborated(&self, corroboration: &Corroboration, by: &AmendmentStamp<'_>) -> Report {
+        let mut report = self.clone();
+        report.corroborations.push(CorroborationNote {
+            id: by.id,
+            recorded_at: by.recorded_at,
+            recorded_by: by.recorded_by.to_string(),
+            source: corroboration.source.clone(),
+            reason: corroboration.reason.clone(),
+        });
+        report
     }
 
     /// The intensity the report counts with: the coder's, else the action's default.
@@ -855,8 +959,31 @@ impl<'a> Validator<'a> {
         ))
     }
 
+    /// A corroboration of `target` by another source of the same event.
+    pub fn validate_corroboration(
+        &self,
+        target: &Report,
+        source: SourceInput,
+        reason: &str,
+    ) -> Result<Event, ValidationError> {
+        let corroboration = Corroboration {
+            corroborates: target.id,
+            source: self.check_source(source, target.occurred_on)?,
+            reason: required_text("reason", reason, MAX_REASON_CHARS)?,
+        };
+        let content = serde_json::to_string(&corroboration)
+            .map_err(|e| ValidationError::new("source", e.to_string()))?;
+        Ok(self.amendment(
+            target,
+            EventKind::Corroboration,
+            &content,
+            Payload::Corroboration(corroboration),
+        ))
+    }
+
     /// Checks an imported amendment's envelope; its content is checked against the report it
-    /// amends by [`Validator::validate_correction`] or [`Validator::validate_retraction`].
+    /// amends by [`Validator::validate_correction`], [`Validator::validate_retraction`] or
+    /// [`Validator::validate_corroboration`].
     pub fn check_amendment(
         &self,
         input: &AmendmentInput,
@@ -864,30 +991,54 @@ impl<'a> Validator<'a> {
         let id = Uuid::parse_str(&input.id)
             .map_err(|_| ValidationError::new("id", format!("`{}` is not a UUID", input.id)))?;
         let occurred_on = self.past_date("occurred_on", &input.occurred_on)?;
-        let (field, target, other) = match input.kind {
-            EventKind::Correction => ("corrects", &input.corrects, &input.retracts),
-            EventKind::Retraction => ("retracts", &input.retracts, &input.corrects),
+        let targets = [
+            ("corrects", &input.corrects),
+            ("retracts", &input.retracts),
+            ("corroborates", &input.corroborates),
+        ];
+        let field = match input.kind {
+            EventKind::Correction => "corrects",
+            EventKind::Retraction => "retracts",
+            EventKind::Corroboration => "corroborates",
             EventKind::Action | EventKind::Statement => {
                 return Err(ValidationError::new(
                     "kind",
-                    "expected `correction` or `retraction`",
+                    "expected `correction`, `retraction` or `corroboration`",
                 ));
             }
         };
-        if other.is_some() {
+        let target = targets
+            .iter()
+            .find(|(name, _)| *name == field)
+            .and_then(|(_, target)| target.as_ref());
+        if let Some((other, _)) = targets
+            .iter()
+            .find(|(name, target)| *name != field && target.is_some())
+        {
             return Err(ValidationError::new(
-                if field == "corrects" {
-                    "retracts"
-                } else {
-                    "corrects"
-                },
+                *other,
                 format!(
                     "a {} names the report it amends in `{field}`",
                     input.kind.as_str()
                 ),
             ));
         }
-        let target = target.as_deref().ok_or_else(|| {
+        match (input.kind, &input.source) {
+            (EventKind::Corroboration, None) => {
+                return Err(ValidationError::new(
+                    "source",
+                    "a corroboration needs the other source",
+                ));
+            }
+            (EventKind::Correction | EventKind::Retraction, Some(_)) => {
+                return Err(ValidationError::new(
+                    "source",
+                    "only a corroboration names another source",
+                ));
+            }
+            _ => {}
+        }
+        let target = target.ok_or_else(|| {
             ValidationError::new(field, "the id of the report amended is missing")
         })?;
         let target = Uuid::parse_str(target)
@@ -899,10 +1050,10 @@ impl<'a> Validator<'a> {
                     "a correction needs the replaced fields",
                 ));
             }
-            (EventKind::Retraction, Some(_)) => {
+            (EventKind::Retraction | EventKind::Corroboration, Some(_)) => {
                 return Err(ValidationError::new(
                     "fields",
-                    "a retraction replaces no fields",
+                    format!("a {} replaces no fields", input.kind.as_str()),
                 ));
             }
             _ => {}
@@ -1014,7 +1165,10 @@ impl<'a> Validator<'a> {
                     Some(required_text("quote", quote, MAX_QUOTE_CHARS)?),
                 ))
             }
-            EventKind::Action | EventKind::Correction | EventKind::Retraction => {
+            EventKind::Action
+            | EventKind::Correction
+            | EventKind::Retraction
+            | EventKind::Corroboration => {
                 for (field, value) in [("speaker", &input.speaker), ("quote", &input.quote)] {
                     if value.is_some() {
                         return Err(ValidationError::new(

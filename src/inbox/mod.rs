@@ -6,7 +6,7 @@
 //! propose it again. The tables live beside the log ([`crate::store::inbox`]) and, unlike it,
 //! are a workspace: nothing here is evidence until it is accepted.
 
-use crate::app::{AppError, AppendSummary, Tracker};
+use crate::app::{AppError, AppendSummary, LikelyDuplicate, Tracker};
 use crate::domain::ValidationError;
 use crate::domain::event::{Event, EventInput, IdRef};
 use crate::ingest::coder::{CodingError, CodingOptions, Dictionary, Proposal};
@@ -78,6 +78,8 @@ pub struct InboxProposal {
     pub reason: Option<String>,
     /// Who rejected it, and when.
     pub decided: Option<(String, String)>,
+    /// Reports of the log that likely tell the same event (empty for a rejected proposal).
+    pub duplicates: Vec<LikelyDuplicate>,
 }
 
 /// What ingesting an article into the inbox did.
@@ -252,7 +254,17 @@ fn decode(
         .store()
         .inbox_article(stored.article)?
         .ok_or_else(|| corrupt(format!("its article {} is missing", stored.article)))?;
+    // Said before it is recorded: the log may already hold the event from another outlet.
+    let duplicates = match tracker.validator().validate(event.clone()) {
+        Ok(valid) if stored.status == PENDING => tracker
+            .likely_duplicates(&[valid])?
+            .into_iter()
+            .map(|(_, duplicate)| duplicate)
+            .collect(),
+        _ => Vec::new(),
+    };
     Ok(InboxProposal {
+        duplicates,
         id,
         status: stored.status,
         article,
@@ -388,6 +400,39 @@ pub fn accept<S: EventStore + InboxStore>(
     let summary = tracker.append(events, None)?;
     let accepted: Vec<String> = chosen.iter().map(|p| p.id.to_string()).collect();
     tracker.store_mut().remove_proposals(&accepted)?;
+    Ok(summary)
+}
+
+/// Records a proposal as another source of a report the log holds (the same event from another
+/// outlet), rather than as a second report: its source, edited first if asked, becomes a
+/// corroboration of `report`, and the proposal leaves the inbox.
+pub fn corroborate<S: EventStore + InboxStore>(
+    tracker: &mut Tracker<S>,
+    proposal: &str,
+    report: &str,
+    reason: Option<&str>,
+    edits: &Edits,
+) -> Result<AppendSummary, InboxError> {
+    let chosen = chosen(tracker, &[proposal.to_string()], false)?;
+    let [proposal] = chosen.as_slice() else {
+        return Err(InboxError::Usage(
+            "name one proposal to record as a source".into(),
+        ));
+    };
+    let input = if edits.is_empty() {
+        proposal.event.clone()
+    } else {
+        edits.apply(proposal.id, &proposal.event)?
+    };
+    let report = tracker.resolve_id(report)?;
+    let reason = reason.map_or_else(
+        || format!("the same event, as {} reports it", input.source.outlet),
+        str::to_string,
+    );
+    let summary = tracker.corroborate(report, input.source, &reason)?;
+    tracker
+        .store_mut()
+        .remove_proposals(&[proposal.id.to_string()])?;
     Ok(summary)
 }
 

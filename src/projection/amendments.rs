@@ -82,6 +82,14 @@ impl Amendments {
                     };
                     return Ok(Resolved::Retracted(report, note));
                 }
+                Payload::Corroboration(corroboration) => {
+                    let stamp = AmendmentStamp {
+                        id: amendment.event.id,
+                        recorded_at: amendment.recorded_at,
+                        recorded_by: &amendment.recorded_by,
+                    };
+                    report = report.corroborated(corroboration, &stamp);
+                }
                 Payload::Report(_) => {}
             }
         }

@@ -16,7 +16,7 @@
 //! day, and `2^(day/half_life)` orders days), so a day's strongest reports are all a later date
 //! ever needs. `status --as-of D` and the row for D of a replay are the same evaluation.
 
-use crate::domain::event::{AmendmentNote, EventKind, Report};
+use crate::domain::event::{AmendmentNote, CorroborationNote, EventKind, Report};
 use crate::domain::framework::Framework;
 use crate::domain::taxonomy::Taxonomy;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -77,6 +77,9 @@ pub struct Driver {
     /// The corrections that changed it, oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub corrections: Vec<AmendmentNote>,
+    /// The other sources of the same event, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corroborations: Vec<CorroborationNote>,
 }
 
 /// The status of one issue within a pillar.
@@ -385,7 +388,8 @@ impl<'a> Ledger<'a> {
             return;
         };
         let intensity = report.intensity(self.taxonomy);
-        let confidence = report.body.confidence;
+        // Counted once, however many outlets report it: corroborations raise its confidence.
+        let confidence = report.confidence();
         let weighted_intensity = (confidence * intensity * MICRO).round() as i64;
         let confidence_micro = (confidence * MICRO).round() as i64;
         let day = report.occurred_on.num_days_from_ce();
@@ -532,6 +536,7 @@ impl<'a> Ledger<'a> {
             .into_iter()
             .filter_map(|candidate| {
                 let report = report_at(candidate.position)?;
+                let confidence = report.confidence();
                 let d = decay(candidate.day);
                 let pillar_weight = if pooled {
                     self.framework.pillars[candidate.pillar_index].weight
@@ -548,7 +553,7 @@ impl<'a> Ledger<'a> {
                     target: report.body.target,
                     action: report.body.action,
                     intensity: candidate.intensity,
-                    confidence: report.body.confidence,
+                    confidence,
                     issue: report.body.issue,
                     contribution: if denominator > 0.0 {
                         round2(share / denominator)
@@ -562,6 +567,7 @@ impl<'a> Ledger<'a> {
                     url: report.body.source.url,
                     recorded_by: report.recorded_by,
                     corrections: report.corrections,
+                    corroborations: report.corroborations,
                 })
             })
             .collect()

@@ -296,7 +296,7 @@ fn explanation_html(
         for driver in &explanation.contributions {
             write!(
                 out,
-                "<li><strong>{}</strong> · <time datetime=\"{d}\">{d}</time> · <span class=\"codes\">{}→{} {} ({:+.1})</span> — {} — {} · recorded by {}",
+                "<li><strong>{}</strong> · <time datetime=\"{d}\">{d}</time> · <span class=\"codes\">{}→{} {} ({:+.1})</span> — {} — {} · recorded by {}{}",
                 score(driver.contribution),
                 esc(&driver.actor),
                 esc(&driver.target),
@@ -309,6 +309,11 @@ fn explanation_html(
                     driver.url.as_deref()
                 ),
                 esc(&driver.recorded_by),
+                driver
+                    .corroborations
+                    .iter()
+                    .map(|c| format!(" · also reported by {}", esc(&c.source.outlet)))
+                    .collect::<String>(),
                 d = driver.occurred_on
             )?;
             if !driver.corrections.is_empty() {

@@ -92,6 +92,12 @@ pub fn inbox_proposal(proposal: &crate::inbox::InboxProposal) -> Value {
         "note": proposal.note,
         "explanation": proposal.explanation,
         "reason": proposal.reason,
+        "likely_duplicates": proposal.duplicates.iter().map(|d| json!({
+            "id": d.id,
+            "position": d.position,
+            "outlet": d.outlet,
+            "summary": d.summary,
+        })).collect::<Vec<_>>(),
     })
 }
 

@@ -257,8 +257,13 @@ fn explanation_section(
 }
 
 fn driver_line(driver: &Driver) -> String {
+    let also: String = driver
+        .corroborations
+        .iter()
+        .map(|c| format!(" · also reported by {}", escape(&c.source.outlet)))
+        .collect();
     format!(
-        "**{}** · {} · {} — {} — {} · recorded by {}",
+        "**{}** · {} · {} — {} — {} · recorded by {}{also}",
         score(driver.contribution),
         driver.occurred_on,
         code(&format!(

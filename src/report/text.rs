@@ -469,6 +469,19 @@ pub fn explain(out: &mut dyn Write, explanation: &Explanation) -> io::Result<()>
             "        source: {}{attribution}{url}; recorded by {}",
             driver.outlet, driver.recorded_by
         )?;
+        for other in &driver.corroborations {
+            let url = other
+                .source
+                .url
+                .as_deref()
+                .map(|u| format!(" <{u}>"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "        also reported by: {}{url} (recorded by {}: {})",
+                other.source.outlet, other.recorded_by, other.reason
+            )?;
+        }
         for correction in &driver.corrections {
             let changes = crate::report::field_changes(&correction.changed);
             writeln!(
@@ -632,6 +645,14 @@ pub fn inbox(
             event.confidence.unwrap_or(1.0),
             truncate(&event.summary, 70)
         )?;
+        for duplicate in &proposal.duplicates {
+            writeln!(
+                out,
+                "            {duplicate}: `dyad inbox accept {} --corroborates {}` counts it once",
+                short_id(proposal.id),
+                short_id(duplicate.id)
+            )?;
+        }
     }
     writeln!(
         out,
@@ -651,6 +672,14 @@ pub fn inbox_proposal(out: &mut dyn Write, proposal: &InboxProposal) -> io::Resu
     if let Some(reason) = &proposal.reason {
         let (by, at) = proposal.decided.clone().unwrap_or_default();
         writeln!(out, "rejected by {by} at {at}: {reason}")?;
+    }
+    for duplicate in &proposal.duplicates {
+        writeln!(
+            out,
+            "{duplicate}: `dyad inbox accept {} --corroborates {}` counts it once",
+            short_id(proposal.id),
+            short_id(duplicate.id)
+        )?;
     }
     let event = serde_json::to_string_pretty(&proposal.event).map_err(io::Error::other)?;
     writeln!(out, "\n{event}\n")?;
