@@ -5,12 +5,14 @@
 //! report use case (in `app/briefing.rs`).
 
 mod briefing;
+mod diff;
 
 pub use briefing::{
     AmendmentEntry, Briefing, BriefingRequest, Changes, Chart, DEFAULT_ISSUE_CHARTS, Direction,
     Entry, FrameworkInfo, LISTED_CHANGES, LevelBand, Line, Listed, LogHead, Movement,
     NOTABLE_EVENTS, Period, Reading, STEADY_WITHIN, Series, SeriesStep,
 };
+pub use diff::{Diff, DiffAxis, DiffEvent, DiffReading, Movement as DiffMovement};
 
 use crate::domain::ValidationError;
 use crate::domain::clock::Clock;

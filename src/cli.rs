@@ -295,6 +295,29 @@ enum Command {
         #[arg(long, requires = "csv")]
         long: bool,
     },
+    /// What changed between two answers of the log: two dates (`--as-of A --as-of B`), or two
+    /// moments of the log for one date (`--known-at T1 --known-at T2 [--as-of D]`).
+    ///
+    /// Shows how overall, each pillar and each issue moved, then the events that moved them:
+    /// the reports that occurred between the dates, or the recordings, corrections, retractions
+    /// and corroborations made between the moments that bear on the date.
+    Diff {
+        /// A date (give two to compare dates; one with two --known-at: the date asked about).
+        #[arg(long, value_name = "DATE", value_parser = parse_date, action = clap::ArgAction::Append)]
+        as_of: Vec<NaiveDate>,
+        /// A moment of the log (give two to compare moments; one with two --as-of: the log read).
+        #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant, action = clap::ArgAction::Append)]
+        known_at: Vec<DateTime<Utc>>,
+        /// How many events to list (0: all).
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        limit: usize,
+        /// The dyad (default: the framework's).
+        #[arg(long, value_name = "DYAD")]
+        dyad: Option<String>,
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// The events that make up a score, with their contributions, sources and corrections.
     Explain {
         /// Explain this pillar's score (default: the overall score).
@@ -556,6 +579,8 @@ enum Failure {
     Storage(String),
     /// Writing the output failed (a closed pipe is not an error).
     Output(io::Error),
+    /// The flags do not make a request (exit 2, as clap's own usage errors).
+    Usage(String),
 }
 
 impl From<AppError> for Failure {
@@ -609,6 +634,10 @@ pub fn main() -> ExitCode {
         Err(Failure::Storage(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(3)
+        }
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}\n\nFor more information, try '--help'.");
+            ExitCode::from(2)
         }
     }
 }
@@ -930,6 +959,41 @@ fn run_on_log(
             print_append(out, &summary, json)?;
         }
         Command::Inbox { command, json } => inbox(out, &mut tracker, command, json)?,
+        Command::Diff {
+            as_of,
+            known_at,
+            limit,
+            dyad,
+            json,
+        } => {
+            let limit = if limit == 0 { usize::MAX } else { limit };
+            let diff = match (as_of.as_slice(), known_at.as_slice()) {
+                ([from, to], [] | [_]) => tracker.diff_as_of(
+                    dyad.as_deref(),
+                    (*from, *to),
+                    known_at.first().copied(),
+                    limit,
+                )?,
+                ([] | [_], [from, to]) => tracker.diff_known_at(
+                    dyad.as_deref(),
+                    (*from, *to),
+                    as_of.first().copied(),
+                    limit,
+                )?,
+                _ => {
+                    return Err(Failure::Usage(
+                        "give two --as-of dates (and at most one --known-at), or two --known-at \
+                         moments (and at most one --as-of)"
+                            .into(),
+                    ));
+                }
+            };
+            if json {
+                report::json::write_line(out, &diff)?;
+            } else {
+                report::text::diff(out, &diff)?;
+            }
+        }
         Command::Verify { json } => {
             let verdict = tracker.verify()?;
             if json {

@@ -3,7 +3,9 @@
 //! the level holding 0, green above it, bold at the ends of the scale; the level's name is always
 //! printed, so nothing depends on seeing colour.
 
-use crate::app::{Amended, AppendSummary, ImportSummary, VerifyReport};
+use crate::app::{
+    Amended, AppendSummary, Diff, DiffAxis, DiffReading, ImportSummary, VerifyReport,
+};
 use crate::domain::event::{LoggedEvent, Report, short_id};
 use crate::domain::framework::Framework;
 use crate::domain::taxonomy::Taxonomy;
@@ -508,6 +510,87 @@ pub fn explain(out: &mut dyn Write, explanation: &Explanation) -> io::Result<()>
                 retracted.retraction.reason
             )?;
         }
+    }
+    Ok(())
+}
+
+/// What changed between two answers: each scope's readings and change, then the events.
+pub fn diff(out: &mut dyn Write, diff: &Diff) -> io::Result<()> {
+    let (what, first, second) = match diff.axis {
+        DiffAxis::AsOf { from, to, known_at } => (
+            known_at
+                .map(|t| format!(" as known at {}", crate::store::format_recorded_at(t)))
+                .unwrap_or_default(),
+            format!("as of {from}"),
+            format!("as of {to}"),
+        ),
+        DiffAxis::KnownAt { from, to, as_of } => (
+            format!(" as of {as_of}"),
+            format!("known at {}", crate::store::format_recorded_at(from)),
+            format!("known at {}", crate::store::format_recorded_at(to)),
+        ),
+    };
+    writeln!(out, "{}{what}: {first} → {second}\n", diff.dyad)?;
+    let mut rows = table(&["scope", "before", "after", "change", "events"]);
+    let cell = |reading: &Option<DiffReading>| match reading {
+        None => "-".to_string(),
+        Some(DiffReading {
+            level: Some(level),
+            score,
+            ..
+        }) => format!("{level} {score:+.2}"),
+        Some(DiffReading { level: None, .. }) => NO_DATA.to_string(),
+    };
+    for movement in &diff.movements {
+        let scope = match movement.id.split_once('/') {
+            Some((_, issue)) => format!("  {issue}"),
+            None => movement.id.clone(),
+        };
+        rows.add_row(vec![
+            scope,
+            cell(&movement.before),
+            cell(&movement.after),
+            format!("{:+.2}", movement.change),
+            format!("{:+}", movement.events_change),
+        ]);
+    }
+    align_right(&mut rows, &[3, 4]);
+    writeln!(out, "{rows}")?;
+    let heading = match diff.axis {
+        DiffAxis::AsOf { .. } => "reports that occurred in between, strongest first",
+        DiffAxis::KnownAt { .. } => {
+            "recorded in between (reports, corrections, retractions, corroborations), in log order"
+        }
+    };
+    writeln!(
+        out,
+        "\n{heading} ({} of {}):",
+        diff.events.len(),
+        diff.events_total
+    )?;
+    for event in &diff.events {
+        let scope = match (&event.pillar, &event.issue) {
+            (Some(pillar), Some(issue)) => format!("{pillar}/{issue}"),
+            (Some(pillar), None) => pillar.clone(),
+            _ => "-".into(),
+        };
+        let weight = event
+            .weighted_intensity
+            .map(|w| format!("{w:+.2}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  #{:<5} {}  {}  {:<13} {:>6}  {:<24}  {}  (recorded {} by {})",
+            event.position,
+            short_id(event.id),
+            event.occurred_on,
+            event.kind.as_str(),
+            weight,
+            truncate(&scope, 24),
+            truncate(&event.headline, 70),
+            crate::store::format_recorded_at(event.recorded_at),
+            event.recorded_by
+        )?;
     }
     Ok(())
 }
