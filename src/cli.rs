@@ -22,7 +22,7 @@ use crate::report;
 use crate::server::{self, ServerConfig, ServerError, Token};
 use crate::store::StoreError;
 use chrono::{DateTime, NaiveDate, Utc};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
 use std::ops::ControlFlow;
@@ -414,6 +414,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a shell completion script: `dyad completions bash > /etc/bash_completion.d/dyad`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the manual page (roff): `dyad man > dyad.1 && man ./dyad.1`.
+    Man,
     /// Serve the log over HTTP (JSON API under /v1, live event stream, metrics).
     ///
     /// Binds to loopback by default. Appends need the write token when one is given
@@ -496,6 +504,23 @@ enum InboxCommand {
         #[arg(long)]
         reason: String,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+impl From<CompletionShell> for clap_complete::Shell {
+    fn from(shell: CompletionShell) -> Self {
+        match shell {
+            CompletionShell::Bash => clap_complete::Shell::Bash,
+            CompletionShell::Zsh => clap_complete::Shell::Zsh,
+            CompletionShell::Fish => clap_complete::Shell::Fish,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -666,6 +691,15 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
         }
         Command::Parse { text } => {
             parse_text(out, text.as_deref())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            clap_complete::generate(clap_complete::Shell::from(shell), &mut command, "dyad", out);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(out)?;
             return Ok(ExitCode::SUCCESS);
         }
         Command::Serve {
@@ -1005,7 +1039,11 @@ fn run_on_log(
                 return Ok(ExitCode::from(1));
             }
         }
-        Command::Codes { .. } | Command::Serve { .. } | Command::Parse { .. } => {
+        Command::Codes { .. }
+        | Command::Serve { .. }
+        | Command::Parse { .. }
+        | Command::Completions { .. }
+        | Command::Man => {
             unreachable!("handled before opening the log")
         }
     }
