@@ -1368,58 +1368,84 @@ impl<S: EventStore> Tracker<S> {
     /// For each event of a batch not yet in the log, the standing reports of the log that
     /// likely tell the same real-world event: the same dyad, the same pair of actors (in either
     /// order for joint actions), the same action family (one's CAMEO code is the other's or
-    /// its root), dates within
-    /// [`DUPLICATE_WINDOW_DAYS`]. Returns (index in `events`, the report).
+    /// its root), dates within [`DUPLICATE_WINDOW_DAYS`]. Returns (index in `events`, the
+    /// report). One scan per dyad reads the reports of the batch's dates, each decoded once, so a
+    /// large batch costs at most a fold of the dyad.
     pub fn likely_duplicates(
         &self,
         events: &[Event],
     ) -> Result<Vec<(usize, LikelyDuplicate)>, AppError> {
-        let head = self.store.position_at(None)?;
-        let mut amendments_of: HashMap<Dyad, Amendments> = HashMap::new();
-        let mut found = Vec::new();
+        let mut by_dyad: HashMap<&Dyad, Vec<usize>> = HashMap::new();
         for (index, event) in events.iter().enumerate() {
-            if event.report_body().is_none() || self.store.event_by_id(event.id)?.is_some() {
-                continue;
-            }
-            if !amendments_of.contains_key(&event.dyad) {
-                let amendments = self.amendments(&event.dyad, head)?;
-                amendments_of.insert(event.dyad.clone(), amendments);
-            }
-            let amendments = &amendments_of[&event.dyad];
-            for duplicate in self.duplicates_of(event, amendments)? {
-                found.push((index, duplicate));
+            if event.report_body().is_some() && self.store.event_by_id(event.id)?.is_none() {
+                by_dyad.entry(&event.dyad).or_default().push(index);
             }
         }
+        let head = self.store.position_at(None)?;
+        let mut found = Vec::new();
+        for (dyad, indexes) in by_dyad {
+            let dates = indexes.iter().map(|&i| events[i].occurred_on);
+            let (Some(first), Some(last)) = (dates.clone().min(), dates.max()) else {
+                continue;
+            };
+            let standing = self.standing_reports(dyad, head, (first, last))?;
+            for index in indexes {
+                let event = &events[index];
+                let window = chrono::Days::new(DUPLICATE_WINDOW_DAYS);
+                let (Some(from), Some(to)) = (
+                    event.occurred_on.checked_sub_days(window),
+                    event.occurred_on.checked_add_days(window),
+                ) else {
+                    continue;
+                };
+                for report in standing.range(from..=to).flat_map(|(_, reports)| reports) {
+                    if report.id != event.id && self.tells_the_same_event(report, event) {
+                        found.push((
+                            index,
+                            LikelyDuplicate {
+                                id: report.id,
+                                position: report.position,
+                                outlet: report.body.source.outlet.clone(),
+                                summary: report.body.summary.clone(),
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        found.sort_by_key(|(index, duplicate)| (*index, duplicate.position));
         Ok(found)
     }
 
-    /// The standing reports that likely tell the same event as `event` (see
-    /// [`Tracker::likely_duplicates`]).
-    fn duplicates_of(
+    /// The standing reports of `dyad` among the first `position` events that occurred within
+    /// [`DUPLICATE_WINDOW_DAYS`] of `dates`, by date.
+    fn standing_reports(
         &self,
-        event: &Event,
-        amendments: &Amendments,
-    ) -> Result<Vec<LikelyDuplicate>, AppError> {
-        let Some(body) = event.report_body() else {
-            return Ok(Vec::new());
-        };
+        dyad: &Dyad,
+        position: u64,
+        (first, last): (NaiveDate, NaiveDate),
+    ) -> Result<std::collections::BTreeMap<NaiveDate, Vec<Report>>, AppError> {
+        let amendments = self.amendments(dyad, position)?;
         let window = chrono::Days::new(DUPLICATE_WINDOW_DAYS);
         let scan = Scan {
-            stream: Some(event.dyad.as_str().to_string()),
+            stream: Some(dyad.as_str().to_string()),
             kinds: vec![
                 EventKind::Action.as_str().into(),
                 EventKind::Statement.as_str().into(),
             ],
-            occurred_since: event.occurred_on.checked_sub_days(window),
-            occurred_until: event.occurred_on.checked_add_days(window),
+            occurred_since: first.checked_sub_days(window),
+            occurred_until: last.checked_add_days(window),
+            until_position: Some(position),
             ..Scan::default()
         };
-        let mut candidates = Vec::new();
+        let mut standing: std::collections::BTreeMap<NaiveDate, Vec<Report>> = Default::default();
         let mut failure = None;
         self.store.scan(&scan, &mut |stored| {
-            match decode(stored) {
-                Ok(logged) if logged.event.id != event.id => candidates.push(logged),
-                Ok(_) => {}
+            match resolve(stored, &amendments) {
+                Ok(Resolved::Standing(report)) => {
+                    standing.entry(report.occurred_on).or_default().push(report);
+                }
+                Ok(Resolved::Retracted(..)) => {}
                 Err(error) => {
                     failure = Some(error);
                     return ControlFlow::Break(());
@@ -1427,46 +1453,24 @@ impl<S: EventStore> Tracker<S> {
             }
             ControlFlow::Continue(())
         })?;
-        if let Some(error) = failure {
-            return Err(error);
-        }
+        failure.map_or(Ok(standing), Err)
+    }
+
+    /// Whether a report of the log and a new event tell the same real-world event (the dates are
+    /// checked by the caller).
+    fn tells_the_same_event(&self, report: &Report, event: &Event) -> bool {
+        let Some(body) = event.report_body() else {
+            return false;
+        };
         let code = |action: &str| self.cameo_code(action);
-        let joint = |action: &str| {
-            JOINT_FAMILIES
-                .iter()
-                .any(|root| code(action).starts_with(root))
-        };
-        let same_family = |a: &str, b: &str| {
-            let (a, b) = (code(a), code(b));
-            a.starts_with(&b) || b.starts_with(&a)
-        };
-        let mut duplicates = Vec::new();
-        for logged in candidates {
-            let Some(original) = Report::original(&logged) else {
-                continue;
-            };
-            let Ok(Resolved::Standing(report)) = amendments.resolve(original) else {
-                continue;
-            };
-            let other = &report.body;
-            let same_pair = (other.actor == body.actor && other.target == body.target)
-                || (joint(&body.action)
-                    && other.actor == body.target
-                    && other.target == body.actor);
-            let near = (report.occurred_on - event.occurred_on)
-                .num_days()
-                .unsigned_abs()
-                <= DUPLICATE_WINDOW_DAYS;
-            if same_pair && near && same_family(&other.action, &body.action) {
-                duplicates.push(LikelyDuplicate {
-                    id: report.id,
-                    position: report.position,
-                    outlet: other.source.outlet.clone(),
-                    summary: other.summary.clone(),
-                });
-            }
-        }
-        Ok(duplicates)
+        let joint = JOINT_FAMILIES
+            .iter()
+            .any(|root| code(&body.action).starts_with(root));
+        let other = &report.body;
+        let same_pair = (other.actor == body.actor && other.target == body.target)
+            || (joint && other.actor == body.target && other.target == body.actor);
+        let (a, b) = (code(&other.action), code(&body.action));
+        same_pair && (a.starts_with(&b) || b.starts_with(&a))
     }
 
     /// An action's CAMEO code, or the action's own code when it has no CAMEO anchor. Two

@@ -757,11 +757,17 @@ fn run_on_log(
                     check,
                 )?
             };
-            for (line, duplicate) in &duplicates {
+            for (line, duplicate) in duplicates.iter().take(LISTED_WARNINGS) {
                 eprintln!(
                     "warning: line {line}: {duplicate}; to count it once, record its source with \
                      `dyad corroborate {}` (or use --strict-duplicates to refuse such batches)",
                     crate::domain::event::short_id(duplicate.id)
+                );
+            }
+            if duplicates.len() > LISTED_WARNINGS {
+                eprintln!(
+                    "warning: ... and {} more likely duplicates",
+                    duplicates.len() - LISTED_WARNINGS
                 );
             }
             print_append(out, &summary, json)?;
@@ -1342,6 +1348,10 @@ fn print_append(
         report::text::append_summary(out, summary)
     }
 }
+
+/// How many likely duplicates `append` lists (as it lists refused lines: the first 20, then a
+/// count).
+const LISTED_WARNINGS: usize = 20;
 
 /// The largest article `ingest` reads.
 const MAX_ARTICLE_BYTES: u64 = 4 * 1024 * 1024;
