@@ -11,7 +11,7 @@ use crate::app::{
     load_framework, replay_dates,
 };
 use crate::domain::clock::SystemClock;
-use crate::domain::event::{SourceInput, calendar_date};
+use crate::domain::event::{SourceInput, calendar_date, short_id};
 use crate::domain::recorder::Recorder;
 use crate::inbox::{Edits, InboxError};
 use crate::ingest::article;
@@ -758,11 +758,7 @@ fn run_on_log(
                 )?
             };
             for (line, duplicate) in duplicates.iter().take(LISTED_WARNINGS) {
-                eprintln!(
-                    "warning: line {line}: {duplicate}; to count it once, record its source with \
-                     `dyad corroborate {}` (or use --strict-duplicates to refuse such batches)",
-                    crate::domain::event::short_id(duplicate.id)
-                );
+                warn_duplicate(&format!("line {line}"), duplicate);
             }
             if duplicates.len() > LISTED_WARNINGS {
                 eprintln!(
@@ -1142,14 +1138,20 @@ fn inbox(
                         "--corroborates records one proposal as a source; name one".into(),
                     ));
                 }
-                (None, _) => crate::inbox::accept(tracker, &ids, all, &edits)?,
+                (None, _) => {
+                    let accepted = crate::inbox::accept(tracker, &ids, all, &edits)?;
+                    for (id, duplicate) in &accepted.duplicates {
+                        warn_duplicate(&format!("proposal {}", short_id(*id)), duplicate);
+                    }
+                    accepted.summary
+                }
             };
             print_append(out, &summary, json)?;
         }
         Some(InboxCommand::Reject { ids, all, reason }) => {
             let rejected = crate::inbox::reject(tracker, &ids, all, &reason)?;
             for id in &rejected {
-                writeln!(out, "rejected {}", crate::domain::event::short_id(*id))?;
+                writeln!(out, "rejected {}", short_id(*id))?;
             }
             writeln!(
                 out,
@@ -1188,11 +1190,17 @@ fn ingest(
         for (proposal, problem) in &proposals.refused {
             eprintln!("skipped a proposal ({}): {problem}", proposal.event.summary);
         }
-        let events = proposals
+        let events: Vec<_> = proposals
             .valid
             .iter()
             .map(|(_, event)| event.clone())
             .collect();
+        for (index, duplicate) in tracker.likely_duplicates(&events)? {
+            warn_duplicate(
+                &format!("proposal {}", short_id(events[index].id)),
+                &duplicate,
+            );
+        }
         let summary = tracker.append(events, None)?;
         print_append(out, &summary, json)?;
         return Ok(());
@@ -1347,6 +1355,15 @@ fn print_append(
     } else {
         report::text::append_summary(out, summary)
     }
+}
+
+/// Says on stderr that `what` was likely an event the log already held, and what to do.
+fn warn_duplicate(what: &str, duplicate: &crate::app::LikelyDuplicate) {
+    eprintln!(
+        "warning: {what}: {duplicate}; to count it once, record its source with `dyad \
+         corroborate {}` (or use --strict-duplicates to refuse such batches)",
+        short_id(duplicate.id)
+    );
 }
 
 /// How many likely duplicates `append` lists (as it lists refused lines: the first 20, then a

@@ -332,3 +332,45 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn accepting_or_committing_a_likely_duplicate_says_so() {
+    let article = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/tillerson_2017_article.txt");
+    let article = article.to_str().expect("path");
+    let mut arms = event_json("Russia supplies weapons to the Taliban");
+    arms["occurred_on"] = json!("2017-06-18");
+    arms["source"]["outlet"] = json!("Reuters");
+
+    let cli = Cli::new();
+    cli.append(&[arms.clone()], &[]);
+    cli.ok(&["ingest", article, "--published", "2017-06-19"], None);
+    let proposal = cli
+        .json_lines(&["inbox", "--json"])
+        .into_iter()
+        .find(|p| p["event"]["action"] == "arm_adversary")
+        .expect("the arms proposal");
+    let id = &proposal["id"].as_str().expect("id")[..8];
+    let outcome = cli.run(&["inbox", "accept", id], None);
+    assert_eq!(outcome.code, 0, "{outcome:?}");
+    assert!(
+        outcome
+            .stderr
+            .contains(&format!("proposal {id}: likely the same event as #1")),
+        "{}",
+        outcome.stderr
+    );
+
+    let committed = Cli::new();
+    committed.append(&[arms], &[]);
+    let outcome = committed.run(
+        &["ingest", article, "--published", "2017-06-19", "--commit"],
+        None,
+    );
+    assert_eq!(outcome.code, 0, "{outcome:?}");
+    assert!(
+        outcome.stderr.contains("likely the same event as #1"),
+        "{}",
+        outcome.stderr
+    );
+}

@@ -365,15 +365,25 @@ fn chosen<S: EventStore + InboxStore>(
     Ok(chosen)
 }
 
+/// What accepting proposals did.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    /// The append.
+    pub summary: AppendSummary,
+    /// The accepted proposals that were likely events the log already held, with the report.
+    pub duplicates: Vec<(Uuid, LikelyDuplicate)>,
+}
+
 /// Accepts proposals into the log: each is edited, then all are validated as `dyad append`
 /// validates and appended as one atomic batch; only then do they leave the inbox. An invalid
-/// one refuses them all and writes nothing.
+/// one refuses them all and writes nothing. Likely duplicates are appended, and returned so
+/// that the caller says so (as `append` does).
 pub fn accept<S: EventStore + InboxStore>(
     tracker: &mut Tracker<S>,
     ids: &[String],
     whole_articles: bool,
     edits: &Edits,
-) -> Result<AppendSummary, InboxError> {
+) -> Result<Accepted, InboxError> {
     let chosen = chosen(tracker, ids, whole_articles)?;
     if edits.replaced.is_some() && chosen.len() != 1 {
         return Err(InboxError::Usage(format!(
@@ -397,10 +407,18 @@ pub fn accept<S: EventStore + InboxStore>(
             })?;
         events.push(event);
     }
+    let duplicates = tracker
+        .likely_duplicates(&events)?
+        .into_iter()
+        .map(|(index, duplicate)| (events[index].id, duplicate))
+        .collect();
     let summary = tracker.append(events, None)?;
     let accepted: Vec<String> = chosen.iter().map(|p| p.id.to_string()).collect();
     tracker.store_mut().remove_proposals(&accepted)?;
-    Ok(summary)
+    Ok(Accepted {
+        summary,
+        duplicates,
+    })
 }
 
 /// Records a proposal as another source of a report the log holds (the same event from another

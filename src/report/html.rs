@@ -11,6 +11,7 @@ use super::{
     score, svg, tone_fill, xml_escape as esc,
 };
 use crate::app::{AmendmentEntry, Briefing, Entry, Movement};
+use crate::domain::event::short_id;
 use crate::projection::Explanation;
 use crate::store::format_recorded_at;
 use std::io::{self, Write};
@@ -245,7 +246,8 @@ fn entry_html(entry: &Entry) -> String {
         ""
     };
     format!(
-        "<time datetime=\"{d}\">{d}</time> · <span class=\"codes\">{}</span> — {}{flag} — {}",
+        "<code>{}</code> · <time datetime=\"{d}\">{d}</time> · <span class=\"codes\">{}</span> — {}{flag} — {}",
+        short_id(entry.id),
         esc(&event_codes(entry)),
         esc(&entry.summary),
         source(
@@ -296,8 +298,9 @@ fn explanation_html(
         for driver in &explanation.contributions {
             write!(
                 out,
-                "<li><strong>{}</strong> · <time datetime=\"{d}\">{d}</time> · <span class=\"codes\">{}→{} {} ({:+.1})</span> — {} — {} · recorded by {}{}",
+                "<li><strong>{}</strong> · <code>{}</code> · <time datetime=\"{d}\">{d}</time> · <span class=\"codes\">{}→{} {} ({:+.1})</span> — {} — {} · recorded by {}{}",
                 score(driver.contribution),
+                short_id(driver.id),
                 esc(&driver.actor),
                 esc(&driver.target),
                 esc(&driver.action),

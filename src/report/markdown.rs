@@ -9,6 +9,7 @@ use super::{
     score, svg,
 };
 use crate::app::{AmendmentEntry, Briefing, Entry, Movement};
+use crate::domain::event::short_id;
 use crate::projection::Explanation;
 use crate::projection::status::Driver;
 use crate::store::format_recorded_at;
@@ -178,7 +179,8 @@ fn entry_line(entry: &Entry) -> String {
         flags.push_str(" *(corrected)*");
     }
     format!(
-        "{} · {} — {}{flags} — {}",
+        "{} · {} · {} — {}{flags} — {}",
+        code(&short_id(entry.id)),
         entry.occurred_on,
         code(&event_codes(entry)),
         escape(&entry.summary),
@@ -263,8 +265,9 @@ fn driver_line(driver: &Driver) -> String {
         .map(|c| format!(" · also reported by {}", escape(&c.source.outlet)))
         .collect();
     format!(
-        "**{}** · {} · {} — {} — {} · recorded by {}{also}",
+        "**{}** · {} · {} · {} — {} — {} · recorded by {}{also}",
         score(driver.contribution),
+        code(&short_id(driver.id)),
         driver.occurred_on,
         code(&format!(
             "{}→{} {} ({:+.1})",
