@@ -39,6 +39,8 @@ Examples:
   dyad --db tillerson.db status --as-of 2017-06-19
   dyad --db tillerson.db replay --from 2017-01-01 --to 2017-12-31 --every month
   dyad --db tillerson.db explain --pillar engagement --as-of 2017-06-19
+  dyad --db tillerson.db ingest article.txt && dyad --db tillerson.db inbox
+  dyad --db tillerson.db diff --as-of 2017-01-01 --as-of 2017-06-19
   dyad --db tillerson.db report --from 2016-12-01 --to 2017-06-19 --format html -o report.html";
 
 /// Track the relationship between two states as an append-only, hash-chained log of events.
@@ -82,33 +84,6 @@ enum Command {
         #[arg(long)]
         strict_duplicates: bool,
         /// Print one JSON object per event instead of lines of text.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Record another source of a report's event: it still counts once, its confidence raised
-    /// by independent sources (see the README's status method).
-    Corroborate {
-        /// The report's id, or its first 6 or more characters.
-        id: String,
-        /// The other outlet.
-        #[arg(long)]
-        outlet: String,
-        /// Its article's URL.
-        #[arg(long, value_name = "URL")]
-        url: Option<String>,
-        /// When it was published.
-        #[arg(long, value_name = "DATE")]
-        published: Option<String>,
-        /// Whom the outlet attributes it to.
-        #[arg(long)]
-        attribution: Option<String>,
-        /// The sentence of its article.
-        #[arg(long)]
-        quote: Option<String>,
-        /// Why it is the same event.
-        #[arg(long)]
-        reason: String,
-        /// Print a JSON object instead of a line of text.
         #[arg(long)]
         json: bool,
     },
@@ -404,6 +379,33 @@ enum Command {
         /// Where the correction comes from.
         #[arg(long, value_name = "URL")]
         source_url: Option<String>,
+        /// Print a JSON object instead of a line of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record another source of a report's event: it counts once, with a confidence raised by
+    /// independent sources.
+    Corroborate {
+        /// The report's id, or its first 6 or more characters.
+        id: String,
+        /// The other outlet.
+        #[arg(long)]
+        outlet: String,
+        /// Its article's URL.
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// When it was published.
+        #[arg(long, value_name = "DATE")]
+        published: Option<String>,
+        /// Whom the outlet attributes it to.
+        #[arg(long)]
+        attribution: Option<String>,
+        /// The sentence of its article.
+        #[arg(long)]
+        quote: Option<String>,
+        /// Why it is the same event.
+        #[arg(long)]
+        reason: String,
         /// Print a JSON object instead of a line of text.
         #[arg(long)]
         json: bool,
