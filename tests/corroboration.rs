@@ -374,3 +374,31 @@ fn accepting_or_committing_a_likely_duplicate_says_so() {
         outcome.stderr
     );
 }
+
+#[test]
+fn a_corroboration_invalidates_the_checkpoints_that_counted_its_report() {
+    let clock = clock();
+    let mut cached = in_memory(clock.clone()).with_checkpoints(Some(1));
+    let mut report = event_json("Russia arms the Taliban");
+    report["confidence"] = json!(0.5);
+    let event = validate(&cached, report);
+    let id = event.id;
+    cached.append(vec![event], None).expect("append");
+    let when = When::on(date("2017-06-19"));
+    let before = cached.status(None, when).expect("status");
+    let source = SourceInput {
+        outlet: "Reuters".into(),
+        url: None,
+        published_on: None,
+        attribution: None,
+        quote: None,
+    };
+    cached
+        .corroborate(id, source, "the same shipment")
+        .expect("corroborate");
+    let after = cached.status(None, when).expect("status");
+    let uncached = cached.with_checkpoints(None);
+    assert_eq!(after, uncached.status(None, when).expect("status"));
+    assert!(after.overall.weight > before.overall.weight, "{after:?}");
+    assert_eq!(after.overall.events, before.overall.events);
+}
