@@ -310,3 +310,29 @@ proptest! {
         );
     }
 }
+
+#[test]
+fn reject_all_takes_the_whole_article_and_its_reason() {
+    let cli = Cli::new();
+    ingest(&cli);
+    let first = short(&pending(&cli)[0]);
+    let said = cli.ok(
+        &[
+            "inbox",
+            "reject",
+            "--all",
+            &first,
+            "--reason",
+            "an opinion piece",
+        ],
+        None,
+    );
+    assert!(said.contains("8 rejected"), "{said}");
+    assert!(pending(&cli).is_empty());
+    let again = ingest(&cli);
+    assert!(
+        again.contains("0 new") && again.contains("8 rejected before"),
+        "{again}"
+    );
+    assert!(cli.json_lines(&["log", "--json"]).is_empty());
+}
