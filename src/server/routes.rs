@@ -448,9 +448,17 @@ struct EventsParams {
     since: Option<NaiveDate>,
     until: Option<NaiveDate>,
     known_at: Option<DateTime<Utc>>,
+    pillar: Option<String>,
+    issue: Option<String>,
+    actor: Option<String>,
+    target: Option<String>,
+    action: Option<String>,
+    source: Option<String>,
+    grep: Option<String>,
 }
 
-/// `GET /v1/events`: `dyad log --json` after a position, at most `limit` events.
+/// `GET /v1/events`: `dyad log --json` after a position, at most `limit` events, with the same
+/// filters.
 async fn list_events(
     State(state): State<AppState>,
     request: Request,
@@ -469,7 +477,14 @@ async fn list_events(
         until: params.until,
         known_at: params.known_at,
         after_position: params.after,
-        ..LogFilter::default()
+        pillar: params.pillar,
+        issue: params.issue,
+        actor: params.actor,
+        target: params.target,
+        action: params.action,
+        outlet: params.source,
+        grep: params.grep,
+        limit: None,
     };
     let events = read(&state, move |tracker| {
         let mut events = Vec::new();
