@@ -115,7 +115,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     report("dyad status, full fold, no checkpoint", total, fold_time);
     println!(
         "  overall {} ({:+.2}) from {} events",
-        status.overall.level, status.overall.score, status.overall.events
+        dyad::report::level_name(&status.overall.level),
+        status.overall.score,
+        status.overall.events
     );
     let began = Instant::now();
     uncached.status(None, When::on(middle))?;

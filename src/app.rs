@@ -5,19 +5,23 @@
 //! report use case (in `app/briefing.rs`).
 
 mod briefing;
+mod diff;
 
 pub use briefing::{
     AmendmentEntry, Briefing, BriefingRequest, Changes, Chart, DEFAULT_ISSUE_CHARTS, Direction,
     Entry, FrameworkInfo, LISTED_CHANGES, LevelBand, Line, Listed, LogHead, Movement,
     NOTABLE_EVENTS, Period, Reading, STEADY_WITHIN, Series, SeriesStep,
 };
+pub use diff::{Diff, DiffAxis, DiffEvent, DiffReading, Movement as DiffMovement};
 
 use crate::domain::ValidationError;
 use crate::domain::clock::Clock;
 use crate::domain::event::{
-    AmendmentInput, Dyad, Event, EventKind, LoggedEvent, Report, SCHEMA_VERSION, Validator,
+    AmendmentInput, Dyad, Event, EventKind, IdRef, LoggedEvent, Report, SCHEMA_VERSION,
+    SourceInput, Validator,
 };
 use crate::domain::framework::{Framework, FrameworkError};
+use crate::domain::recorder::{Recorder, UNKNOWN_RECORDER};
 use crate::domain::taxonomy::Taxonomy;
 use crate::ingest::coder::{self, CodingError, CodingOptions, Dictionary, Proposal};
 use crate::ingest::ndjson::MAX_EVENT_BYTES;
@@ -33,6 +37,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, Read};
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -58,6 +63,9 @@ pub enum AppError {
     /// A correction or retraction cannot be made.
     #[error("{0}")]
     Amendment(String),
+    /// No event has the id given, or several start with the prefix given.
+    #[error("{0}")]
+    Id(String),
     /// A stored event cannot be decoded.
     #[error("the event at position {position} cannot be read: {error} (run `dyad verify`)")]
     Undecodable {
@@ -81,6 +89,105 @@ pub struct LogFilter {
     pub known_at: Option<DateTime<Utc>>,
     /// Only events after this position.
     pub after_position: Option<u64>,
+    /// Only reports counted under this pillar (coded, or derived by the framework's rules).
+    pub pillar: Option<String>,
+    /// Only reports filed under this issue.
+    pub issue: Option<String>,
+    /// Only reports by this actor.
+    pub actor: Option<String>,
+    /// Only reports with this target.
+    pub target: Option<String>,
+    /// Only reports of this action code.
+    pub action: Option<String>,
+    /// Only reports from an outlet whose name holds this text (any case).
+    pub outlet: Option<String>,
+    /// Only reports whose summary or quotes hold this text (any case).
+    pub grep: Option<String>,
+    /// At most this many events, the first in log order.
+    pub limit: Option<usize>,
+}
+
+impl LogFilter {
+    /// Whether the filter selects reports by their content; then amendments are listed only
+    /// with the reports they amend.
+    fn selects_reports(&self) -> bool {
+        self.pillar.is_some()
+            || self.issue.is_some()
+            || self.actor.is_some()
+            || self.target.is_some()
+            || self.action.is_some()
+            || self.outlet.is_some()
+            || self.grep.is_some()
+    }
+
+    /// Whether a report, as recorded, passes the content filters.
+    fn matches(&self, report: &Report, framework: &Framework) -> bool {
+        let body = &report.body;
+        let holds = |text: Option<&str>, wanted: &str| {
+            text.is_some_and(|t| t.to_lowercase().contains(&wanted.to_lowercase()))
+        };
+        self.pillar
+            .as_deref()
+            .is_none_or(|p| report.pillar(framework) == p)
+            && self
+                .issue
+                .as_deref()
+                .is_none_or(|i| body.issue.as_deref() == Some(i))
+            && self.actor.as_deref().is_none_or(|a| body.actor == a)
+            && self.target.as_deref().is_none_or(|t| body.target == t)
+            && self.action.as_deref().is_none_or(|a| body.action == a)
+            && self
+                .outlet
+                .as_deref()
+                .is_none_or(|o| holds(Some(&body.source.outlet), o))
+            && self.grep.as_deref().is_none_or(|g| {
+                holds(Some(&body.summary), g)
+                    || holds(body.quote.as_deref(), g)
+                    || holds(body.source.quote.as_deref(), g)
+            })
+    }
+
+    /// Refuses codes the taxonomy or the framework does not know, naming the flag.
+    fn check(&self, framework: &Framework, taxonomy: &Taxonomy) -> Result<(), AppError> {
+        let unknown = |flag: &str, value: &str, expected: String| {
+            Err(AppError::Argument(ValidationError::new(
+                flag,
+                format!("unknown code `{value}`; expected one of: {expected}"),
+            )))
+        };
+        if let Some(pillar) = &self.pillar
+            && framework.pillar(pillar).is_none()
+        {
+            return unknown("--pillar", pillar, framework.pillar_ids());
+        }
+        if let Some(issue) = &self.issue
+            && framework.issue(issue).is_none()
+        {
+            return unknown("--issue", issue, framework.issue_ids());
+        }
+        for (flag, code) in [("--actor", &self.actor), ("--target", &self.target)] {
+            if let Some(code) = code
+                && taxonomy.actor(code).is_none()
+            {
+                return unknown(flag, code, "the codes `dyad codes actors` lists".into());
+            }
+        }
+        if let Some(action) = &self.action
+            && taxonomy.action(action).is_none()
+        {
+            return unknown("--action", action, taxonomy.action_codes());
+        }
+        Ok(())
+    }
+}
+
+/// What amendments known at the log's moment did to a report `log` lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Amended {
+    /// At least one correction replaced some of its fields.
+    pub corrected: bool,
+    /// It was retracted: it no longer counts.
+    pub retracted: bool,
 }
 
 /// The date and the moment of the log a question is asked about.
@@ -127,11 +234,16 @@ impl Every {
     }
 }
 
-/// Dates of a replay: `from`, then one step at a time while on or before `to`.
+/// Dates of a replay: `from`, then one step at a time while on or before `to`, then `to` itself
+/// when the steps do not land on it (a replay answers for the day it was asked to reach).
 pub fn replay_dates(from: NaiveDate, to: NaiveDate, every: Every) -> Vec<NaiveDate> {
-    (0..)
+    let mut dates: Vec<NaiveDate> = (0..)
         .map_while(|step| every.nth(from, step).filter(|date| *date <= to))
-        .collect()
+        .collect();
+    if from <= to && dates.last() != Some(&to) {
+        dates.push(to);
+    }
+    dates
 }
 
 /// What the coder proposed for an article.
@@ -213,7 +325,8 @@ impl PendingImport {
 enum Checked {
     /// A valid report, already in the store's form (built on the reading thread).
     Event(usize, NewEvent),
-    Amendment(usize, AmendmentInput),
+    /// A correction, retraction or corroboration: rare, so boxed to keep lines small.
+    Amendment(usize, Box<AmendmentInput>),
     Refused(LineError),
 }
 
@@ -228,6 +341,7 @@ struct CheckedChunk {
 fn read_checked(
     reader: impl BufRead,
     validator: &Validator<'_>,
+    recorder: &Recorder,
     sender: std::sync::mpsc::SyncSender<std::io::Result<CheckedChunk>>,
 ) {
     let mut lines = Lines::new(reader);
@@ -254,10 +368,10 @@ fn read_checked(
         chunk.push(match parsed {
             Err(error) => Checked::Refused(error),
             Ok(ImportLine::Report(input)) => match validator.validate(input) {
-                Ok(event) => Checked::Event(number, new_event(&event)),
+                Ok(event) => Checked::Event(number, new_event(&event, recorder)),
                 Err(error) => Checked::Refused(LineError::at(number, error)),
             },
-            Ok(ImportLine::Amendment(input)) => Checked::Amendment(number, input),
+            Ok(ImportLine::Amendment(input)) => Checked::Amendment(number, Box::new(input)),
         });
         if chunk.len() == LINES_PER_CHUNK {
             let full = std::mem::replace(&mut chunk, Vec::with_capacity(LINES_PER_CHUNK));
@@ -312,6 +426,52 @@ impl ImportSummary {
     }
 }
 
+/// What an append does about reports the log likely already holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DuplicateCheck {
+    /// Do not look (imports, the service).
+    Skip,
+    /// Append, and return them so that the caller can warn.
+    Warn,
+    /// Refuse the batch.
+    Refuse,
+}
+
+/// How far apart two reports of the same event may be dated (news dates events loosely).
+pub const DUPLICATE_WINDOW_DAYS: u64 = 3;
+
+/// The CAMEO roots of actions two sides do together (intend to cooperate, consult, cooperate
+/// diplomatically or materially): for them, A→B and B→A are the same event.
+const JOINT_FAMILIES: [&str; 4] = ["03", "04", "05", "06"];
+
+/// A report of the log that likely tells the same event as a new one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LikelyDuplicate {
+    /// The report's id.
+    pub id: Uuid,
+    /// Its position.
+    pub position: u64,
+    /// Its outlet.
+    pub outlet: String,
+    /// What it says.
+    pub summary: String,
+}
+
+impl std::fmt::Display for LikelyDuplicate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "likely the same event as #{} {} (reported by {})",
+            self.position,
+            crate::domain::event::short_id(self.id),
+            self.outlet
+        )
+    }
+}
+
+/// How many events an ambiguous id prefix lists.
+const LISTED_CANDIDATES: usize = 10;
+
 /// How many times an amendment is retried when another writer appends in between.
 const AMENDMENT_ATTEMPTS: usize = 10;
 
@@ -345,6 +505,8 @@ pub struct Tracker<S: EventStore = SqliteStore> {
     last_fold: Cell<FoldTrace>,
     /// The name of this tracker's checkpoints (framework and taxonomy never change in it).
     projection: String,
+    /// Who the events this tracker appends are recorded by.
+    recorder: Recorder,
 }
 
 /// Names the projection a checkpoint holds: the framework, the taxonomy and the ledger's format.
@@ -395,7 +557,30 @@ impl<S: EventStore> Tracker<S> {
             checkpoint_interval: Some(CHECKPOINT_INTERVAL),
             last_fold: Cell::new(FoldTrace::default()),
             projection,
+            recorder: Recorder::unknown(),
         }
+    }
+
+    /// Records the events this tracker appends as `recorder`'s (by default
+    /// [`crate::domain::recorder::UNKNOWN_RECORDER`]).
+    pub fn with_recorder(mut self, recorder: Recorder) -> Self {
+        self.recorder = recorder;
+        self
+    }
+
+    /// Who the events this tracker appends are recorded by.
+    pub fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+
+    /// The store, for the workspaces beside the log (the inbox).
+    pub(crate) fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The store, to write the workspaces beside the log.
+    pub(crate) fn store_mut(&mut self) -> &mut S {
+        &mut self.store
     }
 
     /// The framework in use.
@@ -425,10 +610,61 @@ impl<S: EventStore> Tracker<S> {
         origin: &str,
         expected_version: Option<u64>,
     ) -> Result<AppendSummary, AppError> {
+        self.append_ndjson_checked(reader, origin, expected_version, DuplicateCheck::Skip)
+            .map(|(summary, _)| summary)
+    }
+
+    /// [`Tracker::append_ndjson`], first looking for reports the log likely already holds
+    /// ([`Tracker::likely_duplicates`]): they are returned with their lines, or with
+    /// [`DuplicateCheck::Refuse`] refuse the batch, naming the lines, before anything is written.
+    pub fn append_ndjson_checked(
+        &mut self,
+        reader: impl Read,
+        origin: &str,
+        expected_version: Option<u64>,
+        check: DuplicateCheck,
+    ) -> Result<(AppendSummary, Vec<(usize, LikelyDuplicate)>), AppError> {
         let (lines, events): (Vec<usize>, Vec<Event>) =
             ingest::read_events(reader, origin, &self.validator())?
                 .into_iter()
                 .unzip();
+        let duplicates: Vec<(usize, LikelyDuplicate)> = match check {
+            DuplicateCheck::Skip => Vec::new(),
+            DuplicateCheck::Warn | DuplicateCheck::Refuse => self
+                .likely_duplicates(&events)?
+                .into_iter()
+                .map(|(index, duplicate)| (lines[index], duplicate))
+                .collect(),
+        };
+        if check == DuplicateCheck::Refuse && !duplicates.is_empty() {
+            let errors: Vec<LineError> = duplicates
+                .iter()
+                .map(|(line, duplicate)| LineError {
+                    line: *line,
+                    field: None,
+                    problem: format!(
+                        "{duplicate}; record this source with `dyad corroborate {}`, or append \
+                         without --strict-duplicates",
+                        crate::domain::event::short_id(duplicate.id)
+                    ),
+                })
+                .collect();
+            return Err(AppError::Input(InputError::Refused {
+                total: errors.len(),
+                errors,
+            }));
+        }
+        self.append_read(lines, events, expected_version)
+            .map(|summary| (summary, duplicates))
+    }
+
+    /// Appends events read from lines, naming the lines of an id repeated with other content.
+    fn append_read(
+        &mut self,
+        lines: Vec<usize>,
+        events: Vec<Event>,
+        expected_version: Option<u64>,
+    ) -> Result<AppendSummary, AppError> {
         let ids: Vec<Uuid> = events.iter().map(|event| event.id).collect();
         match self.append(events, expected_version) {
             // Name the lines, which the store does not know.
@@ -470,7 +706,7 @@ impl<S: EventStore> Tracker<S> {
         events: &[Event],
         expected_version: Option<u64>,
     ) -> Result<AppendReceipt, AppError> {
-        let batch = new_events(events);
+        let batch = new_events(events, &self.recorder);
         Ok(self.store.append(&batch, expected_version, &same_content)?)
     }
 
@@ -514,11 +750,12 @@ impl<S: EventStore> Tracker<S> {
         let framework = self.framework.clone();
         let taxonomy = self.taxonomy;
         let today = self.today();
+        let recorder = self.recorder.clone();
         std::thread::scope(|scope| {
             let (sender, chunks) = std::sync::mpsc::sync_channel(4);
             scope.spawn(move || {
                 let validator = Validator::new(taxonomy, &framework, today);
-                read_checked(reader, &validator, sender);
+                read_checked(reader, &validator, &recorder, sender);
             });
             let mut pending = PendingImport::default();
             let mut summary = ImportSummary::default();
@@ -545,7 +782,7 @@ impl<S: EventStore> Tracker<S> {
                         }
                         Checked::Amendment(number, input) => {
                             self.flush_import(&mut pending, &mut summary)?;
-                            self.import_amendment(number, input, &mut summary)?;
+                            self.import_amendment(number, *input, &mut summary)?;
                         }
                     }
                     if !options.atomic && pending.events.len() >= options.batch_size.max(1) {
@@ -626,6 +863,8 @@ impl<S: EventStore> Tracker<S> {
         let reason = input.reason.clone();
         let source_url = input.source_url.clone();
         let fields = input.fields.clone();
+        let other_source = input.source.clone();
+        let kind = input.kind;
         let dyad = input.dyad.clone();
         let amended = self.amend(envelope.target, |validator, report| {
             if report.dyad.as_str() != dyad {
@@ -637,14 +876,17 @@ impl<S: EventStore> Tracker<S> {
                     ),
                 ));
             }
-            let made = match &fields {
-                Some(fields) => validator.validate_correction(
+            let made = match (kind, &fields, &other_source) {
+                (EventKind::Corroboration, _, Some(source)) => {
+                    validator.validate_corroboration(report, source.clone(), &reason)
+                }
+                (_, Some(fields), _) => validator.validate_correction(
                     report,
                     fields.clone(),
                     &reason,
                     source_url.clone(),
                 ),
-                None => validator.validate_retraction(report, &reason, source_url.clone()),
+                _ => validator.validate_retraction(report, &reason, source_url.clone()),
             }?;
             Ok(Event {
                 id: envelope.id,
@@ -682,7 +924,7 @@ impl<S: EventStore> Tracker<S> {
     ) -> Result<Vec<Result<AppendSummary, AppError>>, AppError> {
         let stored: Vec<Vec<NewEvent>> = batches
             .iter()
-            .map(|(events, _)| new_events(events))
+            .map(|(events, _)| new_events(events, &self.recorder))
             .collect();
         let requests: Vec<BatchRequest<'_>> = stored
             .iter()
@@ -709,15 +951,16 @@ impl<S: EventStore> Tracker<S> {
         Ok(self.store.stream_version(dyad)?)
     }
 
-    /// Visits the events `filter` selects, in log order, decoded.
+    /// Visits the events `filter` selects, in log order, decoded, each with what the amendments
+    /// the log holds (at `filter.known_at`) did to it. Content filters read reports as recorded;
+    /// an amendment is listed when the report it amends is.
     pub fn log(
         &self,
         filter: &LogFilter,
-        mut visit: impl FnMut(&LoggedEvent) -> ControlFlow<()>,
+        mut visit: impl FnMut(&LoggedEvent, Amended) -> ControlFlow<()>,
     ) -> Result<(), AppError> {
-        if let Some(dyad) = &filter.dyad {
-            self.dyad_or_default(Some(dyad))?;
-        }
+        self.check_log_filter(filter)?;
+        let amended = self.amended_reports(filter)?;
         let scan = Scan {
             stream: filter.dyad.clone(),
             kinds: Vec::new(),
@@ -727,15 +970,85 @@ impl<S: EventStore> Tracker<S> {
             after_position: filter.after_position,
             ..Scan::default()
         };
+        let selects_reports = filter.selects_reports();
+        let mut listed_reports: HashSet<Uuid> = HashSet::new();
+        let mut listed = 0;
+        let mut failure = None;
+        self.store.scan(&scan, &mut |stored| {
+            let logged = match decode(stored) {
+                Ok(logged) => logged,
+                Err(error) => {
+                    failure = Some(error);
+                    return ControlFlow::Break(());
+                }
+            };
+            if selects_reports {
+                let wanted = match (Report::original(&logged), logged.event.amends()) {
+                    (Some(report), _) => filter.matches(&report, &self.framework),
+                    (None, Some(target)) => listed_reports.contains(&target),
+                    (None, None) => false,
+                };
+                if !wanted {
+                    return ControlFlow::Continue(());
+                }
+                if logged.event.kind.is_report() {
+                    listed_reports.insert(logged.event.id);
+                }
+            }
+            listed += 1;
+            let flow = visit(
+                &logged,
+                amended.get(&logged.event.id).copied().unwrap_or_default(),
+            );
+            if filter.limit.is_some_and(|limit| listed >= limit) {
+                return ControlFlow::Break(());
+            }
+            flow
+        })?;
+        failure.map_or(Ok(()), Err)
+    }
+
+    /// Refuses a filter naming a dyad, pillar, issue, actor or action dyad does not know.
+    pub fn check_log_filter(&self, filter: &LogFilter) -> Result<(), AppError> {
+        if let Some(dyad) = &filter.dyad {
+            self.dyad_or_default(Some(dyad))?;
+        }
+        filter.check(&self.framework, self.taxonomy)
+    }
+
+    /// The reports amended by the corrections and retractions `filter`'s moment knows.
+    fn amended_reports(&self, filter: &LogFilter) -> Result<HashMap<Uuid, Amended>, AppError> {
+        let scan = Scan {
+            stream: filter.dyad.clone(),
+            kinds: vec![
+                EventKind::Correction.as_str().into(),
+                EventKind::Retraction.as_str().into(),
+                EventKind::Corroboration.as_str().into(),
+            ],
+            recorded_until: filter.known_at,
+            ..Scan::default()
+        };
+        let mut amended: HashMap<Uuid, Amended> = HashMap::new();
         let mut failure = None;
         self.store.scan(&scan, &mut |stored| match decode(stored) {
-            Ok(logged) => visit(&logged),
+            Ok(logged) => {
+                if let Some(target) = logged.event.amends() {
+                    let entry = amended.entry(target).or_default();
+                    match logged.event.kind {
+                        EventKind::Retraction => entry.retracted = true,
+                        EventKind::Correction => entry.corrected = true,
+                        // Another source changes none of what the report says.
+                        _ => {}
+                    }
+                }
+                ControlFlow::Continue(())
+            }
             Err(error) => {
                 failure = Some(error);
                 ControlFlow::Break(())
             }
         })?;
-        failure.map_or(Ok(()), Err)
+        failure.map_or(Ok(amended), Err)
     }
 
     /// The status of `dyad` (the framework's by default) on a date, as the log stood at a moment.
@@ -1011,6 +1324,7 @@ impl<S: EventStore> Tracker<S> {
             kinds: vec![
                 EventKind::Correction.as_str().into(),
                 EventKind::Retraction.as_str().into(),
+                EventKind::Corroboration.as_str().into(),
             ],
             until_position: Some(position),
             ..Scan::default()
@@ -1040,6 +1354,137 @@ impl<S: EventStore> Tracker<S> {
         self.amend(id, |validator, report| {
             validator.validate_retraction(report, reason, source_url.clone())
         })
+    }
+
+    /// Records another source of the report `id`'s event: the event still counts once, with a
+    /// confidence raised by independent sources.
+    pub fn corroborate(
+        &mut self,
+        id: Uuid,
+        source: SourceInput,
+        reason: &str,
+    ) -> Result<AppendSummary, AppError> {
+        self.amend(id, |validator, report| {
+            validator.validate_corroboration(report, source.clone(), reason)
+        })
+    }
+
+    /// For each event of a batch not yet in the log, the standing reports of the log that
+    /// likely tell the same real-world event: the same dyad, the same pair of actors (in either
+    /// order for joint actions), the same action family (one's CAMEO code is the other's or
+    /// its root), dates within [`DUPLICATE_WINDOW_DAYS`]. Returns (index in `events`, the
+    /// report). One scan per dyad reads the reports of the batch's dates, each decoded once, so a
+    /// large batch costs at most a fold of the dyad.
+    pub fn likely_duplicates(
+        &self,
+        events: &[Event],
+    ) -> Result<Vec<(usize, LikelyDuplicate)>, AppError> {
+        let mut by_dyad: HashMap<&Dyad, Vec<usize>> = HashMap::new();
+        for (index, event) in events.iter().enumerate() {
+            if event.report_body().is_some() && self.store.event_by_id(event.id)?.is_none() {
+                by_dyad.entry(&event.dyad).or_default().push(index);
+            }
+        }
+        let head = self.store.position_at(None)?;
+        let mut found = Vec::new();
+        for (dyad, indexes) in by_dyad {
+            let dates = indexes.iter().map(|&i| events[i].occurred_on);
+            let (Some(first), Some(last)) = (dates.clone().min(), dates.max()) else {
+                continue;
+            };
+            let standing = self.standing_reports(dyad, head, (first, last))?;
+            for index in indexes {
+                let event = &events[index];
+                let window = chrono::Days::new(DUPLICATE_WINDOW_DAYS);
+                let (Some(from), Some(to)) = (
+                    event.occurred_on.checked_sub_days(window),
+                    event.occurred_on.checked_add_days(window),
+                ) else {
+                    continue;
+                };
+                for report in standing.range(from..=to).flat_map(|(_, reports)| reports) {
+                    if report.id != event.id && self.tells_the_same_event(report, event) {
+                        found.push((
+                            index,
+                            LikelyDuplicate {
+                                id: report.id,
+                                position: report.position,
+                                outlet: report.body.source.outlet.clone(),
+                                summary: report.body.summary.clone(),
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        found.sort_by_key(|(index, duplicate)| (*index, duplicate.position));
+        Ok(found)
+    }
+
+    /// The standing reports of `dyad` among the first `position` events that occurred within
+    /// [`DUPLICATE_WINDOW_DAYS`] of `dates`, by date.
+    fn standing_reports(
+        &self,
+        dyad: &Dyad,
+        position: u64,
+        (first, last): (NaiveDate, NaiveDate),
+    ) -> Result<std::collections::BTreeMap<NaiveDate, Vec<Report>>, AppError> {
+        let amendments = self.amendments(dyad, position)?;
+        let window = chrono::Days::new(DUPLICATE_WINDOW_DAYS);
+        let scan = Scan {
+            stream: Some(dyad.as_str().to_string()),
+            kinds: vec![
+                EventKind::Action.as_str().into(),
+                EventKind::Statement.as_str().into(),
+            ],
+            occurred_since: first.checked_sub_days(window),
+            occurred_until: last.checked_add_days(window),
+            until_position: Some(position),
+            ..Scan::default()
+        };
+        let mut standing: std::collections::BTreeMap<NaiveDate, Vec<Report>> = Default::default();
+        let mut failure = None;
+        self.store.scan(&scan, &mut |stored| {
+            match resolve(stored, &amendments) {
+                Ok(Resolved::Standing(report)) => {
+                    standing.entry(report.occurred_on).or_default().push(report);
+                }
+                Ok(Resolved::Retracted(..)) => {}
+                Err(error) => {
+                    failure = Some(error);
+                    return ControlFlow::Break(());
+                }
+            }
+            ControlFlow::Continue(())
+        })?;
+        failure.map_or(Ok(standing), Err)
+    }
+
+    /// Whether a report of the log and a new event tell the same real-world event (the dates are
+    /// checked by the caller).
+    fn tells_the_same_event(&self, report: &Report, event: &Event) -> bool {
+        let Some(body) = event.report_body() else {
+            return false;
+        };
+        let code = |action: &str| self.cameo_code(action);
+        let joint = JOINT_FAMILIES
+            .iter()
+            .any(|root| code(&body.action).starts_with(root));
+        let other = &report.body;
+        let same_pair = (other.actor == body.actor && other.target == body.target)
+            || (joint && other.actor == body.target && other.target == body.actor);
+        let (a, b) = (code(&other.action), code(&body.action));
+        same_pair && (a.starts_with(&b) || b.starts_with(&a))
+    }
+
+    /// An action's CAMEO code, or the action's own code when it has no CAMEO anchor. Two
+    /// actions are of one family when one's code is the other's or its root (`16` reduce
+    /// relations and `166` expel diplomats; not `163` sanctions and `166`).
+    fn cameo_code(&self, action: &str) -> String {
+        match self.taxonomy.action(action) {
+            Some(known) if known.cameo != "-" => known.cameo.clone(),
+            _ => action.to_string(),
+        }
     }
 
     /// Corrects the report `id`: `fields` replace its fields (in the input format).
@@ -1151,6 +1596,49 @@ impl<S: EventStore> Tracker<S> {
         })
     }
 
+    /// The event a person means by `text`: a whole id, or a prefix of at least
+    /// [`crate::domain::event::MIN_ID_PREFIX`] hex digits that only one event's id starts with. An ambiguous prefix is
+    /// refused, listing the events it matches.
+    pub fn resolve_id(&self, text: &str) -> Result<Uuid, AppError> {
+        let prefix = match IdRef::parse(text).map_err(AppError::Argument)? {
+            IdRef::Whole(id) => return Ok(id),
+            IdRef::Prefix(prefix) => prefix,
+        };
+        let matches = self
+            .store
+            .events_with_id_prefix(&prefix, LISTED_CANDIDATES + 1)?;
+        match matches.as_slice() {
+            [] => Err(AppError::Id(format!(
+                "no event in the log has an id starting with `{}` (`dyad log` shows ids)",
+                text.trim()
+            ))),
+            [only] => Uuid::parse_str(&only.id).map_err(|e| AppError::Undecodable {
+                position: only.position,
+                error: ValidationError::new("id", e.to_string()),
+            }),
+            several => {
+                let mut listed: Vec<String> = several
+                    .iter()
+                    .take(LISTED_CANDIDATES)
+                    .map(|c| {
+                        format!(
+                            "{} ({} of {}, #{})",
+                            c.id, c.kind, c.occurred_on, c.position
+                        )
+                    })
+                    .collect();
+                if several.len() > LISTED_CANDIDATES {
+                    listed.push("and more".into());
+                }
+                Err(AppError::Id(format!(
+                    "`{}` is the start of several ids; give more characters: {}",
+                    text.trim(),
+                    listed.join(", ")
+                )))
+            }
+        }
+    }
+
     /// The dyad named, checked, or the framework's.
     pub fn dyad_or_default(&self, dyad: Option<&str>) -> Result<Dyad, AppError> {
         Dyad::parse(dyad.unwrap_or(&self.framework.dyad), self.taxonomy).map_err(AppError::Argument)
@@ -1173,12 +1661,15 @@ fn resolve(stored: StoredEvent, amendments: &Amendments) -> Result<Resolved, App
 }
 
 /// The store's envelopes of validated events.
-fn new_events(events: &[Event]) -> Vec<NewEvent> {
-    events.iter().map(new_event).collect()
+fn new_events(events: &[Event], recorder: &Recorder) -> Vec<NewEvent> {
+    events
+        .iter()
+        .map(|event| new_event(event, recorder))
+        .collect()
 }
 
 /// An event in the store's form: the envelope and the canonical payload.
-fn new_event(event: &Event) -> NewEvent {
+fn new_event(event: &Event, recorder: &Recorder) -> NewEvent {
     NewEvent {
         id: event.id,
         stream: event.dyad.as_str().to_string(),
@@ -1186,6 +1677,7 @@ fn new_event(event: &Event) -> NewEvent {
         schema_version: SCHEMA_VERSION,
         occurred_on: event.occurred_on,
         payload: event.payload_json(),
+        recorded_by: recorder.as_str().to_string(),
     }
 }
 
@@ -1236,6 +1728,9 @@ fn decode(stored: StoredEvent) -> Result<LoggedEvent, AppError> {
         position: stored.position,
         version: stored.version,
         recorded_at,
+        recorded_by: stored
+            .recorded_by
+            .unwrap_or_else(|| UNKNOWN_RECORDER.to_string()),
         event,
     })
 }

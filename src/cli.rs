@@ -7,10 +7,13 @@
 //! locked or damaged database file).
 
 use crate::app::{
-    AppError, BriefingRequest, Every, ImportOptions, LogFilter, Tracker, When, load_framework,
-    replay_dates,
+    AppError, BriefingRequest, DuplicateCheck, Every, ImportOptions, LogFilter, Tracker, When,
+    load_framework, replay_dates,
 };
 use crate::domain::clock::SystemClock;
+use crate::domain::event::{SourceInput, calendar_date, short_id};
+use crate::domain::recorder::Recorder;
+use crate::inbox::{Edits, InboxError};
 use crate::ingest::article;
 use crate::ingest::coder::{CodingOptions, Dictionary};
 use crate::parse;
@@ -19,14 +22,13 @@ use crate::report;
 use crate::server::{self, ServerConfig, ServerError, Token};
 use crate::store::StoreError;
 use chrono::{DateTime, NaiveDate, Utc};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use uuid::Uuid;
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success; 1 input refused or check failed; 2 usage error;
@@ -37,6 +39,8 @@ Examples:
   dyad --db tillerson.db status --as-of 2017-06-19
   dyad --db tillerson.db replay --from 2017-01-01 --to 2017-12-31 --every month
   dyad --db tillerson.db explain --pillar engagement --as-of 2017-06-19
+  dyad --db tillerson.db ingest article.txt && dyad --db tillerson.db inbox
+  dyad --db tillerson.db diff --as-of 2017-01-01 --as-of 2017-06-19
   dyad --db tillerson.db report --from 2016-12-01 --to 2017-06-19 --format html -o report.html";
 
 /// Track the relationship between two states as an append-only, hash-chained log of events.
@@ -55,6 +59,9 @@ pub struct Cli {
     /// Read the log under this framework (JSON) instead of the built-in Tillerson 2017 one.
     #[arg(long, global = true, value_name = "FILE")]
     framework: Option<PathBuf>,
+    /// Record appended events as this person's (default: $DYAD_USER, else the system user).
+    #[arg(long = "as", global = true, env = "DYAD_USER", value_name = "NAME")]
+    recorder: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -72,16 +79,22 @@ enum Command {
         /// Refuse the batch unless the dyad's stream is at this version.
         #[arg(long, value_name = "N")]
         expect_version: Option<u64>,
+        /// Refuse the batch, writing nothing, when a report is likely an event the log already
+        /// holds (by default it is appended, with a warning on stderr).
+        #[arg(long)]
+        strict_duplicates: bool,
         /// Print one JSON object per event instead of lines of text.
         #[arg(long)]
         json: bool,
     },
-    /// Propose the events a news article reports (and append them with --commit).
+    /// Propose the events a news article reports: into the inbox for review, or with --commit
+    /// straight into the log.
     ///
     /// The article is plain text: a title line, a dateline such as `MOSCOW, July 30, 2017 —`
-    /// when present, and paragraphs. Proposals are printed as a table, or with --json as NDJSON
-    /// that `dyad append` accepts unchanged. Ids derive from the source and the sentence, so
-    /// ingesting an article twice never duplicates events.
+    /// when present, and paragraphs. Proposals are filed in the inbox (`dyad inbox`) and printed
+    /// as a table, or with --json as NDJSON that `dyad append` accepts unchanged. Ids derive from
+    /// the source and the sentence, so ingesting an article twice never duplicates events, and a
+    /// proposal rejected in the inbox is not proposed again.
     Ingest {
         /// The article (plain text), or `-` for stdin.
         #[arg(value_name = "ARTICLE|-")]
@@ -93,7 +106,7 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         outlet: Option<String>,
         /// The publication date (default: the dateline's).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         published: Option<NaiveDate>,
         /// Extend the built-in dictionaries with this file (same format; its entries first).
         #[arg(long, value_name = "FILE")]
@@ -101,13 +114,24 @@ enum Command {
         /// Print NDJSON that `dyad append` accepts unchanged.
         #[arg(long)]
         json: bool,
-        /// Append the proposals to the log.
+        /// Append the proposals to the log at once, without the inbox.
         #[arg(long)]
         commit: bool,
         /// Show, under each proposal, the clause, the roles and the dictionary entries that
         /// made it (`dyad parse` shows the tree they were read from).
         #[arg(long, conflicts_with = "json")]
         explain: bool,
+    },
+    /// The inbox: the coder's proposals waiting for review. Alone, lists the pending ones.
+    ///
+    /// Accepting goes through the same validation and append as `dyad append` (all or
+    /// nothing); a rejected proposal is remembered and not proposed again.
+    Inbox {
+        #[command(subcommand)]
+        command: Option<InboxCommand>,
+        /// List the pending proposals as JSON lines.
+        #[arg(long)]
+        json: bool,
     },
     /// Print each sentence's dependency tree in CoNLL-U (Universal Dependencies), as the news
     /// coder reads it: to see why a sentence was coded as it was.
@@ -144,9 +168,9 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
         /// Only events that occurred on or before this date.
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        /// Only events the log had recorded by this moment (RFC 3339).
+        /// Only events the log had recorded by this moment (a date: the end of that day, UTC; or RFC 3339).
         #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
         known_at: Option<DateTime<Utc>>,
         /// Only this dyad (default: all).
@@ -156,27 +180,55 @@ enum Command {
     /// List events in log order.
     Log {
         /// Only events that occurred on or after this date (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         since: Option<NaiveDate>,
         /// Only events that occurred on or before this date (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE", visible_alias = "as-of")]
+        #[arg(long, value_name = "DATE", visible_alias = "as-of", value_parser = parse_date)]
         until: Option<NaiveDate>,
-        /// Only events the log had recorded by this moment (RFC 3339, e.g. 2017-06-20T00:00:00Z).
+        /// Only events the log had recorded by this moment (a date: the end of that day, UTC; or RFC 3339, e.g. 2017-06-20T00:00:00Z).
         #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
         known_at: Option<DateTime<Utc>>,
         /// Only this dyad (default: all).
         #[arg(long, value_name = "DYAD")]
         dyad: Option<String>,
-        /// One JSON object per event, with position, version, id, recorded_at and derived fields.
-        #[arg(long)]
+        /// Only reports counted under this pillar (with their corrections and retractions).
+        #[arg(long, value_name = "ID")]
+        pillar: Option<String>,
+        /// Only reports filed under this issue.
+        #[arg(long, value_name = "ID")]
+        issue: Option<String>,
+        /// Only reports by this actor (a code, e.g. RUS).
+        #[arg(long, value_name = "CODE")]
+        actor: Option<String>,
+        /// Only reports whose target is this actor.
+        #[arg(long, value_name = "CODE")]
+        target: Option<String>,
+        /// Only reports of this action code.
+        #[arg(long, value_name = "CODE")]
+        action: Option<String>,
+        /// Only reports from an outlet whose name holds this text (any case).
+        #[arg(long, value_name = "OUTLET")]
+        source: Option<String>,
+        /// Only reports whose summary or quotes hold this text (any case).
+        #[arg(long, value_name = "TEXT")]
+        grep: Option<String>,
+        /// At most N events (the first in log order).
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// One JSON object per event, with position, version, id, recorded_at, recorded_by,
+        /// derived fields, and whether a report was corrected or retracted.
+        #[arg(long, conflicts_with = "csv")]
         json: bool,
+        /// CSV with a header: one row per event.
+        #[arg(long)]
+        csv: bool,
     },
     /// The relationship's status under each pillar, and overall.
     Status {
         /// Count events that occurred on or before this date (default: today).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        /// Read the log as it stood at this moment (RFC 3339): later records are ignored.
+        /// Read the log as it stood at this moment (a date: the end of that day, UTC; or RFC 3339): later records are ignored.
         #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
         known_at: Option<DateTime<Utc>>,
         /// The dyad (default: the framework's, USA-RUS).
@@ -191,15 +243,15 @@ enum Command {
     /// The row for a date equals `status --as-of` that date.
     Replay {
         /// First date (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         from: NaiveDate,
-        /// Last date (default: today); the last row is the last step on or before it.
-        #[arg(long, value_name = "DATE")]
+        /// Last date (default: today); the last row is for this date, whatever the step.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         to: Option<NaiveDate>,
         /// The step between rows.
         #[arg(long, value_enum, default_value = "month")]
         every: Step,
-        /// Read the log as it stood at this moment (RFC 3339).
+        /// Read the log as it stood at this moment (a date: the end of that day, UTC; or RFC 3339).
         #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
         known_at: Option<DateTime<Utc>>,
         /// The dyad (default: the framework's).
@@ -211,6 +263,35 @@ enum Command {
         /// CSV: one row per step, level, score and events of overall and each pillar.
         #[arg(long)]
         csv: bool,
+        /// With --csv: each issue's level, score and events too.
+        #[arg(long, requires = "csv")]
+        issues: bool,
+        /// With --csv: one row per date and pillar (and issue), not one row per date.
+        #[arg(long, requires = "csv")]
+        long: bool,
+    },
+    /// What changed between two answers of the log: two dates (`--as-of A --as-of B`), or two
+    /// moments of the log for one date (`--known-at T1 --known-at T2 [--as-of D]`).
+    ///
+    /// Shows how overall, each pillar and each issue moved, then the events that moved them:
+    /// the reports that occurred between the dates, or the recordings, corrections, retractions
+    /// and corroborations made between the moments that bear on the date.
+    Diff {
+        /// A date (give two to compare dates; one with two --known-at: the date asked about).
+        #[arg(long, value_name = "DATE", value_parser = parse_date, action = clap::ArgAction::Append)]
+        as_of: Vec<NaiveDate>,
+        /// A moment of the log (give two to compare moments; one with two --as-of: the log read).
+        #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant, action = clap::ArgAction::Append)]
+        known_at: Vec<DateTime<Utc>>,
+        /// How many events to list (0: all).
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        limit: usize,
+        /// The dyad (default: the framework's).
+        #[arg(long, value_name = "DYAD")]
+        dyad: Option<String>,
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// The events that make up a score, with their contributions, sources and corrections.
     Explain {
@@ -221,9 +302,9 @@ enum Command {
         #[arg(long, value_name = "ID")]
         issue: Option<String>,
         /// Count events that occurred on or before this date (default: today).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        /// Read the log as it stood at this moment (RFC 3339).
+        /// Read the log as it stood at this moment (a date: the end of that day, UTC; or RFC 3339).
         #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
         known_at: Option<DateTime<Utc>>,
         /// How many events to list, most important first (0: all).
@@ -245,15 +326,15 @@ enum Command {
     /// --to; --known-at the moment of the log's last event.
     Report {
         /// First day of the period (YYYY-MM-DD; default: a year before --to).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         from: Option<NaiveDate>,
         /// Last day of the period (default: --as-of).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         to: Option<NaiveDate>,
         /// The report date of the headline and the drivers (default: --to, else today).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        /// Read the log as it stood at this moment (RFC 3339; default: its last event).
+        /// Read the log as it stood at this moment (a date: the end of that day, UTC; or RFC 3339; default: its last event).
         #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
         known_at: Option<DateTime<Utc>>,
         /// Markdown (charts as SVG files beside -o), one HTML file, or JSON.
@@ -271,8 +352,8 @@ enum Command {
     },
     /// Retract a report that proved false; it stops counting (the original stays in the log).
     Retract {
-        /// The report's id.
-        id: Uuid,
+        /// The report's id, or its first 6 or more characters.
+        id: String,
         /// Why it is retracted.
         #[arg(long)]
         reason: String,
@@ -287,8 +368,8 @@ enum Command {
     ///
     /// FILE holds a JSON object of the replaced fields, e.g. {"occurred_on": "2017-04-20"}.
     Correct {
-        /// The report's id.
-        id: Uuid,
+        /// The report's id, or its first 6 or more characters.
+        id: String,
         /// JSON object of the replaced fields, or `-` for stdin.
         #[arg(value_name = "FILE|-", default_value = "-")]
         file: String,
@@ -302,12 +383,47 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Record another source of a report's event: it counts once, with a confidence raised by
+    /// independent sources.
+    Corroborate {
+        /// The report's id, or its first 6 or more characters.
+        id: String,
+        /// The other outlet.
+        #[arg(long)]
+        outlet: String,
+        /// Its article's URL.
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// When it was published.
+        #[arg(long, value_name = "DATE")]
+        published: Option<String>,
+        /// Whom the outlet attributes it to.
+        #[arg(long)]
+        attribution: Option<String>,
+        /// The sentence of its article.
+        #[arg(long)]
+        quote: Option<String>,
+        /// Why it is the same event.
+        #[arg(long)]
+        reason: String,
+        /// Print a JSON object instead of a line of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check the hash chain, positions and versions; exit 1 at the first bad position.
     Verify {
         /// One JSON object instead of a line of text.
         #[arg(long)]
         json: bool,
     },
+    /// Print a shell completion script: `dyad completions bash > /etc/bash_completion.d/dyad`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the manual page (roff): `dyad man > dyad.1 && man ./dyad.1`.
+    Man,
     /// Serve the log over HTTP (JSON API under /v1, live event stream, metrics).
     ///
     /// Binds to loopback by default. Appends need the write token when one is given
@@ -339,6 +455,76 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum InboxCommand {
+    /// One proposal: its event, sentence, note and explanation (any status).
+    Show {
+        /// The proposal's id, or its first 6 or more characters.
+        id: String,
+        /// Print the proposal in the format `dyad append` reads (what --edit takes back).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Accept proposals into the log, edited first if asked: validated and appended as one
+    /// atomic batch, as `dyad append` does.
+    Accept {
+        /// The proposals' ids (or prefixes of 6 or more characters).
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Take every pending proposal of the articles of the proposals named.
+        #[arg(long)]
+        all: bool,
+        /// Replace a field before accepting, e.g. --set confidence=0.8 --set source.outlet=Reuters
+        /// (the value is read as JSON when it parses, else as text).
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
+        /// Replace the proposal by this file (as `dyad inbox show ID --json` prints it, edited);
+        /// one proposal only.
+        #[arg(long, value_name = "FILE")]
+        edit: Option<String>,
+        /// Record the proposal's source as a corroboration of this report (the same event from
+        /// another outlet) instead of appending a second report.
+        #[arg(long, value_name = "REPORT", conflicts_with = "all")]
+        corroborates: Option<String>,
+        /// With --corroborates: why it is the same event.
+        #[arg(long, requires = "corroborates")]
+        reason: Option<String>,
+        /// Print one JSON object per event instead of lines of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reject proposals, saying why: they stay in the inbox as rejected and are not proposed
+    /// again when the article is ingested again.
+    Reject {
+        /// The proposals' ids (or prefixes of 6 or more characters).
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Take every pending proposal of the articles of the proposals named.
+        #[arg(long)]
+        all: bool,
+        /// Why (kept with the proposal).
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+impl From<CompletionShell> for clap_complete::Shell {
+    fn from(shell: CompletionShell) -> Self {
+        match shell {
+            CompletionShell::Bash => clap_complete::Shell::Bash,
+            CompletionShell::Zsh => clap_complete::Shell::Zsh,
+            CompletionShell::Fish => clap_complete::Shell::Fish,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Step {
     Day,
@@ -358,10 +544,28 @@ impl From<Step> for Every {
     }
 }
 
+/// A `--known-at` moment: an RFC 3339 timestamp, or a bare date meaning the end of that day (UTC),
+/// so that `--known-at 2017-06-20` counts everything recorded on the 20th.
 fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(date) = calendar_date(text) {
+        return date
+            .and_hms_micro_opt(23, 59, 59, 999_999)
+            .map(|end| end.and_utc())
+            .ok_or_else(|| format!("`{text}` has no end of day"));
+    }
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("{e}; expected an RFC 3339 timestamp such as 2017-06-20T00:00:00Z"))
+        .map_err(|e| {
+            format!(
+                "`{text}` is not a moment ({e}); expected YYYY-MM-DD (the end of that day, UTC) or \
+                 an RFC 3339 timestamp such as 2017-06-20T00:00:00Z"
+            )
+        })
+}
+
+/// A date flag, refused with the message `append` gives a bad date.
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    calendar_date(text)
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -402,6 +606,8 @@ enum Failure {
     Storage(String),
     /// Writing the output failed (a closed pipe is not an error).
     Output(io::Error),
+    /// The flags do not make a request (exit 2, as clap's own usage errors).
+    Usage(String),
 }
 
 impl From<AppError> for Failure {
@@ -411,6 +617,15 @@ impl From<AppError> for Failure {
             | AppError::Store(StoreError::Corrupt { .. } | StoreError::Migration(_))
             | AppError::Undecodable { .. } => Failure::Storage(error.to_string()),
             _ => Failure::Refused(error.to_string()),
+        }
+    }
+}
+
+impl From<InboxError> for Failure {
+    fn from(error: InboxError) -> Self {
+        match error {
+            InboxError::App(error) => Failure::from(error),
+            other => Failure::Refused(other.to_string()),
         }
     }
 }
@@ -447,11 +662,29 @@ pub fn main() -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::from(3)
         }
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}\n\nFor more information, try '--help'.");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Who records: `--as` (or `$DYAD_USER`, which clap reads for it), else the system user name.
+fn recorder(given: Option<String>) -> Result<Recorder, Failure> {
+    let system_user = || {
+        ["USER", "USERNAME", "LOGNAME"]
+            .iter()
+            .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    };
+    match given.or_else(system_user) {
+        Some(name) => Recorder::parse(&name).map_err(|e| Failure::Refused(e.to_string())),
+        None => Ok(Recorder::unknown()),
     }
 }
 
 fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
     let framework = load_framework(cli.framework.as_deref())?;
+    let recorder = recorder(cli.recorder)?;
     let framework_file = cli.framework.map(|path| path.display().to_string());
     let tracker = match cli.command {
         Command::Codes { list, json } => {
@@ -462,23 +695,35 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
             parse_text(out, text.as_deref())?;
             return Ok(ExitCode::SUCCESS);
         }
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            clap_complete::generate(clap_complete::Shell::from(shell), &mut command, "dyad", out);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(out)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Serve {
             addr,
             token_file,
             read_token_file,
             no_group_commit,
         } => {
-            let config = server_config(
-                framework,
-                cli.db,
-                token_file,
-                read_token_file,
-                no_group_commit,
-            )?;
+            let config = ServerConfig {
+                recorder,
+                ..server_config(
+                    framework,
+                    cli.db,
+                    token_file,
+                    read_token_file,
+                    no_group_commit,
+                )?
+            };
             serve(addr, config, out)?;
             return Ok(ExitCode::SUCCESS);
         }
-        _ => Tracker::open(&cli.db, framework, Arc::new(SystemClock))?,
+        _ => Tracker::open(&cli.db, framework, Arc::new(SystemClock))?.with_recorder(recorder),
     };
     run_on_log(cli.command, tracker, framework_file, out)
 }
@@ -494,15 +739,56 @@ fn run_on_log(
         Command::Append {
             file,
             expect_version,
+            strict_duplicates,
             json,
         } => {
-            let summary = if file == "-" {
-                tracker.append_ndjson(io::stdin().lock(), "stdin", expect_version)?
+            let check = if strict_duplicates {
+                DuplicateCheck::Refuse
+            } else {
+                DuplicateCheck::Warn
+            };
+            let (summary, duplicates) = if file == "-" {
+                tracker.append_ndjson_checked(io::stdin().lock(), "stdin", expect_version, check)?
             } else {
                 let reader = std::fs::File::open(&file)
                     .map_err(|e| Failure::Refused(format!("cannot read {file}: {e}")))?;
-                tracker.append_ndjson(io::BufReader::new(reader), &file, expect_version)?
+                tracker.append_ndjson_checked(
+                    io::BufReader::new(reader),
+                    &file,
+                    expect_version,
+                    check,
+                )?
             };
+            for (line, duplicate) in duplicates.iter().take(LISTED_WARNINGS) {
+                warn_duplicate(&format!("line {line}"), duplicate);
+            }
+            if duplicates.len() > LISTED_WARNINGS {
+                eprintln!(
+                    "warning: ... and {} more likely duplicates",
+                    duplicates.len() - LISTED_WARNINGS
+                );
+            }
+            print_append(out, &summary, json)?;
+        }
+        Command::Corroborate {
+            id,
+            outlet,
+            url,
+            published,
+            attribution,
+            quote,
+            reason,
+            json,
+        } => {
+            let id = tracker.resolve_id(&id)?;
+            let source = SourceInput {
+                outlet,
+                url,
+                published_on: published,
+                attribution,
+                quote,
+            };
+            let summary = tracker.corroborate(id, source, &reason)?;
             print_append(out, &summary, json)?;
         }
         Command::Ingest {
@@ -568,7 +854,16 @@ fn run_on_log(
             until,
             known_at,
             dyad,
+            pillar,
+            issue,
+            actor,
+            target,
+            action,
+            source,
+            grep,
+            limit,
             json,
+            csv,
         } => {
             let filter = LogFilter {
                 dyad,
@@ -576,8 +871,21 @@ fn run_on_log(
                 until,
                 known_at,
                 after_position: None,
+                pillar,
+                issue,
+                actor,
+                target,
+                action,
+                outlet: source,
+                grep,
+                limit,
             };
-            print_log(out, &tracker, filter, json)?;
+            let format = match (json, csv) {
+                (true, _) => LogFormat::Json,
+                (_, true) => LogFormat::Csv,
+                _ => LogFormat::Table,
+            };
+            print_log(out, &tracker, filter, format)?;
         }
         Command::Status {
             as_of,
@@ -604,11 +912,13 @@ fn run_on_log(
             dyad,
             json,
             csv,
+            issues,
+            long,
         } => {
             let format = if json {
                 report::ReplayFormat::Json
             } else if csv {
-                report::ReplayFormat::Csv
+                report::ReplayFormat::Csv(report::csv::ReplayCsv { issues, long })
             } else {
                 report::ReplayFormat::Table
             };
@@ -670,6 +980,7 @@ fn run_on_log(
             source_url,
             json,
         } => {
+            let id = tracker.resolve_id(&id)?;
             let summary = tracker.retract(id, &reason, source_url)?;
             print_append(out, &summary, json)?;
         }
@@ -680,9 +991,46 @@ fn run_on_log(
             source_url,
             json,
         } => {
+            let id = tracker.resolve_id(&id)?;
             let fields = read_fields(&file)?;
             let summary = tracker.correct(id, fields, &reason, source_url)?;
             print_append(out, &summary, json)?;
+        }
+        Command::Inbox { command, json } => inbox(out, &mut tracker, command, json)?,
+        Command::Diff {
+            as_of,
+            known_at,
+            limit,
+            dyad,
+            json,
+        } => {
+            let limit = if limit == 0 { usize::MAX } else { limit };
+            let diff = match (as_of.as_slice(), known_at.as_slice()) {
+                ([from, to], [] | [_]) => tracker.diff_as_of(
+                    dyad.as_deref(),
+                    (*from, *to),
+                    known_at.first().copied(),
+                    limit,
+                )?,
+                ([] | [_], [from, to]) => tracker.diff_known_at(
+                    dyad.as_deref(),
+                    (*from, *to),
+                    as_of.first().copied(),
+                    limit,
+                )?,
+                _ => {
+                    return Err(Failure::Usage(
+                        "give two --as-of dates (and at most one --known-at), or two --known-at \
+                         moments (and at most one --as-of)"
+                            .into(),
+                    ));
+                }
+            };
+            if json {
+                report::json::write_line(out, &diff)?;
+            } else {
+                report::text::diff(out, &diff)?;
+            }
         }
         Command::Verify { json } => {
             let verdict = tracker.verify()?;
@@ -695,7 +1043,11 @@ fn run_on_log(
                 return Ok(ExitCode::from(1));
             }
         }
-        Command::Codes { .. } | Command::Serve { .. } | Command::Parse { .. } => {
+        Command::Codes { .. }
+        | Command::Serve { .. }
+        | Command::Parse { .. }
+        | Command::Completions { .. }
+        | Command::Man => {
             unreachable!("handled before opening the log")
         }
     }
@@ -727,7 +1079,94 @@ fn server_config(
     })
 }
 
-/// Proposes the article's events: prints them, or appends them with `commit`.
+/// `dyad inbox` and its subcommands.
+fn inbox(
+    out: &mut dyn Write,
+    tracker: &mut Tracker,
+    command: Option<InboxCommand>,
+    json: bool,
+) -> Result<(), Failure> {
+    match command {
+        None => {
+            let pending = crate::inbox::pending(tracker)?;
+            if json {
+                for proposal in &pending {
+                    report::json::write_line(out, &report::json::inbox_proposal(proposal))?;
+                }
+            } else {
+                report::text::inbox(out, &pending, tracker.framework())?;
+            }
+        }
+        Some(InboxCommand::Show { id, json }) => {
+            let proposal = crate::inbox::find(tracker, &id)?;
+            if json {
+                report::json::write_line(out, &proposal.event)?;
+            } else {
+                report::text::inbox_proposal(out, &proposal)?;
+            }
+        }
+        Some(InboxCommand::Accept {
+            ids,
+            all,
+            set,
+            edit,
+            corroborates,
+            reason,
+            json,
+        }) => {
+            let mut edits = Edits::default();
+            for assignment in &set {
+                edits.set.push(
+                    Edits::parse_set(assignment).map_err(|e| Failure::Refused(e.to_string()))?,
+                );
+            }
+            if let Some(file) = edit {
+                let text = read_bounded(&file, crate::ingest::ndjson::MAX_EVENT_BYTES as u64)?;
+                edits.replaced = Some(
+                    serde_json::from_str(&text)
+                        .map_err(|e| Failure::Refused(format!("{file}: malformed JSON: {e}")))?,
+                );
+            }
+            let summary = match (corroborates, ids.as_slice()) {
+                (Some(report), [proposal]) => crate::inbox::corroborate(
+                    tracker,
+                    proposal,
+                    &report,
+                    reason.as_deref(),
+                    &edits,
+                )?,
+                (Some(_), _) => {
+                    return Err(Failure::Refused(
+                        "--corroborates records one proposal as a source; name one".into(),
+                    ));
+                }
+                (None, _) => {
+                    let accepted = crate::inbox::accept(tracker, &ids, all, &edits)?;
+                    for (id, duplicate) in &accepted.duplicates {
+                        warn_duplicate(&format!("proposal {}", short_id(*id)), duplicate);
+                    }
+                    accepted.summary
+                }
+            };
+            print_append(out, &summary, json)?;
+        }
+        Some(InboxCommand::Reject { ids, all, reason }) => {
+            let rejected = crate::inbox::reject(tracker, &ids, all, &reason)?;
+            for id in &rejected {
+                writeln!(out, "rejected {}", short_id(*id))?;
+            }
+            writeln!(
+                out,
+                "{} rejected; they will not be proposed again",
+                rejected.len()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Proposes the article's events: files them in the inbox and prints them, or appends them at
+/// once with `commit`.
 fn ingest(
     out: &mut dyn Write,
     tracker: &mut Tracker,
@@ -746,27 +1185,44 @@ fn ingest(
         Some(path) => Dictionary::extended(&path).map_err(|e| Failure::Refused(e.to_string()))?,
         None => Dictionary::builtin(),
     };
-    let proposals = tracker
-        .propose(&text, &dictionary, options)
-        .map_err(|e| Failure::Refused(e.to_string()))?;
-    for (proposal, problem) in &proposals.refused {
-        eprintln!("skipped a proposal ({}): {problem}", proposal.event.summary);
-    }
     if commit {
-        let events = proposals
+        let proposals = tracker
+            .propose(&text, &dictionary, options)
+            .map_err(|e| Failure::Refused(e.to_string()))?;
+        for (proposal, problem) in &proposals.refused {
+            eprintln!("skipped a proposal ({}): {problem}", proposal.event.summary);
+        }
+        let events: Vec<_> = proposals
             .valid
             .iter()
             .map(|(_, event)| event.clone())
             .collect();
+        for (index, duplicate) in tracker.likely_duplicates(&events)? {
+            warn_duplicate(
+                &format!("proposal {}", short_id(events[index].id)),
+                &duplicate,
+            );
+        }
         let summary = tracker.append(events, None)?;
         print_append(out, &summary, json)?;
-    } else if json {
-        for (proposal, _) in &proposals.valid {
+        return Ok(());
+    }
+    let filing = crate::inbox::ingest(tracker, &text, &dictionary, options)?;
+    for (proposal, problem) in &filing.refused {
+        eprintln!("skipped a proposal ({}): {problem}", proposal.event.summary);
+    }
+    let listed: Vec<_> = filing.filed.iter().map(|(p, _)| p.clone()).collect();
+    if json {
+        for proposal in &listed {
             report::json::write_line(out, &proposal.event)?;
         }
+        // Scripts read stdout as NDJSON: the inbox's tally goes to stderr.
+        let mut tally = Vec::new();
+        report::text::filing(&mut tally, &filing)?;
+        eprint!("{}", String::from_utf8_lossy(&tally));
     } else {
-        let listed: Vec<_> = proposals.valid.iter().map(|(p, _)| p.clone()).collect();
         report::text::proposals(out, &listed, tracker.framework(), explain)?;
+        report::text::filing(out, &filing)?;
     }
     Ok(())
 }
@@ -813,7 +1269,7 @@ fn replay(
     let mut written = Ok(());
     let mut first = true;
     tracker.replay(dyad, &dates, known_at, |status| {
-        written = report::replay_row(out, format, &status, first);
+        written = report::replay_row(out, format, &status, tracker.framework(), first);
         first = false;
         if written.is_ok() {
             ControlFlow::Continue(())
@@ -902,6 +1358,19 @@ fn print_append(
         report::text::append_summary(out, summary)
     }
 }
+
+/// Says on stderr that `what` was likely an event the log already held, and what to do.
+fn warn_duplicate(what: &str, duplicate: &crate::app::LikelyDuplicate) {
+    eprintln!(
+        "warning: {what}: {duplicate}; to count it once, record its source with `dyad \
+         corroborate {}` (or use --strict-duplicates to refuse such batches)",
+        short_id(duplicate.id)
+    );
+}
+
+/// How many likely duplicates `append` lists (as it lists refused lines: the first 20, then a
+/// count).
+const LISTED_WARNINGS: usize = 20;
 
 /// The largest article `ingest` reads.
 const MAX_ARTICLE_BYTES: u64 = 4 * 1024 * 1024;
@@ -1004,7 +1473,7 @@ fn progress_bar(size: Option<u64>) -> ProgressBar {
 
 fn export(out: &mut dyn Write, tracker: &Tracker, filter: &LogFilter) -> Result<(), Failure> {
     let mut write_error = None;
-    tracker.log(filter, |event| {
+    tracker.log(filter, |event, _| {
         match report::json::write_line(out, &report::json::export_line(event)) {
             Ok(()) => ControlFlow::Continue(()),
             Err(error) => {
@@ -1016,22 +1485,36 @@ fn export(out: &mut dyn Write, tracker: &Tracker, filter: &LogFilter) -> Result<
     write_error.map_or(Ok(()), |e| Err(Failure::Output(e)))
 }
 
+/// How `log` prints its events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LogFormat {
+    Table,
+    Json,
+    Csv,
+}
+
 fn print_log(
     out: &mut dyn Write,
     tracker: &Tracker,
     filter: LogFilter,
-    json: bool,
+    format: LogFormat,
 ) -> Result<(), Failure> {
-    if !json {
-        report::text::log_header(out)?;
+    tracker.check_log_filter(&filter)?;
+    match format {
+        LogFormat::Table => report::text::log_header(out)?,
+        LogFormat::Csv => report::csv::log_header(out)?,
+        LogFormat::Json => {}
     }
     let (framework, taxonomy) = (tracker.framework(), tracker.taxonomy());
     let mut write_error = None;
-    tracker.log(&filter, |event| {
-        let written = if json {
-            report::json::write_line(out, &report::json::logged_event(event, framework, taxonomy))
-        } else {
-            report::text::log_row(out, event, framework, taxonomy)
+    tracker.log(&filter, |event, amended| {
+        let written = match format {
+            LogFormat::Json => report::json::write_line(
+                out,
+                &report::json::logged_event(event, amended, framework, taxonomy),
+            ),
+            LogFormat::Table => report::text::log_row(out, event, amended, framework, taxonomy),
+            LogFormat::Csv => report::csv::log_row(out, event, amended, framework, taxonomy),
         };
         match written {
             Ok(()) => ControlFlow::Continue(()),

@@ -9,14 +9,17 @@
 //!   line by line for imports) and news articles (the coder proposes events).
 //! - [`domain`]: what an event is, the actor and action codes, the framework, validation, the clock.
 //! - [`store`]: the [`store::EventStore`] trait and its SQLite implementation, migrations, the
-//!   hash chain, checkpoints. The only module that speaks SQL.
+//!   hash chain, checkpoints, and the inbox's tables beside the log. The only module that speaks
+//!   SQL.
 //! - [`projection`]: pure folds of events into status (at any date), explanations, amendments.
 //! - [`report`]: renders results: tables for people, JSON and CSV for scripts, reports in
 //!   Markdown and HTML with SVG charts.
 //! - [`parse`]: the tagger, lemmatizer and dependency parser (trained on UD English EWT) whose
 //!   trees the news coder reads.
-//! - [`app`]: the use cases (append, import, ingest, correct, retract, log, export, status,
-//!   replay, explain, report, verify) composing the layers above.
+//! - [`inbox`]: the coder's proposals waiting for review beside the log: list, edit, accept
+//!   (through the same validation and append as `dyad append`), reject (remembered).
+//! - [`app`]: the use cases (append, import, ingest, correct, retract, corroborate, log, export,
+//!   status, replay, explain, diff, report, verify) composing the layers above.
 //! - [`server`]: `dyad serve`, the HTTP service over the same use cases.
 //! - [`cli`]: argument parsing and exit codes; `main.rs` only calls it.
 #![forbid(unsafe_code)]
@@ -25,6 +28,7 @@
 pub mod app;
 pub mod cli;
 pub mod domain;
+pub mod inbox;
 pub mod ingest;
 pub mod parse;
 pub mod projection;

@@ -136,7 +136,7 @@ fn an_atomic_import_with_a_clashing_id_writes_nothing() {
     );
     let mut count = 0;
     tracker
-        .log(&LogFilter::default(), |_| {
+        .log(&LogFilter::default(), |_, _| {
             count += 1;
             ControlFlow::Continue(())
         })
@@ -162,7 +162,11 @@ fn log_refuses_an_unknown_dyad_instead_of_listing_nothing() {
         dyad: Some("usa-rus".into()),
         ..LogFilter::default()
     };
-    assert!(tracker.log(&filter, |_| ControlFlow::Continue(())).is_err());
+    assert!(
+        tracker
+            .log(&filter, |_, _| ControlFlow::Continue(()))
+            .is_err()
+    );
 }
 
 #[test]

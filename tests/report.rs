@@ -200,7 +200,7 @@ fn a_report_lists_new_events_late_reports_corrections_and_retractions_of_its_per
     let events = {
         let mut list = Vec::new();
         tracker
-            .log(&dyad::app::LogFilter::default(), |e| {
+            .log(&dyad::app::LogFilter::default(), |e, _| {
                 list.push(e.clone());
                 std::ops::ControlFlow::Continue(())
             })
@@ -352,7 +352,7 @@ fn a_report_known_at_a_past_moment_ignores_what_came_after() {
 }
 
 #[test]
-fn an_empty_log_reports_steady_with_the_genesis_hash() {
+fn an_empty_log_reports_no_data_with_the_genesis_hash() {
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2017, 6, 19, 12, 0, 0)
             .single()
@@ -366,7 +366,17 @@ fn an_empty_log_reports_steady_with_the_genesis_hash() {
     assert_eq!(briefing.log.hash, "0".repeat(64));
     assert_eq!(briefing.as_of, date("2017-06-19"));
     assert_eq!(briefing.period.from, date("2016-06-19"));
-    assert!(briefing.headline.iter().all(|m| m.end.level == "steady"));
+    // No evidence is not a steady relationship.
+    assert!(!briefing.headline.is_empty());
+    assert!(briefing.headline.iter().all(|m| m.end.level.is_none()));
+    assert!(
+        briefing
+            .series
+            .lines
+            .iter()
+            .all(|line| line.scores.iter().all(Option::is_none)),
+        "the charts have nothing to draw"
+    );
     for format in [
         BriefingFormat::Markdown,
         BriefingFormat::Html,
@@ -400,7 +410,8 @@ fn dates_outside_the_period_and_unknown_pillars_are_refused() {
 
 /// The sample report under examples/report/ (the README shows one of its charts) is what the
 /// report command writes for the shipped log; regenerate it with the command in the README when
-/// this fails. Only the moment the log was recorded (its `known_at` and hashes) may differ.
+/// this fails. Only the moment the log was recorded (its `known_at` and hashes) and who recorded
+/// it (whoever ran the README's commands; this test's log is recorded by `unknown`) may differ.
 #[test]
 fn the_sample_report_in_examples_is_what_the_report_writes() {
     let briefing = shipped(clock())
@@ -429,6 +440,11 @@ fn the_sample_report_in_examples_is_what_the_report_writes() {
                 .nth(1)
                 .and_then(|rest| rest.split('`').next())
                 .expect("the committed footer names the hash");
+            let recorder = committed
+                .split("recorded by ")
+                .nth(1)
+                .and_then(|rest| rest.lines().next())
+                .expect("the committed drivers name who recorded them");
             String::from_utf8(file.bytes.clone())
                 .expect("UTF-8")
                 .replace(
@@ -436,6 +452,7 @@ fn the_sample_report_in_examples_is_what_the_report_writes() {
                     known_at,
                 )
                 .replace(&briefing.log.hash, hash)
+                .replace("recorded by unknown", &format!("recorded by {recorder}"))
                 .into_bytes()
         } else {
             file.bytes.clone()

@@ -78,7 +78,7 @@ proptest! {
         );
         let mut stored = 0;
         tracker
-            .log(&LogFilter::default(), |_| {
+            .log(&LogFilter::default(), |_, _| {
                 stored += 1;
                 ControlFlow::Continue(())
             })

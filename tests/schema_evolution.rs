@@ -51,17 +51,33 @@ fn a_version_1_log_reads_as_it_did_and_is_never_rewritten() {
         serde_json::from_str(&std::fs::read_to_string(FIXTURE_STATUS).expect("fixture status"))
             .expect("json");
     let actual = serde_json::to_value(&status).expect("json");
-    for key in ["overall", "as_of", "dyad"] {
+    // Every field the version-1 binary wrote reads the same (readings have since gained a
+    // `weight`, which it did not write).
+    let same_as_then = |now: &serde_json::Value, then: &serde_json::Value, what: &str| {
+        for (key, value) in then.as_object().expect("an object") {
+            assert_eq!(&now[key], value, "{what}.{key}");
+        }
+    };
+    for key in ["as_of", "dyad"] {
         assert_eq!(actual[key], expected[key], "{key}");
     }
+    same_as_then(&actual["overall"], &expected["overall"], "overall");
     for (now, then) in actual["pillars"]
         .as_array()
         .expect("pillars")
         .iter()
         .zip(expected["pillars"].as_array().expect("pillars"))
     {
-        for key in ["id", "level", "score", "events", "issues"] {
+        for key in ["id", "level", "score", "events"] {
             assert_eq!(now[key], then[key], "{key}");
+        }
+        let (now_issues, then_issues) = (
+            now["issues"].as_array().expect("issues"),
+            then["issues"].as_array().expect("issues"),
+        );
+        assert_eq!(now_issues.len(), then_issues.len());
+        for (now, then) in now_issues.iter().zip(then_issues) {
+            same_as_then(now, then, "issue");
         }
     }
     assert_eq!(tracker.verify().expect("verify").first_break, None);

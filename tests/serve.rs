@@ -215,7 +215,7 @@ fn open_log(db: &Path) -> Tracker {
 fn logged_ids(tracker: &Tracker) -> HashMap<String, u64> {
     let mut ids = HashMap::new();
     tracker
-        .log(&LogFilter::default(), |e| {
+        .log(&LogFilter::default(), |e, _| {
             ids.insert(e.event.id.to_string(), e.position);
             ControlFlow::Continue(())
         })
@@ -381,8 +381,12 @@ async fn reads_answer_what_the_cli_prints() {
     assert_eq!(answer["recorded"], 18);
 
     let db = server.db();
-    let cases: [(&str, &[&str]); 6] = [
+    let cases: [(&str, &[&str]); 7] = [
         ("/v1/events", &["log", "--json"]),
+        (
+            "/v1/events?actor=RUS&grep=taliban",
+            &["log", "--json", "--actor", "RUS", "--grep", "taliban"],
+        ),
         ("/v1/events?after=10&limit=3", &[]),
         (
             "/v1/status?as_of=2017-06-19",
@@ -444,6 +448,7 @@ async fn reads_answer_what_the_cli_prints() {
         "/v1/explain?pillar=detente",
         "/v1/replay?from=2017-06-01&to=2017-01-01",
         "/v1/events?limit=0",
+        "/v1/events?action=hug",
     ] {
         let (status, body) = get_text(&client, &server.url(path)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");

@@ -11,7 +11,7 @@ use std::ops::ControlFlow;
 fn positions(tracker: &dyad::app::Tracker) -> Vec<u64> {
     let mut positions = Vec::new();
     tracker
-        .log(&LogFilter::default(), |e| {
+        .log(&LogFilter::default(), |e, _| {
             positions.push(e.position);
             ControlFlow::Continue(())
         })
@@ -208,7 +208,7 @@ fn the_same_id_with_other_content_refuses_the_whole_batch() {
     let existing_id = {
         let mut id = None;
         tracker
-            .log(&LogFilter::default(), |e| {
+            .log(&LogFilter::default(), |e, _| {
                 id = Some(e.event.id);
                 ControlFlow::Break(())
             })

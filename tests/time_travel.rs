@@ -216,7 +216,7 @@ fn find<'a>(list: &'a Value, id: &str) -> Option<&'a Value> {
         .find(|e| e["id"] == id)
 }
 
-/// The dates from `from`, one `step` at a time, while on or before `to`.
+/// The dates from `from`, one `step` at a time, while on or before `to`, then `to`.
 fn steps(from: &str, to: &str, step: impl Fn(NaiveDate) -> NaiveDate) -> Vec<String> {
     let to: NaiveDate = to.parse().expect("date");
     let mut date: NaiveDate = from.parse().expect("date");
@@ -224,6 +224,10 @@ fn steps(from: &str, to: &str, step: impl Fn(NaiveDate) -> NaiveDate) -> Vec<Str
     while date <= to {
         dates.push(date.to_string());
         date = step(date);
+    }
+    // A replay ends with `--to` itself when the steps do not land on it.
+    if dates.last() != Some(&to.to_string()) {
+        dates.push(to.to_string());
     }
     dates
 }
@@ -279,9 +283,19 @@ fn a_correction_is_an_event_and_the_status_before_it_stays_readable() {
     let find_in = |log: &[Value]| log.iter().find(|e| e["id"] == arms.as_str()).cloned();
     let report = find_in(&log_before).expect("the shipped report");
     assert_eq!(report["kind"], "action");
+    assert_eq!(report["corrected"], false);
+    let after = find_in(&log).expect("the report is still listed");
+    assert_eq!(after["corrected"], true, "the log flags what became of it");
+    // Every recorded field stays as it was; only the flag says a correction followed.
+    let recorded = |mut event: Value| {
+        event
+            .as_object_mut()
+            .map(|fields| fields.remove("corrected"));
+        event
+    };
     assert_eq!(
-        find_in(&log),
-        Some(report.clone()),
+        recorded(after),
+        recorded(report.clone()),
         "the original stays unchanged"
     );
     let correction = log.last().expect("the correction");
@@ -440,8 +454,14 @@ fn replay_rows_equal_status_on_their_dates() {
     assert_eq!(rows.len(), monthly.len(), "{csv}");
     for (row, json_row) in rows.iter().zip(&json_rows) {
         assert_eq!(row[column("date")], json_row["as_of"]);
-        let score: f64 = row[column("overall_score")].parse().expect("a score");
-        assert_eq!(Some(score), json_row["overall"]["score"].as_f64(), "{csv}");
+        // No data is an empty cell (a gap), not a score of 0.
+        if json_row["overall"]["level"].is_null() {
+            assert_eq!(row[column("overall_score")], "", "{csv}");
+            assert_eq!(row[column("overall_level")], "", "{csv}");
+        } else {
+            let score: f64 = row[column("overall_score")].parse().expect("a score");
+            assert_eq!(Some(score), json_row["overall"]["score"].as_f64(), "{csv}");
+        }
     }
 
     for (every, dates) in [

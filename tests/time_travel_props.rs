@@ -155,7 +155,7 @@ fn play(steps: &[Step], interval: Option<u64>, probe: NaiveDate) -> Played {
 fn logged(tracker: &Tracker<SqliteStore>) -> Vec<LoggedEvent> {
     let mut events = Vec::new();
     tracker
-        .log(&LogFilter::default(), |e| {
+        .log(&LogFilter::default(), |e, _| {
             events.push(e.clone());
             ControlFlow::Continue(())
         })

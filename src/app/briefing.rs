@@ -176,8 +176,8 @@ pub struct LevelBand {
 /// A score on a date.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reading {
-    /// The level.
-    pub level: String,
+    /// The level; `None` (no data) when the evidence is too thin for one.
+    pub level: Option<String>,
     /// The score.
     pub score: f64,
     /// Reports counted.
@@ -577,7 +577,11 @@ impl<S: EventStore> Tracker<S> {
             title: "Overall".into(),
             pillar: None,
             issue: None,
-            scores: statuses.iter().map(|s| Some(s.overall.score)).collect(),
+            // No data is a gap in the chart, not a flat line at 0.
+            scores: statuses
+                .iter()
+                .map(|s| s.overall.level.as_ref().map(|_| s.overall.score))
+                .collect(),
             events: statuses.iter().map(|s| s.overall.events).collect(),
         }];
         for (index, pillar) in self.framework.pillars.iter().enumerate() {
@@ -589,7 +593,7 @@ impl<S: EventStore> Tracker<S> {
                 issue: None,
                 scores: statuses
                     .iter()
-                    .map(|s| pillar_of(s).map(|p| p.score))
+                    .map(|s| pillar_of(s).and_then(|p| p.level.map(|_| p.score)))
                     .collect(),
                 events: statuses
                     .iter()
@@ -602,9 +606,12 @@ impl<S: EventStore> Tracker<S> {
                         .pillars
                         .get(index)
                         .and_then(|p| p.issues.iter().find(|i| i.id == issue.id))
-                        .map(|i| (i.score, i.events))
+                        .map(|i| (i.level.as_ref().map(|_| i.score), i.events))
                 };
-                if statuses.iter().all(|s| reading(s).is_none()) {
+                if statuses
+                    .iter()
+                    .all(|s| reading(s).is_none_or(|(score, _)| score.is_none()))
+                {
                     continue;
                 }
                 lines.push(Line {
@@ -612,7 +619,10 @@ impl<S: EventStore> Tracker<S> {
                     title: issue.title.clone(),
                     pillar: Some(pillar.id.clone()),
                     issue: Some(issue.id.clone()),
-                    scores: statuses.iter().map(|s| reading(s).map(|r| r.0)).collect(),
+                    scores: statuses
+                        .iter()
+                        .map(|s| reading(s).and_then(|r| r.0))
+                        .collect(),
                     events: statuses
                         .iter()
                         .map(|s| reading(s).map_or(0, |r| r.1))
@@ -633,18 +643,17 @@ impl<S: EventStore> Tracker<S> {
         let (Some(start), Some(end)) = (at(period.from), at(period.as_of)) else {
             return Vec::new();
         };
-        let reading = |line: &Line, index: usize| {
-            let score = line.scores[index].unwrap_or(0.0);
-            Reading {
-                level: self.framework.level_for(score).id.clone(),
-                score,
-                events: line.events[index],
-            }
+        let reading = |line: &Line, index: usize| Reading {
+            level: line.scores[index].map(|score| self.framework.level_for(score).id.clone()),
+            score: line.scores[index].unwrap_or(0.0),
+            events: line.events[index],
         };
         series
             .lines
             .iter()
-            .filter(|line| line.scores[start].is_some() || line.scores[end].is_some())
+            .filter(|line| {
+                line.issue.is_none() || line.scores[start].is_some() || line.scores[end].is_some()
+            })
             .map(|line| {
                 let (start, end) = (reading(line, start), reading(line, end));
                 let change = round2(end.score - start.score);
@@ -771,7 +780,7 @@ impl<S: EventStore> Tracker<S> {
             target: body.target.clone(),
             action: body.action.clone(),
             intensity: report.intensity(self.taxonomy),
-            confidence: body.confidence,
+            confidence: report.confidence(),
             pillar: report.pillar(&self.framework).to_string(),
             issue: body.issue.clone(),
             summary: body.summary.clone(),
@@ -792,7 +801,8 @@ impl<S: EventStore> Tracker<S> {
         let (target, source_url) = match &logged.event.payload {
             Payload::Correction(c) => (c.corrects, c.source_url.clone()),
             Payload::Retraction(r) => (r.retracts, r.source_url.clone()),
-            Payload::Report(_) => return Ok(None),
+            // A corroboration adds a source; the report's changes list what altered it.
+            Payload::Report(_) | Payload::Corroboration(_) => return Ok(None),
         };
         let Some(stored) = self.store.event_by_id(target)? else {
             return Ok(None);

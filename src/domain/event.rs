@@ -69,6 +69,9 @@ pub enum EventKind {
     Correction,
     /// Withdraws an earlier report (it proved false).
     Retraction,
+    /// Links another source to an earlier report of the same real-world event: the event counts
+    /// once, with a confidence raised by independent sources.
+    Corroboration,
 }
 
 impl EventKind {
@@ -79,6 +82,7 @@ impl EventKind {
             EventKind::Statement => "statement",
             EventKind::Correction => "correction",
             EventKind::Retraction => "retraction",
+            EventKind::Corroboration => "corroboration",
         }
     }
 
@@ -94,6 +98,7 @@ impl EventKind {
             "statement" => Some(EventKind::Statement),
             "correction" => Some(EventKind::Correction),
             "retraction" => Some(EventKind::Retraction),
+            "corroboration" => Some(EventKind::Corroboration),
             _ => None,
         }
     }
@@ -227,9 +232,15 @@ pub struct AmendmentInput {
     /// The report retracted (retractions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retracts: Option<String>,
+    /// The report corroborated (corroborations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corroborates: Option<String>,
     /// The replaced fields (corrections).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Map<String, Value>>,
+    /// The other source of the same event (corroborations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceInput>,
     /// Why.
     pub reason: String,
     /// Where the amendment comes from.
@@ -330,6 +341,49 @@ pub struct Retraction {
     pub source_url: Option<String>,
 }
 
+/// A corroboration: another source of the same real-world event as an earlier report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Corroboration {
+    /// The id of the report corroborated.
+    pub corroborates: Uuid,
+    /// The other source.
+    pub source: Source,
+    /// Why it is the same event (e.g. `the same expulsion, reported by Reuters`).
+    pub reason: String,
+}
+
+/// The most a report's confidence rises to from corroborations alone: several outlets repeating
+/// one claim are rarely fully independent.
+pub const CORROBORATED_CONFIDENCE_CAP: f64 = 0.95;
+
+/// The confidence a report counts with, given the coder's `confidence` and the number of
+/// independent corroborating outlets (other than the report's own, each counted once): each
+/// halves the remaining doubt, up to [`CORROBORATED_CONFIDENCE_CAP`]; never below the coder's.
+pub fn corroborated_confidence(confidence: f64, independent_sources: usize) -> f64 {
+    if independent_sources == 0 {
+        return confidence;
+    }
+    let exponent = i32::try_from(independent_sources).unwrap_or(i32::MAX);
+    let raised = 1.0 - (1.0 - confidence) * 0.5_f64.powi(exponent);
+    confidence.max(raised.min(CORROBORATED_CONFIDENCE_CAP))
+}
+
+/// A corroboration applied to a report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CorroborationNote {
+    /// The corroboration's id.
+    pub id: Uuid,
+    /// When the log learned it.
+    pub recorded_at: DateTime<Utc>,
+    /// Who recorded it.
+    pub recorded_by: String,
+    /// The other source.
+    pub source: Source,
+    /// Why it is the same event.
+    pub reason: String,
+}
+
 /// What an event says, by family.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(
@@ -343,6 +397,8 @@ pub enum Payload {
     Correction(Correction),
     /// A retraction of a report.
     Retraction(Retraction),
+    /// A corroboration of a report.
+    Corroboration(Corroboration),
 }
 
 /// A valid event, ready to append.
@@ -367,6 +423,7 @@ impl Event {
             Payload::Report(body) => serde_json::to_string(body),
             Payload::Correction(correction) => serde_json::to_string(correction),
             Payload::Retraction(retraction) => serde_json::to_string(retraction),
+            Payload::Corroboration(corroboration) => serde_json::to_string(corroboration),
         };
         // Structs of strings, numbers, dates and JSON values always serialise.
         json.unwrap_or_else(|e| panic!("event payload serialises: {e}"))
@@ -376,7 +433,7 @@ impl Event {
     pub fn report_body(&self) -> Option<&EventBody> {
         match &self.payload {
             Payload::Report(body) => Some(body),
-            Payload::Correction(_) | Payload::Retraction(_) => None,
+            Payload::Correction(_) | Payload::Retraction(_) | Payload::Corroboration(_) => None,
         }
     }
 
@@ -398,6 +455,12 @@ impl Event {
                 short_id(retraction.retracts),
                 retraction.reason
             ),
+            Payload::Corroboration(corroboration) => format!(
+                "corroborates {} ({}): {}",
+                short_id(corroboration.corroborates),
+                corroboration.source.outlet,
+                corroboration.reason
+            ),
         }
     }
 
@@ -407,6 +470,7 @@ impl Event {
             Payload::Report(_) => None,
             Payload::Correction(correction) => Some(correction.corrects),
             Payload::Retraction(retraction) => Some(retraction.retracts),
+            Payload::Corroboration(corroboration) => Some(corroboration.corroborates),
         }
     }
 
@@ -441,6 +505,9 @@ impl Event {
             }
             EventKind::Retraction => {
                 Payload::Retraction(serde_json::from_value(value).map_err(invalid)?)
+            }
+            EventKind::Corroboration => {
+                Payload::Corroboration(serde_json::from_value(value).map_err(invalid)?)
             }
         };
         Ok(Event {
@@ -487,6 +554,8 @@ pub struct LoggedEvent {
     pub version: u64,
     /// When the log learned it (transaction time), set by the store.
     pub recorded_at: DateTime<Utc>,
+    /// Who recorded it (`unknown` for events recorded before dyad kept it).
+    pub recorded_by: String,
     /// The event.
     pub event: Event,
 }
@@ -500,10 +569,23 @@ pub struct AmendmentNote {
     pub kind: EventKind,
     /// When the log learned it.
     pub recorded_at: DateTime<Utc>,
+    /// Who recorded it.
+    pub recorded_by: String,
     /// Why.
     pub reason: String,
     /// The fields it replaced, each with its value before (empty for a retraction).
     pub changed: Vec<FieldChange>,
+}
+
+/// An amendment's place in the log, as the report it applies to records it.
+#[derive(Debug, Clone, Copy)]
+pub struct AmendmentStamp<'a> {
+    /// The amendment's id.
+    pub id: Uuid,
+    /// When the log learned it.
+    pub recorded_at: DateTime<Utc>,
+    /// Who recorded it.
+    pub recorded_by: &'a str,
 }
 
 /// One field a correction replaced.
@@ -534,8 +616,12 @@ pub struct Report {
     pub position: u64,
     /// When the log learned the report.
     pub recorded_at: DateTime<Utc>,
+    /// Who recorded the report.
+    pub recorded_by: String,
     /// The corrections applied, in log order.
     pub corrections: Vec<AmendmentNote>,
+    /// The other sources of the same event, in log order.
+    pub corroborations: Vec<CorroborationNote>,
 }
 
 impl Report {
@@ -550,8 +636,44 @@ impl Report {
             body: body.clone(),
             position: logged.position,
             recorded_at: logged.recorded_at,
+            recorded_by: logged.recorded_by.clone(),
             corrections: Vec::new(),
+            corroborations: Vec::new(),
         })
+    }
+
+    /// The outlets that corroborate the report independently: other than its own, each once
+    /// (names compared without case).
+    pub fn independent_sources(&self) -> usize {
+        let own = self.body.source.outlet.to_lowercase();
+        let mut outlets: Vec<String> = self
+            .corroborations
+            .iter()
+            .map(|c| c.source.outlet.to_lowercase())
+            .filter(|outlet| *outlet != own)
+            .collect();
+        outlets.sort_unstable();
+        outlets.dedup();
+        outlets.len()
+    }
+
+    /// The confidence the report counts with: the coder's, raised by independent corroborating
+    /// sources ([`corroborated_confidence`]).
+    pub fn confidence(&self) -> f64 {
+        corroborated_confidence(self.body.confidence, self.independent_sources())
+    }
+
+    /// The report with a corroboration applied.
+    pub fn corroborated(&self, corroboration: &Corroboration, by: &AmendmentStamp<'_>) -> Report {
+        let mut report = self.clone();
+        report.corroborations.push(CorroborationNote {
+            id: by.id,
+            recorded_at: by.recorded_at,
+            recorded_by: by.recorded_by.to_string(),
+            source: corroboration.source.clone(),
+            reason: corroboration.reason.clone(),
+        });
+        report
     }
 
     /// The intensity the report counts with: the coder's, else the action's default.
@@ -583,12 +705,12 @@ impl Report {
         fields
     }
 
-    /// The report with a correction applied (already validated when it was appended).
+    /// The report with a correction applied (already validated when it was appended); `by` is
+    /// the correction as logged (its id, when and by whom it was recorded).
     pub fn corrected(
         &self,
         correction: &Correction,
-        id: Uuid,
-        recorded_at: DateTime<Utc>,
+        by: &AmendmentStamp<'_>,
     ) -> Result<Report, ValidationError> {
         let before = self.as_fields();
         let mut after = before.clone();
@@ -614,9 +736,10 @@ impl Report {
             .map_err(|e| ValidationError::new("fields", e.to_string()))?;
         let mut corrections = self.corrections.clone();
         corrections.push(AmendmentNote {
-            id,
+            id: by.id,
             kind: EventKind::Correction,
-            recorded_at,
+            recorded_at: by.recorded_at,
+            recorded_by: by.recorded_by.to_string(),
             reason: correction.reason.clone(),
             changed,
         });
@@ -836,8 +959,31 @@ impl<'a> Validator<'a> {
         ))
     }
 
+    /// A corroboration of `target` by another source of the same event.
+    pub fn validate_corroboration(
+        &self,
+        target: &Report,
+        source: SourceInput,
+        reason: &str,
+    ) -> Result<Event, ValidationError> {
+        let corroboration = Corroboration {
+            corroborates: target.id,
+            source: self.check_source(source, target.occurred_on)?,
+            reason: required_text("reason", reason, MAX_REASON_CHARS)?,
+        };
+        let content = serde_json::to_string(&corroboration)
+            .map_err(|e| ValidationError::new("source", e.to_string()))?;
+        Ok(self.amendment(
+            target,
+            EventKind::Corroboration,
+            &content,
+            Payload::Corroboration(corroboration),
+        ))
+    }
+
     /// Checks an imported amendment's envelope; its content is checked against the report it
-    /// amends by [`Validator::validate_correction`] or [`Validator::validate_retraction`].
+    /// amends by [`Validator::validate_correction`], [`Validator::validate_retraction`] or
+    /// [`Validator::validate_corroboration`].
     pub fn check_amendment(
         &self,
         input: &AmendmentInput,
@@ -845,30 +991,54 @@ impl<'a> Validator<'a> {
         let id = Uuid::parse_str(&input.id)
             .map_err(|_| ValidationError::new("id", format!("`{}` is not a UUID", input.id)))?;
         let occurred_on = self.past_date("occurred_on", &input.occurred_on)?;
-        let (field, target, other) = match input.kind {
-            EventKind::Correction => ("corrects", &input.corrects, &input.retracts),
-            EventKind::Retraction => ("retracts", &input.retracts, &input.corrects),
+        let targets = [
+            ("corrects", &input.corrects),
+            ("retracts", &input.retracts),
+            ("corroborates", &input.corroborates),
+        ];
+        let field = match input.kind {
+            EventKind::Correction => "corrects",
+            EventKind::Retraction => "retracts",
+            EventKind::Corroboration => "corroborates",
             EventKind::Action | EventKind::Statement => {
                 return Err(ValidationError::new(
                     "kind",
-                    "expected `correction` or `retraction`",
+                    "expected `correction`, `retraction` or `corroboration`",
                 ));
             }
         };
-        if other.is_some() {
+        let target = targets
+            .iter()
+            .find(|(name, _)| *name == field)
+            .and_then(|(_, target)| target.as_ref());
+        if let Some((other, _)) = targets
+            .iter()
+            .find(|(name, target)| *name != field && target.is_some())
+        {
             return Err(ValidationError::new(
-                if field == "corrects" {
-                    "retracts"
-                } else {
-                    "corrects"
-                },
+                *other,
                 format!(
                     "a {} names the report it amends in `{field}`",
                     input.kind.as_str()
                 ),
             ));
         }
-        let target = target.as_deref().ok_or_else(|| {
+        match (input.kind, &input.source) {
+            (EventKind::Corroboration, None) => {
+                return Err(ValidationError::new(
+                    "source",
+                    "a corroboration needs the other source",
+                ));
+            }
+            (EventKind::Correction | EventKind::Retraction, Some(_)) => {
+                return Err(ValidationError::new(
+                    "source",
+                    "only a corroboration names another source",
+                ));
+            }
+            _ => {}
+        }
+        let target = target.ok_or_else(|| {
             ValidationError::new(field, "the id of the report amended is missing")
         })?;
         let target = Uuid::parse_str(target)
@@ -880,10 +1050,10 @@ impl<'a> Validator<'a> {
                     "a correction needs the replaced fields",
                 ));
             }
-            (EventKind::Retraction, Some(_)) => {
+            (EventKind::Retraction | EventKind::Corroboration, Some(_)) => {
                 return Err(ValidationError::new(
                     "fields",
-                    "a retraction replaces no fields",
+                    format!("a {} replaces no fields", input.kind.as_str()),
                 ));
             }
             _ => {}
@@ -995,7 +1165,10 @@ impl<'a> Validator<'a> {
                     Some(required_text("quote", quote, MAX_QUOTE_CHARS)?),
                 ))
             }
-            EventKind::Action | EventKind::Correction | EventKind::Retraction => {
+            EventKind::Action
+            | EventKind::Correction
+            | EventKind::Retraction
+            | EventKind::Corroboration => {
                 for (field, value) in [("speaker", &input.speaker), ("quote", &input.quote)] {
                     if value.is_some() {
                         return Err(ValidationError::new(
@@ -1050,15 +1223,7 @@ impl<'a> Validator<'a> {
     }
 
     fn past_date(&self, field: &str, text: &str) -> Result<NaiveDate, ValidationError> {
-        let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .ok()
-            .filter(|d| d.format("%Y-%m-%d").to_string() == text)
-            .ok_or_else(|| {
-                ValidationError::new(
-                    field,
-                    format!("`{text}` is not a calendar date; expected YYYY-MM-DD"),
-                )
-            })?;
+        let date = calendar_date(text).map_err(|problem| ValidationError::new(field, problem))?;
         if date > self.today {
             return Err(ValidationError::new(
                 field,
@@ -1089,9 +1254,71 @@ fn required_text(field: &str, text: &str, max_chars: usize) -> Result<String, Va
     Ok(text.to_string())
 }
 
+/// A `YYYY-MM-DD` calendar date, strictly: the message says what was wrong, the same in event
+/// input and in command-line flags.
+pub fn calendar_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|d| d.format("%Y-%m-%d").to_string() == text)
+        .ok_or_else(|| format!("`{text}` is not a calendar date; expected YYYY-MM-DD"))
+}
+
 /// The first eight hex digits of an id, as people quote it.
 pub fn short_id(id: Uuid) -> String {
     id.simple().to_string()[..8].to_string()
+}
+
+/// The fewest hex digits of an id that dyad looks up: fewer would often match several events.
+pub const MIN_ID_PREFIX: usize = 6;
+
+/// An id as a person gives it: whole, or its first hex digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdRef {
+    /// A whole UUID.
+    Whole(Uuid),
+    /// The start of an id, in the stored (hyphenated, lower-case) form.
+    Prefix(String),
+}
+
+impl IdRef {
+    /// Reads a whole id or a prefix of at least [`MIN_ID_PREFIX`] hex digits (hyphens and case
+    /// as the user likes).
+    pub fn parse(text: &str) -> Result<IdRef, ValidationError> {
+        let trimmed = text.trim();
+        let digits: String = trimmed
+            .chars()
+            .filter(|c| *c != '-')
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(ValidationError::new(
+                "id",
+                format!("`{trimmed}` is not an id; expected hex digits such as `6bfb64d9`"),
+            ));
+        }
+        if digits.len() < MIN_ID_PREFIX {
+            return Err(ValidationError::new(
+                "id",
+                format!(
+                    "`{trimmed}` is too short: give at least {MIN_ID_PREFIX} characters of the id"
+                ),
+            ));
+        }
+        if digits.len() >= 32 {
+            return Uuid::parse_str(&digits).map(IdRef::Whole).map_err(|e| {
+                ValidationError::new("id", format!("`{trimmed}` is not a UUID: {e}"))
+            });
+        }
+        // The stored form has hyphens after the 8th, 12th, 16th and 20th digit.
+        let mut prefix = String::with_capacity(digits.len() + 4);
+        for (index, digit) in digits.chars().enumerate() {
+            if matches!(index, 8 | 12 | 16 | 20) {
+                prefix.push('-');
+            }
+            prefix.push(digit);
+        }
+        Ok(IdRef::Prefix(prefix))
+    }
 }
 
 fn body_json(body: &EventBody) -> String {
@@ -1181,6 +1408,7 @@ mod tests {
             position: 1,
             version: 1,
             recorded_at: DateTime::<Utc>::MIN_UTC,
+            recorded_by: crate::domain::recorder::UNKNOWN_RECORDER.to_string(),
             event,
         })
         .expect("a report")
@@ -1260,7 +1488,14 @@ mod tests {
             panic!("a correction payload");
         };
         let corrected = target
-            .corrected(body, correction.id, DateTime::<Utc>::MIN_UTC)
+            .corrected(
+                body,
+                &AmendmentStamp {
+                    id: correction.id,
+                    recorded_at: DateTime::<Utc>::MIN_UTC,
+                    recorded_by: crate::domain::recorder::UNKNOWN_RECORDER,
+                },
+            )
             .expect("applies");
         assert_eq!(corrected.body.intensity, Some(-5.0));
         assert_eq!(corrected.corrections[0].changed[0].before, Value::Null);

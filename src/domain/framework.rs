@@ -98,6 +98,15 @@ pub struct Method {
     pub prior_weight: f64,
     /// How many driving events each pillar lists.
     pub drivers: usize,
+    /// The least evidence a score needs to have a level: below this total weight (confidence
+    /// times decay, summed) a pillar or issue reads "no data" rather than a level near 0.
+    #[serde(default = "default_min_weight")]
+    pub min_weight: f64,
+}
+
+/// One fully confident report about 20 months old weighs 0.1 (0.5^(600/180)).
+fn default_min_weight() -> f64 {
+    0.1
 }
 
 /// A framework for reading one relationship.

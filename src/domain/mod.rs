@@ -7,6 +7,7 @@
 pub mod clock;
 pub mod event;
 pub mod framework;
+pub mod recorder;
 pub mod taxonomy;
 
 use thiserror::Error;

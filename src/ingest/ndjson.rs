@@ -286,14 +286,19 @@ impl<R: BufRead> Lines<R> {
     }
 }
 
-/// Parses one import line: a report in the input format, or a correction or retraction as
-/// `export` writes it. The informational `recorded` object of exported lines is ignored.
+/// Parses one import line: a report in the input format, or a correction, retraction or
+/// corroboration as `export` writes it. The informational `recorded` object of exported lines is ignored.
 pub fn parse_import_line(line: usize, raw: &[u8]) -> Result<ImportLine, LineError> {
     // Most lines are plain reports: read them straight into the input type, as `append` does.
     let marked = |marker: &[u8]| raw.windows(marker.len()).any(|w| w == marker);
-    if ![&b"\"recorded\""[..], b"\"correction\"", b"\"retraction\""]
-        .iter()
-        .any(|m| marked(m))
+    if ![
+        &b"\"recorded\""[..],
+        b"\"correction\"",
+        b"\"retraction\"",
+        b"\"corroboration\"",
+    ]
+    .iter()
+    .any(|m| marked(m))
     {
         return parse_line(line, raw).map(ImportLine::Report);
     }
@@ -320,7 +325,7 @@ pub fn parse_import_line(line: usize, raw: &[u8]) -> Result<ImportLine, LineErro
     fields.remove("recorded");
     let amendment = matches!(
         fields.get("kind").and_then(Value::as_str),
-        Some("correction" | "retraction")
+        Some("correction" | "retraction" | "corroboration")
     );
     let located = |e: serde_path_to_error::Error<serde_json::Error>| {
         let path = e.path().to_string();

@@ -3,7 +3,9 @@
 //! best current knowledge, only those recorded by `known_at` to see the log as it then stood.
 
 use crate::domain::ValidationError;
-use crate::domain::event::{AmendmentNote, EventKind, LoggedEvent, Payload, Report};
+use crate::domain::event::{
+    AmendmentNote, AmendmentStamp, EventKind, LoggedEvent, Payload, Report,
+};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -62,18 +64,31 @@ impl Amendments {
         for amendment in self.of(report.id) {
             match &amendment.event.payload {
                 Payload::Correction(correction) => {
-                    report =
-                        report.corrected(correction, amendment.event.id, amendment.recorded_at)?;
+                    let stamp = AmendmentStamp {
+                        id: amendment.event.id,
+                        recorded_at: amendment.recorded_at,
+                        recorded_by: &amendment.recorded_by,
+                    };
+                    report = report.corrected(correction, &stamp)?;
                 }
                 Payload::Retraction(retraction) => {
                     let note = AmendmentNote {
                         id: amendment.event.id,
                         kind: EventKind::Retraction,
                         recorded_at: amendment.recorded_at,
+                        recorded_by: amendment.recorded_by.clone(),
                         reason: retraction.reason.clone(),
                         changed: Vec::new(),
                     };
                     return Ok(Resolved::Retracted(report, note));
+                }
+                Payload::Corroboration(corroboration) => {
+                    let stamp = AmendmentStamp {
+                        id: amendment.event.id,
+                        recorded_at: amendment.recorded_at,
+                        recorded_by: &amendment.recorded_by,
+                    };
+                    report = report.corroborated(corroboration, &stamp);
                 }
                 Payload::Report(_) => {}
             }

@@ -16,7 +16,7 @@
 //! day, and `2^(day/half_life)` orders days), so a day's strongest reports are all a later date
 //! ever needs. `status --as-of D` and the row for D of a replay are the same evaluation.
 
-use crate::domain::event::{AmendmentNote, EventKind, Report};
+use crate::domain::event::{AmendmentNote, CorroborationNote, EventKind, Report};
 use crate::domain::framework::Framework;
 use crate::domain::taxonomy::Taxonomy;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -72,9 +72,14 @@ pub struct Driver {
     /// The article.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Who recorded it.
+    pub recorded_by: String,
     /// The corrections that changed it, oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub corrections: Vec<AmendmentNote>,
+    /// The other sources of the same event, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corroborations: Vec<CorroborationNote>,
 }
 
 /// The status of one issue within a pillar.
@@ -84,10 +89,13 @@ pub struct IssueStatus {
     pub id: String,
     /// Its title.
     pub title: String,
-    /// Its level.
-    pub level: String,
+    /// Its level; `None` (no data) when its evidence weighs less than the method's
+    /// `min_weight`.
+    pub level: Option<String>,
     /// Its score, −10…+10.
     pub score: f64,
+    /// The weight of its evidence: confidence times decay, summed.
+    pub weight: f64,
     /// Reports counted.
     pub events: u64,
 }
@@ -99,10 +107,13 @@ pub struct PillarStatus {
     pub id: String,
     /// Its title.
     pub title: String,
-    /// Its level.
-    pub level: String,
+    /// Its level; `None` (no data) when its evidence weighs less than the method's
+    /// `min_weight`.
+    pub level: Option<String>,
     /// Its score, −10…+10.
     pub score: f64,
+    /// The weight of its evidence: confidence times decay, summed.
+    pub weight: f64,
     /// Reports counted.
     pub events: u64,
     /// The reports that weigh most, strongest first.
@@ -114,10 +125,13 @@ pub struct PillarStatus {
 /// The overall status.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OverallStatus {
-    /// The level.
-    pub level: String,
+    /// The level; `None` (no data) when the evidence weighs less than the method's
+    /// `min_weight`.
+    pub level: Option<String>,
     /// The score, −10…+10.
     pub score: f64,
+    /// The weight of the evidence: confidence times decay (times the pillar's weight), summed.
+    pub weight: f64,
     /// Reports counted.
     pub events: u64,
 }
@@ -183,6 +197,22 @@ impl Decayed {
         self.weighted_intensity += (day.weighted_intensity as f64 * factor).round() as i128;
         self.weight += (day.confidence as f64 * factor).round() as i128;
         self.events += day.events;
+    }
+
+    /// The total weight of the evidence, in units of one certain report of the day.
+    fn weight(&self) -> f64 {
+        self.weight as f64 / NANO
+    }
+
+    /// The level of `score`, unless the evidence is too thin to read one.
+    fn level(&self, framework: &Framework, score: f64) -> Option<String> {
+        (self.weight() >= framework.method.min_weight)
+            .then(|| framework.level_for(score).id.clone())
+    }
+
+    /// The weight as reported: three decimals.
+    fn rounded_weight(&self) -> f64 {
+        (self.weight() * 1000.0).round() / 1000.0
     }
 
     fn denominator(&self, prior_weight: f64) -> f64 {
@@ -358,7 +388,8 @@ impl<'a> Ledger<'a> {
             return;
         };
         let intensity = report.intensity(self.taxonomy);
-        let confidence = report.body.confidence;
+        // Counted once, however many outlets report it: corroborations raise its confidence.
+        let confidence = report.confidence();
         let weighted_intensity = (confidence * intensity * MICRO).round() as i64;
         let confidence_micro = (confidence * MICRO).round() as i64;
         let day = report.occurred_on.num_days_from_ce();
@@ -437,8 +468,9 @@ impl<'a> Ledger<'a> {
             pillars.push(PillarStatus {
                 id: pillar.id.clone(),
                 title: pillar.title.clone(),
-                level: framework.level_for(score).id.clone(),
+                level: tally.level(framework, score),
                 score,
+                weight: tally.rounded_weight(),
                 events: tally.events,
                 drivers,
                 issues: issues
@@ -448,8 +480,9 @@ impl<'a> Ledger<'a> {
                         IssueStatus {
                             id: framework.issues[index].id.clone(),
                             title: framework.issues[index].title.clone(),
-                            level: framework.level_for(score).id.clone(),
+                            level: tally.level(framework, score),
                             score,
+                            weight: tally.rounded_weight(),
                             events: tally.events,
                         }
                     })
@@ -466,8 +499,9 @@ impl<'a> Ledger<'a> {
                 version: framework.version,
             },
             overall: OverallStatus {
-                level: framework.level_for(overall_score).id.clone(),
+                level: overall.level(framework, overall_score),
                 score: overall_score,
+                weight: overall.rounded_weight(),
                 events: overall.events,
             },
             pillars,
@@ -502,6 +536,7 @@ impl<'a> Ledger<'a> {
             .into_iter()
             .filter_map(|candidate| {
                 let report = report_at(candidate.position)?;
+                let confidence = report.confidence();
                 let d = decay(candidate.day);
                 let pillar_weight = if pooled {
                     self.framework.pillars[candidate.pillar_index].weight
@@ -518,7 +553,7 @@ impl<'a> Ledger<'a> {
                     target: report.body.target,
                     action: report.body.action,
                     intensity: candidate.intensity,
-                    confidence: report.body.confidence,
+                    confidence,
                     issue: report.body.issue,
                     contribution: if denominator > 0.0 {
                         round2(share / denominator)
@@ -530,7 +565,9 @@ impl<'a> Ledger<'a> {
                     outlet: report.body.source.outlet,
                     attribution: report.body.source.attribution,
                     url: report.body.source.url,
+                    recorded_by: report.recorded_by,
                     corrections: report.corrections,
+                    corroborations: report.corroborations,
                 })
             })
             .collect()
@@ -582,8 +619,9 @@ impl<'a> Ledger<'a> {
             known_at: None,
             pillar: pillar.map(str::to_string),
             issue: self.state.scope.issue.clone(),
-            level: framework.level_for(score).id.clone(),
+            level: tally.level(framework, score),
             score,
+            weight: tally.rounded_weight(),
             events: tally.events,
             contributions,
             retracted: Vec::new(),
@@ -619,10 +657,13 @@ pub struct Explanation {
     pub pillar: Option<String>,
     /// Only reports filed under this issue.
     pub issue: Option<String>,
-    /// The level of the score.
-    pub level: String,
+    /// The level of the score; `None` (no data) when its evidence weighs less than the
+    /// method's `min_weight`.
+    pub level: Option<String>,
     /// The score explained.
     pub score: f64,
+    /// The weight of its evidence: confidence times decay, summed.
+    pub weight: f64,
     /// Reports counted in it.
     pub events: u64,
     /// The reports with their shares of the score, most important first.

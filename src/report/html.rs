@@ -7,10 +7,11 @@
 //! and a description, text contrast of at least 7:1.
 
 use super::{
-    BriefingFormat, event_codes, movement_phrase, regenerating_command, score, svg, tone_fill,
-    xml_escape as esc,
+    BriefingFormat, event_codes, level_name, movement_phrase, reading_score, regenerating_command,
+    score, svg, tone_fill, xml_escape as esc,
 };
 use crate::app::{AmendmentEntry, Briefing, Entry, Movement};
+use crate::domain::event::short_id;
 use crate::projection::Explanation;
 use crate::store::format_recorded_at;
 use std::io::{self, Write};
@@ -145,8 +146,8 @@ fn headline(out: &mut dyn Write, briefing: &Briefing) -> io::Result<()> {
         writeln!(
             out,
             "<p><strong>Overall: {} ({})</strong> on {}, {} on {}.</p>",
-            level(briefing, &overall.end.level),
-            score(overall.end.score),
+            level(briefing, level_name(&overall.end.level)),
+            reading_score(&overall.end),
             briefing.as_of,
             esc(&movement_phrase(overall)),
             briefing.period.from
@@ -176,8 +177,8 @@ fn headline(out: &mut dyn Write, briefing: &Briefing) -> io::Result<()> {
                 ""
             },
             movement_name(movement),
-            level(briefing, &movement.end.level),
-            score(movement.end.score),
+            level(briefing, level_name(&movement.end.level)),
+            reading_score(&movement.end),
             esc(&movement_phrase(movement)),
             movement.end.events
         )?;
@@ -245,7 +246,8 @@ fn entry_html(entry: &Entry) -> String {
         ""
     };
     format!(
-        "<time datetime=\"{d}\">{d}</time> · <span class=\"codes\">{}</span> — {}{flag} — {}",
+        "<code>{}</code> · <time datetime=\"{d}\">{d}</time> · <span class=\"codes\">{}</span> — {}{flag} — {}",
+        short_id(entry.id),
         esc(&event_codes(entry)),
         esc(&entry.summary),
         source(
@@ -285,7 +287,7 @@ fn explanation_html(
         out,
         "<h3>{}: {} ({}) from {} events</h3>",
         esc(&title),
-        level(briefing, &explanation.level),
+        level(briefing, level_name(&explanation.level)),
         score(explanation.score),
         explanation.events
     )?;
@@ -296,8 +298,9 @@ fn explanation_html(
         for driver in &explanation.contributions {
             write!(
                 out,
-                "<li><strong>{}</strong> · <time datetime=\"{d}\">{d}</time> · <span class=\"codes\">{}→{} {} ({:+.1})</span> — {} — {}",
+                "<li><strong>{}</strong> · <code>{}</code> · <time datetime=\"{d}\">{d}</time> · <span class=\"codes\">{}→{} {} ({:+.1})</span> — {} — {} · recorded by {}{}",
                 score(driver.contribution),
+                short_id(driver.id),
                 esc(&driver.actor),
                 esc(&driver.target),
                 esc(&driver.action),
@@ -308,6 +311,12 @@ fn explanation_html(
                     driver.attribution.as_deref(),
                     driver.url.as_deref()
                 ),
+                esc(&driver.recorded_by),
+                driver
+                    .corroborations
+                    .iter()
+                    .map(|c| format!(" · also reported by {}", esc(&c.source.outlet)))
+                    .collect::<String>(),
                 d = driver.occurred_on
             )?;
             if !driver.corrections.is_empty() {
@@ -316,8 +325,9 @@ fn explanation_html(
                     let changes = crate::report::field_changes(&correction.changed);
                     writeln!(
                         out,
-                        "<li>corrected {}: {} ({})</li>",
+                        "<li>corrected {} by {}: {} ({})</li>",
                         format_recorded_at(correction.recorded_at),
+                        esc(&correction.recorded_by),
                         esc(&changes),
                         esc(&correction.reason)
                     )?;

@@ -1,6 +1,6 @@
 //! JSON output. One object per line (NDJSON) for event lists, one object for a status.
 
-use crate::app::{AppendSummary, VerifyReport};
+use crate::app::{Amended, AppendSummary, VerifyReport};
 use crate::domain::event::{LoggedEvent, Report};
 use crate::domain::framework::Framework;
 use crate::domain::taxonomy::Taxonomy;
@@ -12,14 +12,21 @@ use serde_json::{Value, json};
 use std::io::{self, Write};
 
 /// One event of `dyad log --json`: the envelope and every field; for a report, the derived
-/// values filled in (`derived` names which ones were derived rather than coded).
-pub fn logged_event(logged: &LoggedEvent, framework: &Framework, taxonomy: &Taxonomy) -> Value {
+/// values filled in (`derived` names which ones were derived rather than coded), and whether it
+/// was since `corrected` or `retracted`.
+pub fn logged_event(
+    logged: &LoggedEvent,
+    amended: Amended,
+    framework: &Framework,
+    taxonomy: &Taxonomy,
+) -> Value {
     let event = &logged.event;
     let mut object = json!({
         "position": logged.position,
         "version": logged.version,
         "id": event.id,
         "recorded_at": format_recorded_at(logged.recorded_at),
+        "recorded_by": logged.recorded_by,
         "dyad": event.dyad.as_str(),
         "kind": event.kind,
         "occurred_on": event.occurred_on,
@@ -39,6 +46,8 @@ pub fn logged_event(logged: &LoggedEvent, framework: &Framework, taxonomy: &Taxo
         object["intensity"] = json!(report.intensity(taxonomy));
         object["pillar"] = json!(report.pillar(framework));
         object["derived"] = json!(derived);
+        object["corrected"] = json!(amended.corrected);
+        object["retracted"] = json!(amended.retracted);
     }
     object
 }
@@ -61,9 +70,35 @@ pub fn export_line(logged: &LoggedEvent) -> Value {
             "position": logged.position,
             "version": logged.version,
             "recorded_at": format_recorded_at(logged.recorded_at),
+            "recorded_by": logged.recorded_by,
         }),
     );
     Value::Object(object)
+}
+
+/// One proposal of `dyad inbox --json`: its id, status, article, event (in the format `dyad
+/// append` reads), note and explanation.
+pub fn inbox_proposal(proposal: &crate::inbox::InboxProposal) -> Value {
+    json!({
+        "id": proposal.id,
+        "status": proposal.status,
+        "article": {
+            "id": proposal.article.id,
+            "title": proposal.article.title,
+            "url": proposal.article.url,
+            "outlet": proposal.article.outlet,
+        },
+        "event": proposal.event,
+        "note": proposal.note,
+        "explanation": proposal.explanation,
+        "reason": proposal.reason,
+        "likely_duplicates": proposal.duplicates.iter().map(|d| json!({
+            "id": d.id,
+            "position": d.position,
+            "outlet": d.outlet,
+            "summary": d.summary,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// Writes one JSON value on its own line.

@@ -4,8 +4,12 @@
 //! reproducible. Renders GitHub-flavoured Markdown (tables); [`super::render_briefing`] names
 //! the chart files.
 
-use super::{BriefingFormat, event_codes, movement_phrase, regenerating_command, score, svg};
+use super::{
+    BriefingFormat, event_codes, level_name, movement_phrase, reading_score, regenerating_command,
+    score, svg,
+};
 use crate::app::{AmendmentEntry, Briefing, Entry, Movement};
+use crate::domain::event::short_id;
 use crate::projection::Explanation;
 use crate::projection::status::Driver;
 use crate::store::format_recorded_at;
@@ -87,8 +91,8 @@ fn headline(out: &mut dyn Write, briefing: &Briefing) -> io::Result<()> {
         writeln!(
             out,
             "**Overall: {} ({})** on {}, {} on {}.\n",
-            overall.end.level,
-            score(overall.end.score),
+            level_name(&overall.end.level),
+            reading_score(&overall.end),
             briefing.as_of,
             movement_phrase(overall),
             briefing.period.from
@@ -105,8 +109,8 @@ fn headline(out: &mut dyn Write, briefing: &Briefing) -> io::Result<()> {
             out,
             "| {} | {} | {} | {} | {} |",
             movement_name(movement),
-            movement.end.level,
-            score(movement.end.score),
+            level_name(&movement.end.level),
+            reading_score(&movement.end),
             movement_phrase(movement),
             movement.end.events
         )?;
@@ -175,7 +179,8 @@ fn entry_line(entry: &Entry) -> String {
         flags.push_str(" *(corrected)*");
     }
     format!(
-        "{} · {} — {}{flags} — {}",
+        "{} · {} · {} — {}{flags} — {}",
+        code(&short_id(entry.id)),
         entry.occurred_on,
         code(&event_codes(entry)),
         escape(&entry.summary),
@@ -211,7 +216,7 @@ fn explanation_section(
         out,
         "### {}: {} ({}) from {} events\n",
         escape(&title),
-        explanation.level,
+        level_name(&explanation.level),
         score(explanation.score),
         explanation.events
     )?;
@@ -224,8 +229,9 @@ fn explanation_section(
             let changes = crate::report::field_changes(&correction.changed);
             writeln!(
                 out,
-                "   - corrected {}: {} ({})",
+                "   - corrected {} by {}: {} ({})",
                 format_recorded_at(correction.recorded_at),
+                escape(&correction.recorded_by),
                 escape(&changes),
                 escape(&correction.reason)
             )?;
@@ -253,9 +259,15 @@ fn explanation_section(
 }
 
 fn driver_line(driver: &Driver) -> String {
+    let also: String = driver
+        .corroborations
+        .iter()
+        .map(|c| format!(" · also reported by {}", escape(&c.source.outlet)))
+        .collect();
     format!(
-        "**{}** · {} · {} — {} — {}",
+        "**{}** · {} · {} · {} — {} — {} · recorded by {}{also}",
         score(driver.contribution),
+        code(&short_id(driver.id)),
         driver.occurred_on,
         code(&format!(
             "{}→{} {} ({:+.1})",
@@ -266,7 +278,8 @@ fn driver_line(driver: &Driver) -> String {
             &driver.outlet,
             driver.attribution.as_deref(),
             driver.url.as_deref()
-        )
+        ),
+        escape(&driver.recorded_by)
     )
 }
 

@@ -3,6 +3,7 @@
 //! results from the projection and the app layer and writes them to any `io::Write`; computes
 //! nothing of its own and never touches the store.
 
+pub mod csv;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -119,23 +120,40 @@ fn shell_word(word: &str) -> String {
     }
 }
 
+/// How a level reads where the evidence is too thin to have one.
+pub const NO_DATA: &str = "no data";
+
+/// A level's name, or [`NO_DATA`].
+pub fn level_name(level: &Option<String>) -> &str {
+    level.as_deref().unwrap_or(NO_DATA)
+}
+
 /// A score as reports print it: sign and two decimals.
 pub(crate) fn score(value: f64) -> String {
     format!("{value:+.2}")
 }
 
-/// How a score moved, in words: `down 1.20 from strained (-0.98)`, or `steady at ...`.
+/// A reading's score: `-2.18`, or a dash where there is no data.
+pub(crate) fn reading_score(reading: &crate::app::Reading) -> String {
+    match reading.level {
+        Some(_) => score(reading.score),
+        None => "–".to_string(),
+    }
+}
+
+/// How a score moved, in words: `down 1.20 from strained (-0.98)`, `steady (from steady
+/// +0.12)`, or `from no data` when there was none at the start.
 pub(crate) fn movement_phrase(movement: &Movement) -> String {
     let start = &movement.start;
+    let Some(level) = &start.level else {
+        return format!("from {NO_DATA}");
+    };
     match movement.direction {
-        crate::app::Direction::Steady => {
-            format!("steady (from {} {})", start.level, score(start.score))
-        }
+        crate::app::Direction::Steady => format!("steady (from {level} {})", score(start.score)),
         direction => format!(
-            "{} {:.2} from {} ({})",
+            "{} {:.2} from {level} ({})",
             direction.as_str(),
             movement.change.abs(),
-            start.level,
             score(start.score)
         ),
     }
@@ -250,7 +268,7 @@ pub enum ReplayFormat {
     /// One `status --json` object per line.
     Json,
     /// Comma-separated values with a header line.
-    Csv,
+    Csv(csv::ReplayCsv),
 }
 
 /// One step of a replay; `first` prints the header (tables and CSV) before it.
@@ -258,38 +276,12 @@ pub fn replay_row(
     out: &mut dyn Write,
     format: ReplayFormat,
     status: &Status,
+    framework: &crate::domain::framework::Framework,
     first: bool,
 ) -> io::Result<()> {
     match format {
         ReplayFormat::Json => json::status(out, status),
         ReplayFormat::Table => text::replay_row(out, status, first),
-        ReplayFormat::Csv => {
-            if first {
-                let mut header = vec![
-                    "date".to_string(),
-                    "overall_level".into(),
-                    "overall_score".into(),
-                    "overall_events".into(),
-                ];
-                for pillar in &status.pillars {
-                    for column in ["level", "score", "events"] {
-                        header.push(format!("{}_{column}", pillar.id));
-                    }
-                }
-                writeln!(out, "{}", header.join(","))?;
-            }
-            let mut row = vec![
-                status.as_of.to_string(),
-                status.overall.level.clone(),
-                format!("{:.2}", status.overall.score),
-                status.overall.events.to_string(),
-            ];
-            for pillar in &status.pillars {
-                row.push(pillar.level.clone());
-                row.push(format!("{:.2}", pillar.score));
-                row.push(pillar.events.to_string());
-            }
-            writeln!(out, "{}", row.join(","))
-        }
+        ReplayFormat::Csv(shape) => csv::replay_row(out, status, framework, shape, first),
     }
 }

@@ -3,13 +3,18 @@
 //! the level holding 0, green above it, bold at the ends of the scale; the level's name is always
 //! printed, so nothing depends on seeing colour.
 
-use crate::app::{AppendSummary, ImportSummary, VerifyReport};
-use crate::domain::event::{LoggedEvent, Report};
+use crate::app::{
+    Amended, AppendSummary, Diff, DiffAxis, DiffReading, ImportSummary, VerifyReport,
+};
+use crate::domain::event::{LoggedEvent, Report, short_id};
 use crate::domain::framework::Framework;
 use crate::domain::taxonomy::Taxonomy;
+use crate::inbox::{Filing, InboxProposal};
 use crate::ingest::coder::Proposal;
 use crate::projection::{Explanation, Status};
+use crate::report::{NO_DATA, level_name};
 use crate::store::Appended;
+use crate::store::inbox::Filed;
 use anstyle::{AnsiColor, Style};
 use comfy_table::{Attribute, Cell, CellAlignment, Color, Table, presets};
 use std::ffi::OsStr;
@@ -31,6 +36,23 @@ fn tone_colour(tone: i32) -> Option<(AnsiColor, bool)> {
         0 => None,
         1 | 2 => Some((AnsiColor::Green, false)),
         _ => Some((AnsiColor::Green, true)),
+    }
+}
+
+/// A headline's level with its score, `GUTTER (-2.18)`; or `NO DATA (weight 0.04)` where the
+/// evidence is too thin for a level.
+fn reading(level: &Option<String>, score: f64, weight: f64) -> String {
+    match level {
+        Some(level) => format!("{} ({score:+.2})", level.to_uppercase()),
+        None => format!("{} (weight {weight:.2})", NO_DATA.to_uppercase()),
+    }
+}
+
+/// A score's cell: blank where there is no data (a gap, not a 0).
+fn score_cell(level: &Option<String>, score: f64) -> String {
+    match level {
+        Some(_) => format!("{score:+.2}"),
+        None => String::new(),
     }
 }
 
@@ -111,19 +133,19 @@ pub fn status_in_colour(
         .known_at
         .map(|t| format!(" as known at {}", crate::store::format_recorded_at(t)))
         .unwrap_or_default();
+    let overall = &status.overall;
+    let painted = match &overall.level {
+        Some(level) => format!(
+            "{} ({:+.2})",
+            paint(framework, level, &level.to_uppercase(), colour),
+            overall.score
+        ),
+        None => reading(&None, overall.score, overall.weight),
+    };
     writeln!(
         out,
-        "{} as of {}{known}: {} ({:+.2}) from {} events",
-        status.dyad,
-        status.as_of,
-        paint(
-            framework,
-            &status.overall.level,
-            &status.overall.level.to_uppercase(),
-            colour
-        ),
-        status.overall.score,
-        status.overall.events
+        "{} as of {}{known}: {painted} from {} events",
+        status.dyad, status.as_of, overall.events
     )?;
     writeln!(
         out,
@@ -137,15 +159,15 @@ pub fn status_in_colour(
     for pillar in &status.pillars {
         pillars.add_row(vec![
             Cell::new(&pillar.id),
-            level_cell(framework, &pillar.level),
-            Cell::new(format!("{:+.2}", pillar.score)),
+            level_cell(framework, level_name(&pillar.level)),
+            Cell::new(score_cell(&pillar.level, pillar.score)),
             Cell::new(pillar.events),
         ]);
         for issue in &pillar.issues {
             pillars.add_row(vec![
                 Cell::new(format!("  {}", issue.id)),
-                level_cell(framework, &issue.level),
-                Cell::new(format!("{:+.2}", issue.score)),
+                level_cell(framework, level_name(&issue.level)),
+                Cell::new(score_cell(&issue.level, issue.score)),
                 Cell::new(issue.events),
             ]);
         }
@@ -169,8 +191,9 @@ pub fn status_in_colour(
                 .unwrap_or_default();
             writeln!(
                 out,
-                "  {:+6.2}  {}  {}→{} {} ({:+.1})  {} [{}{}]",
+                "  {:+6.2}  {}  {}  {}→{} {} ({:+.1})  {} [{}{}]",
                 driver.contribution,
+                short_id(driver.id),
                 driver.occurred_on,
                 driver.actor,
                 driver.target,
@@ -189,8 +212,8 @@ pub fn status_in_colour(
 pub fn log_header(out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "{:>5}  {:<10}  {:<10}  {:<16}  {:<20}  {:>5}  {:<10}  {:<16}  SUMMARY",
-        "POS", "OCCURRED", "KIND", "WHO", "ACTION", "INT", "PILLAR", "ISSUE"
+        "{:>5}  {:<8}  {:<10}  {:<10}  {:<16}  {:<20}  {:>5}  {:<10}  {:<16}  {:<12}  SUMMARY",
+        "POS", "ID", "OCCURRED", "KIND", "WHO", "ACTION", "INT", "PILLAR", "ISSUE", "RECORDED BY"
     )
 }
 
@@ -198,10 +221,17 @@ pub fn log_header(out: &mut dyn Write) -> io::Result<()> {
 pub fn log_row(
     out: &mut dyn Write,
     logged: &LoggedEvent,
+    amended: Amended,
     framework: &Framework,
     taxonomy: &Taxonomy,
 ) -> io::Result<()> {
     let event = &logged.event;
+    // The kind says what became of a report since: people scan this column.
+    let kind = match (amended.retracted, amended.corrected) {
+        (true, _) => format!("{}[R]", event.kind.as_str()),
+        (false, true) => format!("{}[C]", event.kind.as_str()),
+        (false, false) => event.kind.as_str().to_string(),
+    };
     let (who, action, intensity, pillar, issue) = match Report::original(logged) {
         Some(report) => (
             format!("{}→{}", report.body.actor, report.body.target),
@@ -220,15 +250,17 @@ pub fn log_row(
     };
     writeln!(
         out,
-        "{:>5}  {:<10}  {:<10}  {:<16}  {:<20}  {:>5}  {:<10}  {:<16}  {}",
+        "{:>5}  {:<8}  {:<10}  {:<10}  {:<16}  {:<20}  {:>5}  {:<10}  {:<16}  {:<12}  {}",
         logged.position,
+        short_id(event.id),
         event.occurred_on,
-        event.kind.as_str(),
+        kind,
         truncate(&who, 16),
         truncate(&action, 20),
         intensity,
         truncate(&pillar, 10),
         truncate(&issue, 16),
+        truncate(&logged.recorded_by, 12),
         truncate(&event.headline(), 70),
     )
 }
@@ -248,7 +280,8 @@ pub fn append_summary(out: &mut dyn Write, summary: &AppendSummary) -> io::Resul
         };
         writeln!(
             out,
-            "{label} #{position:<5} {} v{version:<4} {}  {}",
+            "{label} #{position:<5} {} {} v{version:<4} {}  {}",
+            short_id(event.id),
             event.dyad,
             event.occurred_on,
             truncate(&event.headline(), 60)
@@ -354,7 +387,10 @@ pub fn replay_row(out: &mut dyn Write, status: &Status, first: bool) -> io::Resu
         }
         writeln!(out)?;
     }
-    let cell = |level: &str, score: f64, events: u64| format!("{level} {score:+.2} ({events})");
+    let cell = |level: &Option<String>, score: f64, events: u64| match level {
+        Some(level) => format!("{level} {score:+.2} ({events})"),
+        None => format!("{NO_DATA} ({events})"),
+    };
     write!(
         out,
         "{:<10}  {:<24}",
@@ -389,11 +425,10 @@ pub fn explain(out: &mut dyn Write, explanation: &Explanation) -> io::Result<()>
         .unwrap_or_default();
     writeln!(
         out,
-        "{} {scope} as of {}{known}: {} ({:+.2}) from {} events",
+        "{} {scope} as of {}{known}: {} from {} events",
         explanation.dyad,
         explanation.as_of,
-        explanation.level.to_uppercase(),
-        explanation.score,
+        reading(&explanation.level, explanation.score, explanation.weight),
         explanation.events
     )?;
     writeln!(
@@ -405,8 +440,9 @@ pub fn explain(out: &mut dyn Write, explanation: &Explanation) -> io::Result<()>
     for driver in &explanation.contributions {
         writeln!(
             out,
-            "{:+6.2}  {}  {}→{} {} ({:+.1}, decay {:.2}{})  {}",
+            "{:+6.2}  {}  {}  {}→{} {} ({:+.1}, decay {:.2}{})  {}",
             driver.contribution,
+            short_id(driver.id),
             driver.occurred_on,
             driver.actor,
             driver.target,
@@ -430,13 +466,31 @@ pub fn explain(out: &mut dyn Write, explanation: &Explanation) -> io::Result<()>
             .as_deref()
             .map(|u| format!(" <{u}>"))
             .unwrap_or_default();
-        writeln!(out, "        source: {}{attribution}{url}", driver.outlet)?;
+        writeln!(
+            out,
+            "        source: {}{attribution}{url}; recorded by {}",
+            driver.outlet, driver.recorded_by
+        )?;
+        for other in &driver.corroborations {
+            let url = other
+                .source
+                .url
+                .as_deref()
+                .map(|u| format!(" <{u}>"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "        also reported by: {}{url} (recorded by {}: {})",
+                other.source.outlet, other.recorded_by, other.reason
+            )?;
+        }
         for correction in &driver.corrections {
             let changes = crate::report::field_changes(&correction.changed);
             writeln!(
                 out,
-                "        corrected {}: {} ({})",
+                "        corrected {} by {}: {} ({})",
                 crate::store::format_recorded_at(correction.recorded_at),
+                correction.recorded_by,
                 changes,
                 correction.reason
             )?;
@@ -447,7 +501,8 @@ pub fn explain(out: &mut dyn Write, explanation: &Explanation) -> io::Result<()>
         for retracted in &explanation.retracted {
             writeln!(
                 out,
-                "  {}  {} [{}] retracted {}: {}",
+                "  {}  {}  {} [{}] retracted {}: {}",
+                short_id(retracted.id),
                 retracted.occurred_on,
                 retracted.summary,
                 retracted.outlet,
@@ -455,6 +510,87 @@ pub fn explain(out: &mut dyn Write, explanation: &Explanation) -> io::Result<()>
                 retracted.retraction.reason
             )?;
         }
+    }
+    Ok(())
+}
+
+/// What changed between two answers: each scope's readings and change, then the events.
+pub fn diff(out: &mut dyn Write, diff: &Diff) -> io::Result<()> {
+    let (what, first, second) = match diff.axis {
+        DiffAxis::AsOf { from, to, known_at } => (
+            known_at
+                .map(|t| format!(" as known at {}", crate::store::format_recorded_at(t)))
+                .unwrap_or_default(),
+            format!("as of {from}"),
+            format!("as of {to}"),
+        ),
+        DiffAxis::KnownAt { from, to, as_of } => (
+            format!(" as of {as_of}"),
+            format!("known at {}", crate::store::format_recorded_at(from)),
+            format!("known at {}", crate::store::format_recorded_at(to)),
+        ),
+    };
+    writeln!(out, "{}{what}: {first} → {second}\n", diff.dyad)?;
+    let mut rows = table(&["scope", "before", "after", "change", "events"]);
+    let cell = |reading: &Option<DiffReading>| match reading {
+        None => "-".to_string(),
+        Some(DiffReading {
+            level: Some(level),
+            score,
+            ..
+        }) => format!("{level} {score:+.2}"),
+        Some(DiffReading { level: None, .. }) => NO_DATA.to_string(),
+    };
+    for movement in &diff.movements {
+        let scope = match movement.id.split_once('/') {
+            Some((_, issue)) => format!("  {issue}"),
+            None => movement.id.clone(),
+        };
+        rows.add_row(vec![
+            scope,
+            cell(&movement.before),
+            cell(&movement.after),
+            format!("{:+.2}", movement.change),
+            format!("{:+}", movement.events_change),
+        ]);
+    }
+    align_right(&mut rows, &[3, 4]);
+    writeln!(out, "{rows}")?;
+    let heading = match diff.axis {
+        DiffAxis::AsOf { .. } => "reports that occurred in between, strongest first",
+        DiffAxis::KnownAt { .. } => {
+            "recorded in between (reports, corrections, retractions, corroborations), in log order"
+        }
+    };
+    writeln!(
+        out,
+        "\n{heading} ({} of {}):",
+        diff.events.len(),
+        diff.events_total
+    )?;
+    for event in &diff.events {
+        let scope = match (&event.pillar, &event.issue) {
+            (Some(pillar), Some(issue)) => format!("{pillar}/{issue}"),
+            (Some(pillar), None) => pillar.clone(),
+            _ => "-".into(),
+        };
+        let weight = event
+            .weighted_intensity
+            .map(|w| format!("{w:+.2}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  #{:<5} {}  {}  {:<13} {:>6}  {:<24}  {}  (recorded {} by {})",
+            event.position,
+            short_id(event.id),
+            event.occurred_on,
+            event.kind.as_str(),
+            weight,
+            truncate(&scope, 24),
+            truncate(&event.headline, 70),
+            crate::store::format_recorded_at(event.recorded_at),
+            event.recorded_by
+        )?;
     }
     Ok(())
 }
@@ -522,10 +658,124 @@ pub fn proposals(
             }
         }
     }
+    Ok(())
+}
+
+/// What filing an article's proposals in the inbox did.
+pub fn filing(out: &mut dyn Write, filing: &Filing) -> io::Result<()> {
+    let count = |wanted: Filed| filing.filed.iter().filter(|(_, f)| *f == wanted).count();
     writeln!(
         out,
-        "\nappend them with --commit, or review them with --json > proposals.ndjson"
+        "\ninbox, article {}: {} new, {} already pending, {} rejected before, {} already in the log; \
+         review them with `dyad inbox`, or append them all with `dyad ingest ... --commit`",
+        filing.article,
+        count(Filed::Added),
+        count(Filed::AlreadyPending),
+        count(Filed::RejectedBefore),
+        count(Filed::AlreadyLogged)
     )
+}
+
+/// The pending proposals, article by article.
+pub fn inbox(
+    out: &mut dyn Write,
+    pending: &[InboxProposal],
+    framework: &Framework,
+) -> io::Result<()> {
+    if pending.is_empty() {
+        return writeln!(out, "the inbox is empty (`dyad ingest ARTICLE` fills it)");
+    }
+    let mut article = None;
+    for proposal in pending {
+        if article != Some(proposal.article.id) {
+            article = Some(proposal.article.id);
+            let source = [
+                proposal.article.outlet.as_deref(),
+                proposal.article.url.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+            writeln!(
+                out,
+                "\narticle {}: {}{}",
+                proposal.article.id,
+                truncate(&proposal.article.title, 100),
+                if source.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({source})")
+                }
+            )?;
+        }
+        let event = &proposal.event;
+        let pillar = event.pillar.clone().unwrap_or_else(|| {
+            framework
+                .derive_pillar(&event.action, event.issue.as_deref())
+                .to_string()
+        });
+        writeln!(
+            out,
+            "  {}  {:<10}  {:<9}  {:<16}  {:<20}  {:<10}  {:<14}  {:.2}  {}",
+            short_id(proposal.id),
+            event.occurred_on,
+            event.kind.as_str(),
+            truncate(&format!("{}→{}", event.actor, event.target), 16),
+            truncate(&event.action, 20),
+            truncate(&pillar, 10),
+            truncate(event.issue.as_deref().unwrap_or("-"), 14),
+            event.confidence.unwrap_or(1.0),
+            truncate(&event.summary, 70)
+        )?;
+        for duplicate in &proposal.duplicates {
+            writeln!(
+                out,
+                "            {duplicate}: `dyad inbox accept {} --corroborates {}` counts it once",
+                short_id(proposal.id),
+                short_id(duplicate.id)
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "\n{} pending: `dyad inbox show ID`, `dyad inbox accept ID... [--set field=value]`, \
+         `dyad inbox reject ID... --reason TEXT` (`--all` for a whole article)",
+        pending.len()
+    )
+}
+
+/// One proposal: its event, the sentence it comes from, the coder's note and explanation.
+pub fn inbox_proposal(out: &mut dyn Write, proposal: &InboxProposal) -> io::Result<()> {
+    writeln!(
+        out,
+        "proposal {} ({}), article {}: {}",
+        proposal.id, proposal.status, proposal.article.id, proposal.article.title
+    )?;
+    if let Some(reason) = &proposal.reason {
+        let (by, at) = proposal.decided.clone().unwrap_or_default();
+        writeln!(out, "rejected by {by} at {at}: {reason}")?;
+    }
+    for duplicate in &proposal.duplicates {
+        writeln!(
+            out,
+            "{duplicate}: `dyad inbox accept {} --corroborates {}` counts it once",
+            short_id(proposal.id),
+            short_id(duplicate.id)
+        )?;
+    }
+    let event = serde_json::to_string_pretty(&proposal.event).map_err(io::Error::other)?;
+    writeln!(out, "\n{event}\n")?;
+    if let Some(quote) = &proposal.event.source.quote {
+        writeln!(out, "sentence: {quote}")?;
+    }
+    if !proposal.note.is_empty() {
+        writeln!(out, "note: {}", proposal.note)?;
+    }
+    for line in proposal.explanation.lines() {
+        writeln!(out, "  | {line}")?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -544,9 +794,9 @@ mod tests {
         let framework = Framework::builtin();
         let ledger = crate::projection::Ledger::new(&framework, Taxonomy::builtin(), "USA-RUS");
         let mut status = ledger.evaluate(chrono::NaiveDate::MIN, &|_| None);
-        status.overall.level = "gutter".into();
-        status.pillars[0].level = "sewer".into();
-        status.pillars[1].level = "warming".into();
+        status.overall.level = Some("gutter".into());
+        status.pillars[0].level = Some("sewer".into());
+        status.pillars[1].level = Some("warming".into());
         let mut out = Vec::new();
         status_in_colour(&mut out, &status, &framework, colour).unwrap_or_default();
         String::from_utf8(out).unwrap_or_default()

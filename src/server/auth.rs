@@ -19,6 +19,8 @@ use thiserror::Error;
 #[derive(Clone)]
 pub struct Token {
     digest: [u8; 32],
+    /// Whose token it is: appends made with it are recorded as theirs.
+    owner: Option<String>,
 }
 
 /// Why a token cannot be used.
@@ -62,16 +64,29 @@ impl Token {
         }
         Ok(Token {
             digest: digest(secret.as_bytes()),
+            owner: None,
         })
     }
 
-    /// The token held in a file.
+    /// The token held in a file; its owner is the file's name without its extension
+    /// (`/etc/dyad/ana.token` is Ana's).
     pub fn from_file(path: &Path) -> Result<Token, TokenError> {
         let text = std::fs::read_to_string(path).map_err(|source| TokenError::Read {
             path: path.display().to_string(),
             source,
         })?;
-        Token::new(&text, &path.display().to_string())
+        let token = Token::new(&text, &path.display().to_string())?;
+        Ok(Token {
+            owner: path
+                .file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned()),
+            ..token
+        })
+    }
+
+    /// Whose token it is, when known.
+    pub fn owner(&self) -> Option<&str> {
+        self.owner.as_deref()
     }
 
     /// Whether `presented` is this token, in time independent of where they differ.

@@ -30,6 +30,7 @@ pub use writer::MAX_GROUP_REQUESTS;
 use crate::app::{AppError, Tracker};
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::framework::Framework;
+use crate::domain::recorder::Recorder;
 use idempotency::IdempotencyCache;
 use metrics::Metrics;
 use reads::ReadPool;
@@ -89,6 +90,8 @@ pub struct ServerConfig {
     pub read_connections: usize,
     /// The limits.
     pub limits: Limits,
+    /// Who appends are recorded by when the write token has no owner (or there is no token).
+    pub recorder: Recorder,
 }
 
 impl ServerConfig {
@@ -104,6 +107,7 @@ impl ServerConfig {
             group_commit: true,
             read_connections: 4,
             limits: Limits::default(),
+            recorder: Recorder::unknown(),
         }
     }
 }
@@ -178,12 +182,19 @@ pub async fn run(
         group_commit,
         read_connections,
         limits,
+        recorder,
     } = config;
+    // Appends are the write token's owner's: only its holder can make them.
+    let recorder = match write_token.as_ref().and_then(Token::owner) {
+        Some(owner) => Recorder::parse(owner).map_err(AppError::Argument)?,
+        None => recorder,
+    };
 
     let opened = {
         let (db, framework, clock) = (db.clone(), framework.clone(), clock.clone());
         tokio::task::spawn_blocking(move || {
-            let tracker = Tracker::open(&db, framework.clone(), clock.clone())?;
+            let tracker =
+                Tracker::open(&db, framework.clone(), clock.clone())?.with_recorder(recorder);
             let reads = ReadPool::open(db, framework, clock, read_connections)?;
             Ok::<_, AppError>((tracker, reads))
         })

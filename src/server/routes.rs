@@ -101,7 +101,8 @@ impl ApiError {
             | AppError::Input(_)
             | AppError::Framework(_)
             | AppError::Argument(_)
-            | AppError::Amendment(_) => ApiError::BadRequest(message),
+            | AppError::Amendment(_)
+            | AppError::Id(_) => ApiError::BadRequest(message),
         }
     }
 
@@ -447,9 +448,17 @@ struct EventsParams {
     since: Option<NaiveDate>,
     until: Option<NaiveDate>,
     known_at: Option<DateTime<Utc>>,
+    pillar: Option<String>,
+    issue: Option<String>,
+    actor: Option<String>,
+    target: Option<String>,
+    action: Option<String>,
+    source: Option<String>,
+    grep: Option<String>,
 }
 
-/// `GET /v1/events`: `dyad log --json` after a position, at most `limit` events.
+/// `GET /v1/events`: `dyad log --json` after a position, at most `limit` events, with the same
+/// filters.
 async fn list_events(
     State(state): State<AppState>,
     request: Request,
@@ -468,11 +477,19 @@ async fn list_events(
         until: params.until,
         known_at: params.known_at,
         after_position: params.after,
+        pillar: params.pillar,
+        issue: params.issue,
+        actor: params.actor,
+        target: params.target,
+        action: params.action,
+        outlet: params.source,
+        grep: params.grep,
+        limit: None,
     };
     let events = read(&state, move |tracker| {
         let mut events = Vec::new();
-        tracker.log(&filter, |logged| {
-            events.push(logged.clone());
+        tracker.log(&filter, |logged, amended| {
+            events.push((logged.clone(), amended));
             if events.len() < limit {
                 ControlFlow::Continue(())
             } else {
@@ -483,10 +500,10 @@ async fn list_events(
     })
     .await?;
     let taxonomy = Taxonomy::builtin();
-    let body = lines(&events, |out, logged| {
+    let body = lines(&events, |out, (logged, amended)| {
         report::json::write_line(
             out,
-            &report::json::logged_event(logged, &state.framework, taxonomy),
+            &report::json::logged_event(logged, *amended, &state.framework, taxonomy),
         )
     })?;
     Ok(ok_body(body, NDJSON))

@@ -148,11 +148,11 @@ async fn catch_up(
                 };
                 let mut page = Vec::new();
                 let (framework, taxonomy) = (tracker.framework(), tracker.taxonomy());
-                tracker.log(&filter, |logged| {
+                tracker.log(&filter, |logged, amended| {
                     if until.is_some_and(|until| logged.position > until) {
                         return ControlFlow::Break(());
                     }
-                    let json = report::json::logged_event(logged, framework, taxonomy);
+                    let json = report::json::logged_event(logged, amended, framework, taxonomy);
                     page.push((logged.position, json.to_string()));
                     if page.len() < PAGE {
                         ControlFlow::Continue(())

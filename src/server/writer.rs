@@ -14,7 +14,7 @@
 //! event-stream subscribers, in log order.
 
 use super::metrics::Metrics;
-use crate::app::{AppError, AppendSummary, Tracker};
+use crate::app::{Amended, AppError, AppendSummary, Tracker};
 use crate::domain::event::{Event, LoggedEvent};
 use crate::report;
 use crate::store::Appended;
@@ -179,10 +179,13 @@ impl Writer {
                         position,
                         version,
                         recorded_at,
+                        recorded_by: self.tracker.recorder().to_string(),
                         event: event.clone(),
                     };
+                    // A report is never amended in the transaction that records it.
                     let json = report::json::logged_event(
                         &logged,
+                        Amended::default(),
                         self.tracker.framework(),
                         self.tracker.taxonomy(),
                     );

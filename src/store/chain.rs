@@ -3,10 +3,13 @@
 //! from that row on.
 //!
 //! Canonical bytes: the JSON array
-//! `[position, stream, version, id, kind, schema_version, occurred_on, recorded_at, payload]`
-//! serialised compactly (no spaces, `payload` embedded as a JSON string of the stored text). The
-//! hashed message is the previous hash in lower-case hex, a line feed, then the canonical bytes.
-//! The first event's previous hash is [`GENESIS_HASH`].
+//! `[position, stream, version, id, kind, schema_version, occurred_on, recorded_at, recorded_by,
+//! payload]` serialised compactly (no spaces, `payload` embedded as a JSON string of the stored
+//! text). Events recorded before dyad kept `recorded_by` have none, and their array is the one
+//! they were hashed with, without it: so old logs verify unchanged, while a name added to an old
+//! row, or removed from a new one, changes the bytes and breaks the chain. The hashed message is
+//! the previous hash in lower-case hex, a line feed, then the canonical bytes. The first event's
+//! previous hash is [`GENESIS_HASH`].
 
 use super::StoredEvent;
 use sha2::{Digest, Sha256};
@@ -33,6 +36,8 @@ pub struct Hashed<'a> {
     pub occurred_on: &'a str,
     /// Transaction time.
     pub recorded_at: &'a str,
+    /// Who recorded it (`None` for events recorded before dyad kept it).
+    pub recorded_by: Option<&'a str>,
     /// Payload text.
     pub payload: &'a str,
 }
@@ -41,23 +46,42 @@ pub struct Hashed<'a> {
 pub fn event_hash(prev_hash: &str, event: &Hashed<'_>) -> String {
     // A tuple serialises as the compact JSON array the format specifies, without building a
     // `Value` per event.
-    let canonical = (
-        event.position,
-        event.stream,
-        event.version,
-        event.id,
-        event.kind,
-        event.schema_version,
-        event.occurred_on,
-        event.recorded_at,
-        event.payload,
-    );
     let mut hasher = Sha256::new();
     hasher.update(prev_hash.as_bytes());
     hasher.update(b"\n");
     // Numbers and strings always serialise; the hasher takes the bytes as they are written.
-    serde_json::to_writer(HashWriter(&mut hasher), &canonical)
-        .unwrap_or_else(|e| panic!("canonical event bytes serialise: {e}"));
+    let written = match event.recorded_by {
+        None => serde_json::to_writer(
+            HashWriter(&mut hasher),
+            &(
+                event.position,
+                event.stream,
+                event.version,
+                event.id,
+                event.kind,
+                event.schema_version,
+                event.occurred_on,
+                event.recorded_at,
+                event.payload,
+            ),
+        ),
+        Some(recorded_by) => serde_json::to_writer(
+            HashWriter(&mut hasher),
+            &(
+                event.position,
+                event.stream,
+                event.version,
+                event.id,
+                event.kind,
+                event.schema_version,
+                event.occurred_on,
+                event.recorded_at,
+                recorded_by,
+                event.payload,
+            ),
+        ),
+    };
+    written.unwrap_or_else(|e| panic!("canonical event bytes serialise: {e}"));
     lower_hex(&hasher.finalize())
 }
 
@@ -98,6 +122,7 @@ impl StoredEvent {
             schema_version: self.schema_version,
             occurred_on: &self.occurred_on,
             recorded_at: &self.recorded_at,
+            recorded_by: self.recorded_by.as_deref(),
             payload: &self.payload,
         }
     }
@@ -204,6 +229,7 @@ mod tests {
             schema_version: 2,
             occurred_on: "2017-04-24",
             recorded_at: "2026-11-25T09:00:00.000000Z",
+            recorded_by: None,
             payload: r#"{"actor":"RUS","summary":"a \"quoted\" word"}"#,
         };
         let canonical = r#"[1,"USA-RUS",1,"6f1c7f4e-0000-4000-8000-000000000001","action",2,"2017-04-24","2026-11-25T09:00:00.000000Z","{\"actor\":\"RUS\",\"summary\":\"a \\\"quoted\\\" word\"}"]"#;
@@ -211,6 +237,18 @@ mod tests {
         expected.update(format!("{GENESIS_HASH}\n{canonical}").as_bytes());
         assert_eq!(
             event_hash(GENESIS_HASH, &event),
+            lower_hex(&expected.finalize())
+        );
+
+        let recorded = Hashed {
+            recorded_by: Some("ana"),
+            ..event
+        };
+        let canonical = r#"[1,"USA-RUS",1,"6f1c7f4e-0000-4000-8000-000000000001","action",2,"2017-04-24","2026-11-25T09:00:00.000000Z","ana","{\"actor\":\"RUS\",\"summary\":\"a \\\"quoted\\\" word\"}"]"#;
+        let mut expected = Sha256::new();
+        expected.update(format!("{GENESIS_HASH}\n{canonical}").as_bytes());
+        assert_eq!(
+            event_hash(GENESIS_HASH, &recorded),
             lower_hex(&expected.finalize())
         );
     }

@@ -1,5 +1,6 @@
 //! The event store: the [`EventStore`] trait every backend implements, and its SQLite
-//! implementation. This is the only module that speaks SQL.
+//! implementation; beside the log, the inbox's tables ([`inbox::InboxStore`]). This is the only
+//! module that speaks SQL.
 //!
 //! A store deals in envelopes ([`NewEvent`], [`StoredEvent`]): positions, versions, ids, times,
 //! hashes and an opaque JSON payload. It knows nothing of actors, pillars or scores; the domain
@@ -7,6 +8,7 @@
 //! positions and versions, optimistic concurrency, idempotency by id, and the hash chain.
 
 pub mod chain;
+pub mod inbox;
 mod migrations;
 pub mod sqlite;
 
@@ -41,6 +43,8 @@ pub struct NewEvent {
     pub occurred_on: NaiveDate,
     /// The payload, canonical JSON.
     pub payload: String,
+    /// Who is recording it (an analyst, or a service token's owner); covered by the hash.
+    pub recorded_by: String,
 }
 
 /// A row of the log, exactly as stored: text columns are not parsed, so that a row edited behind
@@ -63,6 +67,8 @@ pub struct StoredEvent {
     pub occurred_on: String,
     /// When the log learned it, in [`RECORDED_AT_FORMAT`].
     pub recorded_at: String,
+    /// Who recorded it; `None` for events recorded before dyad kept it (migration 0004).
+    pub recorded_by: Option<String>,
     /// The payload, JSON.
     pub payload: String,
     /// The previous event's hash (or the genesis hash).
@@ -188,6 +194,13 @@ pub trait EventStore {
 
     /// The event at this position, if the log has it.
     fn event_at(&self, position: u64) -> Result<Option<StoredEvent>, StoreError>;
+
+    /// At most `limit` events whose id (hyphenated, lower case) starts with `prefix`, in id order.
+    fn events_with_id_prefix(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<StoredEvent>, StoreError>;
 
     /// The last position recorded by `known_at` (the head when `None`); 0 for none.
     fn position_at(&self, known_at: Option<DateTime<Utc>>) -> Result<u64, StoreError>;

@@ -59,6 +59,23 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// The connection, for the store's other tables (the inbox).
+    pub(super) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The connection, to write the store's other tables.
+    pub(super) fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// The clock the store stamps rows with.
+    pub(super) fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+}
+
 /// Switches the file to WAL mode. SQLite answers "busy" at once, without the busy handler, when
 /// another process holds a lock during the switch (as when several processes open a new file at
 /// the same moment), so the switch is retried here within the busy timeout.
@@ -190,6 +207,24 @@ impl EventStore for SqliteStore {
             .prepare_cached(&sql)?
             .query_row([position], stored_event)
             .optional()?)
+    }
+
+    fn events_with_id_prefix(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        // A range rather than LIKE, so that the unique index on `id` answers: `~` sorts after
+        // every character an id holds (hex digits and `-`).
+        let sql =
+            format!("SELECT {COLUMNS} FROM events WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT ?3");
+        let upper = format!("{prefix}~");
+        let rows = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map((prefix, upper, limit as u64), stored_event)?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
     }
 
     fn position_at(&self, known_at: Option<DateTime<Utc>>) -> Result<u64, StoreError> {
@@ -341,8 +376,8 @@ fn append_batch(
     let mut versions: HashMap<&str, u64> = HashMap::new();
     let mut insert = conn.prepare_cached(
         "INSERT INTO events (position, stream, version, id, kind, schema_version,
-                             occurred_on, recorded_at, payload, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                             occurred_on, recorded_at, payload, prev_hash, hash, recorded_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     for (index, event) in batch.iter().enumerate() {
         if let Some(&first) = first_in_batch.get(&event.id) {
@@ -379,6 +414,7 @@ fn append_batch(
                 schema_version: event.schema_version,
                 occurred_on: &occurred_on,
                 recorded_at: stamp,
+                recorded_by: Some(&event.recorded_by),
                 payload: &event.payload,
             },
         );
@@ -393,7 +429,8 @@ fn append_batch(
             stamp.as_str(),
             event.payload,
             prev_hash.as_str(),
-            hash
+            hash,
+            event.recorded_by
         ]);
         match inserted {
             Ok(_) => {
@@ -492,7 +529,7 @@ fn already_recorded(
 }
 
 const COLUMNS: &str = "position, stream, version, id, kind, schema_version, occurred_on, \
-                       recorded_at, payload, prev_hash, hash";
+                       recorded_at, payload, prev_hash, hash, recorded_by";
 
 fn stored_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEvent> {
     Ok(StoredEvent {
@@ -507,6 +544,7 @@ fn stored_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEvent> {
         payload: row.get(8)?,
         prev_hash: row.get(9)?,
         hash: row.get(10)?,
+        recorded_by: row.get(11)?,
     })
 }
 

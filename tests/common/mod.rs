@@ -74,3 +74,117 @@ pub fn validate<S: dyad::store::EventStore>(tracker: &Tracker<S>, value: Value) 
 pub fn shipped_log() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/tillerson_2017.ndjson")
 }
+
+/// What a run of the binary gave.
+#[derive(Debug)]
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The real `dyad` binary on a log in its own temporary directory, with the variables that
+/// change its behaviour (`DYAD_DB`, `DYAD_USER`, `DYAD_TOKEN`, `NO_COLOR`) removed, and `USER`
+/// fixed, so outputs do not depend on who runs the tests.
+pub struct Cli {
+    pub dir: tempfile::TempDir,
+}
+
+impl Cli {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("x.db")
+    }
+
+    pub fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dyad"));
+        command
+            .env_remove("DYAD_DB")
+            .env_remove("DYAD_USER")
+            .env_remove("DYAD_TOKEN")
+            .env("USER", "tester")
+            .arg("--db")
+            .arg(self.db())
+            .args(args);
+        command
+    }
+
+    pub fn run(&self, args: &[&str], stdin: Option<&str>) -> Outcome {
+        self.run_with(self.command(args), stdin)
+    }
+
+    pub fn run_with(&self, mut command: std::process::Command, stdin: Option<&str>) -> Outcome {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut child = command
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn dyad");
+        if let Some(input) = stdin {
+            let mut pipe = child.stdin.take().expect("stdin is piped");
+            pipe.write_all(input.as_bytes()).expect("write stdin");
+        }
+        let output = child.wait_with_output().expect("wait for dyad");
+        Outcome {
+            code: output.status.code().expect("dyad exited with a code"),
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        }
+    }
+
+    /// Runs a command that must succeed; its stdout.
+    pub fn ok(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let outcome = self.run(args, stdin);
+        assert_eq!(outcome.code, 0, "dyad {args:?} failed: {}", outcome.stderr);
+        outcome.stdout
+    }
+
+    /// Runs a command that must be refused (exit 1); its stderr.
+    pub fn refused(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let outcome = self.run(args, stdin);
+        assert_eq!(outcome.code, 1, "dyad {args:?}: {outcome:?}");
+        outcome.stderr
+    }
+
+    /// One JSON value per line of a command's stdout.
+    pub fn json_lines(&self, args: &[&str]) -> Vec<Value> {
+        self.ok(args, None)
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("a JSON line"))
+            .collect()
+    }
+
+    /// Appends events as NDJSON; the `append --json` outcomes.
+    pub fn append(&self, events: &[Value], extra: &[&str]) -> Vec<Value> {
+        let ndjson: String = events.iter().map(|e| format!("{e}\n")).collect();
+        let mut args = vec!["append", "-", "--json"];
+        args.extend_from_slice(extra);
+        self.ok(&args, Some(&ndjson))
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("a JSON line"))
+            .collect()
+    }
+
+    pub fn append_shipped(&self) {
+        let path = shipped_log();
+        self.ok(&["append", path.to_str().expect("UTF-8 path")], None);
+    }
+
+    /// Writes a file in the sandbox; its path.
+    pub fn write(&self, name: &str, contents: &str) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, contents).expect("write a file");
+        path.to_str().expect("UTF-8 path").to_string()
+    }
+}
