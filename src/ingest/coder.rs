@@ -126,7 +126,12 @@ pub fn code(
     for sentence_names in &names {
         reader.note_mentions(sentence_names);
     }
-    let title_words: Vec<String> = tokenize(&title)
+    // The title without the outlet it may end with (`… – BuzzFeed News`).
+    let headline = match &article.outlet {
+        Some(outlet) => title.strip_suffix(outlet.as_str()).unwrap_or(&title),
+        None => &title,
+    };
+    let title_words: Vec<String> = tokenize(headline)
         .into_iter()
         .filter(|t| t.word)
         .map(|t| t.lower)
