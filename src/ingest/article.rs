@@ -193,7 +193,10 @@ pub fn split_sentences(paragraph: &str) -> Vec<String> {
         // `the activity".Moscow rejected`: pages copied without the space between sentences.
         let glued = chars.get(end).is_some_and(|&(_, c)| c.is_uppercase()) && {
             let before = paragraph[..offset].trim_end_matches(['"', '”', '’', '\'']);
-            let word = &before[before.rfind(|c: char| !c.is_alphabetic()).map_or(0, |p| p + 1)..];
+            let word = before
+                .rsplit(|c: char| !c.is_alphabetic())
+                .next()
+                .unwrap_or_default();
             word.chars().count() >= 3 && word.chars().all(|c| c.is_lowercase())
         };
         if !next_is_start && !glued {
