@@ -374,6 +374,19 @@ fn a_meeting_named_by_both_sides_is_their_joint_meeting_unless_only_planned() {
 }
 
 #[test]
+fn two_speakers_statements_are_two_events_and_being_asked_is_no_appeal() {
+    let proposals = coded(
+        "President Trump on Thursday called on Russia to withdraw its troops from Venezuela. \
+         Vice President Pence called the arrival of the Russian planes a provocation. Asked how \
+         he would make them leave, Trump said all options were open.",
+    );
+    let actions: Vec<&str> = proposals.iter().map(|p| p.event.action.as_str()).collect();
+    assert!(actions.contains(&"demand"), "{}", show(&proposals));
+    assert!(actions.contains(&"disapprove"), "{}", show(&proposals));
+    assert!(!actions.contains(&"appeal"), "{}", show(&proposals));
+}
+
+#[test]
 fn a_passive_is_done_by_its_agent_to_its_subject() {
     let proposals = coded("Two American diplomats were expelled by Russia on Monday.");
     assert!(

@@ -347,6 +347,18 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
     {
         clause.subjects = tree.with_conjuncts(subject);
     }
+        // `Asked how he would …, Trump said`: a bare past participle set before its clause is
+    // done to the clause's subject and only sets the scene.
+    if tree.deprel(verb) == "advcl"
+        && (tree.xpos(verb) == "VBN" || (tree.xpos(verb) == "VBD" && verb == 0))
+        && tree.head(verb).is_some_and(|h| verb < h)
+        && clause.subjects.is_empty()
+        && tree.kids(verb, "aux").next().is_none()
+        && tree.kids(verb, "mark").next().is_none()
+    {
+        clause.passive = true;
+        clause.backdrop = true;
+    }
         // An agent in a passive's `by` phrase.
     if clause.passive && clause.agents.is_empty() {
         for (case, head) in &clause.obliques {

@@ -2524,11 +2524,13 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
                     && k.target == event.actor
                     && symmetric(&k.action)
                     && symmetric(&event.action));
-            // Restated statements may change their verb (`accused`, then `condemned`), but a
-            // denial answers an accusation: it is never the same statement.
+            // A headline restates the lead's statement in its own verb (`slams` for
+            // `accused`); elsewhere another verb is another statement (Trump's demand, then
+            // Pence's protest), and a denial answers an accusation, never restates it.
             let same_kind = k.action == event.action
                 || (k.kind == EventKind::Statement
                     && event.kind == EventKind::Statement
+                    && (k.sentence_index == 0 || event.sentence_index == 0)
                     && k.action != "reject"
                     && event.action != "reject"
                     && intensity(&k.action).signum() == intensity(&event.action).signum());
