@@ -387,6 +387,19 @@ fn two_speakers_statements_are_two_events_and_being_asked_is_no_appeal() {
 }
 
 #[test]
+fn ceasing_to_cooperate_is_a_reduction_of_relations() {
+    let proposals = coded("Russia stopped cooperating with the United States on Syria on Thursday.");
+    assert!(
+        proposals
+            .iter()
+            .any(|p| p.event.actor == "RUS" && p.event.action == "reduce_relations"),
+        "{}",
+        show(&proposals)
+    );
+    assert!(!has(&proposals, "RUS", "USA", "positive"), "{}", show(&proposals));
+}
+
+#[test]
 fn a_passive_is_done_by_its_agent_to_its_subject() {
     let proposals = coded("Two American diplomats were expelled by Russia on Monday.");
     assert!(

@@ -599,9 +599,37 @@ impl Reader<'_> {
 
     fn read_clause(&mut self, scope: &Scope, clause: &Clause) -> Vec<Found> {
         let tree = scope.tree;
-        let Some(mut meaning) = self.meaning(scope, clause) else {
+        let Some(meaning) = self.meaning(scope, clause) else {
             return Vec::new();
         };
+        // `will stop providing notifications`: ceasing to cooperate is the stopper's
+        // reduction of relations, read where `stop` stands.
+        if let Some((stop, Link::Control)) = clause.governor
+            && CEASING.contains(&tree.lemma(stop).as_str())
+            && intensity(&meaning.action) > 0.0
+            && let Some(stopping) = scope.clauses.iter().find(|c| c.verb == stop)
+        {
+            let ceasing = Meaning {
+                action: "reduce_relations".into(),
+                kind: EventKind::Action,
+                issue: meaning.issue.clone(),
+                needs_target: false,
+                event_noun: None,
+                entry: format!(
+                    "`{}` … `{}` ({}): ceasing to cooperate → reduce_relations",
+                    tree.lemma(stop),
+                    tree.lemma(clause.verb),
+                    meaning.entry
+                ),
+            };
+            return self.read_meaning(scope, stopping, ceasing);
+        }
+        self.read_meaning(scope, clause, meaning)
+    }
+
+    /// The events of a clause whose meaning is known.
+    fn read_meaning(&mut self, scope: &Scope, clause: &Clause, mut meaning: Meaning) -> Vec<Found> {
+        let tree = scope.tree;
         if self.defers_to_its_infinitive(scope, clause, &meaning) {
             return Vec::new();
         }
@@ -2094,6 +2122,9 @@ struct Scope<'s> {
     text: &'s str,
     index: usize,
 }
+
+/// Verbs of ceasing to do something (`stopped providing`).
+const CEASING: [&str; 6] = ["stop", "cease", "halt", "suspend", "end", "discontinue"];
 
 /// Verbs of stopping, undoing or withdrawing: asked of the other side, a demand.
 const STOPPING: [&str; 15] = [
