@@ -400,6 +400,23 @@ fn ceasing_to_cooperate_is_a_reduction_of_relations() {
 }
 
 #[test]
+fn a_side_saying_it_did_not_do_a_hostile_deed_denies_it() {
+    let proposals = coded(
+        "Russia did not attack the American convoy, the Russian defense ministry said on Thursday.",
+    );
+    let denial = proposals
+        .iter()
+        .find(|p| p.event.action == "reject")
+        .unwrap_or_else(|| panic!("the denial: {}", show(&proposals)));
+    assert_eq!((denial.event.actor.as_str(), denial.event.target.as_str()), ("RUS", "USA"));
+    assert!(
+        !proposals.iter().any(|p| p.event.action == "fight"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
 fn a_passive_is_done_by_its_agent_to_its_subject() {
     let proposals = coded("Two American diplomats were expelled by Russia on Monday.");
     assert!(

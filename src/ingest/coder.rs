@@ -669,6 +669,10 @@ impl Reader<'_> {
                 ("yield".to_string(), EventKind::Statement)
             }
             Reading::Restraint => return Vec::new(),
+            Reading::Denial if intensity(&meaning.action) < 0.0 => {
+                ("reject".to_string(), EventKind::Statement)
+            }
+            Reading::Denial => return Vec::new(),
             Reading::Not(why) => {
                 explanation.push(format!("not coded: {why}"));
                 return Vec::new();
@@ -1070,6 +1074,7 @@ impl Reader<'_> {
             Some(_) if clause.negated && matches!(clause.mood, Mood::Modal | Mood::Future) => {
                 Reading::Restraint
             }
+            Some(_) if matches!(reading, Reading::Denial) => Reading::Denial,
             Some(why) => Reading::Not(why.into()),
         }
     }
@@ -1126,8 +1131,13 @@ impl Reader<'_> {
                     verb: lemma,
                 })
             }
-            _ => {
-                if matches!(reading, Reading::Intent) && announces(&lemma) {
+            (speaker, actor) => {
+                let own_side = speaker
+                    .zip(actor)
+                    .is_some_and(|(s, a)| s.code == a.code && self.sides.contains(&s.code));
+                if own_side && clause.negated && clause.mood == Mood::Fact {
+                    *reading = Reading::Denial;
+                } else if matches!(reading, Reading::Intent) && announces(&lemma) {
                     *reading = Reading::Deed;
                 }
                 None
@@ -2156,6 +2166,9 @@ enum Reading {
     Allegation { speaker: Party, verb: String },
     /// A side's announced refusal of a hostile deed ("Russia would not expel"): a concession.
     Restraint,
+    /// A side saying it did not do a hostile deed ("our jets did not touch the drone, the
+    /// ministry said"): its denial, toward the other side.
+    Denial,
     /// Nothing to code, and why.
     Not(String),
 }
@@ -2165,6 +2178,7 @@ impl Reading {
         match self {
             Reading::Deed => "a deed".into(),
             Reading::Restraint => "a hostile deed its actor says it will not do".into(),
+            Reading::Denial => "a hostile deed its actor's side says it did not do".into(),
             Reading::Intent => "an intention or threat of its actor".into(),
             Reading::Allegation { speaker, verb } => {
                 format!(
