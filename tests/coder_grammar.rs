@@ -417,6 +417,21 @@ fn a_side_saying_it_did_not_do_a_hostile_deed_denies_it() {
 }
 
 #[test]
+fn urging_the_other_side_to_act_is_the_urgers_appeal_not_its_intent() {
+    let proposals = coded("Blinken on Thursday urged Russia to return to the New START treaty.");
+    let appeal = proposals
+        .iter()
+        .find(|p| p.event.action == "appeal")
+        .unwrap_or_else(|| panic!("the appeal: {}", show(&proposals)));
+    assert_eq!((appeal.event.actor.as_str(), appeal.event.target.as_str()), ("USA", "RUS"));
+    assert!(
+        !proposals.iter().any(|p| p.event.actor == "RUS"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
 fn a_passive_is_done_by_its_agent_to_its_subject() {
     let proposals = coded("Two American diplomats were expelled by Russia on Monday.");
     assert!(

@@ -834,7 +834,8 @@ impl Reader<'_> {
     fn defers_to_its_infinitive(&self, scope: &Scope, clause: &Clause, meaning: &Meaning) -> bool {
         let tree = scope.tree;
         let lemma = tree.lemma(clause.verb);
-        meaning.kind == EventKind::Statement
+        !asks_of_another(tree, clause)
+            && meaning.kind == EventKind::Statement
             && self.dictionary.control.intent.contains(&lemma)
             && scope.clauses.iter().any(|c| {
                 c.governor == Some((clause.verb, Link::Control)) && self.meaning(scope, c).is_some()
@@ -1044,6 +1045,12 @@ impl Reader<'_> {
                         return Reading::Not(format!("under `{lemma}`"));
                     }
                     let wanted = rel == "xcomp" && control.intent.contains(&lemma);
+                    if wanted
+                        && let Some(asking) = scope.clauses.iter().find(|g| g.verb == head)
+                        && asks_of_another(tree, asking)
+                    {
+                        return Reading::Not(format!("asked of another by `{lemma}`"));
+                    }
                     if wanted && direct {
                         reading = Reading::Intent;
                     }
@@ -2301,6 +2308,16 @@ fn hedge(turned: Reading, unreal: Option<&str>, clause: &Clause) -> Reading {
         (Some(_), Reading::Not(why)) => Reading::Not(why),
         (Some(why), _) => Reading::Not(why.into()),
     }
+}
+
+/// `urged Russia to return`, `called on Moscow to`, `expects Russia to`: the infinitive is
+/// wanted of the object, not done or intended by it; the clause is the asker's.
+fn asks_of_another(tree: &Tree, clause: &Clause) -> bool {
+    !clause.objects.is_empty()
+        || clause
+            .obliques
+            .iter()
+            .any(|(case, _)| case == "on" && tree.lemma(clause.verb) == "call")
 }
 
 /// `who`, `which`, `that` as the subject of a relative clause.
