@@ -294,7 +294,10 @@ fn what_a_side_says_the_other_must_do_is_its_demand() {
         .iter()
         .find(|p| p.event.action == "demand")
         .unwrap_or_else(|| panic!("the demand: {}", show(&proposals)));
-    assert_eq!((demand.event.actor.as_str(), demand.event.target.as_str()), ("RUS", "USA"));
+    assert_eq!(
+        (demand.event.actor.as_str(), demand.event.target.as_str()),
+        ("RUS", "USA")
+    );
     assert!(
         !proposals.iter().any(|p| p.event.actor == "USA"),
         "the withdrawal is asked, not done: {}",
@@ -338,7 +341,10 @@ fn an_envoy_to_the_other_side_speaks_for_his_own_about_what_he_names() {
         .iter()
         .find(|p| p.event.action == "disapprove")
         .unwrap_or_else(|| panic!("the protest: {}", show(&proposals)));
-    assert_eq!((protest.event.actor.as_str(), protest.event.target.as_str()), ("RUS", "USA"));
+    assert_eq!(
+        (protest.event.actor.as_str(), protest.event.target.as_str()),
+        ("RUS", "USA")
+    );
     assert_eq!(protest.event.issue.as_deref(), Some("military_channels"));
 }
 
@@ -348,8 +354,16 @@ fn a_finding_about_the_other_side_is_the_finders_accusation() {
         "Finding on a treaty",
         "WASHINGTON -- The United States has concluded that Russia tested a banned cruise missile.",
     );
-    assert!(has(&proposals, "USA", "RUS", "negative"), "{}", show(&proposals));
-    assert!(!has(&proposals, "RUS", "USA", "negative"), "{}", show(&proposals));
+    assert!(
+        has(&proposals, "USA", "RUS", "negative"),
+        "{}",
+        show(&proposals)
+    );
+    assert!(
+        !has(&proposals, "RUS", "USA", "negative"),
+        "{}",
+        show(&proposals)
+    );
 }
 
 #[test]
