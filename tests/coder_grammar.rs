@@ -419,12 +419,19 @@ fn dyad(args: &[&str], stdin: &str) -> (Option<i32>, String, String) {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("run dyad");
-    child
+    // dyad may exit before reading its input (a refused argument): a broken pipe is its answer.
+    if let Err(error) = child
         .stdin
         .take()
         .expect("stdin")
         .write_all(stdin.as_bytes())
-        .expect("write stdin");
+    {
+        assert_eq!(
+            error.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "write stdin: {error}"
+        );
+    }
     let output = child.wait_with_output().expect("dyad ends");
     (
         output.status.code(),
