@@ -294,7 +294,10 @@ fn what_a_side_says_the_other_must_do_is_its_demand() {
         .iter()
         .find(|p| p.event.action == "demand")
         .unwrap_or_else(|| panic!("the demand: {}", show(&proposals)));
-    assert_eq!((demand.event.actor.as_str(), demand.event.target.as_str()), ("RUS", "USA"));
+    assert_eq!(
+        (demand.event.actor.as_str(), demand.event.target.as_str()),
+        ("RUS", "USA")
+    );
     assert!(
         !proposals.iter().any(|p| p.event.actor == "USA"),
         "the withdrawal is asked, not done: {}",
@@ -338,7 +341,10 @@ fn an_envoy_to_the_other_side_speaks_for_his_own_about_what_he_names() {
         .iter()
         .find(|p| p.event.action == "disapprove")
         .unwrap_or_else(|| panic!("the protest: {}", show(&proposals)));
-    assert_eq!((protest.event.actor.as_str(), protest.event.target.as_str()), ("RUS", "USA"));
+    assert_eq!(
+        (protest.event.actor.as_str(), protest.event.target.as_str()),
+        ("RUS", "USA")
+    );
     assert_eq!(protest.event.issue.as_deref(), Some("military_channels"));
 }
 
@@ -348,8 +354,16 @@ fn a_finding_about_the_other_side_is_the_finders_accusation() {
         "Finding on a treaty",
         "WASHINGTON -- The United States has concluded that Russia tested a banned cruise missile.",
     );
-    assert!(has(&proposals, "USA", "RUS", "negative"), "{}", show(&proposals));
-    assert!(!has(&proposals, "RUS", "USA", "negative"), "{}", show(&proposals));
+    assert!(
+        has(&proposals, "USA", "RUS", "negative"),
+        "{}",
+        show(&proposals)
+    );
+    assert!(
+        !has(&proposals, "RUS", "USA", "negative"),
+        "{}",
+        show(&proposals)
+    );
 }
 
 #[test]
@@ -388,7 +402,8 @@ fn two_speakers_statements_are_two_events_and_being_asked_is_no_appeal() {
 
 #[test]
 fn ceasing_to_cooperate_is_a_reduction_of_relations() {
-    let proposals = coded("Russia stopped cooperating with the United States on Syria on Thursday.");
+    let proposals =
+        coded("Russia stopped cooperating with the United States on Syria on Thursday.");
     assert!(
         proposals
             .iter()
@@ -396,7 +411,11 @@ fn ceasing_to_cooperate_is_a_reduction_of_relations() {
         "{}",
         show(&proposals)
     );
-    assert!(!has(&proposals, "RUS", "USA", "positive"), "{}", show(&proposals));
+    assert!(
+        !has(&proposals, "RUS", "USA", "positive"),
+        "{}",
+        show(&proposals)
+    );
 }
 
 #[test]
@@ -408,7 +427,10 @@ fn a_side_saying_it_did_not_do_a_hostile_deed_denies_it() {
         .iter()
         .find(|p| p.event.action == "reject")
         .unwrap_or_else(|| panic!("the denial: {}", show(&proposals)));
-    assert_eq!((denial.event.actor.as_str(), denial.event.target.as_str()), ("RUS", "USA"));
+    assert_eq!(
+        (denial.event.actor.as_str(), denial.event.target.as_str()),
+        ("RUS", "USA")
+    );
     assert!(
         !proposals.iter().any(|p| p.event.action == "fight"),
         "{}",
@@ -423,7 +445,10 @@ fn urging_the_other_side_to_act_is_the_urgers_appeal_not_its_intent() {
         .iter()
         .find(|p| p.event.action == "appeal")
         .unwrap_or_else(|| panic!("the appeal: {}", show(&proposals)));
-    assert_eq!((appeal.event.actor.as_str(), appeal.event.target.as_str()), ("USA", "RUS"));
+    assert_eq!(
+        (appeal.event.actor.as_str(), appeal.event.target.as_str()),
+        ("USA", "RUS")
+    );
     assert!(
         !proposals.iter().any(|p| p.event.actor == "RUS"),
         "{}",
@@ -463,12 +488,19 @@ fn dyad(args: &[&str], stdin: &str) -> (Option<i32>, String, String) {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("run dyad");
-    child
+    // dyad may exit before reading its input (a refused argument): a broken pipe is its answer.
+    if let Err(error) = child
         .stdin
         .take()
         .expect("stdin")
         .write_all(stdin.as_bytes())
-        .expect("write stdin");
+    {
+        assert_eq!(
+            error.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "write stdin: {error}"
+        );
+    }
     let output = child.wait_with_output().expect("dyad ends");
     (
         output.status.code(),

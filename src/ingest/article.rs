@@ -524,9 +524,14 @@ mod tests {
 
     #[test]
     fn a_title_case_headline_is_read_in_sentence_case() {
-        let body = ["Russia told Washington on Monday that it would halt inspections under the New START treaty."];
+        let body = [
+            "Russia told Washington on Monday that it would halt inspections under the New START treaty.",
+        ];
         assert_eq!(
-            sentence_case("Russia ‘Temporarily’ Halts US Inspections Under New START Treaty", &body),
+            sentence_case(
+                "Russia ‘Temporarily’ Halts US Inspections Under New START Treaty",
+                &body
+            ),
             "Russia ‘temporarily’ halts US inspections under New START treaty"
         );
         let plain = "Russia halts US inspections under New START";
@@ -546,9 +551,17 @@ mod tests {
         let article = parse_article(
             "US finds a breach\n\nWASHINGTON -- The United States has concluded that Russia broke it.",
         );
-        assert_eq!(article.paragraphs[0][0], "The United States has concluded that Russia broke it.");
-        let article = parse_article("Russia denies\n\nMOSCOW (AP) — Russia denied it. US - Russia talks go on.");
-        assert_eq!(article.paragraphs[0], ["Russia denied it.", "US - Russia talks go on."]);
+        assert_eq!(
+            article.paragraphs[0][0],
+            "The United States has concluded that Russia broke it."
+        );
+        let article = parse_article(
+            "Russia denies\n\nMOSCOW (AP) — Russia denied it. US - Russia talks go on.",
+        );
+        assert_eq!(
+            article.paragraphs[0],
+            ["Russia denied it.", "US - Russia talks go on."]
+        );
         let article = parse_article("Talks\n\nUS — Russia talks go on.");
         assert_eq!(article.paragraphs[0], ["US — Russia talks go on."]);
     }
@@ -641,4 +654,3 @@ mod tests {
         );
     }
 }
-

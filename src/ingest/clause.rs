@@ -347,7 +347,7 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
     {
         clause.subjects = tree.with_conjuncts(subject);
     }
-        // `Asked how he would …, Trump said`: a bare past participle set before its clause is
+    // `Asked how he would …, Trump said`: a bare past participle set before its clause is
     // done to the clause's subject and only sets the scene.
     if tree.deprel(verb) == "advcl"
         && (tree.xpos(verb) == "VBN" || (tree.xpos(verb) == "VBD" && verb == 0))
@@ -359,7 +359,7 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
         clause.passive = true;
         clause.backdrop = true;
     }
-        // An agent in a passive's `by` phrase.
+    // An agent in a passive's `by` phrase.
     if clause.passive && clause.agents.is_empty() {
         for (case, head) in &clause.obliques {
             if case == "by" {
@@ -387,7 +387,11 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
 /// Whether the phrase headed by `head` follows a preposition (`to the U.S.`).
 fn opened_by_preposition(tree: &Tree, head: usize) -> bool {
     let start = tree.phrase(head).into_iter().min().unwrap_or(head);
-    start > 0 && matches!(tree.lower(start - 1).as_str(), "to" | "of" | "in" | "for" | "from")
+    start > 0
+        && matches!(
+            tree.lower(start - 1).as_str(),
+            "to" | "of" | "in" | "for" | "from"
+        )
 }
 
 /// Whether `and` stands between the last subject found and `next`.
@@ -473,9 +477,7 @@ fn governor(tree: &Tree, verb: usize) -> Option<(usize, Link)> {
         "advcl" => Link::Adverbial,
         "acl" | "acl:relcl" => Link::NounModifier,
         // `told her counterpart, …, that Moscow must de-escalate` misread as parataxis.
-        "parataxis" if tree.kids(verb, "mark").any(|m| tree.lower(m) == "that") => {
-            Link::Complement
-        }
+        "parataxis" if tree.kids(verb, "mark").any(|m| tree.lower(m) == "that") => Link::Complement,
         "parataxis" if head < verb => return None,
         "parataxis" => Link::Complement,
         _ => return None,

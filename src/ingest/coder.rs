@@ -763,13 +763,22 @@ impl Reader<'_> {
             .filter(|p| !p.both && p.code != speaker.code && self.sides.contains(&p.code))?;
         let lemma = tree.lemma(clause.verb);
         let (action, entry) = if STOPPING.contains(&lemma.as_str()) {
-            ("demand", format!("`{speech_lemma}` … must `{lemma}`: a demand"))
+            (
+                "demand",
+                format!("`{speech_lemma}` … must `{lemma}`: a demand"),
+            )
         } else {
             let meaning = self.meaning(scope, clause)?;
             if intensity(&meaning.action) <= 0.0 {
                 return None;
             }
-            ("appeal", format!("`{speech_lemma}` … must `{lemma}` ({}): an appeal", meaning.entry))
+            (
+                "appeal",
+                format!(
+                    "`{speech_lemma}` … must `{lemma}` ({}): an appeal",
+                    meaning.entry
+                ),
+            )
         };
         let meaning = Meaning {
             issue: None,
@@ -1363,7 +1372,12 @@ impl Reader<'_> {
                     .iter()
                     .any(|(_, name)| name.len() == 1 && name[0] == word)
             });
-            let action = if leaders { "hold_summit" } else { frame.action.as_str() }.to_string();
+            let action = if leaders {
+                "hold_summit"
+            } else {
+                frame.action.as_str()
+            }
+            .to_string();
             let times = tree
                 .head(noun)
                 .and_then(|h| scope.clauses.iter().find(|c| c.verb == h))
@@ -1379,7 +1393,10 @@ impl Reader<'_> {
                 issue: None,
                 needs_target: false,
                 event_noun: Some(noun),
-                entry: format!("`{}-{}` + meeting noun `{lemma}` → {action}", a.code, b.code),
+                entry: format!(
+                    "`{}-{}` + meeting noun `{lemma}` → {action}",
+                    a.code, b.code
+                ),
             };
             let explanation = vec![
                 format!("noun phrase: {}", tree.text(&tree.phrase(noun))),
