@@ -457,6 +457,47 @@ fn urging_the_other_side_to_act_is_the_urgers_appeal_not_its_intent() {
 }
 
 #[test]
+fn a_deed_according_to_the_other_side_is_its_allegation_dated_when_said() {
+    let proposals =
+        coded("Russia began testing the cruise missiles in 2008, according to U.S. officials.");
+    let allegation = proposals
+        .iter()
+        .find(|p| p.event.action == "disapprove")
+        .unwrap_or_else(|| panic!("the allegation: {}", show(&proposals)));
+    assert_eq!(
+        (
+            allegation.event.actor.as_str(),
+            allegation.event.target.as_str()
+        ),
+        ("USA", "RUS")
+    );
+    assert_eq!(allegation.event.occurred_on.to_string(), "2018-03-30");
+    assert!(
+        !has(&proposals, "RUS", "USA", "negative"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn an_official_confirming_what_the_other_side_did_accuses_it() {
+    let proposals = coded(
+        "A top U.S. military official confirmed Wednesday that Russia has deployed a new \
+         cruise missile.",
+    );
+    assert!(
+        has(&proposals, "USA", "RUS", "negative"),
+        "{}",
+        show(&proposals)
+    );
+    assert!(
+        !has(&proposals, "RUS", "USA", "negative"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
 fn a_passive_is_done_by_its_agent_to_its_subject() {
     let proposals = coded("Two American diplomats were expelled by Russia on Monday.");
     assert!(

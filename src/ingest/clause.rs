@@ -372,7 +372,8 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
     if clause.subjects.is_empty()
         && tree.deprel(verb) == "acl"
         && (matches!(tree.xpos(verb), "VBD" | "VBZ" | "VBP")
-            || tree.xpos(verb) == "VBN" && tree.kids(verb, "ccomp").next().is_some())
+            || tree.xpos(verb) == "VBN"
+                && (tree.kids(verb, "ccomp").next().is_some() || reports_on(tree, verb)))
         && let Some(noun) = tree.head(verb)
     {
         clause.subjects = vec![noun];
@@ -382,6 +383,18 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
         clause.mood = Mood::Intended;
     }
     clause
+}
+
+/// Whether a later `that` clause hangs from the same noun as `verb` (`an official confirmed
+/// Wednesday that …` misread as a noun phrase): `verb` is the one who reports it.
+fn reports_on(tree: &Tree, verb: usize) -> bool {
+    tree.head(verb).is_some_and(|noun| {
+        tree.children(noun).iter().any(|&c| {
+            c > verb
+                && tree.deprel(c) == "acl"
+                && tree.kids(c, "mark").any(|m| tree.lower(m) == "that")
+        })
+    })
 }
 
 /// Whether the phrase headed by `head` follows a preposition (`to the U.S.`).
@@ -463,6 +476,20 @@ fn governor(tree: &Tree, verb: usize) -> Option<(usize, Link)> {
         return Some((speech, Link::Parenthetical));
     }
     let head = tree.head(verb)?;
+    let that_clause = tree.kids(verb, "mark").any(|m| tree.lower(m) == "that");
+    // `A U.S. official confirmed Wednesday that Russia has deployed …` read as a noun phrase:
+    // both verbs hang from the noun, and the `that` clause belongs to the finite verb before it.
+    if that_clause
+        && tree.deprel(verb) == "acl"
+        && tree.upos(head) != "VERB"
+        && let Some(predicate) = tree.children(head).iter().copied().find(|&c| {
+            c < verb
+                && tree.deprel(c) == "acl"
+                && matches!(tree.xpos(c), "VBD" | "VBZ" | "VBP" | "VBN")
+        })
+    {
+        return Some((predicate, Link::Complement));
+    }
     let link = match tree.deprel(verb) {
         "ccomp" => Link::Complement,
         // `notified Washington that it was suspending …` misread as an adverbial clause.

@@ -687,7 +687,7 @@ impl Reader<'_> {
             actors = self.unnamed_agent(scope, clause, &meaning);
         }
         self.context.clause_actor = actors.first().map(|(_, p)| p.code.clone());
-        if let Reading::Allegation { speaker, .. } = &reading {
+        if let Reading::Allegation { speaker, at, .. } = &reading {
             // The speaker accuses the one the content says acted.
             let accused: Vec<String> = actors.iter().map(|(_, p)| p.code.clone()).collect();
             let Some(accused) = accused.into_iter().find(|c| c != &speaker.code) else {
@@ -701,7 +701,19 @@ impl Reader<'_> {
                     both: false,
                 },
             )];
-            return self.events(
+            // The statement is dated by its saying, not by the deed it alleges.
+            let said = match at {
+                Some(speech) => scope
+                    .clauses
+                    .iter()
+                    .find(|c| c.verb == *speech)
+                    .and_then(|c| self.date(scope, c)),
+                None => Some((self.reference, DateBasis::Report, false)),
+            };
+            let Some((date, basis, background)) = said else {
+                return Vec::new();
+            };
+            let mut found = self.events(
                 scope,
                 clause,
                 &actors,
@@ -718,6 +730,13 @@ impl Reader<'_> {
                 &meaning,
                 explanation,
             );
+            for event in &mut found {
+                (event.date, event.basis, event.background) = (date, basis, background);
+                event
+                    .explanation
+                    .push(format!("date: {date} ({basis:?}), when it was said"));
+            }
+            return found;
         }
         let targets = self.targets(scope, clause, &meaning);
         self.events(
@@ -1001,6 +1020,9 @@ impl Reader<'_> {
             Mood::Future | Mood::Intended => Reading::Intent,
             _ => Reading::Deed,
         };
+        if let Some(allegation) = self.according_to(scope, clause) {
+            return hedge(allegation, unreal, clause);
+        }
         let mut child = clause.verb;
         let mut steps = 0;
         // Wanting and planning reach down a chain of infinitives only: `wants to reverse …
@@ -1015,7 +1037,15 @@ impl Reader<'_> {
             {
                 return hedge(turned, unreal, clause);
             }
-            let Some(head) = tree.head(child) else {
+            // A complement the clause reader re-attached (a misparse) hangs from its verb.
+            let complement_of = scope
+                .clauses
+                .iter()
+                .find(|c| c.verb == child)
+                .and_then(|c| c.governor)
+                .filter(|&(g, link)| link == Link::Complement && Some(g) != tree.head(child))
+                .map(|(g, _)| g);
+            let Some(head) = complement_of.or_else(|| tree.head(child)) else {
                 break;
             };
             steps += 1;
@@ -1025,6 +1055,7 @@ impl Reader<'_> {
             let lemma = tree.lemma(head);
             let that_clause = tree.kids(child, "mark").any(|m| tree.lower(m) == "that");
             let rel = match tree.rel(child) {
+                _ if complement_of.is_some() => "ccomp",
                 "advcl" | "acl" | "parataxis" if that_clause && tree.upos(head) == "VERB" => {
                     "ccomp"
                 }
@@ -1095,6 +1126,34 @@ impl Reader<'_> {
         }
     }
 
+    /// `Russia began testing the missiles in 2008, according to U.S. officials`: a side's
+    /// account of the other side's deed is its allegation.
+    fn according_to(&self, scope: &Scope, clause: &Clause) -> Option<Reading> {
+        // On the clause, or on the verb whose infinitive it is (`began testing …, according to`).
+        let governors = std::iter::successors(Some(clause), |c| match c.governor {
+            Some((g, Link::Control)) => scope.clauses.iter().find(|x| x.verb == g),
+            _ => None,
+        });
+        let source = governors.take(3).find_map(|c| {
+            c.obliques
+                .iter()
+                .find_map(|(case, head)| case.starts_with("accord").then_some(*head))
+        })?;
+        let speaker = self
+            .party(scope, source)
+            .filter(|p| !p.both && self.sides.contains(&p.code))?;
+        let actor = clause
+            .subjects
+            .iter()
+            .find_map(|&s| self.party(scope, s))
+            .filter(|a| !a.both)?;
+        (actor.code != speaker.code).then(|| Reading::Allegation {
+            speaker,
+            verb: "according to".into(),
+            at: None,
+        })
+    }
+
     /// `…, officials said`: a speech verb set beside the clause, after it.
     fn parenthetical_speech(&self, tree: &Tree, verb: usize) -> Option<usize> {
         tree.kids(verb, "parataxis").find(|&p| {
@@ -1145,6 +1204,7 @@ impl Reader<'_> {
                 Some(Reading::Allegation {
                     speaker,
                     verb: lemma,
+                    at: Some(speech),
                 })
             }
             (speaker, actor) => {
@@ -2187,7 +2247,13 @@ enum Reading {
     /// Planned, promised or threatened by its actor.
     Intent,
     /// Said by a side of another party: the speaker's statement.
-    Allegation { speaker: Party, verb: String },
+    /// `at` is the speech verb, which dates the statement (none for `according to`: the
+    /// report's).
+    Allegation {
+        speaker: Party,
+        verb: String,
+        at: Option<usize>,
+    },
     /// A side's announced refusal of a hostile deed ("Russia would not expel"): a concession.
     Restraint,
     /// A side saying it did not do a hostile deed ("our jets did not touch the drone, the
@@ -2204,7 +2270,7 @@ impl Reading {
             Reading::Restraint => "a hostile deed its actor says it will not do".into(),
             Reading::Denial => "a hostile deed its actor's side says it did not do".into(),
             Reading::Intent => "an intention or threat of its actor".into(),
-            Reading::Allegation { speaker, verb } => {
+            Reading::Allegation { speaker, verb, .. } => {
                 format!(
                     "an allegation: `{verb}` by {} ({})",
                     speaker.code, speaker.how
