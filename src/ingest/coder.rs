@@ -1211,7 +1211,9 @@ impl Reader<'_> {
                 let own_side = speaker
                     .zip(actor)
                     .is_some_and(|(s, a)| s.code == a.code && self.sides.contains(&s.code));
-                if own_side && clause.negated && clause.mood == Mood::Fact {
+                // `did not attack`, not `is not withdrawing yet` (a stance, not a denial).
+                let done = scope.tree.xpos(clause.verb) != "VBG";
+                if own_side && done && clause.negated && clause.mood == Mood::Fact {
                     *reading = Reading::Denial;
                 } else if matches!(reading, Reading::Intent) && announces(&lemma) {
                     *reading = Reading::Deed;
