@@ -498,6 +498,23 @@ fn an_official_confirming_what_the_other_side_did_accuses_it() {
 }
 
 #[test]
+fn a_call_with_the_other_side_is_a_consultation_unless_it_was_suspended() {
+    let held = coded("Trump spoke warmly of Russia after his call with Putin on Monday.");
+    assert!(
+        held.iter().any(|p| p.event.action == "consult"),
+        "{}",
+        show(&held)
+    );
+    let suspended =
+        coded("The United States on Monday suspended negotiations with Russia on a ceasefire.");
+    assert!(
+        !suspended.iter().any(|p| p.event.action == "consult"),
+        "{}",
+        show(&suspended)
+    );
+}
+
+#[test]
 fn a_passive_is_done_by_its_agent_to_its_subject() {
     let proposals = coded("Two American diplomats were expelled by Russia on Monday.");
     assert!(

@@ -305,6 +305,7 @@ impl Reader<'_> {
         found.extend(self.read_assessment(&scope));
         found.extend(self.read_possessed_events(&scope));
         found.extend(self.read_paired_meetings(&scope));
+        found.extend(self.read_meetings_with(&scope));
         found.extend(self.read_readiness(&scope));
         for event in &mut found {
             // A condemnation without a topic of its own is about the hostile deed before it; a
@@ -1375,6 +1376,130 @@ impl Reader<'_> {
                 &meaning,
                 explanation,
             ));
+        }
+        out
+    }
+
+    /// `his call with Putin`, `Lavrov's meeting with Kerry`, `spoke in a conversation with
+    /// Blinken`: a meeting noun whose owner (possessor, or the subject of the clause it is in)
+    /// and whose `with` party are the two sides is their joint meeting, unless only planned.
+    fn read_meetings_with(&mut self, scope: &Scope) -> Vec<Found> {
+        let tree = scope.tree;
+        let mut out = Vec::new();
+        for noun in 0..tree.len() {
+            let lemma = tree.lemma(noun);
+            if tree.upos(noun) != "NOUN"
+                || !self
+                    .dictionary
+                    .nouns
+                    .iter()
+                    .any(|n| n.action == "consult" && n.nouns.contains(&lemma))
+            {
+                continue;
+            }
+            let side = |t: usize| {
+                self.party(scope, t)
+                    .filter(|p| !p.both && self.sides.contains(&p.code))
+            };
+            let Some((with, other)) = tree
+                .kids(noun, "nmod")
+                .filter(|&c| tree.kids(c, "case").any(|k| tree.lemma(k) == "with"))
+                .find_map(|c| side(c).map(|p| (c, p)))
+            else {
+                continue;
+            };
+            let in_clause = scope
+                .clauses
+                .iter()
+                .find(|c| c.objects.contains(&noun) || c.obliques.iter().any(|(_, o)| *o == noun));
+            let owner = tree
+                .kids(noun, "nmod")
+                .find(|&c| tree.deprel(c) == "nmod:poss")
+                .or_else(|| in_clause.and_then(|c| c.subjects.first().copied()));
+            let Some((owner, own)) = owner.and_then(|o| side(o).map(|p| (o, p))) else {
+                continue;
+            };
+            let only_planned = tree.children(noun).iter().any(|&c| {
+                matches!(
+                    tree.lower(c).as_str(),
+                    "planned"
+                        | "possible"
+                        | "proposed"
+                        | "potential"
+                        | "upcoming"
+                        | "future"
+                        | "next"
+                        | "expected"
+                        | "no"
+                        | "any"
+                )
+            });
+            // `suspended negotiations with Russia`, `would not hold a meeting with`: no meeting.
+            let undone = in_clause.is_some_and(|c| {
+                c.negated
+                    || c.mood != Mood::Fact
+                    || self
+                        .meaning(scope, c)
+                        .is_some_and(|m| intensity(&m.action) < 0.0)
+            });
+            if own.code == other.code || only_planned || undone {
+                continue;
+            }
+            let leaders = [owner, with].iter().all(|&t| {
+                let word = tree.lower(t);
+                self.dictionary
+                    .leaders
+                    .iter()
+                    .any(|(_, name)| name.last() == Some(&word))
+            });
+            // Leaders meeting hold a summit; a phone call between them is a consultation.
+            let face_to_face = matches!(lemma.as_str(), "meeting" | "summit" | "talks" | "talk");
+            let action = if leaders && face_to_face {
+                "hold_summit"
+            } else {
+                "consult"
+            };
+            let mut times: Vec<usize> = tree
+                .children(noun)
+                .iter()
+                .copied()
+                .filter(|&c| is_time_phrase(tree, c))
+                .collect();
+            if times.is_empty()
+                && let Some(c) = in_clause
+            {
+                times = c.times.clone();
+            }
+            let clause = Clause {
+                times,
+                ..Clause::with_subject(noun, Some(owner))
+            };
+            let meaning = Meaning {
+                action: action.into(),
+                kind: EventKind::Action,
+                issue: None,
+                needs_target: false,
+                event_noun: Some(noun),
+                entry: format!(
+                    "meeting noun `{lemma}` with `with` {} → {action}",
+                    other.code
+                ),
+            };
+            let explanation = vec![
+                format!("noun phrase: {}", tree.text(&tree.phrase(noun))),
+                meaning.entry.clone(),
+            ];
+            let found = self.events(
+                scope,
+                &clause,
+                &[(owner, own), (with, other)],
+                Vec::new(),
+                action,
+                EventKind::Action,
+                &meaning,
+                explanation,
+            );
+            out.extend(found.into_iter().filter(|f| f.date <= self.reference));
         }
         out
     }
