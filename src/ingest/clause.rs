@@ -618,9 +618,14 @@ fn inherit_subjects(tree: &Tree, clauses: &mut [Clause]) {
             }
             // `signed a bill imposing sanctions`: a participle on a clause's object is that
             // clause's subject's doing.
+            // `used the speech to denounce`: so is an infinitive of purpose on it.
+            let purpose = tree.xpos(clauses[i].verb) == "VB"
+                && tree
+                    .kids(clauses[i].verb, "mark")
+                    .any(|m| tree.lower(m) == "to");
             let governor = if link == Link::NounModifier {
                 match clauses.iter().find(|c| c.objects.contains(&governor)) {
-                    Some(c) if tree.xpos(clauses[i].verb) == "VBG" => c.verb,
+                    Some(c) if tree.xpos(clauses[i].verb) == "VBG" || purpose => c.verb,
                     _ => continue,
                 }
             } else {

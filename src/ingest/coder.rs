@@ -214,6 +214,8 @@ struct Found {
     attribution: Option<String>,
     sentence: String,
     sentence_index: usize,
+    /// Who said a statement, by the last word of its name (`obama`), when the text names them.
+    voice: Option<String>,
     quotes: Vec<String>,
     explanation: Vec<String>,
     notes: Vec<&'static str>,
@@ -935,9 +937,12 @@ impl Reader<'_> {
                     .iter()
                     .any(|o| object_words.iter().any(|w| w == o))
         });
+        // `called on Moscow to`, `withdrew from the treaty`; not `called it an assault on …`,
+        // where the phrase belongs to the object.
         let with_prep = || {
             self.dictionary.frames.iter().find(|f| {
                 f.objects.is_empty()
+                    && object_heads.is_empty()
                     && f.preps.iter().any(|p| preps.contains(&p.as_str()))
                     && verb_matches(f)
             })
@@ -1894,7 +1899,7 @@ impl Reader<'_> {
         let mut out = Vec::new();
         let joint_actors: Vec<&String> = actors.iter().map(|(_, p)| &p.code).collect();
         let coordinated_sides = self.sides.iter().all(|s| joint_actors.contains(&s));
-        for (_, actor) in actors {
+        for (head, actor) in actors {
             let mut confidence: f64 = 0.8;
             let mut notes: Vec<&'static str> = Vec::new();
             let mut explained = explanation.clone();
@@ -1918,7 +1923,8 @@ impl Reader<'_> {
                     .find(|(p, _)| p.code != actor.code)
                     .map(|(p, how)| (p.code.clone(), *how))
                     .or_else(|| {
-                        if meaning.needs_target {
+                        // Reassurance is given to allies, never by default to the other side.
+                        if meaning.needs_target || action == "reassure_allies" {
                             return None;
                         }
                         let other = self.other_side(&actor.code)?;
@@ -1963,6 +1969,9 @@ impl Reader<'_> {
                 attribution: self.attribution(scope, clause),
                 sentence: scope.text.to_string(),
                 sentence_index: scope.index,
+                voice: (kind == EventKind::Statement
+                    && matches!(actor.how, "person" | "name" | "speaker"))
+                .then(|| scope.tree.lower(*head)),
                 quotes: vec![scope.text.to_string()],
                 explanation: explained,
                 notes,
@@ -2320,6 +2329,7 @@ impl Reader<'_> {
             attribution,
             sentence: scope.text.to_string(),
             sentence_index: scope.index,
+            voice: matches!(speaker.how, "person" | "name").then(|| tree.lower(speech.subjects[0])),
             quotes: vec![scope.text.to_string()],
             explanation: vec![format!(
                 "assessment by `{}` ({}): `{}` → {action}",
@@ -2797,12 +2807,15 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
                     && symmetric(&k.action)
                     && symmetric(&event.action));
             // A headline restates the lead's statement in its own verb (`slams` for
-            // `accused`); elsewhere another verb is another statement (Trump's demand, then
-            // Pence's protest), and a denial answers an accusation, never restates it.
+            // `accused`), and one speaker restates their own; another speaker's verb is another
+            // statement (Trump's demand, then Pence's protest), and a denial answers an
+            // accusation, never restates it.
             let same_kind = k.action == event.action
                 || (k.kind == EventKind::Statement
                     && event.kind == EventKind::Statement
-                    && (k.sentence_index == 0 || event.sentence_index == 0)
+                    && (k.sentence_index == 0
+                        || event.sentence_index == 0
+                        || (k.voice.is_some() && k.voice == event.voice))
                     && k.action != "reject"
                     && event.action != "reject"
                     && intensity(&k.action).signum() == intensity(&event.action).signum());
