@@ -515,6 +515,20 @@ fn a_call_with_the_other_side_is_a_consultation_unless_it_was_suspended() {
 }
 
 #[test]
+fn a_purpose_on_the_object_is_the_subjects_and_a_restatement_is_one_statement() {
+    let proposals = coded(
+        "Obama used a speech in Tallinn on Wednesday to denounce Russian aggression. Obama \
+         condemned Russia's conduct as a brazen assault.",
+    );
+    let statements: Vec<&Proposal> = proposals
+        .iter()
+        .filter(|p| p.event.actor == "USA" && p.event.target == "RUS")
+        .collect();
+    assert_eq!(statements.len(), 1, "{}", show(&proposals));
+    assert_eq!(statements[0].event.action, "disapprove");
+}
+
+#[test]
 fn a_passive_is_done_by_its_agent_to_its_subject() {
     let proposals = coded("Two American diplomats were expelled by Russia on Monday.");
     assert!(
