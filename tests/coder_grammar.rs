@@ -529,6 +529,18 @@ fn a_purpose_on_the_object_is_the_subjects_and_a_restatement_is_one_statement() 
 }
 
 #[test]
+fn a_treaty_signed_between_the_two_sides_is_their_joint_act_dated_by_its_year() {
+    let proposals =
+        coded("The INF Treaty was signed in 1987 between the Soviet Union and the United States.");
+    let signed = proposals
+        .iter()
+        .find(|p| p.event.action == "sign_agreement")
+        .unwrap_or_else(|| panic!("the signing: {}", show(&proposals)));
+    assert_eq!(signed.event.occurred_on.format("%Y").to_string(), "1987");
+    assert_eq!(proposals.len(), 1, "one joint act: {}", show(&proposals));
+}
+
+#[test]
 fn a_passive_is_done_by_its_agent_to_its_subject() {
     let proposals = coded("Two American diplomats were expelled by Russia on Monday.");
     assert!(

@@ -1729,6 +1729,34 @@ impl Reader<'_> {
         clause: &Clause,
         meaning: &Meaning,
     ) -> Vec<(usize, Party)> {
+        // `The INF Treaty was signed in 1987 between the Soviet Union and the United States`,
+        // `the deal, signed in 2000, …` between `both nuclear powers`: a joint act done by
+        // the two sides the sentence names.
+        if symmetric(&meaning.action) && meaning.action != "third_party_action" {
+            let named = |side: &String| {
+                scope
+                    .names
+                    .values()
+                    .any(|(code, kind)| code == side || *kind == MentionKind::Pair)
+            };
+            if self.sides.iter().all(named) {
+                return self
+                    .sides
+                    .iter()
+                    .map(|side| {
+                        (
+                            clause.verb,
+                            Party {
+                                code: side.clone(),
+                                how: "a side the sentence names (a joint act with no agent)",
+                                both: false,
+                            },
+                        )
+                    })
+                    .collect();
+            }
+            return Vec::new();
+        }
         let hostile_deed = meaning.kind == EventKind::Action && intensity(&meaning.action) < 0.0;
         if !hostile_deed {
             return Vec::new();
