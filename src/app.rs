@@ -491,8 +491,17 @@ pub struct VerifyReport {
     pub events: u64,
     /// The hash of the last sound event.
     pub head_hash: String,
-    /// The first problem, if any.
+    /// The first problem of the chain, if any.
     pub first_break: Option<ChainBreak>,
+    /// What else is wrong beside the chain (checkpoints that cannot be used), in the order found.
+    pub problems: Vec<String>,
+}
+
+impl VerifyReport {
+    /// Whether nothing is wrong.
+    pub fn is_sound(&self) -> bool {
+        self.first_break.is_none() && self.problems.is_empty()
+    }
 }
 
 /// A relationship's log with the framework it is read under.
@@ -1558,7 +1567,8 @@ impl<S: EventStore> Tracker<S> {
         )))
     }
 
-    /// Checks the hash chain and the invariants of the whole log, and that every event decodes.
+    /// Checks the hash chain and the invariants of the whole log, that every event decodes, and
+    /// that every checkpoint is tied to this chain and unchanged.
     pub fn verify(&self) -> Result<VerifyReport, AppError> {
         let mut verifier = ChainVerifier::default();
         let mut first_break = None;
@@ -1589,10 +1599,17 @@ impl<S: EventStore> Tracker<S> {
             }
             Err(error) => return Err(error.into()),
         }
+        let problems = self
+            .store
+            .checkpoint_problems()?
+            .iter()
+            .map(|problem| format!("{problem} (it is never used; deleting it is safe)"))
+            .collect();
         Ok(VerifyReport {
             events: verifier.events(),
             head_hash: verifier.head_hash().to_string(),
             first_break,
+            problems,
         })
     }
 

@@ -1039,7 +1039,7 @@ fn run_on_log(
             } else {
                 report::text::verify(out, &verdict)?;
             }
-            if verdict.first_break.is_some() {
+            if !verdict.is_sound() {
                 return Ok(ExitCode::from(1));
             }
         }

@@ -296,15 +296,25 @@ pub fn verify(out: &mut dyn Write, report: &VerifyReport) -> io::Result<()> {
     match &report.first_break {
         None => writeln!(
             out,
-            "sound: {} events, hash chain intact; head hash {}",
-            report.events, report.head_hash
-        ),
+            "{}: {} events, hash chain intact; head hash {}",
+            if report.is_sound() {
+                "sound"
+            } else {
+                "NOT SOUND"
+            },
+            report.events,
+            report.head_hash
+        )?,
         Some(problem) => writeln!(
             out,
             "NOT SOUND at position {}: {}\n({} events before it are sound)",
             problem.position, problem.problem, report.events
-        ),
+        )?,
     }
+    for problem in &report.problems {
+        writeln!(out, "problem: {problem}")?;
+    }
+    Ok(())
 }
 
 /// The action taxonomy as a table.

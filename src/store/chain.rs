@@ -85,6 +85,24 @@ pub fn event_hash(prev_hash: &str, event: &Hashed<'_>) -> String {
     lower_hex(&hasher.finalize())
 }
 
+/// The digest of a checkpoint's own bytes: SHA-256 over a format tag, its stream, projection,
+/// position and the head hash it was folded up to, each on its own line, then its state. Stream
+/// and projection are codes without line feeds, so the fields cannot run into each other.
+pub fn checkpoint_digest(
+    stream: &str,
+    projection: &str,
+    position: u64,
+    head_hash: &str,
+    state: &[u8],
+) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(format!(
+        "dyad-checkpoint-1\n{stream}\n{projection}\n{position}\n{head_hash}\n"
+    ));
+    hasher.update(state);
+    lower_hex(&hasher.finalize())
+}
+
 /// Feeds what is written to a hasher.
 struct HashWriter<'a>(&'a mut Sha256);
 

@@ -205,8 +205,9 @@ pub trait EventStore {
     /// The last position recorded by `known_at` (the head when `None`); 0 for none.
     fn position_at(&self, known_at: Option<DateTime<Utc>>) -> Result<u64, StoreError>;
 
-    /// The latest checkpoint of `projection` on `stream` at or before `max_position`: its
-    /// position and state.
+    /// The latest sound checkpoint of `projection` on `stream` at or before `max_position`: its
+    /// position and state. A checkpoint not tied to this log's chain, or whose bytes do not
+    /// match its digest, is never returned (`checkpoint_problems` reports it).
     fn latest_checkpoint(
         &self,
         stream: &str,
@@ -214,7 +215,8 @@ pub trait EventStore {
         max_position: u64,
     ) -> Result<Option<(u64, Vec<u8>)>, StoreError>;
 
-    /// Saves a checkpoint (a cache entry: it may be lost or deleted without changing answers).
+    /// Saves a checkpoint (a cache entry: it may be lost or deleted without changing answers),
+    /// tied to the hash of the event at `position`; nothing is saved if there is none.
     fn save_checkpoint(
         &self,
         stream: &str,
@@ -223,6 +225,10 @@ pub trait EventStore {
         state: &[u8],
     ) -> Result<(), StoreError>;
 
+    /// Every checkpoint that is not sound: not tied to the event at its position in this log's
+    /// chain, or changed since it was saved.
+    fn checkpoint_problems(&self) -> Result<Vec<CheckpointProblem>, StoreError>;
+
     /// Visits the events `scan` selects, in log order, streaming (never the whole log in memory).
     /// The visitor stops the scan by returning `ControlFlow::Break`.
     fn scan(
@@ -230,6 +236,29 @@ pub trait EventStore {
         scan: &Scan,
         visit: &mut dyn FnMut(StoredEvent) -> ControlFlow<()>,
     ) -> Result<(), StoreError>;
+}
+
+/// A checkpoint that cannot be trusted, and why; it is never used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckpointProblem {
+    /// The stream it folds.
+    pub stream: String,
+    /// The projection it holds.
+    pub projection: String,
+    /// The position it was folded up to.
+    pub position: u64,
+    /// What is wrong.
+    pub problem: String,
+}
+
+impl std::fmt::Display for CheckpointProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "checkpoint of {} ({}) at position {}: {}",
+            self.stream, self.projection, self.position, self.problem
+        )
+    }
 }
 
 /// Why the store refused or failed.

@@ -3,10 +3,10 @@
 //! duplicating or reordering events.
 
 use super::SameContent;
-use super::chain::{GENESIS_HASH, Hashed, event_hash};
+use super::chain::{GENESIS_HASH, Hashed, checkpoint_digest, event_hash};
 use super::{
-    AppendReceipt, Appended, BatchRequest, EventStore, NewEvent, Scan, StoreError, StoredEvent,
-    format_recorded_at, migrations,
+    AppendReceipt, Appended, BatchRequest, CheckpointProblem, EventStore, NewEvent, Scan,
+    StoreError, StoredEvent, format_recorded_at, migrations,
 };
 use crate::domain::clock::Clock;
 use chrono::{DateTime, Utc};
@@ -247,17 +247,19 @@ impl EventStore for SqliteStore {
         projection: &str,
         max_position: u64,
     ) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT position, state FROM checkpoints
-                 WHERE stream = ?1 AND projection = ?2 AND position <= ?3
-                 ORDER BY position DESC LIMIT 1",
-            )?
-            .query_row((stream, projection, max_position), |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })
-            .optional()?)
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT {CHECKPOINT_COLUMNS} FROM checkpoints c LEFT JOIN events e ON e.position = c.position
+             WHERE c.stream = ?1 AND c.projection = ?2 AND c.position <= ?3
+             ORDER BY c.position DESC"
+        ))?;
+        let mut rows = statement.query((stream, projection, max_position))?;
+        while let Some(row) = rows.next()? {
+            let checkpoint = stored_checkpoint(row)?;
+            if checkpoint.problem().is_none() {
+                return Ok(Some((checkpoint.position, checkpoint.state)));
+            }
+        }
+        Ok(None)
     }
 
     fn save_checkpoint(
@@ -267,13 +269,23 @@ impl EventStore for SqliteStore {
         position: u64,
         state: &[u8],
     ) -> Result<(), StoreError> {
+        let Some(head_hash) = self
+            .conn
+            .prepare_cached("SELECT hash FROM events WHERE position = ?1")?
+            .query_row([position], |row| row.get::<_, String>(0))
+            .optional()?
+        else {
+            return Ok(());
+        };
+        let digest = checkpoint_digest(stream, projection, position, &head_hash, state);
         // A cache never waits for a writer: if the log is busy, this checkpoint is skipped.
         self.conn.busy_timeout(Duration::ZERO)?;
         let saved = self
             .conn
             .prepare_cached(
-                "INSERT OR REPLACE INTO checkpoints (stream, projection, position, created_at, state)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT OR REPLACE INTO checkpoints
+                     (stream, projection, position, created_at, state, head_hash, digest)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .and_then(|mut insert| {
                 insert.execute((
@@ -282,11 +294,34 @@ impl EventStore for SqliteStore {
                     position,
                     format_recorded_at(self.clock.now()),
                     state,
+                    head_hash,
+                    digest,
                 ))
             });
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
         saved?;
         Ok(())
+    }
+
+    fn checkpoint_problems(&self) -> Result<Vec<CheckpointProblem>, StoreError> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {CHECKPOINT_COLUMNS} FROM checkpoints c LEFT JOIN events e ON e.position = c.position
+             ORDER BY c.stream, c.projection, c.position"
+        ))?;
+        let mut rows = statement.query([])?;
+        let mut problems = Vec::new();
+        while let Some(row) = rows.next()? {
+            let checkpoint = stored_checkpoint(row)?;
+            if let Some(problem) = checkpoint.problem() {
+                problems.push(CheckpointProblem {
+                    stream: checkpoint.stream,
+                    projection: checkpoint.projection,
+                    position: checkpoint.position,
+                    problem,
+                });
+            }
+        }
+        Ok(problems)
     }
 
     fn scan(
@@ -526,6 +561,64 @@ fn already_recorded(
             position: stored.position,
         })
     }
+}
+
+const CHECKPOINT_COLUMNS: &str =
+    "c.stream, c.projection, c.position, c.state, c.head_hash, c.digest, e.hash";
+
+/// A checkpoint row with the hash of the event at its position in this log, if any.
+struct StoredCheckpoint {
+    stream: String,
+    projection: String,
+    position: u64,
+    state: Vec<u8>,
+    head_hash: String,
+    digest: String,
+    chain_hash: Option<String>,
+}
+
+impl StoredCheckpoint {
+    /// Why it cannot be used, if it cannot.
+    fn problem(&self) -> Option<String> {
+        let Some(chain_hash) = &self.chain_hash else {
+            return Some(format!(
+                "the log has no event at position {}: it was not folded from this log",
+                self.position
+            ));
+        };
+        if *chain_hash != self.head_hash {
+            return Some(
+                "it was folded from another chain than this log's (its head hash differs)".into(),
+            );
+        }
+        let digest = checkpoint_digest(
+            &self.stream,
+            &self.projection,
+            self.position,
+            &self.head_hash,
+            &self.state,
+        );
+        (digest != self.digest)
+            .then(|| "its bytes do not match its digest (it was changed after it was saved)".into())
+    }
+}
+
+fn stored_checkpoint(row: &rusqlite::Row<'_>) -> Result<StoredCheckpoint, StoreError> {
+    let read = || -> rusqlite::Result<StoredCheckpoint> {
+        Ok(StoredCheckpoint {
+            stream: row.get(0)?,
+            projection: row.get(1)?,
+            position: row.get(2)?,
+            state: row.get(3)?,
+            head_hash: row.get(4)?,
+            digest: row.get(5)?,
+            chain_hash: row.get(6)?,
+        })
+    };
+    read().map_err(|error| StoreError::Corrupt {
+        position: row.get::<_, u64>(2).unwrap_or(0),
+        detail: format!("a checkpoint's column holds a value of the wrong type: {error}"),
+    })
 }
 
 const COLUMNS: &str = "position, stream, version, id, kind, schema_version, occurred_on, \
