@@ -493,7 +493,8 @@ pub struct VerifyReport {
     pub head_hash: String,
     /// The first problem of the chain, if any.
     pub first_break: Option<ChainBreak>,
-    /// What else is wrong beside the chain (checkpoints that cannot be used), in the order found.
+    /// What else is wrong beside the chain (the database's integrity, missing triggers,
+    /// checkpoints that cannot be used), in the order found.
     pub problems: Vec<String>,
 }
 
@@ -1567,8 +1568,16 @@ impl<S: EventStore> Tracker<S> {
         )))
     }
 
-    /// Checks the hash chain and the invariants of the whole log, that every event decodes, and
-    /// that every checkpoint is tied to this chain and unchanged.
+    /// Restores the log's append-only guards (its triggers) as the migrations made them; says
+    /// what it restored. `verify` says whether any is missing.
+    pub fn repair_guards(&mut self) -> Result<Vec<String>, AppError> {
+        Ok(self.store.repair_guards()?)
+    }
+
+    /// Checks the hash chain and the invariants of the whole log (ids unique, positions and
+    /// versions gapless), that every event decodes, the database's own integrity check, that the
+    /// append-only triggers are in place, and that every checkpoint is tied to this chain and
+    /// unchanged.
     pub fn verify(&self) -> Result<VerifyReport, AppError> {
         let mut verifier = ChainVerifier::default();
         let mut first_break = None;
@@ -1599,12 +1608,13 @@ impl<S: EventStore> Tracker<S> {
             }
             Err(error) => return Err(error.into()),
         }
-        let problems = self
-            .store
-            .checkpoint_problems()?
-            .iter()
-            .map(|problem| format!("{problem} (it is never used; deleting it is safe)"))
-            .collect();
+        let mut problems = self.store.database_problems()?;
+        problems.extend(
+            self.store
+                .checkpoint_problems()?
+                .iter()
+                .map(|problem| format!("{problem} (it is never used; deleting it is safe)")),
+        );
         Ok(VerifyReport {
             events: verifier.events(),
             head_hash: verifier.head_hash().to_string(),

@@ -410,11 +410,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Check the hash chain, positions and versions; exit 1 at the first bad position.
+    /// Check the log: hash chain, positions, versions and ids, the database's integrity, the
+    /// append-only triggers, the checkpoints; exit 1 when anything is wrong.
     Verify {
         /// One JSON object instead of a line of text.
         #[arg(long)]
         json: bool,
+        /// First restore the append-only triggers if any is missing or changed (appends are
+        /// refused until they are).
+        #[arg(long)]
+        repair_triggers: bool,
     },
     /// Print a shell completion script: `dyad completions bash > /etc/bash_completion.d/dyad`.
     Completions {
@@ -614,7 +619,9 @@ impl From<AppError> for Failure {
     fn from(error: AppError) -> Self {
         match &error {
             AppError::Store(StoreError::Open { .. } | StoreError::Database(_))
-            | AppError::Store(StoreError::Corrupt { .. } | StoreError::Migration(_))
+            | AppError::Store(
+                StoreError::Corrupt { .. } | StoreError::Migration(_) | StoreError::Unguarded(_),
+            )
             | AppError::Undecodable { .. } => Failure::Storage(error.to_string()),
             _ => Failure::Refused(error.to_string()),
         }
@@ -1032,7 +1039,15 @@ fn run_on_log(
                 report::text::diff(out, &diff)?;
             }
         }
-        Command::Verify { json } => {
+        Command::Verify {
+            json,
+            repair_triggers,
+        } => {
+            if repair_triggers {
+                for repaired in tracker.repair_guards()? {
+                    eprintln!("repaired: {repaired}");
+                }
+            }
             let verdict = tracker.verify()?;
             if json {
                 report::json::verify(out, &verdict)?;

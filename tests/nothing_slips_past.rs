@@ -103,3 +103,188 @@ fn forged_checkpoint_is_reported_and_never_used() {
     assert_eq!(tracker.last_fold().checkpoint, Some(18));
     assert!(tracker.verify().expect("verify").is_sound());
 }
+
+/// The first three events of the shipped log, and a raw connection beside the tracker.
+fn three(log: &TempLog) -> (dyad::app::Tracker, rusqlite::Connection) {
+    let mut tracker = log.open(clock());
+    let text = std::fs::read_to_string(shipped_log()).expect("shipped log");
+    let first: String = text.lines().take(3).map(|l| format!("{l}\n")).collect();
+    tracker
+        .append_ndjson(first.as_bytes(), "shipped", None)
+        .expect("append");
+    (tracker, log.raw())
+}
+
+#[test]
+fn insert_or_replace_and_out_of_order_inserts_are_refused_by_the_database() {
+    let log = TempLog::new();
+    let (tracker, raw) = three(&log);
+    let copy_of = |position: u64, new_position: &str, version: &str, id: &str| {
+        format!(
+            "INSERT OR REPLACE INTO events (position, stream, version, id, kind, schema_version,
+                 occurred_on, recorded_at, payload, prev_hash, hash, recorded_by)
+             SELECT {new_position}, stream, {version}, {id}, kind, schema_version, occurred_on,
+                    recorded_at, payload, prev_hash, hash, recorded_by
+             FROM events WHERE position = {position}"
+        )
+    };
+    for (what, sql) in [
+        ("a row replaced in place", copy_of(2, "2", "2", "'forged'")),
+        ("an id replaced", copy_of(2, "4", "4", "id")),
+        (
+            "a stream version replaced",
+            copy_of(2, "4", "2", "'forged'"),
+        ),
+        ("a position skipped", copy_of(2, "5", "4", "'forged'")),
+        ("a version skipped", copy_of(2, "4", "5", "'forged'")),
+        (
+            "a position left to SQLite",
+            copy_of(2, "NULL", "4", "'forged'"),
+        ),
+    ] {
+        let refused = raw.execute(&sql, []).expect_err(what).to_string();
+        assert!(refused.contains("append-only"), "{what}: {refused}");
+    }
+    let ignored = raw.execute(
+        &copy_of(2, "2", "2", "id").replace("OR REPLACE", "OR IGNORE"),
+        [],
+    );
+    assert!(ignored.is_err(), "INSERT OR IGNORE is refused too");
+    let ids: Vec<String> = raw
+        .prepare("SELECT id FROM events ORDER BY position")
+        .expect("prepare")
+        .query_map([], |row| row.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("ids");
+    assert_eq!(ids.len(), 3);
+    assert!(tracker.verify().expect("verify").is_sound());
+
+    // dyad's own appends, and its idempotent retries, go through.
+    let mut tracker = tracker;
+    let text = std::fs::read_to_string(shipped_log()).expect("shipped log");
+    let receipt = tracker
+        .append_ndjson(text.as_bytes(), "shipped", None)
+        .expect("append");
+    assert_eq!(receipt.events.len(), 18);
+    assert!(tracker.verify().expect("verify").is_sound());
+}
+
+#[test]
+fn verify_runs_integrity_checks_and_a_dropped_trigger_stops_appends_until_repaired() {
+    let cli = Cli::new();
+    let text = std::fs::read_to_string(shipped_log()).expect("shipped log");
+    let lines: Vec<&str> = text.lines().collect();
+    cli.ok(&["append", "-"], Some(lines[0]));
+    assert!(cli.ok(&["verify"], None).starts_with("sound"));
+    let raw = rusqlite::Connection::open(cli.db()).expect("raw");
+    raw.execute_batch("DROP TRIGGER events_are_never_deleted")
+        .expect("drop");
+
+    let verdict = cli.run(&["verify"], None);
+    assert_eq!(verdict.code, 1, "{verdict:?}");
+    assert!(
+        verdict
+            .stdout
+            .contains("the trigger events_are_never_deleted is missing"),
+        "{}",
+        verdict.stdout
+    );
+    let refused = cli.run(&["append", "-"], Some(lines[1]));
+    assert_eq!(refused.code, 3, "{refused:?}");
+    assert!(
+        refused.stderr.contains("--repair-triggers")
+            && refused.stderr.contains("nothing was written"),
+        "{}",
+        refused.stderr
+    );
+
+    // A trigger replaced by a harmless one of the same name is caught as well.
+    raw.execute_batch(
+        "CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON events BEGIN SELECT 1; END;",
+    )
+    .expect("replace");
+    assert!(
+        cli.run(&["verify"], None)
+            .stdout
+            .contains("events_are_never_deleted was changed")
+    );
+
+    let repaired = cli.run(&["verify", "--repair-triggers"], None);
+    assert_eq!(repaired.code, 0, "{repaired:?}");
+    assert!(
+        repaired
+            .stderr
+            .contains("restored trigger events_are_never_deleted")
+    );
+    cli.ok(&["append", "-"], Some(lines[1]));
+    let delete = raw.execute("DELETE FROM events WHERE position = 1", []);
+    assert!(delete.is_err(), "the restored trigger refuses a delete");
+}
+
+/// Changes one character of `id` where the index `index` stores it in the file (the index is one
+/// page: a few events), so that looking the id up no longer finds its row.
+fn damage_index_entry(path: &std::path::Path, index: &str, id: &str) {
+    let (root, page_size): (u64, u64) = {
+        let raw = rusqlite::Connection::open(path).expect("raw");
+        raw.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .expect("checkpoint the WAL into the file");
+        let root = raw
+            .query_row(
+                "SELECT rootpage FROM sqlite_master WHERE name = ?1",
+                [index],
+                |row| row.get(0),
+            )
+            .expect("the index's page");
+        let size = raw
+            .query_row("PRAGMA page_size", [], |row| row.get(0))
+            .expect("page size");
+        (root, size)
+    };
+    let mut bytes = std::fs::read(path).expect("read the file");
+    let page = ((root - 1) * page_size) as usize..(root * page_size) as usize;
+    let at = bytes[page.clone()]
+        .windows(id.len())
+        .position(|window| window == id.as_bytes())
+        .expect("the id is in the index's page")
+        + page.start
+        + id.len()
+        - 1;
+    bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
+    std::fs::write(path, bytes).expect("write the file");
+}
+
+#[test]
+fn verify_finds_a_damaged_index_and_the_duplicate_it_let_in() {
+    let log = TempLog::new();
+    let text = std::fs::read_to_string(shipped_log()).expect("shipped log");
+    let first: String = text.lines().take(3).map(|l| format!("{l}\n")).collect();
+    let first_id = {
+        let mut tracker = log.open(clock());
+        let summary = tracker
+            .append_ndjson(first.as_bytes(), "shipped", None)
+            .expect("append");
+        summary.events[0].id.to_string()
+    };
+    damage_index_entry(&log.path(), "sqlite_autoindex_events_1", &first_id);
+
+    let mut tracker = log.open(clock());
+    let report = tracker.verify().expect("verify");
+    assert!(!report.is_sound());
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains("integrity check") && p.contains("sqlite_autoindex_events_1")),
+        "{:?}",
+        report.problems
+    );
+    // The damaged index no longer finds the id: a re-append records it twice, and verify,
+    // which reads the rows themselves, names the second.
+    tracker
+        .append_ndjson(first.as_bytes(), "shipped", None)
+        .expect("re-append");
+    let report = tracker.verify().expect("verify");
+    let problem = report.first_break.expect("the duplicate is found");
+    assert!(problem.problem.contains("recorded twice"), "{problem:?}");
+}

@@ -95,6 +95,7 @@ impl ApiError {
                 | StoreError::Migration(_),
             )
             | AppError::Undecodable { .. } => ApiError::Internal(message),
+            AppError::Store(StoreError::Unguarded(_)) => ApiError::Unavailable(message),
             AppError::Store(
                 StoreError::ExpectedVersionNeedsOneStream { .. } | StoreError::IdRepeated { .. },
             )

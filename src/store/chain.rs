@@ -13,7 +13,8 @@
 
 use super::StoredEvent;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
 
 /// The previous hash of the first event.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -156,13 +157,17 @@ pub struct ChainBreak {
 }
 
 /// Checks a log row by row, in position order: positions gapless from 1, stream versions gapless
-/// from 1, each row linked to the previous hash, each hash matching the row's content.
+/// from 1, ids unique, each row linked to the previous hash, each hash matching the row's
+/// content. It reads the rows themselves, never an index, so a damaged index cannot hide a
+/// repeated id from it.
 #[derive(Debug)]
 pub struct ChainVerifier {
     next_position: u64,
     head_hash: String,
     stream_versions: HashMap<String, u64>,
     last_recorded_at: String,
+    /// Every id seen, as 16 bytes rather than text: a million ids take tens of megabytes.
+    ids: HashSet<u128>,
 }
 
 impl Default for ChainVerifier {
@@ -172,6 +177,7 @@ impl Default for ChainVerifier {
             head_hash: GENESIS_HASH.to_string(),
             stream_versions: HashMap::new(),
             last_recorded_at: String::new(),
+            ids: HashSet::new(),
         }
     }
 }
@@ -196,6 +202,15 @@ impl ChainVerifier {
                 row.stream, row.version
             )));
         }
+        let Ok(id) = Uuid::parse_str(&row.id) else {
+            return Err(fail(format!("the id `{}` is not a UUID", row.id)));
+        };
+        if self.ids.contains(&id.as_u128()) {
+            return Err(fail(format!(
+                "the id {} is recorded twice (an earlier position holds it)",
+                row.id
+            )));
+        }
         if row.prev_hash != self.head_hash {
             return Err(fail(
                 "the link to the previous event's hash is broken".to_string(),
@@ -217,6 +232,7 @@ impl ChainVerifier {
         self.head_hash.clone_from(&row.hash);
         self.stream_versions.insert(row.stream.clone(), row.version);
         self.last_recorded_at.clone_from(&row.recorded_at);
+        self.ids.insert(id.as_u128());
         Ok(())
     }
 

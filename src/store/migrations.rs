@@ -96,6 +96,30 @@ pub fn apply(conn: &mut Connection, applied_at: &str) -> Result<(), StoreError> 
     Ok(())
 }
 
+/// The triggers that keep the log append-only, each with its SQL, as the migrations create
+/// them: read from a database migrated in memory, so that they are never written out twice.
+pub fn log_guards() -> Result<&'static [(String, String)], StoreError> {
+    static GUARDS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    if let Some(guards) = GUARDS.get() {
+        return Ok(guards);
+    }
+    let mut conn = Connection::open_in_memory()?;
+    apply(&mut conn, "")?;
+    let guards = triggers_of_the_log(&conn)?;
+    Ok(GUARDS.get_or_init(|| guards))
+}
+
+/// The triggers on `events` in a database, by name, with their SQL.
+pub fn triggers_of_the_log(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events' \
+             ORDER BY name",
+        )?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -229,6 +229,14 @@ pub trait EventStore {
     /// chain, or changed since it was saved.
     fn checkpoint_problems(&self) -> Result<Vec<CheckpointProblem>, StoreError>;
 
+    /// What the database finds wrong with itself: its own integrity check (pages, indexes
+    /// against rows), and the append-only guards (the triggers of the log) missing or changed.
+    /// While a guard is missing the store refuses to append.
+    fn database_problems(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Restores the append-only guards as the migrations made them; says what it restored.
+    fn repair_guards(&mut self) -> Result<Vec<String>, StoreError>;
+
     /// Visits the events `scan` selects, in log order, streaming (never the whole log in memory).
     /// The visitor stops the scan by returning `ControlFlow::Break`.
     fn scan(
@@ -322,6 +330,12 @@ pub enum StoreError {
         /// What is wrong.
         detail: String,
     },
+    /// The append-only guards are missing or changed: the store refuses to append.
+    #[error(
+        "the log's append-only guards are damaged ({0}); nothing was written. Check the log with \
+         `dyad verify`, then restore them with `dyad verify --repair-triggers`"
+    )]
+    Unguarded(String),
     /// The database's migrations do not match this binary's.
     #[error("{0}")]
     Migration(String),

@@ -121,6 +121,7 @@ impl EventStore for SqliteStore {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        refuse_unguarded(&tx)?;
         let receipt = append_batch(
             &tx,
             self.clock.as_ref(),
@@ -140,6 +141,7 @@ impl EventStore for SqliteStore {
         let mut tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        refuse_unguarded(&tx)?;
         let mut results = Vec::with_capacity(batches.len());
         for request in batches {
             if let [_] = request.events {
@@ -324,6 +326,61 @@ impl EventStore for SqliteStore {
         Ok(problems)
     }
 
+    fn database_problems(&self) -> Result<Vec<String>, StoreError> {
+        let mut problems: Vec<String> = Vec::new();
+        // A damaged file may fail the check itself: that is a finding, not a failure of verify.
+        let checked: rusqlite::Result<Vec<String>> = self
+            .conn
+            .prepare("PRAGMA integrity_check")
+            .and_then(|mut statement| {
+                statement
+                    .query_map([], |row| row.get::<_, String>(0))?
+                    .collect()
+            });
+        match checked {
+            Ok(lines) => problems.extend(
+                lines
+                    .into_iter()
+                    .filter(|line| line != "ok")
+                    .map(|line| format!("SQLite's integrity check: {line}")),
+            ),
+            Err(error) => problems.push(format!("SQLite's integrity check failed: {error}")),
+        }
+        problems.extend(guard_problems(&self.conn)?);
+        Ok(problems)
+    }
+
+    fn repair_guards(&mut self) -> Result<Vec<String>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let present = migrations::triggers_of_the_log(&tx)?;
+        let guards = migrations::log_guards()?;
+        let mut repaired = Vec::new();
+        for (name, sql) in &present {
+            if !guards
+                .iter()
+                .any(|(guard, expected)| guard == name && expected == sql)
+            {
+                tx.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
+                if !guards.iter().any(|(guard, _)| guard == name) {
+                    repaired.push(format!("dropped trigger {name}, which dyad did not create"));
+                }
+            }
+        }
+        for (name, sql) in guards {
+            if !present
+                .iter()
+                .any(|(found, text)| found == name && text == sql)
+            {
+                tx.execute_batch(sql)?;
+                repaired.push(format!("restored trigger {name}"));
+            }
+        }
+        tx.commit()?;
+        Ok(repaired)
+    }
+
     fn scan(
         &self,
         scan: &Scan,
@@ -376,6 +433,40 @@ impl EventStore for SqliteStore {
             }
         }
         Ok(())
+    }
+}
+
+/// What is wrong with the log's append-only guards: each trigger the migrations create must be
+/// there with its SQL, and no other trigger may sit on the log.
+fn guard_problems(conn: &Connection) -> Result<Vec<String>, StoreError> {
+    let present = migrations::triggers_of_the_log(conn)?;
+    let guards = migrations::log_guards()?;
+    let mut problems = Vec::new();
+    for (name, sql) in guards {
+        match present.iter().find(|(found, _)| found == name) {
+            None => problems.push(format!("the trigger {name} is missing")),
+            Some((_, text)) if text != sql => {
+                problems.push(format!("the trigger {name} was changed"));
+            }
+            Some(_) => {}
+        }
+    }
+    for (name, _) in &present {
+        if !guards.iter().any(|(guard, _)| guard == name) {
+            problems.push(format!("the trigger {name} on the log is not dyad's"));
+        }
+    }
+    Ok(problems)
+}
+
+/// Refuses to append while a guard is missing or changed: a log whose triggers were dropped
+/// must be checked before it grows.
+fn refuse_unguarded(conn: &Connection) -> Result<(), StoreError> {
+    let problems = guard_problems(conn)?;
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Unguarded(problems.join("; ")))
     }
 }
 
@@ -530,7 +621,8 @@ fn next_head(conn: &Connection, clock: &dyn Clock) -> Result<(u64, String, Strin
     Ok((position, prev_hash, format_recorded_at(stamp)))
 }
 
-/// Whether an insert failed because the event's id is already in the log.
+/// Whether an insert failed because the event's id is already in the log: refused by the unique
+/// constraint, or first by the trigger of migration 0007, whose message names `events.id` too.
 fn is_id_clash(error: &rusqlite::Error) -> bool {
     matches!(
         error,
