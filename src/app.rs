@@ -32,6 +32,7 @@ use crate::store::chain::{ChainBreak, ChainVerifier};
 use crate::store::{
     AppendReceipt, BatchRequest, EventStore, NewEvent, Scan, SqliteStore, StoreError, StoredEvent,
 };
+use crate::witness::{SignedHead, WitnessKey};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -63,6 +64,9 @@ pub enum AppError {
     /// A correction or retraction cannot be made.
     #[error("{0}")]
     Amendment(String),
+    /// The log is not sound, so the use case was not carried out.
+    #[error("{0}")]
+    Unsound(String),
     /// No event has the id given, or several start with the prefix given.
     #[error("{0}")]
     Id(String),
@@ -1566,6 +1570,52 @@ impl<S: EventStore> Tracker<S> {
         Err(AppError::Amendment(format!(
             "the log kept changing while amending {id}; try again"
         )))
+    }
+
+    /// The log's head: its last position and that event's hash (0 and the genesis hash when it
+    /// is empty).
+    pub fn head(&self) -> Result<(u64, String), AppError> {
+        let position = self.store.position_at(None)?;
+        let hash = match self.store.event_at(position)? {
+            Some(event) => event.hash,
+            None => crate::store::chain::GENESIS_HASH.to_string(),
+        };
+        Ok((position, hash))
+    }
+
+    /// Signs the log's head with `key`, after checking the whole log: a head is witnessed only
+    /// when the log is sound.
+    pub fn sign_head(&self, key: &WitnessKey) -> Result<SignedHead, AppError> {
+        let verdict = self.verify()?;
+        if !verdict.is_sound() {
+            return Err(AppError::Unsound(
+                "the log is not sound, so its head is not signed; run `dyad verify`".into(),
+            ));
+        }
+        Ok(key.sign(verdict.events, &verdict.head_hash, self.clock.now()))
+    }
+
+    /// What is wrong with a witnessed head in this log, if anything: the log must still hold
+    /// that hash at that position.
+    pub fn witness_problem(&self, head: &SignedHead) -> Result<Option<String>, AppError> {
+        let seen = format!(
+            "the head signed by {} at {} (position {})",
+            head.signer, head.signed_at, head.position
+        );
+        if head.position == 0 {
+            return Ok(None);
+        }
+        Ok(match self.store.event_at(head.position)? {
+            None => Some(format!(
+                "{seen} is gone: the log ends at position {}, so it was cut",
+                self.store.position_at(None)?
+            )),
+            Some(event) if event.hash != head.head_hash => Some(format!(
+                "{seen} is not this log's: it holds another event there, so it was rewritten at \
+                 or below that position"
+            )),
+            Some(_) => None,
+        })
     }
 
     /// Restores the log's append-only guards (its triggers) as the migrations made them; says

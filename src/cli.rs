@@ -21,6 +21,7 @@ use crate::projection::Scope;
 use crate::report;
 use crate::server::{self, ServerConfig, ServerError, Token};
 use crate::store::StoreError;
+use crate::witness::{SignedHead, WitnessKey};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -420,6 +421,37 @@ enum Command {
         /// refused until they are).
         #[arg(long)]
         repair_triggers: bool,
+        /// Check that the log still holds each head these statements (`dyad head --sign`)
+        /// witnessed: a log cut or rewritten below one fails, naming it.
+        #[arg(long, value_name = "FILE", num_args = 1..)]
+        witness: Vec<PathBuf>,
+        /// Accept witnesses signed by this public key only (64 hex digits, as `dyad keygen`
+        /// prints; repeatable). Without it, any valid signature is accepted.
+        #[arg(long, value_name = "KEY", requires = "witness")]
+        signer: Vec<String>,
+    },
+    /// Make an Ed25519 key for signing heads: the secret in KEYFILE (readable by you only), the
+    /// public key in KEYFILE.pub and on stdout.
+    Keygen {
+        /// Where to write the secret key (never over an existing file).
+        #[arg(value_name = "KEYFILE")]
+        file: PathBuf,
+    },
+    /// The log's head: its last position and hash. With --sign, a signed statement of it, to
+    /// keep elsewhere and check later with `dyad verify --witness`.
+    ///
+    /// The whole log is verified before a head is signed.
+    Head {
+        /// Sign the head with this key (from `dyad keygen`) and print the statement (one JSON
+        /// line).
+        #[arg(long, value_name = "KEYFILE")]
+        sign: Option<PathBuf>,
+        /// Write the statement to this file instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "FILE", requires = "sign")]
+        output: Option<PathBuf>,
+        /// Print the unsigned head as JSON.
+        #[arg(long, conflicts_with = "sign")]
+        json: bool,
     },
     /// Print a shell completion script: `dyad completions bash > /etc/bash_completion.d/dyad`.
     Completions {
@@ -448,6 +480,9 @@ enum Command {
         /// One transaction per append request instead of group commit (for comparison).
         #[arg(long)]
         no_group_commit: bool,
+        /// Publish the log's head at /v1/head signed with this key (from `dyad keygen`).
+        #[arg(long, value_name = "KEYFILE")]
+        head_key: Option<PathBuf>,
     },
     /// List the codes events are written in.
     Codes {
@@ -711,14 +746,32 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
             clap_mangen::Man::new(Cli::command()).render(out)?;
             return Ok(ExitCode::SUCCESS);
         }
+        Command::Keygen { file } => {
+            let key = WitnessKey::generate().map_err(|e| Failure::Refused(e.to_string()))?;
+            key.save(&file)
+                .map_err(|e| Failure::Refused(e.to_string()))?;
+            eprintln!(
+                "wrote the secret key to {} (keep it private) and the public key to {}.pub",
+                file.display(),
+                file.display()
+            );
+            writeln!(out, "{}", key.public_key())?;
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Serve {
             addr,
             token_file,
             read_token_file,
             no_group_commit,
+            head_key,
         } => {
+            let head_key = head_key
+                .map(|path| WitnessKey::load(&path))
+                .transpose()
+                .map_err(|e| Failure::Refused(e.to_string()))?;
             let config = ServerConfig {
                 recorder,
+                head_key,
                 ..server_config(
                     framework,
                     cli.db,
@@ -1042,13 +1095,31 @@ fn run_on_log(
         Command::Verify {
             json,
             repair_triggers,
+            witness,
+            signer,
         } => {
             if repair_triggers {
                 for repaired in tracker.repair_guards()? {
                     eprintln!("repaired: {repaired}");
                 }
             }
-            let verdict = tracker.verify()?;
+            let mut verdict = tracker.verify()?;
+            for file in &witness {
+                let problem = match SignedHead::load(file) {
+                    Err(error) => Some(error.to_string()),
+                    Ok(head) if !signer.is_empty() && !signer.contains(&head.signer) => {
+                        Some(format!(
+                            "{}: signed by {}, not a --signer given",
+                            file.display(),
+                            head.signer
+                        ))
+                    }
+                    Ok(head) => tracker
+                        .witness_problem(&head)?
+                        .map(|problem| format!("witness {}: {problem}", file.display())),
+                };
+                verdict.problems.extend(problem);
+            }
             if json {
                 report::json::verify(out, &verdict)?;
             } else {
@@ -1058,7 +1129,34 @@ fn run_on_log(
                 return Ok(ExitCode::from(1));
             }
         }
+        Command::Head { sign, output, json } => {
+            let Some(keyfile) = sign else {
+                let (position, hash) = tracker.head()?;
+                if json {
+                    report::json::write_line(
+                        out,
+                        &serde_json::json!({"position": position, "head_hash": hash}),
+                    )?;
+                } else {
+                    writeln!(out, "position {position}, head hash {hash}")?;
+                }
+                return Ok(ExitCode::SUCCESS);
+            };
+            let key = WitnessKey::load(&keyfile).map_err(|e| Failure::Refused(e.to_string()))?;
+            let head = tracker.sign_head(&key)?;
+            match output {
+                None => report::json::write_line(out, &head)?,
+                Some(path) => {
+                    let mut line = Vec::new();
+                    report::json::write_line(&mut line, &head)?;
+                    std::fs::write(&path, line).map_err(|e| {
+                        Failure::Refused(format!("cannot write {}: {e}", path.display()))
+                    })?;
+                }
+            }
+        }
         Command::Codes { .. }
+        | Command::Keygen { .. }
         | Command::Serve { .. }
         | Command::Parse { .. }
         | Command::Completions { .. }

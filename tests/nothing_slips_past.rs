@@ -288,3 +288,126 @@ fn verify_finds_a_damaged_index_and_the_duplicate_it_let_in() {
     let problem = report.first_break.expect("the duplicate is found");
     assert!(problem.problem.contains("recorded twice"), "{problem:?}");
 }
+
+#[test]
+fn a_cut_or_rewritten_log_fails_against_its_witnessed_head() {
+    let cli = Cli::new();
+    let key = cli.dir.path().join("witness.key");
+    let key = key.to_str().expect("UTF-8 path");
+    let public = cli.ok(&["keygen", key], None).trim().to_string();
+    assert_eq!(public.len(), 64);
+    assert_eq!(
+        std::fs::read_to_string(format!("{key}.pub"))
+            .expect("public key file")
+            .trim(),
+        public
+    );
+    assert_eq!(
+        cli.run(&["keygen", key], None).code,
+        1,
+        "keygen never overwrites a key"
+    );
+    cli.append_shipped();
+    let statement = cli.dir.path().join("head-18.json");
+    let statement = statement.to_str().expect("UTF-8 path");
+    cli.ok(&["head", "--sign", key, "-o", statement], None);
+    let signed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(statement).expect("statement"))
+            .expect("JSON");
+    assert_eq!(signed["position"], 18);
+    assert_eq!(signed["signer"], public.as_str());
+    assert!(
+        cli.ok(&["verify", "--witness", statement], None)
+            .starts_with("sound")
+    );
+    cli.ok(
+        &["verify", "--witness", statement, "--signer", &public],
+        None,
+    );
+    let stranger = "ab".repeat(32);
+    let refused = cli.run(
+        &["verify", "--witness", statement, "--signer", &stranger],
+        None,
+    );
+    assert_eq!(refused.code, 1, "{refused:?}");
+
+    // Each log below is sound on its own: only the witness tells.
+    let text = std::fs::read_to_string(shipped_log()).expect("shipped log");
+    let cut = Cli::new();
+    let first: String = text.lines().take(10).map(|l| format!("{l}\n")).collect();
+    cut.ok(&["append", "-"], Some(&first));
+    assert!(cut.ok(&["verify"], None).starts_with("sound"));
+    let verdict = cut.run(&["verify", "--witness", statement], None);
+    assert_eq!(verdict.code, 1, "{verdict:?}");
+    assert!(
+        verdict.stdout.contains("head-18.json")
+            && verdict.stdout.contains("(position 18) is gone")
+            && verdict.stdout.contains("ends at position 10"),
+        "{}",
+        verdict.stdout
+    );
+
+    let rewritten = Cli::new();
+    rewritten.append_shipped();
+    let verdict = rewritten.run(&["verify", "--witness", statement], None);
+    assert_eq!(verdict.code, 1, "{verdict:?}");
+    assert!(verdict.stdout.contains("rewritten"), "{}", verdict.stdout);
+
+    // A statement edited after signing is refused.
+    let forged = cli.write(
+        "forged.json",
+        &std::fs::read_to_string(statement)
+            .expect("statement")
+            .replace("\"position\":18", "\"position\":17"),
+    );
+    let verdict = cli.run(&["verify", "--witness", &forged], None);
+    assert_eq!(verdict.code, 1);
+    assert!(verdict.stdout.contains("signature"), "{}", verdict.stdout);
+}
+
+#[tokio::test]
+async fn serve_publishes_its_signed_head() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let key_path = dir.path().join("serve.key");
+    let key = dyad::witness::WitnessKey::generate().expect("key");
+    key.save(&key_path).expect("save");
+    let mut config = dyad::server::ServerConfig::new(dir.path().join("serve.db"));
+    config.head_key = Some(dyad::witness::WitnessKey::load(&key_path).expect("load"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(dyad::server::run(listener, config, async move {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    let body = std::fs::read_to_string(shipped_log()).expect("shipped log");
+    let posted = client
+        .post(format!("{base}/v1/events"))
+        .body(body)
+        .send()
+        .await
+        .expect("POST");
+    assert!(posted.status().is_success());
+    let text = client
+        .get(format!("{base}/v1/head"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    let head = dyad::witness::SignedHead::parse(&text, "/v1/head").expect("a signed head");
+    assert_eq!(head.position, 18);
+    assert_eq!(head.signer, key.public_key());
+    let _ = stop.send(());
+    server.await.expect("task").expect("stopped cleanly");
+    let tracker = dyad::app::Tracker::open(
+        &dir.path().join("serve.db"),
+        dyad::domain::framework::Framework::builtin(),
+        clock(),
+    )
+    .expect("open");
+    assert_eq!(tracker.witness_problem(&head).expect("check"), None);
+}

@@ -4,7 +4,7 @@
 //! What this module owns: the HTTP API under `/v1` ([`routes`]), bearer-token auth ([`auth`]),
 //! request limits, the single writer thread and its group commit ([`writer`]), the pool of read
 //! connections ([`reads`]), the catch-up event stream ([`subscribe`]), `Idempotency-Key` answers
-//! ([`idempotency`]) and the Prometheus metrics ([`metrics`]).
+//! ([`idempotency`]), the Prometheus metrics ([`metrics`]) and the signed head at `/v1/head`.
 //!
 //! What it must not touch: SQL (it goes through [`crate::app::Tracker`]; all SQL stays in
 //! [`crate::store`]), validation rules (the domain's, through [`crate::ingest`]), and the JSON
@@ -31,6 +31,7 @@ use crate::app::{AppError, Tracker};
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::framework::Framework;
 use crate::domain::recorder::Recorder;
+use crate::witness::WitnessKey;
 use idempotency::IdempotencyCache;
 use metrics::Metrics;
 use reads::ReadPool;
@@ -92,6 +93,8 @@ pub struct ServerConfig {
     pub limits: Limits,
     /// Who appends are recorded by when the write token has no owner (or there is no token).
     pub recorder: Recorder,
+    /// The key `/v1/head` signs the log's head with; without one it answers the head unsigned.
+    pub head_key: Option<WitnessKey>,
 }
 
 impl ServerConfig {
@@ -108,6 +111,7 @@ impl ServerConfig {
             read_connections: 4,
             limits: Limits::default(),
             recorder: Recorder::unknown(),
+            head_key: None,
         }
     }
 }
@@ -158,6 +162,7 @@ pub(crate) struct Shared {
     reads: Arc<ReadPool>,
     metrics: Arc<Metrics>,
     idempotency: IdempotencyCache,
+    head_key: Option<WitnessKey>,
     /// Turns true when the server starts to stop: event streams end.
     stopping: watch::Receiver<bool>,
 }
@@ -183,6 +188,7 @@ pub async fn run(
         read_connections,
         limits,
         recorder,
+        head_key,
     } = config;
     // Appends are the write token's owner's: only its holder can make them.
     let recorder = match write_token.as_ref().and_then(Token::owner) {
@@ -224,6 +230,7 @@ pub async fn run(
         write_token,
         read_token,
         idempotency: IdempotencyCache::new(limits.idempotency_keys),
+        head_key,
         limits,
         writer: sender.clone(),
         published,

@@ -54,6 +54,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/status", get(status))
         .route("/v1/replay", get(replay))
         .route("/v1/explain", get(explain))
+        .route("/v1/head", get(head))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
@@ -94,7 +95,8 @@ impl ApiError {
                 | StoreError::Corrupt { .. }
                 | StoreError::Migration(_),
             )
-            | AppError::Undecodable { .. } => ApiError::Internal(message),
+            | AppError::Undecodable { .. }
+            | AppError::Unsound(_) => ApiError::Internal(message),
             AppError::Store(StoreError::Unguarded(_)) => ApiError::Unavailable(message),
             AppError::Store(
                 StoreError::ExpectedVersionNeedsOneStream { .. } | StoreError::IdRepeated { .. },
@@ -531,6 +533,20 @@ async fn status(State(state): State<AppState>, request: Request) -> Result<Respo
     })
     .await?;
     let body = lines(&[status], |out, status| report::json::status(out, status))?;
+    Ok(ok_body(body, JSON))
+}
+
+/// `GET /v1/head`: the log's head, signed with the server's key when it has one (as `dyad head
+/// --sign` prints it, without verifying the whole log first), else `{"position", "head_hash"}`.
+async fn head(State(state): State<AppState>, request: Request) -> Result<Response, ApiError> {
+    authorize(&state, request.headers(), Access::Read)?;
+    let (position, hash) = read(&state, |tracker| tracker.head()).await?;
+    let value = match &state.head_key {
+        Some(key) => serde_json::to_value(key.sign(position, &hash, state.clock.now()))
+            .map_err(|e| ApiError::Internal(e.to_string()))?,
+        None => json!({"position": position, "head_hash": hash}),
+    };
+    let body = lines(&[value], |out, value| report::json::write_line(out, value))?;
     Ok(ok_body(body, JSON))
 }
 
