@@ -821,6 +821,13 @@ impl<S: EventStore> Tracker<S> {
                 pending = PendingImport::default();
             }
             self.flush_import(&mut pending, &mut summary)?;
+            if summary.lines == 0 {
+                // As `append` refuses an empty input: an empty file is more likely the wrong
+                // file than a batch of nothing.
+                return Err(AppError::Input(InputError::Empty {
+                    origin: "the input".into(),
+                }));
+            }
             summary.refusals.sort_by_key(|e| e.line);
             Ok(summary)
         })

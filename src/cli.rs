@@ -14,6 +14,7 @@ use crate::domain::clock::SystemClock;
 use crate::domain::event::{SourceInput, calendar_date, short_id};
 use crate::domain::recorder::Recorder;
 use crate::inbox::{Edits, InboxError};
+use crate::ingest::InputError;
 use crate::ingest::article;
 use crate::ingest::coder::{CodingOptions, Dictionary};
 use crate::parse;
@@ -1235,9 +1236,11 @@ fn inbox(
             }
             if let Some(file) = edit {
                 let text = read_bounded(&file, crate::ingest::ndjson::MAX_EVENT_BYTES as u64)?;
+                let object = crate::ingest::json::read_object(&text)
+                    .map_err(|e| Failure::Refused(format!("{file}: {e}")))?;
                 edits.replaced = Some(
-                    serde_json::from_str(&text)
-                        .map_err(|e| Failure::Refused(format!("{file}: malformed JSON: {e}")))?,
+                    serde_json::from_value(serde_json::Value::Object(object))
+                        .map_err(|e| Failure::Refused(format!("{file}: {e}")))?,
                 );
             }
             let summary = match (corroborates, ids.as_slice()) {
@@ -1506,18 +1509,22 @@ fn read_bounded(file: &str, limit: u64) -> Result<String, Failure> {
             "{file} is larger than {limit} bytes"
         )));
     }
-    Ok(text)
+    // Editors on Windows begin files with a byte-order mark: it is not part of the text.
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
 }
 
 /// The JSON object of replaced fields `dyad correct` reads.
 fn read_fields(file: &str) -> Result<serde_json::Map<String, serde_json::Value>, Failure> {
     let text = read_bounded(file, crate::ingest::ndjson::MAX_EVENT_BYTES as u64)?;
-    match serde_json::from_str(&text) {
-        Ok(serde_json::Value::Object(fields)) => Ok(fields),
-        Ok(_) => Err(Failure::Refused(format!(
+    match crate::ingest::json::read_object(&text) {
+        Ok(fields) => Ok(fields),
+        Err(crate::ingest::json::JsonError::NotAnObject { .. }) => Err(Failure::Refused(format!(
             "{file}: expected a JSON object of the replaced fields, e.g. {{\"occurred_on\": \"2017-04-20\"}}"
         ))),
-        Err(e) => Err(Failure::Refused(format!("{file}: malformed JSON: {e}"))),
+        Err(e) => Err(Failure::Refused(format!("{file}: {e}"))),
     }
 }
 
@@ -1549,7 +1556,13 @@ fn import(
         bar.set_message(format!("{} lines, {rate:.0} events/s", progress.lines));
     });
     bar.finish_and_clear();
-    let summary = summary?;
+    let summary = summary.map_err(|error| match error {
+        // Name the file, which the import does not know.
+        AppError::Input(InputError::Empty { .. }) => {
+            Failure::Refused(format!("{file} holds no events; nothing was imported"))
+        }
+        other => Failure::from(other),
+    })?;
     if json {
         report::json::write_line(out, &summary)?;
     } else {

@@ -411,3 +411,182 @@ async fn serve_publishes_its_signed_head() {
     .expect("open");
     assert_eq!(tracker.witness_problem(&head).expect("check"), None);
 }
+
+/// The number of events in a CLI test's log.
+fn count(cli: &Cli) -> usize {
+    cli.json_lines(&["log", "--json"]).len()
+}
+
+#[test]
+fn text_after_the_first_json_value_is_refused() {
+    let cli = Cli::new();
+    let one = event_json("one").to_string();
+    let two = event_json("two").to_string();
+    for args in [&["append", "-"][..], &["import", "-"][..]] {
+        let refused = cli.refused(args, Some(&format!("{one} {two}\n")));
+        assert!(
+            refused.contains("line 1") && refused.contains("trailing characters"),
+            "{args:?}: {refused}"
+        );
+        let refused = cli.refused(args, Some(&format!("{one}x\n")));
+        assert!(refused.contains("line 1"), "{args:?}: {refused}");
+    }
+    assert_eq!(count(&cli), 0, "nothing was recorded");
+}
+
+#[test]
+fn arrays_and_repeated_keys_are_refused_on_every_path() {
+    let cli = Cli::new();
+    let one = event_json("one");
+    let as_array: Vec<serde_json::Value> = one
+        .as_object()
+        .expect("an object")
+        .values()
+        .cloned()
+        .collect();
+    let as_array = serde_json::to_string(&as_array).expect("JSON");
+    let refused = cli.refused(&["append", "-"], Some(&as_array));
+    assert!(
+        refused.contains("expected a JSON object, found an array"),
+        "{refused}"
+    );
+    let repeated = one.to_string().replacen(
+        "\"summary\":\"one\"",
+        "\"summary\":\"one\",\"summary\":\"two\"",
+        1,
+    );
+    assert!(repeated.contains("\"two\""));
+    for args in [&["append", "-"][..], &["import", "-"][..]] {
+        let refused = cli.refused(args, Some(&repeated));
+        assert!(
+            refused.contains("`summary` appears twice"),
+            "{args:?}: {refused}"
+        );
+    }
+    let summary = cli.append(&[one], &[]);
+    let id = summary[0]["id"].as_str().expect("id").to_string();
+    let refused = cli.refused(
+        &["correct", &id, "-", "--reason", "typo"],
+        Some(r#"{"summary": "a", "summary": "b"}"#),
+    );
+    assert!(refused.contains("appears twice"), "{refused}");
+    assert_eq!(count(&cli), 1);
+}
+
+#[test]
+fn control_characters_are_refused_in_one_line_fields_and_escaped_on_output() {
+    let cli = Cli::new();
+    let mut clearing = event_json("before\u{1b}[2Jafter");
+    let refused = cli.refused(&["append", "-"], Some(&clearing.to_string()));
+    assert!(
+        refused.contains("field `summary`") && refused.contains("U+001B"),
+        "{refused}"
+    );
+    clearing["summary"] = "a report".into();
+    clearing["source"]["outlet"] = "Wire\u{0}".into();
+    let refused = cli.refused(&["append", "-"], Some(&clearing.to_string()));
+    assert!(refused.contains("field `source.outlet`"), "{refused}");
+    let mut quoted = event_json("a quote over two lines");
+    quoted["source"]["quote"] = "first line\nsecond line".into();
+    cli.append(&[quoted], &[]);
+
+    // A log written before the check may hold them: they are shown, never sent raw.
+    let tracker = dyad::app::Tracker::open(
+        &cli.db(),
+        dyad::domain::framework::Framework::builtin(),
+        clock(),
+    )
+    .expect("open");
+    let mut tracker = tracker;
+    let mut event = validate(&tracker, event_json("old"));
+    if let dyad::domain::event::Payload::Report(body) = &mut event.payload {
+        body.summary = "before\u{1b}[2Jafter\u{7}".into();
+    }
+    tracker.append(vec![event], None).expect("append");
+    for args in [
+        &["log"][..],
+        &["status", "--as-of", "2017-06-19"][..],
+        &["explain", "--as-of", "2017-06-19"][..],
+    ] {
+        let shown = cli.ok(args, None);
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+            "{args:?}: {shown}"
+        );
+        assert!(shown.contains("\\u{1b}[2J"), "{args:?}: {shown}");
+    }
+}
+
+#[test]
+fn a_byte_order_mark_and_upper_case_schemes_are_accepted_and_empty_inputs_refused_alike() {
+    let cli = Cli::new();
+    let mut shouted = event_json("shouted");
+    shouted["source"]["url"] = "HTTPS://Example.org/a".into();
+    let with_bom = format!("\u{feff}{shouted}\n");
+    cli.ok(&["append", "-"], Some(&with_bom));
+    let file = cli.write(
+        "bom.ndjson",
+        &format!("\u{feff}{}\n", event_json("imported")),
+    );
+    cli.ok(&["import", &file], None);
+    assert_eq!(count(&cli), 2);
+    let mut other = event_json("other");
+    other["source"]["url"] = "ftp://example.org".into();
+    assert!(
+        cli.refused(&["append", "-"], Some(&other.to_string()))
+            .contains("source.url")
+    );
+
+    let empty = cli.write("empty.ndjson", "\n  \n");
+    let append = cli.refused(&["append", &empty], None);
+    let import = cli.refused(&["import", &empty], None);
+    assert!(append.contains("holds no events"), "{append}");
+    assert!(import.contains("holds no events"), "{import}");
+}
+
+#[tokio::test]
+async fn the_service_reads_bodies_as_strictly_as_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dyad::server::ServerConfig::new(dir.path().join("serve.db"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!(
+        "http://{}/v1/events",
+        listener.local_addr().expect("address")
+    );
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(dyad::server::run(listener, config, async move {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    let one = event_json("one").to_string();
+    let repeated = one.replacen(
+        "\"summary\":\"one\"",
+        "\"summary\":\"a\",\"summary\":\"b\"",
+        1,
+    );
+    for body in [
+        format!("{one} {}", event_json("two")),
+        format!("[{repeated}]"),
+        format!("[[{one}]]"),
+        format!("[{one}] trailing"),
+    ] {
+        let answer = client
+            .post(&url)
+            .body(body.clone())
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(answer.status(), reqwest::StatusCode::BAD_REQUEST, "{body}");
+    }
+    let answer = client
+        .post(&url)
+        .body(format!("\u{feff}[{one}]"))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(answer.status(), reqwest::StatusCode::CREATED);
+    let _ = stop.send(());
+    server.await.expect("task").expect("stopped cleanly");
+}

@@ -422,15 +422,18 @@ async fn append_events(
 fn parse_events(state: &AppState, body: &[u8]) -> Result<Vec<Event>, ApiError> {
     let today = state.clock.now().date_naive();
     let validator = Validator::new(Taxonomy::builtin(), &state.framework, today);
+    let body = ingest::json::without_bom(body);
     let is_array = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
     let joined;
     let input: &[u8] = if is_array {
-        let values: Vec<serde_json::Value> = serde_json::from_slice(body).map_err(|e| {
-            ApiError::BadRequest(format!("request body: malformed JSON array: {e}"))
-        })?;
-        joined = values
-            .iter()
-            .map(|value| value.to_string())
+        // The same strict reader as every other path: objects only, no key twice.
+        let text = std::str::from_utf8(body)
+            .map_err(|e| ApiError::BadRequest(format!("request body: not valid UTF-8: {e}")))?;
+        let objects = ingest::json::read_array_of_objects(text)
+            .map_err(|e| ApiError::BadRequest(format!("request body: {e}")))?;
+        joined = objects
+            .into_iter()
+            .map(|object| serde_json::Value::Object(object).to_string())
             .collect::<Vec<_>>()
             .join("\n");
         joined.as_bytes()
