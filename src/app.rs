@@ -30,7 +30,8 @@ use crate::projection::status::{KEPT_DRIVERS, LEDGER_FORMAT, RetractedReport};
 use crate::projection::{Amendments, Explanation, Ledger, Resolved, Scope, Status};
 use crate::store::chain::{ChainBreak, ChainVerifier};
 use crate::store::{
-    AppendReceipt, BatchRequest, EventStore, NewEvent, Scan, SqliteStore, StoreError, StoredEvent,
+    AppendReceipt, BatchRequest, EventStore, NewEvent, OpenMode, Scan, SqliteStore, StoreError,
+    StoredEvent,
 };
 use crate::witness::{SignedHead, WitnessKey};
 use chrono::{DateTime, Months, NaiveDate, Utc};
@@ -554,7 +555,18 @@ impl Tracker<SqliteStore> {
         framework: Framework,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, AppError> {
-        let store = SqliteStore::open(path, clock.clone())?;
+        Self::open_with(path, framework, clock, OpenMode::Create)
+    }
+
+    /// Opens the SQLite log at `path` as `mode` says (creating it, or only an existing one,
+    /// or reading it) under `framework`.
+    pub fn open_with(
+        path: &Path,
+        framework: Framework,
+        clock: Arc<dyn Clock>,
+        mode: OpenMode,
+    ) -> Result<Self, AppError> {
+        let store = SqliteStore::open_with(path, clock.clone(), mode)?;
         Ok(Tracker::new(store, framework, clock))
     }
 }

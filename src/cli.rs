@@ -21,7 +21,7 @@ use crate::parse;
 use crate::projection::Scope;
 use crate::report;
 use crate::server::{self, ServerConfig, ServerError, Token};
-use crate::store::StoreError;
+use crate::store::{OpenMode, StoreError};
 use crate::witness::{SignedHead, WitnessKey};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
@@ -654,7 +654,12 @@ enum Failure {
 impl From<AppError> for Failure {
     fn from(error: AppError) -> Self {
         match &error {
-            AppError::Store(StoreError::Open { .. } | StoreError::Database(_))
+            AppError::Store(
+                StoreError::Open { .. }
+                | StoreError::NoLog { .. }
+                | StoreError::Foreign { .. }
+                | StoreError::Database(_),
+            )
             | AppError::Store(
                 StoreError::Corrupt { .. } | StoreError::Migration(_) | StoreError::Unguarded(_),
             )
@@ -784,9 +789,36 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
             serve(addr, config, out)?;
             return Ok(ExitCode::SUCCESS);
         }
-        _ => Tracker::open(&cli.db, framework, Arc::new(SystemClock))?.with_recorder(recorder),
+        _ => Tracker::open_with(
+            &cli.db,
+            framework,
+            Arc::new(SystemClock),
+            open_mode(&cli.command),
+        )?
+        .with_recorder(recorder),
     };
     run_on_log(cli.command, tracker, framework_file, out)
+}
+
+/// How a command opens the log: only the commands that write events create one.
+fn open_mode(command: &Command) -> OpenMode {
+    match command {
+        Command::Append { .. } | Command::Import { .. } | Command::Ingest { .. } => {
+            OpenMode::Create
+        }
+        Command::Correct { .. }
+        | Command::Retract { .. }
+        | Command::Corroborate { .. }
+        | Command::Inbox {
+            command: Some(InboxCommand::Accept { .. } | InboxCommand::Reject { .. }),
+            ..
+        }
+        | Command::Verify {
+            repair_triggers: true,
+            ..
+        } => OpenMode::Existing,
+        _ => OpenMode::Read,
+    }
 }
 
 /// The commands that read or write the log.

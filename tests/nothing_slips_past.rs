@@ -590,3 +590,102 @@ async fn the_service_reads_bodies_as_strictly_as_the_command_line() {
     let _ = stop.send(());
     server.await.expect("task").expect("stopped cleanly");
 }
+
+#[test]
+fn only_writing_commands_create_a_log_and_foreign_databases_are_refused() {
+    let cli = Cli::new();
+    for args in [
+        &["verify"][..],
+        &["status"][..],
+        &["log"][..],
+        &["export"][..],
+        &["head"][..],
+        &["inbox"][..],
+        &["retract", "abcdef12", "--reason", "x"][..],
+    ] {
+        let outcome = cli.run(args, None);
+        assert_eq!(outcome.code, 3, "{args:?}: {outcome:?}");
+        assert!(
+            outcome.stderr.contains("no log at"),
+            "{args:?}: {}",
+            outcome.stderr
+        );
+        assert!(!cli.db().exists(), "{args:?} created the log");
+    }
+    // An empty file (an empty database) is no log to read, but a writer may make it one.
+    std::fs::write(cli.db(), "").expect("empty file");
+    assert!(cli.run(&["verify"], None).stderr.contains("no log at"));
+    cli.append_shipped();
+    assert!(cli.ok(&["verify"], None).starts_with("sound: 18 events"));
+
+    let foreign = Cli::new();
+    let raw = rusqlite::Connection::open(foreign.db()).expect("raw");
+    raw.execute_batch("CREATE TABLE people (name TEXT); INSERT INTO people VALUES ('ana');")
+        .expect("another program's database");
+    let path = shipped_log();
+    let refused = foreign.run(&["append", path.to_str().expect("UTF-8 path")], None);
+    assert_eq!(refused.code, 3, "{refused:?}");
+    assert!(
+        refused.stderr.contains("not a dyad log (it holds people)"),
+        "{}",
+        refused.stderr
+    );
+    let tables: i64 = raw
+        .query_row("SELECT COUNT(*) FROM sqlite_master", [], |row| row.get(0))
+        .expect("count");
+    assert_eq!(tables, 1, "dyad added nothing to it");
+}
+
+#[cfg(unix)]
+#[test]
+fn reads_work_on_a_read_only_log() {
+    use std::os::unix::fs::PermissionsExt;
+    let cli = Cli::new();
+    cli.append_shipped();
+    let expected = cli.ok(&["status", "--as-of", "2017-06-19", "--json"], None);
+    let set_mode = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    };
+    set_mode(&cli.db(), 0o444);
+    set_mode(cli.dir.path(), 0o555);
+    // Root writes whatever the modes say: there, run dyad as `nobody`, as the user who found this.
+    let as_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| out.stdout.starts_with(b"0\n"));
+    let run = |args: &[&str]| {
+        let mut command = if as_root {
+            let mut su = std::process::Command::new("su");
+            let line = std::iter::once(env!("CARGO_BIN_EXE_dyad").to_string())
+                .chain(["--db".to_string(), cli.db().display().to_string()])
+                .chain(args.iter().map(|a| a.to_string()))
+                .collect::<Vec<_>>()
+                .join(" ");
+            su.args(["nobody", "-s", "/bin/sh", "-c", &line]);
+            su
+        } else {
+            cli.command(args)
+        };
+        command.env_remove("DYAD_DB");
+        cli.run_with(command, None)
+    };
+    for args in [
+        &["verify"][..],
+        &["log"][..],
+        &["export"][..],
+        &["status", "--as-of", "2017-06-19", "--json"][..],
+    ] {
+        let outcome = run(args);
+        assert_eq!(outcome.code, 0, "{args:?}: {outcome:?}");
+        if args[0] == "status" {
+            assert_eq!(outcome.stdout, expected);
+        }
+    }
+    assert_eq!(
+        run(&["append", "-"]).code,
+        3,
+        "appending needs a writable log"
+    );
+    set_mode(cli.dir.path(), 0o755);
+    set_mode(&cli.db(), 0o644);
+}

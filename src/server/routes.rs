@@ -91,6 +91,8 @@ impl ApiError {
             }
             AppError::Store(
                 StoreError::Open { .. }
+                | StoreError::NoLog { .. }
+                | StoreError::Foreign { .. }
                 | StoreError::Database(_)
                 | StoreError::Corrupt { .. }
                 | StoreError::Migration(_),

@@ -12,7 +12,7 @@ pub mod inbox;
 mod migrations;
 pub mod sqlite;
 
-pub use sqlite::SqliteStore;
+pub use sqlite::{OpenMode, SqliteStore};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use std::ops::ControlFlow;
@@ -279,6 +279,24 @@ pub enum StoreError {
         path: String,
         /// The SQLite error.
         source: rusqlite::Error,
+    },
+    /// There is no log at the path, and the command does not create one.
+    #[error(
+        "no log at {path} (check --db or $DYAD_DB; only commands that write, such as append and \
+         import, create a log)"
+    )]
+    NoLog {
+        /// The path.
+        path: String,
+    },
+    /// The database holds tables of something else: dyad adds nothing to it.
+    #[error(
+        "the database is not a dyad log (it holds {tables}); dyad adds nothing to it: give the \
+         path of a dyad log, or of a new file"
+    )]
+    Foreign {
+        /// Some of its tables.
+        tables: String,
     },
     /// SQLite failed while reading or writing.
     #[error("the log's database failed: {0}")]

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::domain::clock::Clock;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -33,14 +33,105 @@ pub struct SqliteStore {
     clock: Arc<dyn Clock>,
 }
 
+/// How a command opens the log: only commands that write may create one, and reads work on a
+/// file the user cannot write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Open the log, creating it if the file is missing or an empty database (append, import,
+    /// ingest, serve). A database with other tables is refused, never added to.
+    Create,
+    /// Open an existing log to write it (correct, retract, the inbox): a missing file is refused.
+    Existing,
+    /// Open an existing log to read it: read-write when the file allows, so that checkpoints are
+    /// cached; else read-only.
+    Read,
+}
+
 impl SqliteStore {
     /// Opens (creating if needed) the log at `path` and applies pending migrations.
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
-        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+        Self::open_with(path, clock, OpenMode::Create)
+    }
+
+    /// Opens the log at `path` as `mode` says; applies pending migrations when it can write.
+    pub fn open_with(
+        path: &Path,
+        clock: Arc<dyn Clock>,
+        mode: OpenMode,
+    ) -> Result<Self, StoreError> {
+        let no_log = || StoreError::NoLog {
             path: path.display().to_string(),
-            source,
-        })?;
-        Self::init(conn, clock, true)
+        };
+        if mode != OpenMode::Create && !path.exists() {
+            return Err(no_log());
+        }
+        let opening = |flags: OpenFlags| {
+            Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+                path: path.display().to_string(),
+                source,
+            })
+        };
+        let mut flags = OpenFlags::default();
+        if mode != OpenMode::Create {
+            flags.remove(OpenFlags::SQLITE_OPEN_CREATE);
+        }
+        let writable = opening(flags).and_then(|conn| {
+            if mode != OpenMode::Create && !migrations::is_dyad_log(&conn)? {
+                return Err(no_log());
+            }
+            Self::init(conn, clock.clone(), true)
+        });
+        match writable {
+            Err(error) if mode == OpenMode::Read && is_read_only(&error) => {
+                Self::open_read_only(path, clock)
+            }
+            opened => opened,
+        }
+    }
+
+    /// Opens a log the user cannot write (a read-only file or directory). SQLite reads a WAL
+    /// file read-only when it can set up the shared memory beside it; in a directory it cannot
+    /// write even that, the file is read as immutable: no writer can change it there either.
+    fn open_read_only(path: &Path, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+        let uri = sqlite_uri(path);
+        let mut last = None;
+        for query in ["mode=ro", "mode=ro&immutable=1"] {
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let opened = Connection::open_with_flags(format!("{uri}?{query}"), flags)
+                .map_err(StoreError::from)
+                .and_then(|conn| {
+                    conn.busy_timeout(BUSY_TIMEOUT)?;
+                    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+                    Ok((
+                        migrations::is_dyad_log(&conn)?,
+                        migrations::up_to_date(&conn)?,
+                        conn,
+                    ))
+                });
+            match opened {
+                Ok((false, _, _)) => {
+                    return Err(StoreError::NoLog {
+                        path: path.display().to_string(),
+                    });
+                }
+                Ok((true, false, _)) => {
+                    return Err(StoreError::Migration(format!(
+                        "the log at {} was written by an older dyad and must be upgraded, but it \
+                         cannot be written here; run a command that writes to it (e.g. `dyad \
+                         verify --repair-triggers`) where it can be written",
+                        path.display()
+                    )));
+                }
+                Ok((true, true, conn)) => return Ok(Self { conn, clock }),
+                Err(error) if is_read_only(&error) => last = Some(error),
+                Err(error) => return Err(error),
+            }
+        }
+        Err(last.unwrap_or_else(|| StoreError::NoLog {
+            path: path.display().to_string(),
+        }))
     }
 
     /// A log in memory, for tests and experiments.
@@ -57,6 +148,32 @@ impl SqliteStore {
         migrations::apply(&mut conn, &format_recorded_at(clock.now()))?;
         Ok(Self { conn, clock })
     }
+}
+
+/// `path` as an SQLite URI (`file:` and the path, its `?`, `#` and `%` escaped).
+fn sqlite_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            '%' => uri.push_str("%25"),
+            c => uri.push(c),
+        }
+    }
+    uri
+}
+
+/// Whether opening failed because the file or its directory cannot be written.
+fn is_read_only(error: &StoreError) -> bool {
+    matches!(
+        error,
+        StoreError::Database(rusqlite::Error::SqliteFailure(failure, _))
+            if matches!(
+                failure.code,
+                rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen
+            )
+    )
 }
 
 impl SqliteStore {
