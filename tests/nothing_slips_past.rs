@@ -689,3 +689,28 @@ fn reads_work_on_a_read_only_log() {
     set_mode(cli.dir.path(), 0o755);
     set_mode(&cli.db(), 0o644);
 }
+
+#[cfg(unix)]
+#[test]
+fn framework_and_token_files_are_read_within_a_bound() {
+    let cli = Cli::new();
+    let framework = cli.run(&["--framework", "/dev/zero", "codes", "framework"], None);
+    assert_ne!(framework.code, 0);
+    assert!(
+        framework.stderr.contains("larger than"),
+        "{}",
+        framework.stderr
+    );
+    let token = cli.run(
+        &[
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--token-file",
+            "/dev/zero",
+        ],
+        None,
+    );
+    assert_ne!(token.code, 0);
+    assert!(token.stderr.contains("larger than"), "{}", token.stderr);
+}
