@@ -34,7 +34,7 @@ use crate::store::{
     StoredEvent,
 };
 use crate::witness::{SignedHead, WitnessKey};
-use chrono::{DateTime, Months, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -237,6 +237,29 @@ impl Every {
             Every::Quarter => from.checked_add_months(Months::new(3 * step)),
         }
     }
+}
+
+/// How many dates [`replay_dates`] gives, computed without making them, so that a service can
+/// refuse a huge range before any work (`to` before `from`: none).
+pub fn replay_steps(from: NaiveDate, to: NaiveDate, every: Every) -> u64 {
+    if to < from {
+        return 0;
+    }
+    let days = u64::try_from((to - from).num_days()).unwrap_or(0);
+    let months = || {
+        let whole = (i64::from(to.year()) - i64::from(from.year())) * 12 + i64::from(to.month0())
+            - i64::from(from.month0());
+        // A month step from the 31st can fall short: count the last whole one at most.
+        u64::try_from(whole).unwrap_or(0)
+    };
+    let steps = match every {
+        Every::Day => days,
+        Every::Week => days / 7,
+        Every::Month => months(),
+        Every::Quarter => months() / 3,
+    };
+    // `from`, each step after it, and `to` when the steps do not land on it.
+    steps + 2
 }
 
 /// Dates of a replay: `from`, then one step at a time while on or before `to`, then `to` itself

@@ -714,3 +714,65 @@ fn framework_and_token_files_are_read_within_a_bound() {
     assert_ne!(token.code, 0);
     assert!(token.stderr.contains("larger than"), "{}", token.stderr);
 }
+
+#[tokio::test]
+async fn a_huge_replay_range_is_refused_before_any_work() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dyad::server::ServerConfig::new(dir.path().join("serve.db"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(dyad::server::run(listener, config, async move {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    let started = std::time::Instant::now();
+    let answers = futures_util::future::join_all((0..8).map(|_| {
+        client
+            .get(format!(
+                "{base}/v1/replay?from=0001-01-01&to=9999-12-31&every=day"
+            ))
+            .send()
+    }))
+    .await;
+    for answer in answers {
+        assert_eq!(
+            answer.expect("GET").status(),
+            reqwest::StatusCode::BAD_REQUEST
+        );
+    }
+    let health = client
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .expect("GET");
+    assert!(health.status().is_success());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    let _ = stop.send(());
+    server.await.expect("task").expect("stopped cleanly");
+}
+
+#[test]
+fn replay_steps_never_undercount_the_dates() {
+    use dyad::app::{Every, replay_dates, replay_steps};
+    for (from, to) in [
+        ("2017-01-31", "2017-12-31"),
+        ("2017-01-01", "2017-01-01"),
+        ("2016-02-29", "2020-03-01"),
+        ("2017-06-19", "2017-06-18"),
+    ] {
+        for every in [Every::Day, Every::Week, Every::Month, Every::Quarter] {
+            let dates = replay_dates(date(from), date(to), every).len() as u64;
+            assert!(
+                replay_steps(date(from), date(to), every) >= dates,
+                "{from} {to}"
+            );
+        }
+    }
+}

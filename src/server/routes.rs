@@ -7,7 +7,7 @@ use super::idempotency::{self, Answer, Claim, MAX_KEY_BYTES};
 use super::reads::ReadError;
 use super::subscribe::{self, SubscriberGuard};
 use super::writer::{AppendJob, Message, WriteError};
-use crate::app::{AppError, Every, LogFilter, Tracker, When, replay_dates};
+use crate::app::{AppError, Every, LogFilter, Tracker, When, replay_dates, replay_steps};
 use crate::domain::event::{Event, Validator};
 use crate::domain::taxonomy::Taxonomy;
 use crate::ingest;
@@ -585,6 +585,13 @@ async fn replay(State(state): State<AppState>, request: Request) -> Result<Respo
     if to < from {
         return Err(ApiError::BadRequest(format!(
             "--to {to} is before --from {from}"
+        )));
+    }
+    // Counted before any date is made: a range of thousands of years must cost nothing.
+    let steps = replay_steps(from, to, every);
+    if steps > MAX_REPLAY_STEPS as u64 + 1 {
+        return Err(ApiError::BadRequest(format!(
+            "the replay has about {steps} steps; at most {MAX_REPLAY_STEPS} per request (use a longer step or a shorter range)"
         )));
     }
     let dates = replay_dates(from, to, every);
