@@ -55,6 +55,8 @@ pub struct Limits {
     pub max_subscribers: usize,
     /// Most `Idempotency-Key`s remembered (the oldest are forgotten first).
     pub idempotency_keys: usize,
+    /// Most bytes of answers remembered for `Idempotency-Key`s (the oldest are forgotten first).
+    pub idempotency_bytes: usize,
     /// Most append requests waiting for the writer (senders wait beyond).
     pub queue: usize,
 }
@@ -66,6 +68,7 @@ impl Default for Limits {
             max_batch_events: 10_000,
             max_subscribers: 256,
             idempotency_keys: 10_000,
+            idempotency_bytes: 64 * 1024 * 1024,
             queue: 4096,
         }
     }
@@ -229,7 +232,7 @@ pub async fn run(
         clock,
         write_token,
         read_token,
-        idempotency: IdempotencyCache::new(limits.idempotency_keys),
+        idempotency: IdempotencyCache::new(limits.idempotency_keys, limits.idempotency_bytes),
         head_key,
         limits,
         writer: sender.clone(),
