@@ -776,3 +776,53 @@ fn replay_steps_never_undercount_the_dates() {
         }
     }
 }
+
+#[tokio::test]
+async fn events_appended_by_another_process_reach_subscribers_within_a_second() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("serve.db");
+    let config = dyad::server::ServerConfig::new(db.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(dyad::server::run(listener, config, async move {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    let mut stream = client
+        .get(format!("{base}/v1/events/stream"))
+        .send()
+        .await
+        .expect("subscribe");
+    assert!(stream.status().is_success());
+    // Give the feed its catch-up read of the (empty) log first.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    let appended_at = std::time::Instant::now();
+    tokio::task::spawn_blocking(move || {
+        let mut other =
+            dyad::app::Tracker::open(&db, dyad::domain::framework::Framework::builtin(), clock())
+                .expect("another writer");
+        let event = validate(&other, event_json("from another process"));
+        other.append(vec![event], None).expect("append");
+    })
+    .await
+    .expect("append task");
+    let mut received = String::new();
+    while !received.contains("from another process") {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(2), stream.chunk())
+            .await
+            .expect("the event arrives within two seconds")
+            .expect("read the stream")
+            .expect("the stream stays open");
+        received.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    let waited = appended_at.elapsed();
+    assert!(waited < std::time::Duration::from_secs(1), "{waited:?}");
+    assert!(received.contains("id: 1"), "{received}");
+    drop(stream);
+    let _ = stop.send(());
+    server.await.expect("task").expect("stopped cleanly");
+}

@@ -168,6 +168,47 @@ pub(crate) struct Shared {
     head_key: Option<WitnessKey>,
     /// Turns true when the server starts to stop: event streams end.
     stopping: watch::Receiver<bool>,
+    /// The log's last position as last seen in the file, which other processes may append to:
+    /// event streams catch up when it passes what they sent.
+    head: watch::Receiver<u64>,
+}
+
+/// How often the file is looked at for events appended by other processes (while anyone
+/// subscribes): well within the second a subscriber may wait for them.
+const WATCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Publishes the log's last position while there are subscribers: the writer publishes its own
+/// appends at once, this finds those of other processes on the same file. One indexed lookup
+/// (the largest position) per interval, on the read pool.
+async fn watch_head(
+    reads: Arc<ReadPool>,
+    metrics: Arc<Metrics>,
+    head: watch::Sender<u64>,
+    mut stopping: watch::Receiver<bool>,
+) {
+    let mut interval = tokio::time::interval(WATCH_INTERVAL);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {}
+            _ = stopping.wait_for(|stop| *stop) => return,
+        }
+        if metrics
+            .subscribers
+            .load(std::sync::atomic::Ordering::Relaxed)
+            == 0
+        {
+            continue;
+        }
+        // A failed look is tried again at the next tick; the streams stay as they are.
+        if let Ok((position, _)) = reads.run(|tracker| tracker.head()).await {
+            head.send_if_modified(|seen| {
+                let moved = *seen != position;
+                *seen = position;
+                moved
+            });
+        }
+    }
 }
 
 pub(crate) type AppState = Arc<Shared>;
@@ -227,6 +268,14 @@ pub async fn run(
         .spawn(move || writer.run())?;
 
     let (stop, stopping) = watch::channel(false);
+    let reads = Arc::new(reads);
+    let (head_sender, head) = watch::channel(0);
+    tokio::spawn(watch_head(
+        reads.clone(),
+        metrics.clone(),
+        head_sender,
+        stopping.clone(),
+    ));
     let state: AppState = Arc::new(Shared {
         framework,
         clock,
@@ -237,9 +286,10 @@ pub async fn run(
         limits,
         writer: sender.clone(),
         published,
-        reads: Arc::new(reads),
+        reads,
         metrics,
         stopping,
+        head,
     });
     let app = routes::router(state.clone());
     let served = axum::serve(listener, app)
