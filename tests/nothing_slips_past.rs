@@ -826,3 +826,84 @@ async fn events_appended_by_another_process_reach_subscribers_within_a_second() 
     let _ = stop.send(());
     server.await.expect("task").expect("stopped cleanly");
 }
+
+#[tokio::test]
+async fn slow_clients_are_timed_out_and_connections_are_limited() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = dyad::server::ServerConfig::new(dir.path().join("serve.db"));
+    config.limits.max_connections = 4;
+    config.limits.idle_timeout = std::time::Duration::from_millis(300);
+    config.limits.body_timeout = std::time::Duration::from_millis(500);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(dyad::server::run(listener, config, async move {
+        let _ = stopped.await;
+    }));
+
+    // Four clients stall in their headers and take every connection.
+    let mut slow = Vec::new();
+    for _ in 0..4 {
+        let mut socket = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        socket
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .expect("write");
+        slow.push(socket);
+    }
+    let started = std::time::Instant::now();
+    let health = reqwest::Client::new()
+        .get(format!("http://{addr}/healthz"))
+        .timeout(std::time::Duration::from_secs(5))
+        .send()
+        .await
+        .expect("answered once the stalled clients are dropped");
+    assert!(health.status().is_success());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    for mut socket in slow {
+        let mut buffer = [0u8; 64];
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(2), socket.read(&mut buffer))
+                .await
+                .expect("the stalled connection is closed");
+        assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+    }
+
+    // A body that trickles in, a byte at a time, is cut off as a whole.
+    let mut socket = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    socket
+        .write_all(b"POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
+        .await
+        .expect("write");
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 1024];
+    let cut_off = tokio::time::timeout(std::time::Duration::from_secs(3), async {
+        loop {
+            tokio::select! {
+                read = socket.read(&mut buffer) => match read {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => answer.extend_from_slice(&buffer[..n]),
+                },
+                () = tokio::time::sleep(std::time::Duration::from_millis(100)) => {
+                    let _ = socket.write_all(b" ").await;
+                }
+            }
+            if answer.windows(4).any(|w| w == b"\r\n\r\n") {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(cut_off.is_ok(), "the trickling body was not cut off");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    let _ = stop.send(());
+    server.await.expect("task").expect("stopped cleanly");
+}

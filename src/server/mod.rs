@@ -16,6 +16,7 @@
 //! `127.0.0.1:0` and stop it when they like.
 
 pub mod auth;
+mod connections;
 mod idempotency;
 mod metrics;
 mod reads;
@@ -59,6 +60,13 @@ pub struct Limits {
     pub idempotency_bytes: usize,
     /// Most append requests waiting for the writer (senders wait beyond).
     pub queue: usize,
+    /// Most connections open at once (new ones wait to be accepted beyond).
+    pub max_connections: usize,
+    /// A connection on which the client sends nothing and the server writes nothing for this
+    /// long is closed (a client stalling in its headers holds nothing for long).
+    pub idle_timeout: std::time::Duration,
+    /// Longest time a request body may take to arrive (`408` beyond).
+    pub body_timeout: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -70,6 +78,9 @@ impl Default for Limits {
             idempotency_keys: 10_000,
             idempotency_bytes: 64 * 1024 * 1024,
             queue: 4096,
+            max_connections: 1024,
+            idle_timeout: std::time::Duration::from_secs(30),
+            body_timeout: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -292,6 +303,11 @@ pub async fn run(
         head,
     });
     let app = routes::router(state.clone());
+    let listener = connections::GuardedListener::new(
+        listener,
+        state.limits.max_connections,
+        state.limits.idle_timeout,
+    );
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;

@@ -69,6 +69,8 @@ pub(crate) enum ApiError {
     Unauthorized,
     /// 404: no such route.
     NotFound,
+    /// 408: the body took too long to arrive.
+    Timeout(String),
     /// 409: a version or id conflict, or a key still in use.
     Conflict(String),
     /// 413: a body or batch over the limits.
@@ -123,6 +125,7 @@ impl ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -138,6 +141,7 @@ impl ApiError {
             }
             ApiError::NotFound => "no such endpoint; see the README for the API (under /v1)",
             ApiError::BadRequest(m)
+            | ApiError::Timeout(m)
             | ApiError::Conflict(m)
             | ApiError::TooLarge(m)
             | ApiError::Unprocessable(m)
@@ -290,8 +294,15 @@ async fn append(State(state): State<AppState>, request: Request) -> Result<Respo
     if declared.is_some_and(|length| length > limit) {
         return Err(too_large());
     }
-    let body = axum::body::to_bytes(body, limit)
+    let timeout = state.limits.body_timeout;
+    let body = tokio::time::timeout(timeout, axum::body::to_bytes(body, limit))
         .await
+        .map_err(|_| {
+            ApiError::Timeout(format!(
+                "the request body did not arrive within {} s; nothing was written",
+                timeout.as_secs()
+            ))
+        })?
         .map_err(|_| too_large())?;
     let claimed = match key {
         Some(key) => {
