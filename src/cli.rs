@@ -149,7 +149,8 @@ enum Command {
     ///
     /// Reads reports and, as `export` writes them, corrections and retractions. Each batch is
     /// its own transaction: an interrupted import keeps what it committed, and running it again
-    /// completes it without duplicates. Exit 1 when any line was refused.
+    /// completes it without duplicates. Exit 1 when any line was refused, or the input holds no
+    /// events (as for `append`).
     Import {
         /// NDJSON file, or `-` for stdin.
         #[arg(value_name = "FILE|-", default_value = "-")]
