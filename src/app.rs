@@ -30,9 +30,11 @@ use crate::projection::status::{KEPT_DRIVERS, LEDGER_FORMAT, RetractedReport};
 use crate::projection::{Amendments, Explanation, Ledger, Resolved, Scope, Status};
 use crate::store::chain::{ChainBreak, ChainVerifier};
 use crate::store::{
-    AppendReceipt, BatchRequest, EventStore, NewEvent, Scan, SqliteStore, StoreError, StoredEvent,
+    AppendReceipt, BatchRequest, EventStore, NewEvent, OpenMode, Scan, SqliteStore, StoreError,
+    StoredEvent,
 };
-use chrono::{DateTime, Months, NaiveDate, Utc};
+use crate::witness::{SignedHead, WitnessKey};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -63,6 +65,9 @@ pub enum AppError {
     /// A correction or retraction cannot be made.
     #[error("{0}")]
     Amendment(String),
+    /// The log is not sound, so the use case was not carried out.
+    #[error("{0}")]
+    Unsound(String),
     /// No event has the id given, or several start with the prefix given.
     #[error("{0}")]
     Id(String),
@@ -232,6 +237,29 @@ impl Every {
             Every::Quarter => from.checked_add_months(Months::new(3 * step)),
         }
     }
+}
+
+/// How many dates [`replay_dates`] gives, computed without making them, so that a service can
+/// refuse a huge range before any work (`to` before `from`: none).
+pub fn replay_steps(from: NaiveDate, to: NaiveDate, every: Every) -> u64 {
+    if to < from {
+        return 0;
+    }
+    let days = u64::try_from((to - from).num_days()).unwrap_or(0);
+    let months = || {
+        let whole = (i64::from(to.year()) - i64::from(from.year())) * 12 + i64::from(to.month0())
+            - i64::from(from.month0());
+        // A month step from the 31st can fall short: count the last whole one at most.
+        u64::try_from(whole).unwrap_or(0)
+    };
+    let steps = match every {
+        Every::Day => days,
+        Every::Week => days / 7,
+        Every::Month => months(),
+        Every::Quarter => months() / 3,
+    };
+    // `from`, each step after it, and `to` when the steps do not land on it.
+    steps + 2
 }
 
 /// Dates of a replay: `from`, then one step at a time while on or before `to`, then `to` itself
@@ -491,8 +519,18 @@ pub struct VerifyReport {
     pub events: u64,
     /// The hash of the last sound event.
     pub head_hash: String,
-    /// The first problem, if any.
+    /// The first problem of the chain, if any.
     pub first_break: Option<ChainBreak>,
+    /// What else is wrong beside the chain (the database's integrity, missing triggers,
+    /// checkpoints that cannot be used), in the order found.
+    pub problems: Vec<String>,
+}
+
+impl VerifyReport {
+    /// Whether nothing is wrong.
+    pub fn is_sound(&self) -> bool {
+        self.first_break.is_none() && self.problems.is_empty()
+    }
 }
 
 /// A relationship's log with the framework it is read under.
@@ -540,7 +578,18 @@ impl Tracker<SqliteStore> {
         framework: Framework,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, AppError> {
-        let store = SqliteStore::open(path, clock.clone())?;
+        Self::open_with(path, framework, clock, OpenMode::Create)
+    }
+
+    /// Opens the SQLite log at `path` as `mode` says (creating it, or only an existing one,
+    /// or reading it) under `framework`.
+    pub fn open_with(
+        path: &Path,
+        framework: Framework,
+        clock: Arc<dyn Clock>,
+        mode: OpenMode,
+    ) -> Result<Self, AppError> {
+        let store = SqliteStore::open_with(path, clock.clone(), mode)?;
         Ok(Tracker::new(store, framework, clock))
     }
 }
@@ -807,6 +856,13 @@ impl<S: EventStore> Tracker<S> {
                 pending = PendingImport::default();
             }
             self.flush_import(&mut pending, &mut summary)?;
+            if summary.lines == 0 {
+                // As `append` refuses an empty input: an empty file is more likely the wrong
+                // file than a batch of nothing.
+                return Err(AppError::Input(InputError::Empty {
+                    origin: "the input".into(),
+                }));
+            }
             summary.refusals.sort_by_key(|e| e.line);
             Ok(summary)
         })
@@ -1558,7 +1614,62 @@ impl<S: EventStore> Tracker<S> {
         )))
     }
 
-    /// Checks the hash chain and the invariants of the whole log, and that every event decodes.
+    /// The log's head: its last position and that event's hash (0 and the genesis hash when it
+    /// is empty).
+    pub fn head(&self) -> Result<(u64, String), AppError> {
+        let position = self.store.position_at(None)?;
+        let hash = match self.store.event_at(position)? {
+            Some(event) => event.hash,
+            None => crate::store::chain::GENESIS_HASH.to_string(),
+        };
+        Ok((position, hash))
+    }
+
+    /// Signs the log's head with `key`, after checking the whole log: a head is witnessed only
+    /// when the log is sound.
+    pub fn sign_head(&self, key: &WitnessKey) -> Result<SignedHead, AppError> {
+        let verdict = self.verify()?;
+        if !verdict.is_sound() {
+            return Err(AppError::Unsound(
+                "the log is not sound, so its head is not signed; run `dyad verify`".into(),
+            ));
+        }
+        Ok(key.sign(verdict.events, &verdict.head_hash, self.clock.now()))
+    }
+
+    /// What is wrong with a witnessed head in this log, if anything: the log must still hold
+    /// that hash at that position.
+    pub fn witness_problem(&self, head: &SignedHead) -> Result<Option<String>, AppError> {
+        let seen = format!(
+            "the head signed by {} at {} (position {})",
+            head.signer, head.signed_at, head.position
+        );
+        if head.position == 0 {
+            return Ok(None);
+        }
+        Ok(match self.store.event_at(head.position)? {
+            None => Some(format!(
+                "{seen} is gone: the log ends at position {}, so it was cut",
+                self.store.position_at(None)?
+            )),
+            Some(event) if event.hash != head.head_hash => Some(format!(
+                "{seen} is not this log's: it holds another event there, so it was rewritten at \
+                 or below that position"
+            )),
+            Some(_) => None,
+        })
+    }
+
+    /// Restores the log's append-only guards (its triggers) as the migrations made them; says
+    /// what it restored. `verify` says whether any is missing.
+    pub fn repair_guards(&mut self) -> Result<Vec<String>, AppError> {
+        Ok(self.store.repair_guards()?)
+    }
+
+    /// Checks the hash chain and the invariants of the whole log (ids unique, positions and
+    /// versions gapless), that every event decodes, the database's own integrity check, that the
+    /// append-only triggers are in place, and that every checkpoint is tied to this chain and
+    /// unchanged.
     pub fn verify(&self) -> Result<VerifyReport, AppError> {
         let mut verifier = ChainVerifier::default();
         let mut first_break = None;
@@ -1589,10 +1700,18 @@ impl<S: EventStore> Tracker<S> {
             }
             Err(error) => return Err(error.into()),
         }
+        let mut problems = self.store.database_problems()?;
+        problems.extend(
+            self.store
+                .checkpoint_problems()?
+                .iter()
+                .map(|problem| format!("{problem} (it is never used; deleting it is safe)")),
+        );
         Ok(VerifyReport {
             events: verifier.events(),
             head_hash: verifier.head_hash().to_string(),
             first_break,
+            problems,
         })
     }
 

@@ -14,13 +14,15 @@ use crate::domain::clock::SystemClock;
 use crate::domain::event::{SourceInput, calendar_date, short_id};
 use crate::domain::recorder::Recorder;
 use crate::inbox::{Edits, InboxError};
+use crate::ingest::InputError;
 use crate::ingest::article;
 use crate::ingest::coder::{CodingOptions, Dictionary};
 use crate::parse;
 use crate::projection::Scope;
 use crate::report;
 use crate::server::{self, ServerConfig, ServerError, Token};
-use crate::store::StoreError;
+use crate::store::{OpenMode, StoreError};
+use crate::witness::{SignedHead, WitnessKey};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -147,7 +149,8 @@ enum Command {
     ///
     /// Reads reports and, as `export` writes them, corrections and retractions. Each batch is
     /// its own transaction: an interrupted import keeps what it committed, and running it again
-    /// completes it without duplicates. Exit 1 when any line was refused.
+    /// completes it without duplicates. Exit 1 when any line was refused, or the input holds no
+    /// events (as for `append`).
     Import {
         /// NDJSON file, or `-` for stdin.
         #[arg(value_name = "FILE|-", default_value = "-")]
@@ -410,10 +413,46 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Check the hash chain, positions and versions; exit 1 at the first bad position.
+    /// Check the log: hash chain, positions, versions and ids, the database's integrity, the
+    /// append-only triggers, the checkpoints; exit 1 when anything is wrong.
     Verify {
         /// One JSON object instead of a line of text.
         #[arg(long)]
+        json: bool,
+        /// First restore the append-only triggers if any is missing or changed (appends are
+        /// refused until they are).
+        #[arg(long)]
+        repair_triggers: bool,
+        /// Check that the log still holds each head these statements (`dyad head --sign`)
+        /// witnessed: a log cut or rewritten below one fails, naming it.
+        #[arg(long, value_name = "FILE", num_args = 1..)]
+        witness: Vec<PathBuf>,
+        /// Accept witnesses signed by this public key only (64 hex digits, as `dyad keygen`
+        /// prints; repeatable). Without it, any valid signature is accepted.
+        #[arg(long, value_name = "KEY", requires = "witness")]
+        signer: Vec<String>,
+    },
+    /// Make an Ed25519 key for signing heads: the secret in KEYFILE (readable by you only), the
+    /// public key in KEYFILE.pub and on stdout.
+    Keygen {
+        /// Where to write the secret key (never over an existing file).
+        #[arg(value_name = "KEYFILE")]
+        file: PathBuf,
+    },
+    /// The log's head: its last position and hash. With --sign, a signed statement of it, to
+    /// keep elsewhere and check later with `dyad verify --witness`.
+    ///
+    /// The whole log is verified before a head is signed.
+    Head {
+        /// Sign the head with this key (from `dyad keygen`) and print the statement (one JSON
+        /// line).
+        #[arg(long, value_name = "KEYFILE")]
+        sign: Option<PathBuf>,
+        /// Write the statement to this file instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "FILE", requires = "sign")]
+        output: Option<PathBuf>,
+        /// Print the unsigned head as JSON.
+        #[arg(long, conflicts_with = "sign")]
         json: bool,
     },
     /// Print a shell completion script: `dyad completions bash > /etc/bash_completion.d/dyad`.
@@ -443,6 +482,9 @@ enum Command {
         /// One transaction per append request instead of group commit (for comparison).
         #[arg(long)]
         no_group_commit: bool,
+        /// Publish the log's head at /v1/head signed with this key (from `dyad keygen`).
+        #[arg(long, value_name = "KEYFILE")]
+        head_key: Option<PathBuf>,
     },
     /// List the codes events are written in.
     Codes {
@@ -613,8 +655,15 @@ enum Failure {
 impl From<AppError> for Failure {
     fn from(error: AppError) -> Self {
         match &error {
-            AppError::Store(StoreError::Open { .. } | StoreError::Database(_))
-            | AppError::Store(StoreError::Corrupt { .. } | StoreError::Migration(_))
+            AppError::Store(
+                StoreError::Open { .. }
+                | StoreError::NoLog { .. }
+                | StoreError::Foreign { .. }
+                | StoreError::Database(_),
+            )
+            | AppError::Store(
+                StoreError::Corrupt { .. } | StoreError::Migration(_) | StoreError::Unguarded(_),
+            )
             | AppError::Undecodable { .. } => Failure::Storage(error.to_string()),
             _ => Failure::Refused(error.to_string()),
         }
@@ -704,14 +753,32 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
             clap_mangen::Man::new(Cli::command()).render(out)?;
             return Ok(ExitCode::SUCCESS);
         }
+        Command::Keygen { file } => {
+            let key = WitnessKey::generate().map_err(|e| Failure::Refused(e.to_string()))?;
+            key.save(&file)
+                .map_err(|e| Failure::Refused(e.to_string()))?;
+            eprintln!(
+                "wrote the secret key to {} (keep it private) and the public key to {}.pub",
+                file.display(),
+                file.display()
+            );
+            writeln!(out, "{}", key.public_key())?;
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Serve {
             addr,
             token_file,
             read_token_file,
             no_group_commit,
+            head_key,
         } => {
+            let head_key = head_key
+                .map(|path| WitnessKey::load(&path))
+                .transpose()
+                .map_err(|e| Failure::Refused(e.to_string()))?;
             let config = ServerConfig {
                 recorder,
+                head_key,
                 ..server_config(
                     framework,
                     cli.db,
@@ -723,9 +790,36 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
             serve(addr, config, out)?;
             return Ok(ExitCode::SUCCESS);
         }
-        _ => Tracker::open(&cli.db, framework, Arc::new(SystemClock))?.with_recorder(recorder),
+        _ => Tracker::open_with(
+            &cli.db,
+            framework,
+            Arc::new(SystemClock),
+            open_mode(&cli.command),
+        )?
+        .with_recorder(recorder),
     };
     run_on_log(cli.command, tracker, framework_file, out)
+}
+
+/// How a command opens the log: only the commands that write events create one.
+fn open_mode(command: &Command) -> OpenMode {
+    match command {
+        Command::Append { .. } | Command::Import { .. } | Command::Ingest { .. } => {
+            OpenMode::Create
+        }
+        Command::Correct { .. }
+        | Command::Retract { .. }
+        | Command::Corroborate { .. }
+        | Command::Inbox {
+            command: Some(InboxCommand::Accept { .. } | InboxCommand::Reject { .. }),
+            ..
+        }
+        | Command::Verify {
+            repair_triggers: true,
+            ..
+        } => OpenMode::Existing,
+        _ => OpenMode::Read,
+    }
 }
 
 /// The commands that read or write the log.
@@ -1032,18 +1126,71 @@ fn run_on_log(
                 report::text::diff(out, &diff)?;
             }
         }
-        Command::Verify { json } => {
-            let verdict = tracker.verify()?;
+        Command::Verify {
+            json,
+            repair_triggers,
+            witness,
+            signer,
+        } => {
+            if repair_triggers {
+                for repaired in tracker.repair_guards()? {
+                    eprintln!("repaired: {repaired}");
+                }
+            }
+            let mut verdict = tracker.verify()?;
+            for file in &witness {
+                let problem = match SignedHead::load(file) {
+                    Err(error) => Some(error.to_string()),
+                    Ok(head) if !signer.is_empty() && !signer.contains(&head.signer) => {
+                        Some(format!(
+                            "{}: signed by {}, not a --signer given",
+                            file.display(),
+                            head.signer
+                        ))
+                    }
+                    Ok(head) => tracker
+                        .witness_problem(&head)?
+                        .map(|problem| format!("witness {}: {problem}", file.display())),
+                };
+                verdict.problems.extend(problem);
+            }
             if json {
                 report::json::verify(out, &verdict)?;
             } else {
                 report::text::verify(out, &verdict)?;
             }
-            if verdict.first_break.is_some() {
+            if !verdict.is_sound() {
                 return Ok(ExitCode::from(1));
             }
         }
+        Command::Head { sign, output, json } => {
+            let Some(keyfile) = sign else {
+                let (position, hash) = tracker.head()?;
+                if json {
+                    report::json::write_line(
+                        out,
+                        &serde_json::json!({"position": position, "head_hash": hash}),
+                    )?;
+                } else {
+                    writeln!(out, "position {position}, head hash {hash}")?;
+                }
+                return Ok(ExitCode::SUCCESS);
+            };
+            let key = WitnessKey::load(&keyfile).map_err(|e| Failure::Refused(e.to_string()))?;
+            let head = tracker.sign_head(&key)?;
+            match output {
+                None => report::json::write_line(out, &head)?,
+                Some(path) => {
+                    let mut line = Vec::new();
+                    report::json::write_line(&mut line, &head)?;
+                    std::fs::write(&path, line).map_err(|e| {
+                        Failure::Refused(format!("cannot write {}: {e}", path.display()))
+                    })?;
+                }
+            }
+        }
         Command::Codes { .. }
+        | Command::Keygen { .. }
         | Command::Serve { .. }
         | Command::Parse { .. }
         | Command::Completions { .. }
@@ -1122,9 +1269,11 @@ fn inbox(
             }
             if let Some(file) = edit {
                 let text = read_bounded(&file, crate::ingest::ndjson::MAX_EVENT_BYTES as u64)?;
+                let object = crate::ingest::json::read_object(&text)
+                    .map_err(|e| Failure::Refused(format!("{file}: {e}")))?;
                 edits.replaced = Some(
-                    serde_json::from_str(&text)
-                        .map_err(|e| Failure::Refused(format!("{file}: malformed JSON: {e}")))?,
+                    serde_json::from_value(serde_json::Value::Object(object))
+                        .map_err(|e| Failure::Refused(format!("{file}: {e}")))?,
                 );
             }
             let summary = match (corroborates, ids.as_slice()) {
@@ -1393,18 +1542,22 @@ fn read_bounded(file: &str, limit: u64) -> Result<String, Failure> {
             "{file} is larger than {limit} bytes"
         )));
     }
-    Ok(text)
+    // Editors on Windows begin files with a byte-order mark: it is not part of the text.
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
 }
 
 /// The JSON object of replaced fields `dyad correct` reads.
 fn read_fields(file: &str) -> Result<serde_json::Map<String, serde_json::Value>, Failure> {
     let text = read_bounded(file, crate::ingest::ndjson::MAX_EVENT_BYTES as u64)?;
-    match serde_json::from_str(&text) {
-        Ok(serde_json::Value::Object(fields)) => Ok(fields),
-        Ok(_) => Err(Failure::Refused(format!(
+    match crate::ingest::json::read_object(&text) {
+        Ok(fields) => Ok(fields),
+        Err(crate::ingest::json::JsonError::NotAnObject { .. }) => Err(Failure::Refused(format!(
             "{file}: expected a JSON object of the replaced fields, e.g. {{\"occurred_on\": \"2017-04-20\"}}"
         ))),
-        Err(e) => Err(Failure::Refused(format!("{file}: malformed JSON: {e}"))),
+        Err(e) => Err(Failure::Refused(format!("{file}: {e}"))),
     }
 }
 
@@ -1436,7 +1589,13 @@ fn import(
         bar.set_message(format!("{} lines, {rate:.0} events/s", progress.lines));
     });
     bar.finish_and_clear();
-    let summary = summary?;
+    let summary = summary.map_err(|error| match error {
+        // Name the file, which the import does not know.
+        AppError::Input(InputError::Empty { .. }) => {
+            Failure::Refused(format!("{file} holds no events; nothing was imported"))
+        }
+        other => Failure::from(other),
+    })?;
     if json {
         report::json::write_line(out, &summary)?;
     } else {

@@ -20,6 +20,8 @@
 //!   (through the same validation and append as `dyad append`), reject (remembered).
 //! - [`app`]: the use cases (append, import, ingest, correct, retract, corroborate, log, export,
 //!   status, replay, explain, diff, report, verify) composing the layers above.
+//! - [`witness`]: signed heads (Ed25519): a statement that the log held a hash at a position,
+//!   which `verify --witness` checks, so that a cut or rewritten log is caught.
 //! - [`server`]: `dyad serve`, the HTTP service over the same use cases.
 //! - [`cli`]: argument parsing and exit codes; `main.rs` only calls it.
 #![forbid(unsafe_code)]
@@ -35,3 +37,4 @@ pub mod projection;
 pub mod report;
 pub mod server;
 pub mod store;
+pub mod witness;

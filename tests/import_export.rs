@@ -231,7 +231,14 @@ fn an_import_killed_midway_leaves_a_sound_log_and_rerunning_completes_it() {
     let db = dir.path("x.db");
     let input = dir.path("big.ndjson");
     write_lines(&input, (0..TOTAL).map(|n| event(n).to_string()));
-    // Create the log first, so that polling it never races the import's own creation.
+    // Create the log first (as a writing command does; reads never create one), so that polling
+    // it never races the import's own creation.
+    dyad::app::Tracker::open(
+        &db,
+        dyad::domain::framework::Framework::builtin(),
+        std::sync::Arc::new(dyad::domain::clock::SystemClock),
+    )
+    .expect("create the log");
     assert_eq!(count(&db), 0);
     let mut child = Command::new(env!("CARGO_BIN_EXE_dyad"))
         .env_remove("DYAD_DB")

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Cli, event_json};
+use common::{Cli, clock, event_json};
 use serde_json::{Value, json};
 
 fn status(cli: &Cli, as_of: &str) -> Value {
@@ -23,6 +23,13 @@ fn pillar<'a>(status: &'a Value, id: &str) -> &'a Value {
 #[test]
 fn an_empty_log_reads_no_data_everywhere() {
     let cli = Cli::new();
+    // An empty log, as a writing command creates it (reads never create one).
+    dyad::app::Tracker::open(
+        &cli.db(),
+        dyad::domain::framework::Framework::builtin(),
+        clock(),
+    )
+    .expect("create the log");
     let json = status(&cli, "2017-06-19");
     assert_eq!(json["overall"]["level"], Value::Null, "{json}");
     assert_eq!(json["overall"]["weight"], 0.0);

@@ -106,3 +106,127 @@ proptest! {
         }
     }
 }
+
+/// A line of input: an event (numbered, so that its summary is its own), the same event with
+/// bytes after it, or any bytes at all.
+#[derive(Debug, Clone)]
+enum InputLine {
+    Event(usize),
+    Trailed(usize, Vec<u8>),
+    Bytes(Vec<u8>),
+}
+
+impl InputLine {
+    fn bytes(&self) -> Vec<u8> {
+        let event = |n: usize| event_json(&format!("report {n}")).to_string().into_bytes();
+        match self {
+            InputLine::Event(n) => event(*n),
+            InputLine::Trailed(n, tail) => [event(*n), tail.clone()].concat(),
+            InputLine::Bytes(bytes) => bytes.clone(),
+        }
+    }
+}
+
+fn input_lines() -> impl Strategy<Value = Vec<InputLine>> {
+    let not_newline = any::<u8>().prop_filter("one line", |b| *b != b'\n');
+    let visible = proptest::collection::vec(not_newline, 1..40).prop_filter(
+        "bytes after an event that are not only whitespace",
+        |tail| !tail.iter().all(u8::is_ascii_whitespace),
+    );
+    let line = prop_oneof![
+        4 => (0usize..1000).prop_map(InputLine::Event),
+        1 => ((0usize..1000), visible).prop_map(|(n, tail)| InputLine::Trailed(n, tail)),
+        1 => proptest::collection::vec(any::<u8>().prop_filter("one line", |b| *b != b'\n'), 0..60)
+            .prop_map(InputLine::Bytes),
+    ];
+    proptest::collection::vec(line, 1..10)
+}
+
+/// The summaries the log holds, in log order.
+fn recorded(tracker: &dyad::app::Tracker) -> Vec<String> {
+    let mut summaries = Vec::new();
+    tracker
+        .log(&LogFilter::default(), |event, _| {
+            summaries.push(event.event.headline());
+            ControlFlow::Continue(())
+        })
+        .expect("every stored event decodes");
+    summaries
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Issue 14: any byte string given to `append` or `import` either records exactly the objects
+    /// it contains or records nothing and names the line.
+    #[test]
+    fn any_bytes_given_to_append_or_import_record_exactly_their_objects_or_nothing_naming_the_line(
+        lines in input_lines(),
+    ) {
+        let text: Vec<u8> = lines.iter().map(InputLine::bytes).collect::<Vec<_>>().join(&b'\n');
+        let blank = |line: &InputLine| line.bytes().iter().all(u8::is_ascii_whitespace);
+        let events: Vec<(usize, usize)> = lines
+            .iter()
+            .enumerate()
+            .filter_map(|(index, line)| match line {
+                InputLine::Event(n) => Some((index + 1, *n)),
+                _ => None,
+            })
+            .collect();
+        let written = lines.iter().filter(|line| !blank(line)).count();
+
+        let mut appending = in_memory(clock());
+        match appending.append_ndjson(text.as_slice(), "test", None) {
+            Ok(_) => {
+                // Every line was an event: each is recorded once, in order (a repeated number is
+                // the same event, recorded once).
+                prop_assert_eq!(events.len(), written);
+                let mut expected: Vec<String> = Vec::new();
+                for (_, n) in &events {
+                    let summary = format!("report {n}");
+                    if !expected.contains(&summary) {
+                        expected.push(summary);
+                    }
+                }
+                prop_assert_eq!(recorded(&appending), expected);
+            }
+            Err(dyad::app::AppError::Input(InputError::Refused { errors, .. })) => {
+                prop_assert!(recorded(&appending).is_empty(), "a refused append recorded");
+                for error in &errors {
+                    prop_assert!(
+                        !events.iter().any(|(line, _)| *line == error.line),
+                        "a whole event was refused: {}", error
+                    );
+                    prop_assert!(error.line >= 1 && error.line <= lines.len());
+                    prop_assert!(!blank(&lines[error.line - 1]), "a blank line was named");
+                }
+            }
+            Err(dyad::app::AppError::Input(InputError::Empty { .. })) => {
+                prop_assert_eq!(written, 0);
+            }
+            Err(other) => prop_assert!(false, "unexpected {}", other),
+        }
+
+        let mut importing = in_memory(clock());
+        match importing.import(text.as_slice(), ImportOptions { batch_size: 3, atomic: false }, |_| {}) {
+            Ok(summary) => {
+                prop_assert_eq!(summary.lines as usize, written);
+                for refusal in &summary.refusals {
+                    prop_assert!(!events.iter().any(|(line, _)| *line == refusal.line), "{}", refusal);
+                }
+                let kept = recorded(&importing);
+                for (_, n) in &events {
+                    let summary = format!("report {n}");
+                    prop_assert!(kept.contains(&summary), "{} was not recorded", summary);
+                }
+                prop_assert_eq!(kept.len() as u64, summary.appended);
+                let mut distinct: Vec<usize> = events.iter().map(|(_, n)| *n).collect();
+                distinct.sort_unstable();
+                distinct.dedup();
+                prop_assert_eq!(kept.len(), distinct.len(), "only the events were recorded");
+            }
+            Err(dyad::app::AppError::Input(InputError::Empty { .. })) => prop_assert_eq!(written, 0),
+            Err(other) => prop_assert!(false, "unexpected {}", other),
+        }
+    }
+}

@@ -1096,8 +1096,15 @@ impl<'a> Validator<'a> {
         url: Option<String>,
     ) -> Result<Option<String>, ValidationError> {
         if let Some(url) = &url {
-            let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
-            if !scheme_ok || url.len() > MAX_URL_BYTES || url.contains(char::is_whitespace) {
+            // Schemes are case-insensitive (RFC 3986): `HTTPS://` is as good as `https://`.
+            let scheme = url.split_once("://").map(|(scheme, _)| scheme);
+            let scheme_ok = scheme
+                .is_some_and(|s| s.eq_ignore_ascii_case("https") || s.eq_ignore_ascii_case("http"));
+            if !scheme_ok
+                || url.len() > MAX_URL_BYTES
+                || url.contains(char::is_whitespace)
+                || url.contains(char::is_control)
+            {
                 return Err(ValidationError::new(
                     field,
                     format!(
@@ -1162,7 +1169,7 @@ impl<'a> Validator<'a> {
                 })?;
                 Ok((
                     Some(required_text("speaker", speaker, MAX_NAME_CHARS)?),
-                    Some(required_text("quote", quote, MAX_QUOTE_CHARS)?),
+                    Some(quoted_text("quote", quote, MAX_QUOTE_CHARS)?),
                 ))
             }
             EventKind::Action
@@ -1211,7 +1218,7 @@ impl<'a> Validator<'a> {
         let quote = source
             .quote
             .as_deref()
-            .map(|text| required_text("source.quote", text, MAX_QUOTE_CHARS))
+            .map(|text| quoted_text("source.quote", text, MAX_QUOTE_CHARS))
             .transpose()?;
         Ok(Source {
             outlet,
@@ -1240,7 +1247,42 @@ impl<'a> Validator<'a> {
     }
 }
 
+/// A one-line text field: no control character at all (no line feed, tab, escape or NUL), since
+/// it is printed on one line of a table or a terminal.
 fn required_text(field: &str, text: &str, max_chars: usize) -> Result<String, ValidationError> {
+    refuse_control_characters(field, text, |_| false)?;
+    bounded_text(field, text, max_chars)
+}
+
+/// A quotation: it may span lines and hold tabs, as the text quoted did; no other control
+/// character.
+fn quoted_text(field: &str, text: &str, max_chars: usize) -> Result<String, ValidationError> {
+    refuse_control_characters(field, text, |c| c == '\n' || c == '\t')?;
+    bounded_text(field, text, max_chars)
+}
+
+fn refuse_control_characters(
+    field: &str,
+    text: &str,
+    allowed: impl Fn(char) -> bool,
+) -> Result<(), ValidationError> {
+    match text
+        .char_indices()
+        .find(|&(_, c)| c.is_control() && !allowed(c))
+    {
+        Some((at, c)) => Err(ValidationError::new(
+            field,
+            format!(
+                "holds the control character U+{:04X} at byte {at}; remove it (a text field holds \
+                 printable characters only)",
+                u32::from(c)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn bounded_text(field: &str, text: &str, max_chars: usize) -> Result<String, ValidationError> {
     if text.trim().is_empty() {
         return Err(ValidationError::new(field, "must not be empty"));
     }

@@ -13,6 +13,8 @@ const TILLERSON_2017_JSON: &str = include_str!("data/tillerson_2017.json");
 
 /// The largest weight a pillar may have.
 pub const MAX_PILLAR_WEIGHT: f64 = 100.0;
+/// The largest framework file read (the built-in one is a few kilobytes).
+pub const MAX_FRAMEWORK_BYTES: u64 = 1024 * 1024;
 
 /// A framework file could not be used.
 #[derive(Debug, Error)]
@@ -140,12 +142,25 @@ impl Framework {
             .unwrap_or_else(|e| panic!("the built-in framework is invalid: {e}"))
     }
 
-    /// Reads and checks a framework file.
+    /// Reads and checks a framework file (at most [`MAX_FRAMEWORK_BYTES`]: `/dev/zero` is
+    /// refused, not read forever).
     pub fn load(path: &Path, taxonomy: &Taxonomy) -> Result<Framework, FrameworkError> {
-        let text = std::fs::read_to_string(path).map_err(|source| FrameworkError::Read {
+        let read_error = |source| FrameworkError::Read {
             path: path.display().to_string(),
             source,
-        })?;
+        };
+        let file = std::fs::File::open(path).map_err(read_error)?;
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut std::io::Read::take(file, MAX_FRAMEWORK_BYTES + 1),
+            &mut text,
+        )
+        .map_err(read_error)?;
+        if text.len() as u64 > MAX_FRAMEWORK_BYTES {
+            return Err(read_error(std::io::Error::other(format!(
+                "it is larger than {MAX_FRAMEWORK_BYTES} bytes; is it a framework file?"
+            ))));
+        }
         Framework::from_json(&text, &path.display().to_string(), taxonomy)
     }
 

@@ -9,6 +9,7 @@ pub mod clause;
 pub mod coder;
 pub mod dictionary;
 pub mod evaluation;
+pub mod json;
 pub mod ndjson;
 
 pub use ndjson::{ImportLine, InputError, LineError, Lines, parse_import_line, read_events};

@@ -1,8 +1,10 @@
-//! NDJSON input: one event object per line. For `append`, a single event may also be written
+//! NDJSON input: one event object per line, each read by the strict reader of [`super::json`]
+//! (an object, no key twice, nothing after it). For `append`, a single event may also be written
 //! over several lines (a pretty-printed object). Blank lines are skipped. For `import`, lines are
 //! read one at a time, so memory does not grow with the file, and may also be corrections and
 //! retractions (as `export` writes them).
 
+use super::json::{self, strip_position};
 use crate::domain::event::{AmendmentInput, Event, EventInput, Validator};
 use serde_json::Value;
 use std::fmt;
@@ -113,9 +115,10 @@ pub fn read_events(
             origin: origin.to_string(),
         });
     }
-    let inputs = match single_multiline_object(&bytes) {
+    let bytes = json::without_bom(&bytes);
+    let inputs = match single_multiline_object(bytes) {
         Some(input) => vec![(1, Ok(input))],
-        None => split_lines(&bytes),
+        None => split_lines(bytes),
     };
     if inputs.is_empty() {
         return Err(InputError::Empty {
@@ -158,10 +161,10 @@ fn single_multiline_object(bytes: &[u8]) -> Option<EventInput> {
     }
     // Only when the first line alone is not a complete object: otherwise it is NDJSON.
     let first_line = trimmed.lines().next()?;
-    if serde_json::from_str::<serde_json::Value>(first_line).is_ok() {
+    if json::read_object(first_line).is_ok() {
         return None;
     }
-    serde_json::from_str(trimmed).ok()
+    serde_json::from_value(Value::Object(json::read_object(trimmed).ok()?)).ok()
 }
 
 fn split_lines(bytes: &[u8]) -> Vec<(usize, Result<EventInput, LineError>)> {
@@ -191,22 +194,13 @@ fn parse_line(line: usize, raw: &[u8]) -> Result<EventInput, LineError> {
     }
     let text =
         std::str::from_utf8(raw).map_err(|e| refuse(None, format!("not valid UTF-8: {e}")))?;
-    let deserializer = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+    let object = json::read_object(text).map_err(|e| refuse(None, e.to_string()))?;
+    serde_path_to_error::deserialize(Value::Object(object)).map_err(|e| {
         let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            return refuse(
-                None,
-                format!(
-                    "malformed JSON at column {}: {}",
-                    inner.column(),
-                    strip_position(&inner.to_string())
-                ),
-            );
-        }
-        let field = (path != ".").then_some(path);
-        refuse(field, strip_position(&inner.to_string()))
+        refuse(
+            (path != ".").then_some(path),
+            strip_position(&e.into_inner().to_string()),
+        )
     })
 }
 
@@ -289,6 +283,11 @@ impl<R: BufRead> Lines<R> {
 /// Parses one import line: a report in the input format, or a correction, retraction or
 /// corroboration as `export` writes it. The informational `recorded` object of exported lines is ignored.
 pub fn parse_import_line(line: usize, raw: &[u8]) -> Result<ImportLine, LineError> {
+    let raw = if line == 1 {
+        json::without_bom(raw)
+    } else {
+        raw
+    };
     // Most lines are plain reports: read them straight into the input type, as `append` does.
     let marked = |marker: &[u8]| raw.windows(marker.len()).any(|w| w == marker);
     if ![
@@ -309,19 +308,7 @@ pub fn parse_import_line(line: usize, raw: &[u8]) -> Result<ImportLine, LineErro
     };
     let text =
         std::str::from_utf8(raw).map_err(|e| refuse(None, format!("not valid UTF-8: {e}")))?;
-    let mut value: Value = serde_json::from_str(text).map_err(|e| {
-        refuse(
-            None,
-            format!(
-                "malformed JSON at column {}: {}",
-                e.column(),
-                strip_position(&e.to_string())
-            ),
-        )
-    })?;
-    let Value::Object(fields) = &mut value else {
-        return Err(refuse(None, "expected a JSON object".into()));
-    };
+    let mut fields = json::read_object(text).map_err(|e| refuse(None, e.to_string()))?;
     fields.remove("recorded");
     let amendment = matches!(
         fields.get("kind").and_then(Value::as_str),
@@ -334,6 +321,7 @@ pub fn parse_import_line(line: usize, raw: &[u8]) -> Result<ImportLine, LineErro
             strip_position(&e.into_inner().to_string()),
         )
     };
+    let value = Value::Object(fields);
     if amendment {
         serde_path_to_error::deserialize(value)
             .map(ImportLine::Amendment)
@@ -342,14 +330,6 @@ pub fn parse_import_line(line: usize, raw: &[u8]) -> Result<ImportLine, LineErro
         serde_path_to_error::deserialize(value)
             .map(ImportLine::Report)
             .map_err(located)
-    }
-}
-
-/// serde_json appends " at line L column C" to its messages; the caller reports the line itself.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_string(),
-        None => message.to_string(),
     }
 }
 

@@ -150,12 +150,18 @@ pub fn append_outcomes(summary: &AppendSummary) -> Vec<Value> {
 /// The verify report as one JSON object.
 pub fn verify(out: &mut dyn Write, report: &VerifyReport) -> io::Result<()> {
     let value = match &report.first_break {
-        None => json!({"sound": true, "events": report.events, "head_hash": report.head_hash}),
+        None => json!({
+            "sound": report.is_sound(),
+            "events": report.events,
+            "head_hash": report.head_hash,
+            "problems": report.problems,
+        }),
         Some(problem) => json!({
             "sound": false,
             "events_checked": report.events,
             "first_bad_position": problem.position,
             "problem": problem.problem,
+            "problems": report.problems,
         }),
     };
     write_line(out, &value)

@@ -108,13 +108,30 @@ fn align_right(table: &mut Table, columns: &[usize]) {
     }
 }
 
+/// Text from the log cut to `max_chars` for a table cell, with its control characters made
+/// visible: a cell is one line, and an escape sequence recorded in the log must never reach the
+/// terminal (`ESC[2J` would clear it).
 fn truncate(text: &str, max_chars: usize) -> String {
+    let text = printable(text, |_| false);
     if text.chars().count() <= max_chars {
-        return text.to_string();
+        return text;
     }
     let mut short: String = text.chars().take(max_chars - 1).collect();
     short.push('…');
     short
+}
+
+/// `text` with each control character not `kept` written as an escape (`\u{1b}`).
+fn printable(text: &str, kept: impl Fn(char) -> bool) -> String {
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && !kept(c) {
+            shown.push_str(&c.escape_unicode().to_string());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
 }
 
 /// The status: overall line, a table of pillars and their issues, then each pillar's drivers.
@@ -296,15 +313,25 @@ pub fn verify(out: &mut dyn Write, report: &VerifyReport) -> io::Result<()> {
     match &report.first_break {
         None => writeln!(
             out,
-            "sound: {} events, hash chain intact; head hash {}",
-            report.events, report.head_hash
-        ),
+            "{}: {} events, hash chain intact; head hash {}",
+            if report.is_sound() {
+                "sound"
+            } else {
+                "NOT SOUND"
+            },
+            report.events,
+            report.head_hash
+        )?,
         Some(problem) => writeln!(
             out,
             "NOT SOUND at position {}: {}\n({} events before it are sound)",
             problem.position, problem.problem, report.events
-        ),
+        )?,
     }
+    for problem in &report.problems {
+        writeln!(out, "problem: {problem}")?;
+    }
+    Ok(())
 }
 
 /// The action taxonomy as a table.
@@ -412,7 +439,14 @@ pub fn replay_row(out: &mut dyn Write, status: &Status, first: bool) -> io::Resu
 }
 
 /// What makes up a score: each report's share, source and corrections; then the retracted ones.
+/// Control characters from the log are made visible (only the layout's line feeds are kept).
 pub fn explain(out: &mut dyn Write, explanation: &Explanation) -> io::Result<()> {
+    let mut text = Vec::new();
+    explain_raw(&mut text, explanation)?;
+    out.write_all(printable(&String::from_utf8_lossy(&text), |c| c == '\n').as_bytes())
+}
+
+fn explain_raw(out: &mut dyn Write, explanation: &Explanation) -> io::Result<()> {
     let scope = match (&explanation.pillar, &explanation.issue) {
         (Some(pillar), Some(issue)) => format!("pillar {pillar}, issue {issue}"),
         (Some(pillar), None) => format!("pillar {pillar}"),

@@ -71,10 +71,24 @@ impl Token {
     /// The token held in a file; its owner is the file's name without its extension
     /// (`/etc/dyad/ana.token` is Ana's).
     pub fn from_file(path: &Path) -> Result<Token, TokenError> {
-        let text = std::fs::read_to_string(path).map_err(|source| TokenError::Read {
+        let read_error = |source| TokenError::Read {
             path: path.display().to_string(),
             source,
-        })?;
+        };
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut std::io::Read::take(
+                std::fs::File::open(path).map_err(read_error)?,
+                MAX_TOKEN_FILE_BYTES + 1,
+            ),
+            &mut text,
+        )
+        .map_err(read_error)?;
+        if text.len() as u64 > MAX_TOKEN_FILE_BYTES {
+            return Err(read_error(std::io::Error::other(format!(
+                "it is larger than {MAX_TOKEN_FILE_BYTES} bytes; a token file holds one token"
+            ))));
+        }
         let token = Token::new(&text, &path.display().to_string())?;
         Ok(Token {
             owner: path
@@ -130,7 +144,7 @@ pub(crate) fn allowed(
     let presented = headers
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
+        .and_then(bearer_token)
         .map(str::trim);
     let grants =
         |token: Option<&Token>| matches!((token, presented), (Some(t), Some(p)) if t.matches(p));
@@ -139,6 +153,16 @@ pub(crate) fn allowed(
         Access::Read => read.is_none() || grants(read) || grants(write),
     }
 }
+
+/// The token of an `Authorization` value: the scheme `Bearer` in any case (RFC 9110 makes auth
+/// schemes case-insensitive), a space, the token.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token)
+}
+
+/// The largest token file read: a token is a line, never a megabyte (`/dev/zero` is refused).
+const MAX_TOKEN_FILE_BYTES: u64 = 4096;
 
 #[cfg(test)]
 mod tests {
@@ -169,6 +193,22 @@ mod tests {
         ));
         let token = Token::new("abc", "x").expect("token");
         assert_eq!(format!("{token:?}"), "Token(..)");
+    }
+
+    #[test]
+    fn the_scheme_bearer_in_lower_case_is_accepted() {
+        let write = Token::new("w", "x").expect("token");
+        for value in ["bearer w", "BEARER w", "Bearer w", "bEaReR w"] {
+            let mut headers = HeaderMap::new();
+            headers.insert(AUTHORIZATION, HeaderValue::from_static(value));
+            assert!(
+                allowed(&headers, Access::Write, Some(&write), None),
+                "{value}"
+            );
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("Basic w"));
+        assert!(!allowed(&headers, Access::Write, Some(&write), None));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! What this module owns: the HTTP API under `/v1` ([`routes`]), bearer-token auth ([`auth`]),
 //! request limits, the single writer thread and its group commit ([`writer`]), the pool of read
 //! connections ([`reads`]), the catch-up event stream ([`subscribe`]), `Idempotency-Key` answers
-//! ([`idempotency`]) and the Prometheus metrics ([`metrics`]).
+//! ([`idempotency`]), the Prometheus metrics ([`metrics`]) and the signed head at `/v1/head`.
 //!
 //! What it must not touch: SQL (it goes through [`crate::app::Tracker`]; all SQL stays in
 //! [`crate::store`]), validation rules (the domain's, through [`crate::ingest`]), and the JSON
@@ -16,6 +16,7 @@
 //! `127.0.0.1:0` and stop it when they like.
 
 pub mod auth;
+mod connections;
 mod idempotency;
 mod metrics;
 mod reads;
@@ -31,6 +32,7 @@ use crate::app::{AppError, Tracker};
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::framework::Framework;
 use crate::domain::recorder::Recorder;
+use crate::witness::WitnessKey;
 use idempotency::IdempotencyCache;
 use metrics::Metrics;
 use reads::ReadPool;
@@ -54,8 +56,17 @@ pub struct Limits {
     pub max_subscribers: usize,
     /// Most `Idempotency-Key`s remembered (the oldest are forgotten first).
     pub idempotency_keys: usize,
+    /// Most bytes of answers remembered for `Idempotency-Key`s (the oldest are forgotten first).
+    pub idempotency_bytes: usize,
     /// Most append requests waiting for the writer (senders wait beyond).
     pub queue: usize,
+    /// Most connections open at once (new ones wait to be accepted beyond).
+    pub max_connections: usize,
+    /// A connection on which the client sends nothing and the server writes nothing for this
+    /// long is closed (a client stalling in its headers holds nothing for long).
+    pub idle_timeout: std::time::Duration,
+    /// Longest time a request body may take to arrive (`408` beyond).
+    pub body_timeout: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -65,7 +76,11 @@ impl Default for Limits {
             max_batch_events: 10_000,
             max_subscribers: 256,
             idempotency_keys: 10_000,
+            idempotency_bytes: 64 * 1024 * 1024,
             queue: 4096,
+            max_connections: 1024,
+            idle_timeout: std::time::Duration::from_secs(30),
+            body_timeout: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -92,6 +107,8 @@ pub struct ServerConfig {
     pub limits: Limits,
     /// Who appends are recorded by when the write token has no owner (or there is no token).
     pub recorder: Recorder,
+    /// The key `/v1/head` signs the log's head with; without one it answers the head unsigned.
+    pub head_key: Option<WitnessKey>,
 }
 
 impl ServerConfig {
@@ -108,6 +125,7 @@ impl ServerConfig {
             read_connections: 4,
             limits: Limits::default(),
             recorder: Recorder::unknown(),
+            head_key: None,
         }
     }
 }
@@ -158,8 +176,50 @@ pub(crate) struct Shared {
     reads: Arc<ReadPool>,
     metrics: Arc<Metrics>,
     idempotency: IdempotencyCache,
+    head_key: Option<WitnessKey>,
     /// Turns true when the server starts to stop: event streams end.
     stopping: watch::Receiver<bool>,
+    /// The log's last position as last seen in the file, which other processes may append to:
+    /// event streams catch up when it passes what they sent.
+    head: watch::Receiver<u64>,
+}
+
+/// How often the file is looked at for events appended by other processes (while anyone
+/// subscribes): well within the second a subscriber may wait for them.
+const WATCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Publishes the log's last position while there are subscribers: the writer publishes its own
+/// appends at once, this finds those of other processes on the same file. One indexed lookup
+/// (the largest position) per interval, on the read pool.
+async fn watch_head(
+    reads: Arc<ReadPool>,
+    metrics: Arc<Metrics>,
+    head: watch::Sender<u64>,
+    mut stopping: watch::Receiver<bool>,
+) {
+    let mut interval = tokio::time::interval(WATCH_INTERVAL);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {}
+            _ = stopping.wait_for(|stop| *stop) => return,
+        }
+        if metrics
+            .subscribers
+            .load(std::sync::atomic::Ordering::Relaxed)
+            == 0
+        {
+            continue;
+        }
+        // A failed look is tried again at the next tick; the streams stay as they are.
+        if let Ok((position, _)) = reads.run(|tracker| tracker.head()).await {
+            head.send_if_modified(|seen| {
+                let moved = *seen != position;
+                *seen = position;
+                moved
+            });
+        }
+    }
 }
 
 pub(crate) type AppState = Arc<Shared>;
@@ -183,6 +243,7 @@ pub async fn run(
         read_connections,
         limits,
         recorder,
+        head_key,
     } = config;
     // Appends are the write token's owner's: only its holder can make them.
     let recorder = match write_token.as_ref().and_then(Token::owner) {
@@ -218,20 +279,35 @@ pub async fn run(
         .spawn(move || writer.run())?;
 
     let (stop, stopping) = watch::channel(false);
+    let reads = Arc::new(reads);
+    let (head_sender, head) = watch::channel(0);
+    tokio::spawn(watch_head(
+        reads.clone(),
+        metrics.clone(),
+        head_sender,
+        stopping.clone(),
+    ));
     let state: AppState = Arc::new(Shared {
         framework,
         clock,
         write_token,
         read_token,
-        idempotency: IdempotencyCache::new(limits.idempotency_keys),
+        idempotency: IdempotencyCache::new(limits.idempotency_keys, limits.idempotency_bytes),
+        head_key,
         limits,
         writer: sender.clone(),
         published,
-        reads: Arc::new(reads),
+        reads,
         metrics,
         stopping,
+        head,
     });
     let app = routes::router(state.clone());
+    let listener = connections::GuardedListener::new(
+        listener,
+        state.limits.max_connections,
+        state.limits.idle_timeout,
+    );
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;

@@ -7,7 +7,7 @@ use super::idempotency::{self, Answer, Claim, MAX_KEY_BYTES};
 use super::reads::ReadError;
 use super::subscribe::{self, SubscriberGuard};
 use super::writer::{AppendJob, Message, WriteError};
-use crate::app::{AppError, Every, LogFilter, Tracker, When, replay_dates};
+use crate::app::{AppError, Every, LogFilter, Tracker, When, replay_dates, replay_steps};
 use crate::domain::event::{Event, Validator};
 use crate::domain::taxonomy::Taxonomy;
 use crate::ingest;
@@ -54,6 +54,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/status", get(status))
         .route("/v1/replay", get(replay))
         .route("/v1/explain", get(explain))
+        .route("/v1/head", get(head))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
@@ -68,6 +69,8 @@ pub(crate) enum ApiError {
     Unauthorized,
     /// 404: no such route.
     NotFound,
+    /// 408: the body took too long to arrive.
+    Timeout(String),
     /// 409: a version or id conflict, or a key still in use.
     Conflict(String),
     /// 413: a body or batch over the limits.
@@ -90,11 +93,15 @@ impl ApiError {
             }
             AppError::Store(
                 StoreError::Open { .. }
+                | StoreError::NoLog { .. }
+                | StoreError::Foreign { .. }
                 | StoreError::Database(_)
                 | StoreError::Corrupt { .. }
                 | StoreError::Migration(_),
             )
-            | AppError::Undecodable { .. } => ApiError::Internal(message),
+            | AppError::Undecodable { .. }
+            | AppError::Unsound(_) => ApiError::Internal(message),
+            AppError::Store(StoreError::Unguarded(_)) => ApiError::Unavailable(message),
             AppError::Store(
                 StoreError::ExpectedVersionNeedsOneStream { .. } | StoreError::IdRepeated { .. },
             )
@@ -118,6 +125,7 @@ impl ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -133,6 +141,7 @@ impl ApiError {
             }
             ApiError::NotFound => "no such endpoint; see the README for the API (under /v1)",
             ApiError::BadRequest(m)
+            | ApiError::Timeout(m)
             | ApiError::Conflict(m)
             | ApiError::TooLarge(m)
             | ApiError::Unprocessable(m)
@@ -285,8 +294,15 @@ async fn append(State(state): State<AppState>, request: Request) -> Result<Respo
     if declared.is_some_and(|length| length > limit) {
         return Err(too_large());
     }
-    let body = axum::body::to_bytes(body, limit)
+    let timeout = state.limits.body_timeout;
+    let body = tokio::time::timeout(timeout, axum::body::to_bytes(body, limit))
         .await
+        .map_err(|_| {
+            ApiError::Timeout(format!(
+                "the request body did not arrive within {} s; nothing was written",
+                timeout.as_secs()
+            ))
+        })?
         .map_err(|_| too_large())?;
     let claimed = match key {
         Some(key) => {
@@ -419,15 +435,18 @@ async fn append_events(
 fn parse_events(state: &AppState, body: &[u8]) -> Result<Vec<Event>, ApiError> {
     let today = state.clock.now().date_naive();
     let validator = Validator::new(Taxonomy::builtin(), &state.framework, today);
+    let body = ingest::json::without_bom(body);
     let is_array = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
     let joined;
     let input: &[u8] = if is_array {
-        let values: Vec<serde_json::Value> = serde_json::from_slice(body).map_err(|e| {
-            ApiError::BadRequest(format!("request body: malformed JSON array: {e}"))
-        })?;
-        joined = values
-            .iter()
-            .map(|value| value.to_string())
+        // The same strict reader as every other path: objects only, no key twice.
+        let text = std::str::from_utf8(body)
+            .map_err(|e| ApiError::BadRequest(format!("request body: not valid UTF-8: {e}")))?;
+        let objects = ingest::json::read_array_of_objects(text)
+            .map_err(|e| ApiError::BadRequest(format!("request body: {e}")))?;
+        joined = objects
+            .into_iter()
+            .map(|object| serde_json::Value::Object(object).to_string())
             .collect::<Vec<_>>()
             .join("\n");
         joined.as_bytes()
@@ -533,6 +552,20 @@ async fn status(State(state): State<AppState>, request: Request) -> Result<Respo
     Ok(ok_body(body, JSON))
 }
 
+/// `GET /v1/head`: the log's head, signed with the server's key when it has one (as `dyad head
+/// --sign` prints it, without verifying the whole log first), else `{"position", "head_hash"}`.
+async fn head(State(state): State<AppState>, request: Request) -> Result<Response, ApiError> {
+    authorize(&state, request.headers(), Access::Read)?;
+    let (position, hash) = read(&state, |tracker| tracker.head()).await?;
+    let value = match &state.head_key {
+        Some(key) => serde_json::to_value(key.sign(position, &hash, state.clock.now()))
+            .map_err(|e| ApiError::Internal(e.to_string()))?,
+        None => json!({"position": position, "head_hash": hash}),
+    };
+    let body = lines(&[value], |out, value| report::json::write_line(out, value))?;
+    Ok(ok_body(body, JSON))
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ReplayParams {
@@ -563,6 +596,13 @@ async fn replay(State(state): State<AppState>, request: Request) -> Result<Respo
     if to < from {
         return Err(ApiError::BadRequest(format!(
             "--to {to} is before --from {from}"
+        )));
+    }
+    // Counted before any date is made: a range of thousands of years must cost nothing.
+    let steps = replay_steps(from, to, every);
+    if steps > MAX_REPLAY_STEPS as u64 + 1 {
+        return Err(ApiError::BadRequest(format!(
+            "the replay has about {steps} steps; at most {MAX_REPLAY_STEPS} per request (use a longer step or a shorter range)"
         )));
     }
     let dates = replay_dates(from, to, every);

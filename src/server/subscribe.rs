@@ -10,7 +10,10 @@
 //! in the store when step 2 reads it, and one committed after step 1 is in the broadcast: none is
 //! missed, and the overlap (committed before step 2's read, published after step 1) is dropped by
 //! position. A live event beyond the next position (another process appended to the file, or the
-//! broadcast lagged and dropped messages) makes the feed read the gap from the store first. Each
+//! broadcast lagged and dropped messages) makes the feed read the gap from the store first. Events
+//! another process appends reach the feed within a second even when the server itself appends
+//! nothing: the server watches the file's last position (see `watch_head`) and the feed catches
+//! up when it passes what was sent. Each
 //! SSE event's `id` is its position, so a reconnecting client's `Last-Event-ID` resumes exactly.
 
 use super::AppState;
@@ -93,12 +96,20 @@ async fn feed(
     sender: mpsc::Sender<SseEvent>,
 ) {
     let mut stopping = state.stopping.clone();
+    let mut head = state.head.clone();
     let mut last = after;
     let run = async {
         catch_up(&state, &mut last, None, &sender).await?;
         loop {
             let batch = tokio::select! {
                 received = live.recv() => received,
+                Ok(()) = head.changed() => {
+                    // Another process appended to the file: read what it wrote.
+                    if *head.borrow_and_update() > last {
+                        catch_up(&state, &mut last, None, &sender).await?;
+                    }
+                    continue;
+                }
                 () = sender.closed() => return Err(End::Closed),
             };
             match batch {

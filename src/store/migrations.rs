@@ -24,7 +24,7 @@ fn checksum(sql: &str) -> String {
 
 /// Whether every migration this binary knows is recorded in the database with its checksum: a
 /// plain read, so that opening an up-to-date log never waits for another process's write.
-fn up_to_date(conn: &Connection) -> Result<bool, StoreError> {
+pub fn up_to_date(conn: &Connection) -> Result<bool, StoreError> {
     let exists: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')",
         [],
@@ -44,6 +44,35 @@ fn up_to_date(conn: &Connection) -> Result<bool, StoreError> {
     Ok(applied == known)
 }
 
+/// Whether the database is a dyad log: it records its migrations.
+pub fn is_dyad_log(conn: &Connection) -> Result<bool, StoreError> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')",
+        [],
+        |row| row.get(0),
+    )?)
+}
+
+/// Refuses a database that holds anything but a dyad log: a mistyped path must not grow dyad's
+/// tables inside another program's file.
+fn refuse_foreign(conn: &Connection) -> Result<(), StoreError> {
+    if is_dyad_log(conn)? {
+        return Ok(());
+    }
+    let names: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 6",
+        )?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    if names.is_empty() {
+        return Ok(());
+    }
+    Err(StoreError::Foreign {
+        tables: names.join(", "),
+    })
+}
+
 /// Brings the database up to date, in one immediate transaction so that processes opening a new
 /// file at the same time do not both migrate it. An up-to-date log is only read.
 pub fn apply(conn: &mut Connection, applied_at: &str) -> Result<(), StoreError> {
@@ -51,6 +80,7 @@ pub fn apply(conn: &mut Connection, applied_at: &str) -> Result<(), StoreError> 
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    refuse_foreign(&tx)?;
     tx.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              version    INTEGER PRIMARY KEY,
@@ -94,6 +124,30 @@ pub fn apply(conn: &mut Connection, applied_at: &str) -> Result<(), StoreError> 
     }
     tx.commit()?;
     Ok(())
+}
+
+/// The triggers that keep the log append-only, each with its SQL, as the migrations create
+/// them: read from a database migrated in memory, so that they are never written out twice.
+pub fn log_guards() -> Result<&'static [(String, String)], StoreError> {
+    static GUARDS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    if let Some(guards) = GUARDS.get() {
+        return Ok(guards);
+    }
+    let mut conn = Connection::open_in_memory()?;
+    apply(&mut conn, "")?;
+    let guards = triggers_of_the_log(&conn)?;
+    Ok(GUARDS.get_or_init(|| guards))
+}
+
+/// The triggers on `events` in a database, by name, with their SQL.
+pub fn triggers_of_the_log(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events' \
+             ORDER BY name",
+        )?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?)
 }
 
 #[cfg(test)]

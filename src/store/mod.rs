@@ -12,7 +12,7 @@ pub mod inbox;
 mod migrations;
 pub mod sqlite;
 
-pub use sqlite::SqliteStore;
+pub use sqlite::{OpenMode, SqliteStore};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use std::ops::ControlFlow;
@@ -205,8 +205,9 @@ pub trait EventStore {
     /// The last position recorded by `known_at` (the head when `None`); 0 for none.
     fn position_at(&self, known_at: Option<DateTime<Utc>>) -> Result<u64, StoreError>;
 
-    /// The latest checkpoint of `projection` on `stream` at or before `max_position`: its
-    /// position and state.
+    /// The latest sound checkpoint of `projection` on `stream` at or before `max_position`: its
+    /// position and state. A checkpoint not tied to this log's chain, or whose bytes do not
+    /// match its digest, is never returned (`checkpoint_problems` reports it).
     fn latest_checkpoint(
         &self,
         stream: &str,
@@ -214,7 +215,8 @@ pub trait EventStore {
         max_position: u64,
     ) -> Result<Option<(u64, Vec<u8>)>, StoreError>;
 
-    /// Saves a checkpoint (a cache entry: it may be lost or deleted without changing answers).
+    /// Saves a checkpoint (a cache entry: it may be lost or deleted without changing answers),
+    /// tied to the hash of the event at `position`; nothing is saved if there is none.
     fn save_checkpoint(
         &self,
         stream: &str,
@@ -223,6 +225,18 @@ pub trait EventStore {
         state: &[u8],
     ) -> Result<(), StoreError>;
 
+    /// Every checkpoint that is not sound: not tied to the event at its position in this log's
+    /// chain, or changed since it was saved.
+    fn checkpoint_problems(&self) -> Result<Vec<CheckpointProblem>, StoreError>;
+
+    /// What the database finds wrong with itself: its own integrity check (pages, indexes
+    /// against rows), and the append-only guards (the triggers of the log) missing or changed.
+    /// While a guard is missing the store refuses to append.
+    fn database_problems(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Restores the append-only guards as the migrations made them; says what it restored.
+    fn repair_guards(&mut self) -> Result<Vec<String>, StoreError>;
+
     /// Visits the events `scan` selects, in log order, streaming (never the whole log in memory).
     /// The visitor stops the scan by returning `ControlFlow::Break`.
     fn scan(
@@ -230,6 +244,29 @@ pub trait EventStore {
         scan: &Scan,
         visit: &mut dyn FnMut(StoredEvent) -> ControlFlow<()>,
     ) -> Result<(), StoreError>;
+}
+
+/// A checkpoint that cannot be trusted, and why; it is never used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckpointProblem {
+    /// The stream it folds.
+    pub stream: String,
+    /// The projection it holds.
+    pub projection: String,
+    /// The position it was folded up to.
+    pub position: u64,
+    /// What is wrong.
+    pub problem: String,
+}
+
+impl std::fmt::Display for CheckpointProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "checkpoint of {} ({}) at position {}: {}",
+            self.stream, self.projection, self.position, self.problem
+        )
+    }
 }
 
 /// Why the store refused or failed.
@@ -242,6 +279,24 @@ pub enum StoreError {
         path: String,
         /// The SQLite error.
         source: rusqlite::Error,
+    },
+    /// There is no log at the path, and the command does not create one.
+    #[error(
+        "no log at {path} (check --db or $DYAD_DB; only commands that write, such as append and \
+         import, create a log)"
+    )]
+    NoLog {
+        /// The path.
+        path: String,
+    },
+    /// The database holds tables of something else: dyad adds nothing to it.
+    #[error(
+        "the database is not a dyad log (it holds {tables}); dyad adds nothing to it: give the \
+         path of a dyad log, or of a new file"
+    )]
+    Foreign {
+        /// Some of its tables.
+        tables: String,
     },
     /// SQLite failed while reading or writing.
     #[error("the log's database failed: {0}")]
@@ -293,6 +348,12 @@ pub enum StoreError {
         /// What is wrong.
         detail: String,
     },
+    /// The append-only guards are missing or changed: the store refuses to append.
+    #[error(
+        "the log's append-only guards are damaged ({0}); nothing was written. Check the log with \
+         `dyad verify`, then restore them with `dyad verify --repair-triggers`"
+    )]
+    Unguarded(String),
     /// The database's migrations do not match this binary's.
     #[error("{0}")]
     Migration(String),

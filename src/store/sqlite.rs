@@ -3,14 +3,14 @@
 //! duplicating or reordering events.
 
 use super::SameContent;
-use super::chain::{GENESIS_HASH, Hashed, event_hash};
+use super::chain::{GENESIS_HASH, Hashed, checkpoint_digest, event_hash};
 use super::{
-    AppendReceipt, Appended, BatchRequest, EventStore, NewEvent, Scan, StoreError, StoredEvent,
-    format_recorded_at, migrations,
+    AppendReceipt, Appended, BatchRequest, CheckpointProblem, EventStore, NewEvent, Scan,
+    StoreError, StoredEvent, format_recorded_at, migrations,
 };
 use crate::domain::clock::Clock;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -33,14 +33,105 @@ pub struct SqliteStore {
     clock: Arc<dyn Clock>,
 }
 
+/// How a command opens the log: only commands that write may create one, and reads work on a
+/// file the user cannot write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Open the log, creating it if the file is missing or an empty database (append, import,
+    /// ingest, serve). A database with other tables is refused, never added to.
+    Create,
+    /// Open an existing log to write it (correct, retract, the inbox): a missing file is refused.
+    Existing,
+    /// Open an existing log to read it: read-write when the file allows, so that checkpoints are
+    /// cached; else read-only.
+    Read,
+}
+
 impl SqliteStore {
     /// Opens (creating if needed) the log at `path` and applies pending migrations.
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
-        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+        Self::open_with(path, clock, OpenMode::Create)
+    }
+
+    /// Opens the log at `path` as `mode` says; applies pending migrations when it can write.
+    pub fn open_with(
+        path: &Path,
+        clock: Arc<dyn Clock>,
+        mode: OpenMode,
+    ) -> Result<Self, StoreError> {
+        let no_log = || StoreError::NoLog {
             path: path.display().to_string(),
-            source,
-        })?;
-        Self::init(conn, clock, true)
+        };
+        if mode != OpenMode::Create && !path.exists() {
+            return Err(no_log());
+        }
+        let opening = |flags: OpenFlags| {
+            Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+                path: path.display().to_string(),
+                source,
+            })
+        };
+        let mut flags = OpenFlags::default();
+        if mode != OpenMode::Create {
+            flags.remove(OpenFlags::SQLITE_OPEN_CREATE);
+        }
+        let writable = opening(flags).and_then(|conn| {
+            if mode != OpenMode::Create && !migrations::is_dyad_log(&conn)? {
+                return Err(no_log());
+            }
+            Self::init(conn, clock.clone(), true)
+        });
+        match writable {
+            Err(error) if mode == OpenMode::Read && is_read_only(&error) => {
+                Self::open_read_only(path, clock)
+            }
+            opened => opened,
+        }
+    }
+
+    /// Opens a log the user cannot write (a read-only file or directory). SQLite reads a WAL
+    /// file read-only when it can set up the shared memory beside it; in a directory it cannot
+    /// write even that, the file is read as immutable: no writer can change it there either.
+    fn open_read_only(path: &Path, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+        let uri = sqlite_uri(path);
+        let mut last = None;
+        for query in ["mode=ro", "mode=ro&immutable=1"] {
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let opened = Connection::open_with_flags(format!("{uri}?{query}"), flags)
+                .map_err(StoreError::from)
+                .and_then(|conn| {
+                    conn.busy_timeout(BUSY_TIMEOUT)?;
+                    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+                    Ok((
+                        migrations::is_dyad_log(&conn)?,
+                        migrations::up_to_date(&conn)?,
+                        conn,
+                    ))
+                });
+            match opened {
+                Ok((false, _, _)) => {
+                    return Err(StoreError::NoLog {
+                        path: path.display().to_string(),
+                    });
+                }
+                Ok((true, false, _)) => {
+                    return Err(StoreError::Migration(format!(
+                        "the log at {} was written by an older dyad and must be upgraded, but it \
+                         cannot be written here; run a command that writes to it (e.g. `dyad \
+                         verify --repair-triggers`) where it can be written",
+                        path.display()
+                    )));
+                }
+                Ok((true, true, conn)) => return Ok(Self { conn, clock }),
+                Err(error) if is_read_only(&error) => last = Some(error),
+                Err(error) => return Err(error),
+            }
+        }
+        Err(last.unwrap_or_else(|| StoreError::NoLog {
+            path: path.display().to_string(),
+        }))
     }
 
     /// A log in memory, for tests and experiments.
@@ -57,6 +148,32 @@ impl SqliteStore {
         migrations::apply(&mut conn, &format_recorded_at(clock.now()))?;
         Ok(Self { conn, clock })
     }
+}
+
+/// `path` as an SQLite URI (`file:` and the path, its `?`, `#` and `%` escaped).
+fn sqlite_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            '%' => uri.push_str("%25"),
+            c => uri.push(c),
+        }
+    }
+    uri
+}
+
+/// Whether opening failed because the file or its directory cannot be written.
+fn is_read_only(error: &StoreError) -> bool {
+    matches!(
+        error,
+        StoreError::Database(rusqlite::Error::SqliteFailure(failure, _))
+            if matches!(
+                failure.code,
+                rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen
+            )
+    )
 }
 
 impl SqliteStore {
@@ -121,6 +238,7 @@ impl EventStore for SqliteStore {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        refuse_unguarded(&tx)?;
         let receipt = append_batch(
             &tx,
             self.clock.as_ref(),
@@ -140,6 +258,7 @@ impl EventStore for SqliteStore {
         let mut tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        refuse_unguarded(&tx)?;
         let mut results = Vec::with_capacity(batches.len());
         for request in batches {
             if let [_] = request.events {
@@ -247,17 +366,19 @@ impl EventStore for SqliteStore {
         projection: &str,
         max_position: u64,
     ) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT position, state FROM checkpoints
-                 WHERE stream = ?1 AND projection = ?2 AND position <= ?3
-                 ORDER BY position DESC LIMIT 1",
-            )?
-            .query_row((stream, projection, max_position), |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })
-            .optional()?)
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT {CHECKPOINT_COLUMNS} FROM checkpoints c LEFT JOIN events e ON e.position = c.position
+             WHERE c.stream = ?1 AND c.projection = ?2 AND c.position <= ?3
+             ORDER BY c.position DESC"
+        ))?;
+        let mut rows = statement.query((stream, projection, max_position))?;
+        while let Some(row) = rows.next()? {
+            let checkpoint = stored_checkpoint(row)?;
+            if checkpoint.problem().is_none() {
+                return Ok(Some((checkpoint.position, checkpoint.state)));
+            }
+        }
+        Ok(None)
     }
 
     fn save_checkpoint(
@@ -267,13 +388,23 @@ impl EventStore for SqliteStore {
         position: u64,
         state: &[u8],
     ) -> Result<(), StoreError> {
+        let Some(head_hash) = self
+            .conn
+            .prepare_cached("SELECT hash FROM events WHERE position = ?1")?
+            .query_row([position], |row| row.get::<_, String>(0))
+            .optional()?
+        else {
+            return Ok(());
+        };
+        let digest = checkpoint_digest(stream, projection, position, &head_hash, state);
         // A cache never waits for a writer: if the log is busy, this checkpoint is skipped.
         self.conn.busy_timeout(Duration::ZERO)?;
         let saved = self
             .conn
             .prepare_cached(
-                "INSERT OR REPLACE INTO checkpoints (stream, projection, position, created_at, state)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT OR REPLACE INTO checkpoints
+                     (stream, projection, position, created_at, state, head_hash, digest)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .and_then(|mut insert| {
                 insert.execute((
@@ -282,11 +413,89 @@ impl EventStore for SqliteStore {
                     position,
                     format_recorded_at(self.clock.now()),
                     state,
+                    head_hash,
+                    digest,
                 ))
             });
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
         saved?;
         Ok(())
+    }
+
+    fn checkpoint_problems(&self) -> Result<Vec<CheckpointProblem>, StoreError> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {CHECKPOINT_COLUMNS} FROM checkpoints c LEFT JOIN events e ON e.position = c.position
+             ORDER BY c.stream, c.projection, c.position"
+        ))?;
+        let mut rows = statement.query([])?;
+        let mut problems = Vec::new();
+        while let Some(row) = rows.next()? {
+            let checkpoint = stored_checkpoint(row)?;
+            if let Some(problem) = checkpoint.problem() {
+                problems.push(CheckpointProblem {
+                    stream: checkpoint.stream,
+                    projection: checkpoint.projection,
+                    position: checkpoint.position,
+                    problem,
+                });
+            }
+        }
+        Ok(problems)
+    }
+
+    fn database_problems(&self) -> Result<Vec<String>, StoreError> {
+        let mut problems: Vec<String> = Vec::new();
+        // A damaged file may fail the check itself: that is a finding, not a failure of verify.
+        let checked: rusqlite::Result<Vec<String>> = self
+            .conn
+            .prepare("PRAGMA integrity_check")
+            .and_then(|mut statement| {
+                statement
+                    .query_map([], |row| row.get::<_, String>(0))?
+                    .collect()
+            });
+        match checked {
+            Ok(lines) => problems.extend(
+                lines
+                    .into_iter()
+                    .filter(|line| line != "ok")
+                    .map(|line| format!("SQLite's integrity check: {line}")),
+            ),
+            Err(error) => problems.push(format!("SQLite's integrity check failed: {error}")),
+        }
+        problems.extend(guard_problems(&self.conn)?);
+        Ok(problems)
+    }
+
+    fn repair_guards(&mut self) -> Result<Vec<String>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let present = migrations::triggers_of_the_log(&tx)?;
+        let guards = migrations::log_guards()?;
+        let mut repaired = Vec::new();
+        for (name, sql) in &present {
+            if !guards
+                .iter()
+                .any(|(guard, expected)| guard == name && expected == sql)
+            {
+                tx.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
+                if !guards.iter().any(|(guard, _)| guard == name) {
+                    repaired.push(format!("dropped trigger {name}, which dyad did not create"));
+                }
+            }
+        }
+        for (name, sql) in guards {
+            if !present
+                .iter()
+                .any(|(found, text)| found == name && text == sql)
+            {
+                tx.execute_batch(sql)?;
+                repaired.push(format!("restored trigger {name}"));
+            }
+        }
+        tx.commit()?;
+        Ok(repaired)
     }
 
     fn scan(
@@ -341,6 +550,40 @@ impl EventStore for SqliteStore {
             }
         }
         Ok(())
+    }
+}
+
+/// What is wrong with the log's append-only guards: each trigger the migrations create must be
+/// there with its SQL, and no other trigger may sit on the log.
+fn guard_problems(conn: &Connection) -> Result<Vec<String>, StoreError> {
+    let present = migrations::triggers_of_the_log(conn)?;
+    let guards = migrations::log_guards()?;
+    let mut problems = Vec::new();
+    for (name, sql) in guards {
+        match present.iter().find(|(found, _)| found == name) {
+            None => problems.push(format!("the trigger {name} is missing")),
+            Some((_, text)) if text != sql => {
+                problems.push(format!("the trigger {name} was changed"));
+            }
+            Some(_) => {}
+        }
+    }
+    for (name, _) in &present {
+        if !guards.iter().any(|(guard, _)| guard == name) {
+            problems.push(format!("the trigger {name} on the log is not dyad's"));
+        }
+    }
+    Ok(problems)
+}
+
+/// Refuses to append while a guard is missing or changed: a log whose triggers were dropped
+/// must be checked before it grows.
+fn refuse_unguarded(conn: &Connection) -> Result<(), StoreError> {
+    let problems = guard_problems(conn)?;
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Unguarded(problems.join("; ")))
     }
 }
 
@@ -495,7 +738,8 @@ fn next_head(conn: &Connection, clock: &dyn Clock) -> Result<(u64, String, Strin
     Ok((position, prev_hash, format_recorded_at(stamp)))
 }
 
-/// Whether an insert failed because the event's id is already in the log.
+/// Whether an insert failed because the event's id is already in the log: refused by the unique
+/// constraint, or first by the trigger of migration 0007, whose message names `events.id` too.
 fn is_id_clash(error: &rusqlite::Error) -> bool {
     matches!(
         error,
@@ -526,6 +770,64 @@ fn already_recorded(
             position: stored.position,
         })
     }
+}
+
+const CHECKPOINT_COLUMNS: &str =
+    "c.stream, c.projection, c.position, c.state, c.head_hash, c.digest, e.hash";
+
+/// A checkpoint row with the hash of the event at its position in this log, if any.
+struct StoredCheckpoint {
+    stream: String,
+    projection: String,
+    position: u64,
+    state: Vec<u8>,
+    head_hash: String,
+    digest: String,
+    chain_hash: Option<String>,
+}
+
+impl StoredCheckpoint {
+    /// Why it cannot be used, if it cannot.
+    fn problem(&self) -> Option<String> {
+        let Some(chain_hash) = &self.chain_hash else {
+            return Some(format!(
+                "the log has no event at position {}: it was not folded from this log",
+                self.position
+            ));
+        };
+        if *chain_hash != self.head_hash {
+            return Some(
+                "it was folded from another chain than this log's (its head hash differs)".into(),
+            );
+        }
+        let digest = checkpoint_digest(
+            &self.stream,
+            &self.projection,
+            self.position,
+            &self.head_hash,
+            &self.state,
+        );
+        (digest != self.digest)
+            .then(|| "its bytes do not match its digest (it was changed after it was saved)".into())
+    }
+}
+
+fn stored_checkpoint(row: &rusqlite::Row<'_>) -> Result<StoredCheckpoint, StoreError> {
+    let read = || -> rusqlite::Result<StoredCheckpoint> {
+        Ok(StoredCheckpoint {
+            stream: row.get(0)?,
+            projection: row.get(1)?,
+            position: row.get(2)?,
+            state: row.get(3)?,
+            head_hash: row.get(4)?,
+            digest: row.get(5)?,
+            chain_hash: row.get(6)?,
+        })
+    };
+    read().map_err(|error| StoreError::Corrupt {
+        position: row.get::<_, u64>(2).unwrap_or(0),
+        detail: format!("a checkpoint's column holds a value of the wrong type: {error}"),
+    })
 }
 
 const COLUMNS: &str = "position, stream, version, id, kind, schema_version, occurred_on, \
