@@ -536,7 +536,11 @@ fn a_treaty_signed_between_the_two_sides_is_their_joint_act_dated_by_its_year() 
         .iter()
         .find(|p| p.event.action == "sign_agreement")
         .unwrap_or_else(|| panic!("the signing: {}", show(&proposals)));
-    assert_eq!(signed.event.occurred_on.format("%Y").to_string(), "1987");
+    assert!(
+        signed.event.occurred_on.to_string().starts_with("1987"),
+        "{}",
+        show(&proposals)
+    );
     assert_eq!(proposals.len(), 1, "one joint act: {}", show(&proposals));
 }
 
