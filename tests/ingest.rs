@@ -389,7 +389,7 @@ fn a_users_dictionary_extends_the_builtin_one() {
 fn every_code_the_dictionary_names_is_known_to_the_taxonomy_and_the_framework() {
     let (taxonomy, framework) = (Taxonomy::builtin(), Framework::builtin());
     assert_eq!(
-        Dictionary::builtin().unknown_codes(&taxonomy, &framework),
+        Dictionary::builtin().unknown_codes(taxonomy, &framework),
         Vec::<String>::new()
     );
     let dir = tempfile::tempdir().expect("temp dir");
@@ -401,7 +401,7 @@ fn every_code_the_dictionary_names_is_known_to_the_taxonomy_and_the_framework() 
     .expect("write");
     let unknown = Dictionary::extended(&path)
         .expect("well formed")
-        .unknown_codes(&taxonomy, &framework);
+        .unknown_codes(taxonomy, &framework);
     assert_eq!(
         unknown,
         [
