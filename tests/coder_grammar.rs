@@ -545,6 +545,23 @@ fn a_treaty_signed_between_the_two_sides_is_their_joint_act_dated_by_its_year() 
 }
 
 #[test]
+fn leaders_on_the_telephone_consult_and_leaders_meeting_hold_a_summit() {
+    let called = coded("Putin and Obama discussed Syria by telephone on Thursday.");
+    assert!(
+        called.iter().any(|p| p.event.action == "consult")
+            && !called.iter().any(|p| p.event.action == "hold_summit"),
+        "{}",
+        show(&called)
+    );
+    let met = coded("Putin and Obama met in Geneva on Thursday.");
+    assert!(
+        met.iter().any(|p| p.event.action == "hold_summit"),
+        "{}",
+        show(&met)
+    );
+}
+
+#[test]
 fn a_passive_is_done_by_its_agent_to_its_subject() {
     let proposals = coded("Two American diplomats were expelled by Russia on Monday.");
     assert!(

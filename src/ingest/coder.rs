@@ -636,7 +636,10 @@ impl Reader<'_> {
         if self.defers_to_its_infinitive(scope, clause, &meaning) {
             return Vec::new();
         }
-        if meaning.action == "consult" && self.leaders_of_both_sides(scope, clause) {
+        if meaning.action == "consult"
+            && self.leaders_of_both_sides(scope, clause)
+            && !by_telephone(scope.tree, clause)
+        {
             meaning.action = "hold_summit".into();
             meaning
                 .entry
@@ -2566,6 +2569,17 @@ fn asks_of_another(tree: &Tree, clause: &Clause) -> bool {
             .obliques
             .iter()
             .any(|(case, _)| case == "on" && tree.lemma(clause.verb) == "call")
+}
+
+/// `discussed by telephone`, `spoke in a phone call`: leaders who talk on the phone consult;
+/// only meeting is a summit.
+fn by_telephone(tree: &Tree, clause: &Clause) -> bool {
+    tree.subtree(clause.verb).into_iter().any(|t| {
+        matches!(
+            tree.lemma(t).as_str(),
+            "telephone" | "phone" | "call" | "videoconference" | "video"
+        )
+    })
 }
 
 /// `who`, `which`, `that` as the subject of a relative clause.
