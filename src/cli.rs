@@ -13,6 +13,7 @@ use crate::app::{
 use crate::domain::clock::SystemClock;
 use crate::domain::event::{SourceInput, calendar_date, short_id};
 use crate::domain::recorder::Recorder;
+use crate::field::{self, FieldFormat};
 use crate::inbox::{Edits, InboxError};
 use crate::ingest::InputError;
 use crate::ingest::article;
@@ -155,6 +156,15 @@ enum Command {
         /// NDJSON file, or `-` for stdin.
         #[arg(value_name = "FILE|-", default_value = "-")]
         file: String,
+        /// What the file holds: dyad's NDJSON, or the field's event data (GDELT 1.0/2.0,
+        /// ICEWS, PLOVER/POLECAT), of which the rows between the dyad's two states are
+        /// imported in one transaction (any unreadable row refuses the file).
+        #[arg(long, value_enum, default_value = "ndjson")]
+        format: ImportFormat,
+        /// With --format gdelt|icews|plover: print the events that would be imported (NDJSON,
+        /// on stdout) and the mapping's coverage (on stderr), and import nothing.
+        #[arg(long)]
+        dry_run: bool,
         /// One transaction for the whole file: any refused line refuses it all.
         #[arg(long)]
         atomic: bool,
@@ -550,6 +560,19 @@ enum InboxCommand {
     },
 }
 
+/// What `import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ImportFormat {
+    /// dyad's own events, one JSON object a line.
+    Ndjson,
+    /// GDELT 1.0 or 2.0 event files.
+    Gdelt,
+    /// ICEWS event files.
+    Icews,
+    /// PLOVER or POLECAT JSON lines.
+    Plover,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum CompletionShell {
     Bash,
@@ -909,6 +932,8 @@ fn run_on_log(
         }
         Command::Import {
             file,
+            format,
+            dry_run,
             atomic,
             batch,
             json,
@@ -917,7 +942,18 @@ fn run_on_log(
                 batch_size: batch,
                 atomic,
             };
-            return import(out, &mut tracker, &file, options, json);
+            let field_format = match format {
+                ImportFormat::Ndjson if dry_run => {
+                    return Err(Failure::Usage(
+                        "--dry-run goes with --format gdelt|icews|plover".into(),
+                    ));
+                }
+                ImportFormat::Ndjson => return import(out, &mut tracker, &file, options, json),
+                ImportFormat::Gdelt => FieldFormat::Gdelt,
+                ImportFormat::Icews => FieldFormat::Icews,
+                ImportFormat::Plover => FieldFormat::Plover,
+            };
+            return import_field(out, &mut tracker, &file, field_format, dry_run, json);
         }
         Command::Export {
             file,
@@ -1612,6 +1648,98 @@ fn import(
         eprintln!("refused: ... and {unlisted} more lines");
     }
     Ok(ExitCode::from(1))
+}
+
+/// `import --format gdelt|icews|plover`: the file's rows between the dyad's states, converted,
+/// then imported as one transaction through the same validation as dyad's own NDJSON.
+fn import_field(
+    out: &mut dyn Write,
+    tracker: &mut Tracker,
+    file: &str,
+    format: FieldFormat,
+    dry_run: bool,
+    json: bool,
+) -> Result<ExitCode, Failure> {
+    let reader: Box<dyn io::BufRead> = if file == "-" {
+        Box::new(io::BufReader::new(io::stdin()))
+    } else {
+        let opened = std::fs::File::open(file)
+            .map_err(|e| Failure::Refused(format!("cannot read {file}: {e}")))?;
+        Box::new(io::BufReader::with_capacity(1 << 16, opened))
+    };
+    let dyad = tracker.framework().dyad.clone();
+    let conversion = field::convert(format, reader, &dyad)
+        .map_err(|e| Failure::Refused(format!("cannot read {file}: {e}")))?;
+    if !conversion.refused.is_empty() {
+        for refusal in &conversion.refused {
+            eprintln!("refused: {refusal}");
+        }
+        return Err(Failure::Refused(format!(
+            "{} of {} rows of {file} could not be read; nothing was imported",
+            conversion.refused.len(),
+            conversion.rows
+        )));
+    }
+    let coverage = field_coverage(&conversion, &dyad);
+    if dry_run {
+        for event in &conversion.events {
+            writeln!(out, "{event}")?;
+        }
+        eprintln!("{coverage}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if conversion.events.is_empty() {
+        eprintln!("{coverage}");
+        return Err(Failure::Refused(format!(
+            "{file} holds no {dyad} events dyad can map; nothing was imported"
+        )));
+    }
+    let ndjson = conversion.events.join("\n");
+    let options = ImportOptions {
+        atomic: true,
+        ..ImportOptions::default()
+    };
+    let bar = progress_bar(Some(conversion.events.len() as u64));
+    let summary = tracker.import(io::Cursor::new(ndjson), options, |progress| {
+        bar.set_position(progress.lines);
+    });
+    bar.finish_and_clear();
+    let summary = summary?;
+    if json {
+        report::json::write_line(out, &summary)?;
+    } else {
+        report::text::import_summary(out, &summary)?;
+        writeln!(out, "{coverage}")?;
+    }
+    if summary.refused == 0 {
+        return Ok(ExitCode::SUCCESS);
+    }
+    for refusal in &summary.refusals {
+        eprintln!("refused: {refusal}");
+    }
+    Ok(ExitCode::from(1))
+}
+
+/// One line on what a field file gave: rows read, rows of the dyad, repeated rows merged, and
+/// the rows whose code had no mapping, by code.
+fn field_coverage(conversion: &field::Conversion, dyad: &str) -> String {
+    let mut line = format!(
+        "{} rows, {} of {dyad}: {} events ({} repeated rows merged), {} rows with no mapping",
+        conversion.rows,
+        conversion.dyad_rows,
+        conversion.events.len(),
+        conversion.merged,
+        conversion.unmapped_rows()
+    );
+    if !conversion.unmapped.is_empty() {
+        let codes: Vec<String> = conversion
+            .unmapped
+            .iter()
+            .map(|(code, n)| format!("{code} ×{n}"))
+            .collect();
+        line.push_str(&format!(" ({})", codes.join(", ")));
+    }
+    line
 }
 
 fn progress_bar(size: Option<u64>) -> ProgressBar {

@@ -5,6 +5,8 @@
 //!
 //! Data flows one way, and the modules follow it:
 //!
+//! - [`field`]: the field's event data (GDELT, ICEWS, PLOVER/POLECAT) read into dyad's events,
+//!   through a documented mapping of CAMEO codes and PLOVER types to dyad's actions.
 //! - [`ingest`]: reads input into domain inputs: NDJSON of events (naming the line at fault,
 //!   line by line for imports) and news articles (the coder proposes events).
 //! - [`domain`]: what an event is, the actor and action codes, the framework, validation, the clock.
@@ -30,6 +32,7 @@
 pub mod app;
 pub mod cli;
 pub mod domain;
+pub mod field;
 pub mod inbox;
 pub mod ingest;
 pub mod parse;

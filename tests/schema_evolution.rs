@@ -4,7 +4,8 @@
 mod common;
 
 use common::*;
-use dyad::app::When;
+use dyad::app::{Tracker, When};
+use dyad::domain::framework::Framework;
 use std::path::Path;
 
 const FIXTURE: &str = concat!(
@@ -21,6 +22,19 @@ fn copy_of_v1_log() -> TempLog {
     let log = TempLog::new();
     std::fs::copy(Path::new(FIXTURE), log.path()).expect("copy the fixture");
     log
+}
+
+/// The built-in framework as it was when the fixture was written: version 1, whose method
+/// decayed reports with a 180-day half-life (version 2 uses 120 days; see the README).
+fn framework_version_1() -> Framework {
+    let mut framework = Framework::builtin();
+    assert_eq!(
+        framework.version, 2,
+        "the built-in framework this test knows"
+    );
+    framework.version = 1;
+    framework.method.half_life_days = 180.0;
+    framework
 }
 
 fn rows(log: &TempLog) -> Vec<(i64, i64, String, String)> {
@@ -43,7 +57,9 @@ fn a_version_1_log_reads_as_it_did_and_is_never_rewritten() {
         before.iter().all(|(_, version, _, _)| *version == 1),
         "the fixture is schema 1"
     );
-    let tracker = log.open(clock());
+    // The fixture's status was computed under version 1 of the built-in framework (a 180-day
+    // half-life); read under that method, the old rows must give exactly the old numbers.
+    let tracker = Tracker::open(&log.path(), framework_version_1(), clock()).expect("open log");
     let status = tracker
         .status(None, When::on(date("2017-06-19")))
         .expect("status");

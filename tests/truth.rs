@@ -202,10 +202,22 @@ fn month_ends() -> Vec<chrono::NaiveDate> {
     )
 }
 
+/// Every week from the end of January 2014 to the end of 2024: the sewer is a reading, not a
+/// month-end, so the weeks between month-ends are read too.
+fn week_ends() -> Vec<chrono::NaiveDate> {
+    dyad::app::replay_dates(
+        date("2014-01-31"),
+        date("2024-12-31"),
+        dyad::app::Every::Week,
+    )
+}
+
 #[test]
 fn never_in_the_sewer_before_the_invasion() {
     let tracker = decade();
-    for day in month_ends().into_iter().filter(|d| *d < date("2022-02-24")) {
+    let mut days = month_ends();
+    days.extend(week_ends());
+    for day in days.into_iter().filter(|d| *d < date("2022-02-24")) {
         let status = tracker.status(None, When::on(day)).expect("status");
         assert_ne!(
             status.overall.level.as_deref(),
@@ -217,13 +229,36 @@ fn never_in_the_sewer_before_the_invasion() {
 }
 
 #[test]
-fn the_decade_touches_bottom_after_the_invasion() {
-    // The lowest overall reading of the decade comes after 2022-02-24, in the gutter's depths,
-    // and the pushback pillar reads `sewer` in the invasion's first weeks. The overall reading
-    // itself does not reach `sewer` (below -5): see the README, "The decade against history".
+fn in_the_sewer_after_the_invasion() {
+    // The overall reading reaches `sewer` (below -5) within the invasion's first three months,
+    // and the decade's lowest reading comes after 2022-02-24. With version 1 of the method (a
+    // 180-day half-life) it bottomed at -4.70, in the gutter: see the README, "The decade
+    // against history".
     let tracker = decade();
+    let first_months = dyad::app::replay_dates(
+        date("2022-02-24"),
+        date("2022-05-24"),
+        dyad::app::Every::Week,
+    );
+    let sewer: Vec<_> = first_months
+        .iter()
+        .filter(|&&day| {
+            reading(&status(&tracker, &day.to_string()), None)
+                .1
+                .as_deref()
+                == Some("sewer")
+        })
+        .collect();
+    assert!(
+        !sewer.is_empty(),
+        "no week of the invasion's first three months reads sewer: {:?}",
+        first_months
+            .iter()
+            .map(|day| (day, reading(&status(&tracker, &day.to_string()), None).0))
+            .collect::<Vec<_>>()
+    );
     let mut lowest = (f64::INFINITY, date("2014-01-31"));
-    for day in month_ends() {
+    for day in week_ends() {
         let status = tracker.status(None, When::on(day)).expect("status");
         if status.overall.level.is_some() && status.overall.score < lowest.0 {
             lowest = (status.overall.score, day);
@@ -233,11 +268,8 @@ fn the_decade_touches_bottom_after_the_invasion() {
         lowest.1 > date("2022-02-24"),
         "the decade's low: {lowest:?}"
     );
-    assert!(lowest.0 < -4.0, "the decade's low: {lowest:?}");
     let (_, pushback) = reading(&status(&tracker, "2022-03-31"), Some("pushback"));
     assert_eq!(pushback.as_deref(), Some("sewer"));
-    let (_, overall) = reading(&status(&tracker, "2022-03-31"), None);
-    assert_eq!(overall.as_deref(), Some("gutter"));
 }
 
 #[test]

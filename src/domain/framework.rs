@@ -106,7 +106,8 @@ pub struct Method {
     pub min_weight: f64,
 }
 
-/// One fully confident report about 20 months old weighs 0.1 (0.5^(600/180)).
+/// One fully confident report about 13 months old weighs 0.1 under the built-in framework's
+/// 120-day half-life (0.5^(400/120)).
 fn default_min_weight() -> f64 {
     0.1
 }
