@@ -175,11 +175,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write the log as NDJSON that `import` reads back (ids and recorded times included).
+    /// Write the log as NDJSON that `import` reads back (ids and recorded times included), or
+    /// its reports as PLOVER-style JSON lines for the field's tools.
     Export {
         /// Output file (default: stdout).
         #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
+        /// dyad's own NDJSON (every event), or PLOVER JSON lines: the reports that stand
+        /// (retracted ones left out), each action as its PLOVER event type; actions with no
+        /// type are left out and counted on stderr.
+        #[arg(long, value_enum, default_value = "ndjson")]
+        format: ExportFormat,
         /// Only events that occurred on or before this date.
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
@@ -558,6 +564,15 @@ enum InboxCommand {
         #[arg(long)]
         reason: String,
     },
+}
+
+/// What `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    /// dyad's own events, one JSON object a line, as `import` reads them.
+    Ndjson,
+    /// PLOVER-style events, one JSON object a line, as `import --format plover` reads them.
+    Plover,
 }
 
 /// What `import` reads.
@@ -957,6 +972,7 @@ fn run_on_log(
         }
         Command::Export {
             file,
+            format,
             as_of,
             known_at,
             dyad,
@@ -973,10 +989,10 @@ fn run_on_log(
                         Failure::Refused(format!("cannot write {}: {e}", path.display()))
                     })?;
                     let mut writer = io::BufWriter::new(created);
-                    export(&mut writer, &tracker, &filter)?;
+                    export(&mut writer, &tracker, &filter, format)?;
                     writer.flush()?;
                 }
-                None => export(out, &tracker, &filter)?,
+                None => export(out, &tracker, &filter, format)?,
             }
         }
         Command::Log {
@@ -1758,10 +1774,32 @@ fn progress_bar(size: Option<u64>) -> ProgressBar {
     }
 }
 
-fn export(out: &mut dyn Write, tracker: &Tracker, filter: &LogFilter) -> Result<(), Failure> {
+fn export(
+    out: &mut dyn Write,
+    tracker: &Tracker,
+    filter: &LogFilter,
+    format: ExportFormat,
+) -> Result<(), Failure> {
     let mut write_error = None;
-    tracker.log(filter, |event, _| {
-        match report::json::write_line(out, &report::json::export_line(event)) {
+    // Actions PLOVER has no type for, by action: said on stderr, not silently dropped.
+    let mut without_type: std::collections::BTreeMap<String, u64> = Default::default();
+    tracker.log(filter, |logged, amended| {
+        let line = match format {
+            ExportFormat::Ndjson => report::json::export_line(logged),
+            // PLOVER has no amendments: a retracted report no longer stands, and corrections,
+            // retractions and corroborations are not events of the field's kind.
+            ExportFormat::Plover if amended.retracted => return ControlFlow::Continue(()),
+            ExportFormat::Plover => match field::plover_line(&logged.event) {
+                Some(line) => line,
+                None => {
+                    if let Some(body) = logged.event.report_body() {
+                        *without_type.entry(body.action.clone()).or_default() += 1;
+                    }
+                    return ControlFlow::Continue(());
+                }
+            },
+        };
+        match report::json::write_line(out, &line) {
             Ok(()) => ControlFlow::Continue(()),
             Err(error) => {
                 write_error = Some(error);
@@ -1769,7 +1807,21 @@ fn export(out: &mut dyn Write, tracker: &Tracker, filter: &LogFilter) -> Result<
             }
         }
     })?;
-    write_error.map_or(Ok(()), |e| Err(Failure::Output(e)))
+    if let Some(error) = write_error {
+        return Err(Failure::Output(error));
+    }
+    if !without_type.is_empty() {
+        let actions: Vec<String> = without_type
+            .iter()
+            .map(|(action, n)| format!("{action} ×{n}"))
+            .collect();
+        eprintln!(
+            "not exported, no PLOVER type: {} reports ({})",
+            without_type.values().sum::<u64>(),
+            actions.join(", ")
+        );
+    }
+    Ok(())
 }
 
 /// How `log` prints its events.

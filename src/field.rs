@@ -80,6 +80,84 @@ pub const PLOVER_ACTIONS: &[(&str, &str)] = &[
     ("ASSAULT", "assault"),
 ];
 
+/// dyad's actions to PLOVER event types, for `export --format plover`. Each action that
+/// [`PLOVER_ACTIONS`] maps a type to gets that type back, so an export read again by `import
+/// --format plover` gives the same action (`yield` goes out as `CONCEDE`, not `RETREAT`). The
+/// actions the import table never gives go out as their nearest type, and come back as that
+/// type's action (the rows after the comment below).
+/// `make_statement`, `investigate` (PLOVER has no such types) and the actions aimed at a third
+/// party (`support_adversary`, `arm_adversary`, `reassure_allies`, `third_party_action`, whose
+/// PLOVER type would read as help to the other side) are not exported.
+pub const PLOVER_TYPES: &[(&str, &str)] = &[
+    ("intend_to_cooperate", "AGREE"),
+    ("consult", "CONSULT"),
+    ("cooperate_diplomatically", "SUPPORT"),
+    ("yield", "CONCEDE"),
+    ("cooperate_materially", "COOPERATE"),
+    ("provide_aid", "AID"),
+    ("appeal", "REQUEST"),
+    ("disapprove", "ACCUSE"),
+    ("reject", "REJECT"),
+    ("warn", "THREATEN"),
+    ("protest", "PROTEST"),
+    ("impose_sanctions", "SANCTION"),
+    ("show_force", "MOBILIZE"),
+    ("coerce", "COERCE"),
+    ("assault", "ASSAULT"),
+    // Not invertible: these come back as the action of their type.
+    ("praise", "SUPPORT"),
+    ("hold_summit", "CONSULT"),
+    ("sign_agreement", "AGREE"),
+    ("demand", "REQUEST"),
+    ("threaten", "THREATEN"),
+    ("reduce_relations", "SANCTION"),
+    ("expel_diplomats", "SANCTION"),
+    ("harass_diplomats", "COERCE"),
+    ("fight", "ASSAULT"),
+];
+
+/// The PLOVER event type a dyad action is exported as, if it has one.
+pub fn plover_type(action: &str) -> Option<&'static str> {
+    PLOVER_TYPES
+        .iter()
+        .find(|(dyad_action, _)| *dyad_action == action)
+        .map(|(_, plover)| *plover)
+}
+
+/// A report as one PLOVER-style JSON object, or `None` when its action has no PLOVER type
+/// (see [`PLOVER_TYPES`]). The fields are those `import --format plover` reads first (`id`,
+/// `date`, `event_type`, `actor`, `recipient`, `publisher`, `url`), with dyad's own reading
+/// beside them (`dyad_action`, `intensity`, `confidence`, `summary`) for tools that want it.
+/// An actor's `country` is its code when that is a country's, and empty for a group.
+pub fn plover_line(event: &crate::domain::event::Event) -> Option<Value> {
+    let body = event.report_body()?;
+    let event_type = plover_type(&body.action)?;
+    // dyad's states are ISO 3166 alpha-3 codes, as PLOVER's countries are; a group (`TALIBAN`)
+    // has none, and an empty country is how POLECAT's files say so.
+    let party = |code: &str| {
+        let is_country = code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase());
+        json!({"name": code, "country": if is_country { code } else { "" }})
+    };
+    let mut line = json!({
+        "id": event.id.to_string(),
+        "date": event.occurred_on.to_string(),
+        "event_type": event_type,
+        "actor": party(&body.actor),
+        "recipient": party(&body.target),
+        "publisher": body.source.outlet,
+        "dyad_action": body.action,
+        "confidence": body.confidence,
+        "summary": body.summary,
+    });
+    if let Some(url) = &body.source.url {
+        line["url"] = json!(url);
+    }
+    if let Some(intensity) = body.intensity {
+        line["intensity"] = json!(intensity);
+    }
+    Some(line)
+}
+
 /// The dyad action a CAMEO code maps to, at any level (`16`, `163`, `1631`).
 pub fn cameo_action(code: &str) -> Option<&'static str> {
     CAMEO_ACTIONS
@@ -655,9 +733,25 @@ mod tests {
     }
 
     #[test]
+    fn the_export_table_inverts_the_import_table_where_it_can() {
+        for (plover, action) in PLOVER_ACTIONS {
+            let exported = plover_type(action).expect(action);
+            assert_eq!(plover_action(exported), Some(*action), "{plover}");
+        }
+        for (action, plover) in PLOVER_TYPES {
+            assert!(plover_action(plover).is_some(), "{action} → {plover}");
+        }
+    }
+
+    #[test]
     fn every_mapped_action_is_one_of_dyads() {
         let taxonomy = crate::domain::taxonomy::Taxonomy::builtin();
-        for (_, action) in CAMEO_ACTIONS.iter().chain(PLOVER_ACTIONS) {
+        for action in CAMEO_ACTIONS
+            .iter()
+            .chain(PLOVER_ACTIONS)
+            .map(|(_, action)| action)
+            .chain(PLOVER_TYPES.iter().map(|(action, _)| action))
+        {
             assert!(
                 taxonomy.actions().iter().any(|a| a.code == *action),
                 "{action}"

@@ -204,3 +204,87 @@ fn a_dry_run_prints_the_events_and_the_coverage_and_writes_nothing() {
     );
     assert!(exported(&cli).is_empty());
 }
+
+/// A report between `actor` and `target` on `date`, as `append` reads it.
+fn report(date: &str, actor: &str, target: &str, action: &str, issue: &str) -> Value {
+    serde_json::json!({
+        "dyad": "USA-RUS", "kind": "action", "occurred_on": date,
+        "actor": actor, "target": target, "action": action, "issue": issue,
+        "summary": format!("{actor} {action} {target}"),
+        "source": {"outlet": "Reuters", "url": format!("https://www.reuters.com/{date}")}
+    })
+}
+
+#[test]
+fn a_plover_export_read_back_gives_the_same_pairs_dates_and_actions_where_plover_can_say_them() {
+    let cli = Cli::new();
+    cli.append(
+        &[
+            report("2014-03-17", "USA", "RUS", "impose_sanctions", "ukraine"),
+            report("2014-03-18", "RUS", "USA", "reject", "ukraine"),
+            report("2016-02-22", "USA", "RUS", "intend_to_cooperate", "syria"),
+            report("2021-06-16", "RUS", "USA", "yield", "bilateral"),
+            // No exact inverse: a summit goes out as CONSULT, expulsions as SANCTION.
+            report("2021-06-17", "USA", "RUS", "hold_summit", "bilateral"),
+            report("2018-03-26", "USA", "RUS", "expel_diplomats", "bilateral"),
+            // PLOVER has no type for an investigation: not exported.
+            report("2017-03-20", "USA", "RUS", "investigate", "bilateral"),
+            // Exported with Ukraine as the recipient; not a row of the dyad when read back.
+            report("2022-02-24", "RUS", "UKR", "fight", "ukraine"),
+            report("2020-05-21", "USA", "RUS", "reduce_relations", "bilateral"),
+        ],
+        &[],
+    );
+    let retracted = exported(&cli)
+        .iter()
+        .find(|e| e["action"] == "reduce_relations")
+        .and_then(|e| e["id"].as_str().map(str::to_string))
+        .expect("the report to retract");
+    cli.ok(&["retract", &retracted, "--reason", "never happened"], None);
+
+    let outcome = cli.run(&["export", "--format", "plover"], None);
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert!(
+        outcome
+            .stderr
+            .contains("not exported, no PLOVER type: 1 reports (investigate ×1)"),
+        "{}",
+        outcome.stderr
+    );
+    let lines: Vec<Value> = outcome
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a PLOVER line"))
+        .collect();
+    assert_eq!(
+        lines.len(),
+        7,
+        "the retracted report and the investigation left out"
+    );
+    let summit = lines
+        .iter()
+        .find(|l| l["dyad_action"] == "hold_summit")
+        .expect("the summit");
+    assert_eq!(summit["event_type"], "CONSULT");
+    assert_eq!(summit["actor"]["country"], "USA");
+    assert_eq!(summit["recipient"]["country"], "RUS");
+    assert_eq!(summit["date"], "2021-06-17");
+    assert_eq!(summit["publisher"], "Reuters");
+    assert_eq!(summit["url"], "https://www.reuters.com/2021-06-17");
+
+    let reader = Cli::new();
+    let file = reader.write("export.jsonl", &outcome.stdout);
+    let out = reader.ok(&["import", "--format", "plover", &file], None);
+    assert!(out.contains("7 rows, 6 of USA-RUS: 6 events"), "{out}");
+    assert_eq!(
+        acts(&exported(&reader)),
+        vec![
+            act("2014-03-17", "USA", "RUS", "impose_sanctions"),
+            act("2014-03-18", "RUS", "USA", "reject"),
+            act("2016-02-22", "USA", "RUS", "intend_to_cooperate"),
+            act("2021-06-16", "RUS", "USA", "yield"),
+            act("2021-06-17", "USA", "RUS", "consult"),
+            act("2018-03-26", "USA", "RUS", "impose_sanctions"),
+        ]
+    );
+}
