@@ -1666,8 +1666,9 @@ fn import(
     Ok(ExitCode::from(1))
 }
 
-/// `import --format gdelt|icews|plover`: the file's rows between the dyad's states, converted,
-/// then imported as one transaction through the same validation as dyad's own NDJSON.
+/// `import --format gdelt|icews|plover`: the file's rows between the dyad's states, converted
+/// as they are read, then imported as one transaction through the same validation as dyad's own
+/// NDJSON. One progress bar covers both: the file's bytes, then the events.
 fn import_field(
     out: &mut dyn Write,
     tracker: &mut Tracker,
@@ -1676,48 +1677,69 @@ fn import_field(
     dry_run: bool,
     json: bool,
 ) -> Result<ExitCode, Failure> {
-    let reader: Box<dyn io::BufRead> = if file == "-" {
-        Box::new(io::BufReader::new(io::stdin()))
+    let (reader, file_size): (Box<dyn io::BufRead>, Option<u64>) = if file == "-" {
+        (Box::new(io::BufReader::new(io::stdin())), None)
     } else {
         let opened = std::fs::File::open(file)
             .map_err(|e| Failure::Refused(format!("cannot read {file}: {e}")))?;
-        Box::new(io::BufReader::with_capacity(1 << 16, opened))
+        let size = opened.metadata().ok().map(|m| m.len());
+        (
+            Box::new(io::BufReader::with_capacity(1 << 16, opened)),
+            size,
+        )
     };
     let dyad = tracker.framework().dyad.clone();
-    let conversion = field::convert(format, reader, &dyad)
-        .map_err(|e| Failure::Refused(format!("cannot read {file}: {e}")))?;
-    if !conversion.refused.is_empty() {
+    let bar = progress_bar(file_size);
+    bar.set_message("reading");
+    let conversion = field::convert(format, reader, &dyad, |bytes| bar.set_position(bytes));
+    let conversion = match conversion {
+        Ok(conversion) => conversion,
+        Err(error) => {
+            bar.finish_and_clear();
+            return Err(Failure::Refused(format!("cannot read {file}: {error}")));
+        }
+    };
+    if conversion.refused_rows > 0 || dry_run {
+        bar.finish_and_clear();
+    }
+    if conversion.refused_rows > 0 {
         for refusal in &conversion.refused {
             eprintln!("refused: {refusal}");
         }
+        let unnamed = conversion.refused_rows - conversion.refused.len() as u64;
+        if unnamed > 0 {
+            eprintln!("refused: ... and {unnamed} more rows");
+        }
         return Err(Failure::Refused(format!(
             "{} of {} rows of {file} could not be read; nothing was imported",
-            conversion.refused.len(),
-            conversion.rows
+            conversion.refused_rows, conversion.rows
         )));
     }
     let coverage = field_coverage(&conversion, &dyad);
     if dry_run {
-        for event in &conversion.events {
+        for event in conversion.event_lines() {
             writeln!(out, "{event}")?;
         }
         eprintln!("{coverage}");
         return Ok(ExitCode::SUCCESS);
     }
-    if conversion.events.is_empty() {
+    if conversion.event_count() == 0 {
+        bar.finish_and_clear();
         eprintln!("{coverage}");
         return Err(Failure::Refused(format!(
             "{file} holds no {dyad} events dyad can map; nothing was imported"
         )));
     }
-    let ndjson = conversion.events.join("\n");
     let options = ImportOptions {
         atomic: true,
         ..ImportOptions::default()
     };
-    let bar = progress_bar(Some(conversion.events.len() as u64));
-    let summary = tracker.import(io::Cursor::new(ndjson), options, |progress| {
-        bar.set_position(progress.lines);
+    // The bar's second part: one step per event, after the file's bytes.
+    let read = bar.position();
+    bar.set_length(read + conversion.event_count() as u64);
+    bar.set_message("importing");
+    let summary = tracker.import(conversion.ndjson(), options, |progress| {
+        bar.set_position(read + progress.lines);
     });
     bar.finish_and_clear();
     let summary = summary?;
@@ -1743,7 +1765,7 @@ fn field_coverage(conversion: &field::Conversion, dyad: &str) -> String {
         "{} rows, {} of {dyad}: {} events ({} repeated rows merged), {} rows with no mapping",
         conversion.rows,
         conversion.dyad_rows,
-        conversion.events.len(),
+        conversion.event_count(),
         conversion.merged,
         conversion.unmapped_rows()
     );

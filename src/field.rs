@@ -2,14 +2,16 @@
 //! JSON lines, read into dyad's events (`dyad import --format gdelt|icews|plover`).
 //!
 //! Conversion is pure: a file's rows become NDJSON in dyad's event format, which `import` then
-//! validates and appends as it does its own. Only the rows between the dyad's two states count,
+//! validates and appends as it does its own. It streams: each row is read, kept or left out, and
+//! dropped before the next, so memory grows with the dyad's events, never with the file's rows
+//! (a GDELT day holds some 100,000 rows, of which a few hundred are between two given states). Only the rows between the dyad's two states count,
 //! in either direction, their sub-actors included (`RUSGOV`, `USAMIL`). A row's action comes
 //! from [`CAMEO_ACTIONS`] or [`PLOVER_ACTIONS`]; a row whose code neither table maps is not an
 //! error but a gap in the mapping's coverage, counted by code. Rows repeated the way the field's
 //! data repeats them (same day, same pair, same code) become one event whose sources add up.
 
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 
 /// The formats `import --format` reads besides dyad's own NDJSON.
@@ -205,11 +207,19 @@ impl std::fmt::Display for RowError {
     }
 }
 
+/// The refused rows a conversion names; the others are only counted, so that a file of a
+/// million bad rows does not hold a million errors.
+pub const NAMED_REFUSALS: usize = 100;
+
 /// A file's rows as dyad events, with what was left out and why.
 #[derive(Debug, Default)]
 pub struct Conversion {
-    /// The events, one NDJSON line each, in the file's order of first appearance.
-    pub events: Vec<String>,
+    /// The events' rows, repeats merged, in the file's order of first appearance.
+    kept: Vec<Row>,
+    /// The format's name in each event's summary and attribution.
+    label: &'static str,
+    /// The dyad the events are written for.
+    dyad: String,
     /// Rows read (header and blank lines excepted).
     pub rows: u64,
     /// Rows between the dyad's two states.
@@ -219,17 +229,111 @@ pub struct Conversion {
     /// Of those, rows whose code no table maps, by code.
     pub unmapped: BTreeMap<String, u64>,
     /// Rows that could not be read.
+    pub refused_rows: u64,
+    /// The first [`NAMED_REFUSALS`] of them, named by line and field.
     pub refused: Vec<RowError>,
 }
 
 impl Conversion {
+    /// The events the file gives, repeats merged.
+    pub fn event_count(&self) -> usize {
+        self.kept.len()
+    }
+
+    /// The events, one NDJSON line each (no newline), written as they are asked for.
+    pub fn event_lines(&self) -> impl Iterator<Item = String> + '_ {
+        self.kept
+            .iter()
+            .map(|row| event_line(row, &self.dyad, self.label))
+    }
+
+    /// The events as the NDJSON `import` reads, written as it reads them rather than joined
+    /// into one string first.
+    pub fn ndjson(&self) -> impl std::io::BufRead + Send + '_ {
+        std::io::BufReader::new(LinesReader {
+            lines: self.event_lines(),
+            pending: Vec::new(),
+            offset: 0,
+        })
+    }
+
+    fn refuse(&mut self, error: RowError) {
+        self.refused_rows += 1;
+        if self.refused.len() < NAMED_REFUSALS {
+            self.refused.push(error);
+        }
+    }
+
+    /// Keeps a row if it is between the dyad's states and mapped, merging it into an earlier
+    /// row of the same day, pair and code.
+    fn keep(
+        &mut self,
+        row: Row,
+        states: [&str; 2],
+        merged: &mut HashMap<(chrono::NaiveDate, String, String, String), usize>,
+    ) {
+        let pair_in_dyad = row.actor != row.target
+            && states.contains(&row.actor.as_str())
+            && states.contains(&row.target.as_str());
+        if !pair_in_dyad {
+            return;
+        }
+        self.dyad_rows += 1;
+        if row.action.is_none() {
+            *self.unmapped.entry(row.code.clone()).or_default() += 1;
+            return;
+        }
+        let key = (
+            row.date,
+            row.actor.clone(),
+            row.target.clone(),
+            row.code.clone(),
+        );
+        match merged.get(&key) {
+            Some(&index) => {
+                self.merged += 1;
+                self.kept[index].sources += row.sources;
+                self.kept[index].articles += row.articles;
+            }
+            None => {
+                merged.insert(key, self.kept.len());
+                self.kept.push(row);
+            }
+        }
+    }
+
     /// Rows between the dyad's states whose code had no mapping.
     pub fn unmapped_rows(&self) -> u64 {
         self.unmapped.values().sum()
     }
 }
 
+/// Lines from an iterator as a byte stream, each followed by a newline.
+struct LinesReader<I> {
+    lines: I,
+    pending: Vec<u8>,
+    offset: usize,
+}
+
+impl<I: Iterator<Item = String>> std::io::Read for LinesReader<I> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        while self.offset == self.pending.len() {
+            let Some(line) = self.lines.next() else {
+                return Ok(0);
+            };
+            self.pending = line.into_bytes();
+            self.pending.push(b'\n');
+            self.offset = 0;
+        }
+        let count = buffer.len().min(self.pending.len() - self.offset);
+        buffer[..count].copy_from_slice(&self.pending[self.offset..self.offset + count]);
+        self.offset += count;
+        Ok(count)
+    }
+}
+
 /// One row read, before repeated rows are merged.
+#[derive(Debug)]
 struct Row {
     line: u64,
     id: String,
@@ -248,63 +352,122 @@ struct Row {
     url: Option<String>,
 }
 
-/// Reads `reader` in `format` and keeps the rows between the two states of `dyad` (`USA-RUS`).
+/// Reads `reader` in `format` and keeps the rows between the two states of `dyad` (`USA-RUS`),
+/// row by row; `progress` hears the bytes read so far, every few thousand lines and at the end.
 pub fn convert(
     format: FieldFormat,
     reader: impl BufRead,
     dyad: &str,
+    mut progress: impl FnMut(u64),
 ) -> std::io::Result<Conversion> {
     let (left, right) = dyad.split_once('-').unwrap_or((dyad, ""));
     let states = [left, right];
-    let mut conversion = Conversion::default();
-    let rows = match format {
-        FieldFormat::Gdelt => read_gdelt(reader, &mut conversion)?,
-        FieldFormat::Icews => read_icews(reader, &mut conversion)?,
-        FieldFormat::Plover => read_plover(reader, &mut conversion)?,
+    let mut conversion = Conversion {
+        label: match format {
+            FieldFormat::Gdelt => "GDELT",
+            FieldFormat::Icews => "ICEWS",
+            FieldFormat::Plover => "PLOVER",
+        },
+        dyad: dyad.to_string(),
+        ..Conversion::default()
     };
-    let label = match format {
-        FieldFormat::Gdelt => "GDELT",
-        FieldFormat::Icews => "ICEWS",
-        FieldFormat::Plover => "PLOVER",
-    };
-    // (date, actor, target, code) -> the merged row.
-    let mut merged: BTreeMap<(chrono::NaiveDate, String, String, String), usize> = BTreeMap::new();
-    let mut kept: Vec<Row> = Vec::new();
-    for row in rows {
-        let pair_in_dyad = row.actor != row.target
-            && states.contains(&row.actor.as_str())
-            && states.contains(&row.target.as_str());
-        if !pair_in_dyad {
-            continue;
+    // (date, actor, target, code) -> the index of the merged row in `kept`.
+    let mut merged = HashMap::new();
+    // ICEWS names its columns in its header row.
+    let mut icews_columns: Option<HashMap<String, usize>> = None;
+    let mut bytes_read = 0;
+    each_line(reader, |line, text, bytes| {
+        bytes_read = bytes;
+        if line % PROGRESS_EVERY_LINES == 0 {
+            progress(bytes_read);
         }
-        conversion.dyad_rows += 1;
-        if row.action.is_none() {
-            *conversion.unmapped.entry(row.code.clone()).or_default() += 1;
-            continue;
+        let row = match format {
+            FieldFormat::Plover => {
+                conversion.rows += 1;
+                plover_row(line, text)
+            }
+            FieldFormat::Gdelt | FieldFormat::Icews => {
+                // Tab-separated fields are never quoted: a split is enough, and a CSV parser
+                // per line would be most of the conversion's time.
+                let record: csv::StringRecord;
+                let fields: Vec<&str> = if text.contains('\t') {
+                    text.split('\t').collect()
+                } else {
+                    let Some(parsed) = split_commas(text) else {
+                        conversion.refuse(RowError {
+                            line,
+                            field: "row".into(),
+                            reason: "not a delimited row".into(),
+                        });
+                        return;
+                    };
+                    record = parsed;
+                    record.iter().collect()
+                };
+                if format == FieldFormat::Gdelt {
+                    if fields.first() == Some(&gdelt::NAMES[gdelt::ID]) {
+                        return;
+                    }
+                    conversion.rows += 1;
+                    gdelt_row(line, &fields)
+                } else {
+                    let Some(columns) = &icews_columns else {
+                        icews_columns = Some(
+                            fields
+                                .iter()
+                                .enumerate()
+                                .map(|(i, name)| (name.trim().to_string(), i))
+                                .collect(),
+                        );
+                        return;
+                    };
+                    conversion.rows += 1;
+                    icews_row(line, &fields, columns)
+                }
+            }
+        };
+        match row {
+            Ok(row) => conversion.keep(row, states, &mut merged),
+            Err(error) => conversion.refuse(error),
         }
-        let key = (
-            row.date,
-            row.actor.clone(),
-            row.target.clone(),
-            row.code.clone(),
-        );
-        match merged.get(&key) {
-            Some(&index) => {
-                conversion.merged += 1;
-                kept[index].sources += row.sources;
-                kept[index].articles += row.articles;
-            }
-            None => {
-                merged.insert(key, kept.len());
-                kept.push(row);
-            }
+    })?;
+    progress(bytes_read);
+    Ok(conversion)
+}
+
+/// How often `convert` reports its progress.
+const PROGRESS_EVERY_LINES: u64 = 4_096;
+
+/// Calls `visit` with each non-blank line (numbered from 1, without its line ending) and the
+/// bytes read up to its end, reusing one buffer.
+fn each_line(
+    mut reader: impl BufRead,
+    mut visit: impl FnMut(u64, &str, u64),
+) -> std::io::Result<()> {
+    let mut buffer = String::new();
+    let mut line = 0;
+    let mut bytes = 0;
+    loop {
+        buffer.clear();
+        let read = reader.read_line(&mut buffer)?;
+        if read == 0 {
+            return Ok(());
+        }
+        line += 1;
+        bytes += read as u64;
+        let text = buffer.trim_end_matches(['\n', '\r']);
+        if !text.trim().is_empty() {
+            visit(line, text, bytes);
         }
     }
-    conversion.events = kept
-        .iter()
-        .map(|row| event_line(row, dyad, label))
-        .collect();
-    Ok(conversion)
+}
+
+/// A comma-separated line's fields, with CSV quoting.
+fn split_commas(text: &str) -> Option<csv::StringRecord> {
+    let mut parser = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    parser.records().next()?.ok()
 }
 
 fn event_line(row: &Row, dyad: &str, label: &str) -> String {
@@ -453,55 +616,7 @@ mod gdelt {
     pub const WITH_URL: usize = 58;
 }
 
-/// Splits delimited lines, with CSV quoting, keeping line numbers.
-fn delimited_rows(
-    reader: impl BufRead,
-    conversion: &mut Conversion,
-) -> std::io::Result<Vec<(u64, Vec<String>)>> {
-    let mut rows = Vec::new();
-    for (index, line) in reader.lines().enumerate() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let delimiter = if line.contains('\t') { b'\t' } else { b',' };
-        let mut parser = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .delimiter(delimiter)
-            .quoting(delimiter == b',')
-            .from_reader(line.as_bytes());
-        let fields = match parser.records().next() {
-            Some(Ok(record)) => record.iter().map(str::to_string).collect(),
-            _ => {
-                conversion.refused.push(RowError {
-                    line: index as u64 + 1,
-                    field: "row".into(),
-                    reason: "not a delimited row".into(),
-                });
-                continue;
-            }
-        };
-        rows.push((index as u64 + 1, fields));
-    }
-    Ok(rows)
-}
-
-fn read_gdelt(reader: impl BufRead, conversion: &mut Conversion) -> std::io::Result<Vec<Row>> {
-    let mut rows = Vec::new();
-    for (line, fields) in delimited_rows(reader, conversion)? {
-        if fields.first().is_some_and(|f| f == gdelt::NAMES[gdelt::ID]) {
-            continue;
-        }
-        conversion.rows += 1;
-        match gdelt_row(line, &fields) {
-            Ok(row) => rows.push(row),
-            Err(error) => conversion.refused.push(error),
-        }
-    }
-    Ok(rows)
-}
-
-fn gdelt_row(line: u64, fields: &[String]) -> Result<Row, RowError> {
+fn gdelt_row(line: u64, fields: &[&str]) -> Result<Row, RowError> {
     use gdelt::*;
     if fields.len() < MIN_COLUMNS {
         return Err(RowError {
@@ -513,7 +628,7 @@ fn gdelt_row(line: u64, fields: &[String]) -> Result<Row, RowError> {
             ),
         });
     }
-    let field = |index: usize| fields[index].as_str();
+    let field = |index: usize| fields[index];
     let state = |country: usize, code: usize| {
         if field(country).trim().is_empty() {
             state_of(field(code))
@@ -555,39 +670,16 @@ fn gdelt_row(line: u64, fields: &[String]) -> Result<Row, RowError> {
     })
 }
 
-fn read_icews(reader: impl BufRead, conversion: &mut Conversion) -> std::io::Result<Vec<Row>> {
-    let mut rows = Vec::new();
-    let mut columns: Option<BTreeMap<String, usize>> = None;
-    for (line, fields) in delimited_rows(reader, conversion)? {
-        let Some(columns) = &columns else {
-            columns = Some(
-                fields
-                    .iter()
-                    .enumerate()
-                    .map(|(i, name)| (name.trim().to_string(), i))
-                    .collect(),
-            );
-            continue;
-        };
-        conversion.rows += 1;
-        match icews_row(line, &fields, columns) {
-            Ok(row) => rows.push(row),
-            Err(error) => conversion.refused.push(error),
-        }
-    }
-    Ok(rows)
-}
-
 fn icews_row(
     line: u64,
-    fields: &[String],
-    columns: &BTreeMap<String, usize>,
+    fields: &[&str],
+    columns: &HashMap<String, usize>,
 ) -> Result<Row, RowError> {
     let field = |name: &str| -> Result<&str, RowError> {
         columns
             .get(name)
             .and_then(|&i| fields.get(i))
-            .map(String::as_str)
+            .copied()
             .ok_or_else(|| RowError {
                 line,
                 field: name.into(),
@@ -617,22 +709,6 @@ fn icews_row(
         },
         url: None,
     })
-}
-
-fn read_plover(reader: impl BufRead, conversion: &mut Conversion) -> std::io::Result<Vec<Row>> {
-    let mut rows = Vec::new();
-    for (index, line) in reader.lines().enumerate() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        conversion.rows += 1;
-        match plover_row(index as u64 + 1, &line) {
-            Ok(row) => rows.push(row),
-            Err(error) => conversion.refused.push(error),
-        }
-    }
-    Ok(rows)
 }
 
 /// The first of `names` the object has, as text (PLOVER and POLECAT spell their fields
@@ -722,6 +798,48 @@ mod tests {
         assert_eq!(cameo_action("138"), Some("threaten"));
         assert_eq!(cameo_action("130"), Some("warn"));
         assert_eq!(cameo_action("21"), None);
+    }
+
+    #[test]
+    fn a_file_of_bad_rows_names_the_first_hundred_counts_them_all_and_reports_every_byte() {
+        let file = "not\ta\tGDELT\trow\n".repeat(150);
+        let mut heard = 0;
+        let conversion = convert(FieldFormat::Gdelt, file.as_bytes(), "USA-RUS", |bytes| {
+            heard = bytes
+        })
+        .expect("read from memory");
+        assert_eq!(conversion.refused_rows, 150);
+        assert_eq!(conversion.refused.len(), NAMED_REFUSALS);
+        assert_eq!(conversion.refused[0].line, 1);
+        assert_eq!(heard, file.len() as u64);
+    }
+
+    #[test]
+    fn the_events_read_as_ndjson_are_the_event_lines() {
+        let row = |id: u32, sources: u32| {
+            let mut columns = vec![""; 61];
+            let id = id.to_string();
+            let sources = sources.to_string();
+            columns[0] = &id;
+            columns[1] = "20180326";
+            columns[7] = "USA";
+            columns[17] = "RUS";
+            columns[26] = "166";
+            columns[30] = "-5.0";
+            columns[32] = &sources;
+            columns[33] = &sources;
+            format!("{}\r\n", columns.join("\t"))
+        };
+        let file = format!("{}{}", row(1, 1), row(2, 2));
+        let conversion = convert(FieldFormat::Gdelt, file.as_bytes(), "USA-RUS", |_| {})
+            .expect("read from memory");
+        assert_eq!((conversion.rows, conversion.merged), (2, 1));
+        let mut ndjson = String::new();
+        std::io::Read::read_to_string(&mut conversion.ndjson(), &mut ndjson).expect("in memory");
+        let lines: Vec<String> = conversion.event_lines().collect();
+        assert_eq!(ndjson, format!("{}\n", lines.join("\n")));
+        assert!(lines[0].contains("\"expel_diplomats\""), "{}", lines[0]);
+        assert!(lines[0].contains("3 sources"), "{}", lines[0]);
     }
 
     #[test]
