@@ -76,8 +76,22 @@ pub fn redacted(url: &str) -> String {
 /// An event log in a PostgreSQL database (in the schema the connection's `search_path` names
 /// first, `public` by default).
 pub struct PostgresStore {
-    client: RefCell<Client>,
+    /// `None` only while the store is dropped.
+    client: RefCell<Option<Client>>,
     clock: Arc<dyn Clock>,
+}
+
+impl Drop for PostgresStore {
+    /// A client closes its connection by blocking on its own runtime, which tokio forbids on a
+    /// thread that drives async tasks (where the service may drop its last reader): there, it
+    /// is closed on a thread of its own.
+    fn drop(&mut self) {
+        if let Some(client) = self.client.get_mut().take()
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            std::thread::spawn(move || drop(client));
+        }
+    }
 }
 
 impl PostgresStore {
@@ -105,7 +119,7 @@ impl PostgresStore {
         }
         apply_migrations(&mut client, &format_recorded_at(clock.now()))?;
         Ok(Self {
-            client: RefCell::new(client),
+            client: RefCell::new(Some(client)),
             clock,
         })
     }
@@ -116,7 +130,11 @@ impl PostgresStore {
     }
 
     fn client(&self) -> std::cell::RefMut<'_, Client> {
-        self.client.borrow_mut()
+        std::cell::RefMut::map(self.client.borrow_mut(), |client| {
+            client
+                .as_mut()
+                .expect("the client lives until the store is dropped")
+        })
     }
 }
 
