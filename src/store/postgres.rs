@@ -598,6 +598,76 @@ fn append_batch(
     })
 }
 
+/// The channel on which every append announces the log's new head, as `schema position`: the
+/// signal that wakes the servers of the log (the table stays the truth they read).
+const HEAD_CHANNEL: &str = "dyad_events";
+
+/// Announces the head to the listeners, delivered when the transaction commits (and never if it
+/// rolls back).
+fn notify_head(client: &mut impl GenericClient) -> Result<(), StoreError> {
+    client.execute(
+        "SELECT pg_notify($1, current_schema() || ' ' || \
+                (SELECT COALESCE(MAX(position), 0) FROM events)::text)",
+        &[&HEAD_CHANNEL],
+    )?;
+    Ok(())
+}
+
+/// Hears the heads that appends by any process announce on the log's database
+/// (LISTEN/NOTIFY): lets `dyad serve` forward other servers' events at once instead of polling.
+pub struct HeadListener {
+    client: Client,
+    schema: String,
+}
+
+impl HeadListener {
+    /// Connects to `url` and listens to the log there.
+    pub fn connect(url: &str) -> Result<Self, StoreError> {
+        let opening = |source: postgres::Error| StoreError::OpenPostgres {
+            location: redacted(url),
+            source,
+        };
+        let mut config: postgres::Config = url.parse().map_err(opening)?;
+        if config.get_password().is_none()
+            && let Ok(password) = std::env::var("PGPASSWORD")
+        {
+            config.password(password);
+        }
+        config.application_name("dyad listener");
+        let mut client = config.connect(NoTls).map_err(opening)?;
+        let schema: String = client
+            .query_one("SELECT current_schema()::text", &[])?
+            .get(0);
+        client.batch_execute(&format!("LISTEN {HEAD_CHANNEL}"))?;
+        Ok(Self { client, schema })
+    }
+
+    /// Waits at most `timeout` for announcements; the highest head announced for this log, if
+    /// any was.
+    pub fn wait(&mut self, timeout: std::time::Duration) -> Result<Option<u64>, StoreError> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let mut notifications = self.client.notifications();
+        let Some(first) = notifications.timeout_iter(timeout).next()? else {
+            return Ok(None);
+        };
+        // After the first, take what has already arrived, without waiting.
+        let mut heard = vec![first];
+        let mut pending = notifications.iter();
+        while let Some(notification) = pending.next()? {
+            heard.push(notification);
+        }
+        Ok(heard
+            .iter()
+            .filter_map(|notification| {
+                notification
+                    .payload()
+                    .rsplit_once(' ')
+                    .filter(|(schema, _)| *schema == self.schema)
+                    .and_then(|(_, position)| position.parse::<u64>().ok())
+            })
+            .max())
+    }
+}
 /// Whether an error is the database failing rather than a batch being refused.
 fn is_failure(error: &StoreError) -> bool {
     matches!(
@@ -640,6 +710,9 @@ impl EventStore for PostgresStore {
             expected_version,
             same_content,
         )?;
+        if receipt.recorded_at.is_some() {
+            notify_head(&mut tx)?;
+        }
         tx.commit()?;
         Ok(receipt)
     }
@@ -674,6 +747,12 @@ impl EventStore for PostgresStore {
                     results.push(Err(refusal));
                 }
             }
+        }
+        if results
+            .iter()
+            .any(|result| matches!(result, Ok(receipt) if receipt.recorded_at.is_some()))
+        {
+            notify_head(&mut tx)?;
         }
         tx.commit()?;
         Ok(results)
@@ -879,6 +958,9 @@ impl EventStore for PostgresStore {
                     &row.recorded_by,
                 ],
             )?;
+        }
+        if !rows.is_empty() {
+            notify_head(&mut tx)?;
         }
         tx.commit()?;
         Ok(())
