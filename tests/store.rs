@@ -29,6 +29,7 @@ on_every_store!(
     a_group_of_refused_batches_writes_nothing,
     a_missing_guard_stops_appends_until_repaired,
     writers_in_parallel_keep_positions_gapless,
+    eight_processes_appending_at_once_keep_the_log_gapless,
     known_at_and_checkpoints_answer_the_same,
 );
 
@@ -490,6 +491,36 @@ fn writers_in_parallel_keep_positions_gapless(db: &TestDb) {
     let tracker = db.open(clock());
     assert_eq!(positions(&tracker), (1..=120).collect::<Vec<_>>());
     assert_eq!(tracker.stream_version("USA-RUS").expect("version"), 120);
+    assert!(tracker.verify().expect("verify").is_sound());
+}
+
+fn eight_processes_appending_at_once_keep_the_log_gapless(db: &TestDb) {
+    drop(db.open(clock()));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let children: Vec<_> = (0..8)
+        .map(|process| {
+            let file = dir.path().join(format!("p{process}.ndjson"));
+            let lines: Vec<String> = (0..25)
+                .map(|n| event_json(&format!("process {process} event {n}")).to_string())
+                .collect();
+            std::fs::write(&file, lines.join("\n")).expect("write events");
+            std::process::Command::new(env!("CARGO_BIN_EXE_dyad"))
+                .arg("--db")
+                .arg(db.location())
+                .arg("import")
+                .arg(&file)
+                .env("DYAD_USER", "tester")
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .expect("spawn dyad")
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().expect("wait").success());
+    }
+    let tracker = db.open(clock());
+    assert_eq!(positions(&tracker), (1..=200).collect::<Vec<_>>());
+    assert_eq!(tracker.stream_version("USA-RUS").expect("version"), 200);
     assert!(tracker.verify().expect("verify").is_sound());
 }
 
