@@ -14,7 +14,7 @@
 //!   and on SQLite, and `dyad copy` carries a log between them unchanged.
 
 use super::SameContent;
-use super::chain::{GENESIS_HASH, Hashed, checkpoint_digest, event_hash};
+use super::chain::{GENESIS_HASH, checkpoint_digest, event_hash};
 use super::migrations::{Migration, POSTGRES_MIGRATIONS, checksum};
 use super::sqlite::{OpenMode, StoredCheckpoint};
 use super::{
@@ -475,6 +475,16 @@ fn append_batch(
     let mut first_in_batch: HashMap<Uuid, usize> = HashMap::with_capacity(batch.len());
     let mut repeats: Vec<(usize, usize)> = Vec::new();
     let mut new_events: Vec<usize> = Vec::new();
+    // Every id of the batch looked up in one round trip.
+    let ids: Vec<String> = batch.iter().map(|event| event.id.to_string()).collect();
+    let mut recorded: HashMap<String, StoredEvent> = client
+        .query(
+            &format!("SELECT {COLUMNS} FROM events WHERE id = ANY($1)"),
+            &[&ids],
+        )?
+        .iter()
+        .map(|row| stored_event(row).map(|event| (event.id.clone(), event)))
+        .collect::<Result<_, _>>()?;
     for (index, event) in batch.iter().enumerate() {
         if let Some(&first) = first_in_batch.get(&event.id) {
             if batch[first] != *event {
@@ -484,7 +494,7 @@ fn append_batch(
             continue;
         }
         first_in_batch.insert(event.id, index);
-        match event_by_id(client, &event.id.to_string())? {
+        match recorded.remove(&ids[index]) {
             None => new_events.push(index),
             Some(stored) if same_content(&stored, event) => {
                 outcomes[index] = Some(Appended::AlreadyRecorded {
@@ -525,56 +535,35 @@ fn append_batch(
     if !new_events.is_empty() {
         let (mut position, mut prev_hash, stamp) = next_head(client, clock)?;
         let mut versions: HashMap<&str, u64> = HashMap::new();
-        let insert = client.prepare(
-            "INSERT INTO events (position, stream, version, id, kind, schema_version,
-                                 occurred_on, recorded_at, payload, prev_hash, hash, recorded_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )?;
+        let mut rows = Vec::with_capacity(new_events.len());
         for index in new_events {
             let event = &batch[index];
             let version = match versions.get(event.stream.as_str()) {
                 Some(v) => v + 1,
                 None => stream_version(client, &event.stream)? + 1,
             };
-            let id = event.id.to_string();
-            let occurred_on = event.occurred_on.to_string();
             position += 1;
-            let hash = event_hash(
-                &prev_hash,
-                &Hashed {
-                    position,
-                    stream: &event.stream,
-                    version,
-                    id: &id,
-                    kind: &event.kind,
-                    schema_version: event.schema_version,
-                    occurred_on: &occurred_on,
-                    recorded_at: &stamp,
-                    recorded_by: Some(&event.recorded_by),
-                    payload: &event.payload,
-                },
-            );
-            client.execute(
-                &insert,
-                &[
-                    &to_i64(position)?,
-                    &event.stream,
-                    &to_i64(version)?,
-                    &id,
-                    &event.kind,
-                    &i64::from(event.schema_version),
-                    &occurred_on,
-                    &stamp,
-                    &event.payload,
-                    &prev_hash,
-                    &hash,
-                    &event.recorded_by,
-                ],
-            )?;
-            prev_hash = hash;
+            let mut row = StoredEvent {
+                position,
+                stream: event.stream.clone(),
+                version,
+                id: ids[index].clone(),
+                kind: event.kind.clone(),
+                schema_version: event.schema_version,
+                occurred_on: event.occurred_on.to_string(),
+                recorded_at: stamp.clone(),
+                recorded_by: Some(event.recorded_by.clone()),
+                payload: event.payload.clone(),
+                prev_hash,
+                hash: String::new(),
+            };
+            row.hash = event_hash(&row.prev_hash, &row.hashed());
+            prev_hash = row.hash.clone();
+            rows.push(row);
             versions.insert(&event.stream, version);
             outcomes[index] = Some(Appended::Recorded { position, version });
         }
+        insert_rows(client, &rows)?;
         recorded_at = Some(
             DateTime::parse_from_rfc3339(&stamp)
                 .map(|t| t.with_timezone(&Utc))
@@ -668,6 +657,54 @@ impl HeadListener {
             .max())
     }
 }
+/// Inserts rows in one statement (one round trip), in their order: the guard trigger sees each
+/// as the next position and version.
+fn insert_rows(client: &mut impl GenericClient, rows: &[StoredEvent]) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut positions = Vec::with_capacity(rows.len());
+    let mut versions = Vec::with_capacity(rows.len());
+    let mut schema_versions = Vec::with_capacity(rows.len());
+    for row in rows {
+        positions.push(to_i64(row.position)?);
+        versions.push(to_i64(row.version)?);
+        schema_versions.push(i64::from(row.schema_version));
+    }
+    let text =
+        |column: fn(&StoredEvent) -> &str| -> Vec<&str> { rows.iter().map(column).collect() };
+    let recorded_by: Vec<Option<&str>> =
+        rows.iter().map(|row| row.recorded_by.as_deref()).collect();
+    client.execute(
+        "INSERT INTO events (position, stream, version, id, kind, schema_version,
+                             occurred_on, recorded_at, payload, prev_hash, hash, recorded_by)
+         SELECT position, stream, version, id, kind, schema_version,
+                occurred_on, recorded_at, payload, prev_hash, hash, recorded_by
+         FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[],
+                     $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[],
+                     $11::text[], $12::text[])
+              WITH ORDINALITY AS r (position, stream, version, id, kind, schema_version,
+                                    occurred_on, recorded_at, payload, prev_hash, hash,
+                                    recorded_by, ordinal)
+         ORDER BY ordinal",
+        &[
+            &positions,
+            &text(|row| &row.stream),
+            &versions,
+            &text(|row| &row.id),
+            &text(|row| &row.kind),
+            &schema_versions,
+            &text(|row| &row.occurred_on),
+            &text(|row| &row.recorded_at),
+            &text(|row| &row.payload),
+            &text(|row| &row.prev_hash),
+            &text(|row| &row.hash),
+            &recorded_by,
+        ],
+    )?;
+    Ok(())
+}
+
 /// Whether an error is the database failing rather than a batch being refused.
 fn is_failure(error: &StoreError) -> bool {
     matches!(
@@ -935,30 +972,7 @@ impl EventStore for PostgresStore {
         refuse_unguarded(&mut tx)?;
         let (position, hash, _) = head(&mut tx)?;
         super::check_copied(position, &hash, rows)?;
-        let insert = tx.prepare(
-            "INSERT INTO events (position, stream, version, id, kind, schema_version,
-                                 occurred_on, recorded_at, payload, prev_hash, hash, recorded_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )?;
-        for row in rows {
-            tx.execute(
-                &insert,
-                &[
-                    &to_i64(row.position)?,
-                    &row.stream,
-                    &to_i64(row.version)?,
-                    &row.id,
-                    &row.kind,
-                    &i64::from(row.schema_version),
-                    &row.occurred_on,
-                    &row.recorded_at,
-                    &row.payload,
-                    &row.prev_hash,
-                    &row.hash,
-                    &row.recorded_by,
-                ],
-            )?;
-        }
+        insert_rows(&mut tx, rows)?;
         if !rows.is_empty() {
             notify_head(&mut tx)?;
         }
