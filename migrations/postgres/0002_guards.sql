@@ -9,8 +9,11 @@ END
 $$;
 
 -- The function reads `events` of the schema it was created in, whatever the writer's search_path.
+-- Its queries are planned at each call: a plan kept for the session is often made while the
+-- table is still empty, when every index looks alike, and one that reads the stream's whole
+-- (stream, occurred_on) index made a bulk insert quadratic.
 CREATE OR REPLACE FUNCTION dyad_events_in_order() RETURNS trigger LANGUAGE plpgsql
-SET search_path FROM CURRENT AS $$
+SET search_path FROM CURRENT SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     IF NEW.position IS DISTINCT FROM (SELECT COALESCE(MAX(position), 0) + 1 FROM events)
        OR NEW.version IS DISTINCT FROM
