@@ -152,3 +152,32 @@ fn backup_copies_a_log_in_use() {
     );
     drop(writer);
 }
+
+#[test]
+fn a_password_never_reaches_the_output() {
+    // Nothing listens on port 1: the connection fails, and the message names the URL.
+    for args in [
+        vec![
+            "--db",
+            "postgres://desk:topsecret@127.0.0.1:1/ministry",
+            "status",
+        ],
+        vec![
+            "copy",
+            "--from",
+            "postgres://desk:topsecret@127.0.0.1:1/ministry",
+            "--to",
+            "/nonexistent/dir/x.db",
+        ],
+    ] {
+        let output = dyad(&args);
+        assert_eq!(output.status.code(), Some(3), "{output:?}");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!all.contains("topsecret"), "{all}");
+        assert!(all.contains("desk:***@127.0.0.1:1"), "{all}");
+    }
+}

@@ -1044,3 +1044,40 @@ impl EventStore for PostgresStore {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_is_never_shown() {
+        for (url, shown) in [
+            (
+                "postgres://desk:s3cret@db.example:5432/ministry",
+                "postgres://desk:***@db.example:5432/ministry",
+            ),
+            (
+                "postgresql://desk:p@ss@db.example/ministry?sslmode=require",
+                "postgresql://desk:***@db.example/ministry?sslmode=require",
+            ),
+            (
+                "postgres://desk@db.example/ministry?password=s3cret&sslmode=require",
+                "postgres://desk@db.example/ministry?password=***&sslmode=require",
+            ),
+            (
+                "postgres://desk@db.example/ministry",
+                "postgres://desk@db.example/ministry",
+            ),
+        ] {
+            assert_eq!(redacted(url), shown);
+        }
+    }
+
+    #[test]
+    fn postgres_urls_are_told_from_paths() {
+        assert!(is_postgres_url("postgres://localhost/dyad"));
+        assert!(is_postgres_url("postgresql://localhost/dyad"));
+        assert!(!is_postgres_url("postgres.db"));
+        assert!(!is_postgres_url("./postgres://x"));
+    }
+}
