@@ -5,6 +5,7 @@
 //! report use case (in `app/briefing.rs`).
 
 mod briefing;
+mod copy;
 mod diff;
 
 pub use briefing::{
@@ -12,6 +13,7 @@ pub use briefing::{
     Entry, FrameworkInfo, LISTED_CHANGES, LevelBand, Line, Listed, LogHead, Movement,
     NOTABLE_EVENTS, Period, Reading, STEADY_WITHIN, Series, SeriesStep,
 };
+pub use copy::{CopyReport, copy_log};
 pub use diff::{Diff, DiffAxis, DiffEvent, DiffReading, Movement as DiffMovement};
 
 use crate::domain::ValidationError;
@@ -30,7 +32,7 @@ use crate::projection::status::{KEPT_DRIVERS, LEDGER_FORMAT, RetractedReport};
 use crate::projection::{Amendments, Explanation, Ledger, Resolved, Scope, Status};
 use crate::store::chain::{ChainBreak, ChainVerifier};
 use crate::store::{
-    AppendReceipt, BatchRequest, EventStore, NewEvent, OpenMode, Scan, SqliteStore, StoreError,
+    AppendReceipt, BatchRequest, EventStore, LogStore, NewEvent, OpenMode, Scan, StoreError,
     StoredEvent,
 };
 use crate::witness::{SignedHead, WitnessKey};
@@ -534,7 +536,7 @@ impl VerifyReport {
 }
 
 /// A relationship's log with the framework it is read under.
-pub struct Tracker<S: EventStore = SqliteStore> {
+pub struct Tracker<S: EventStore = LogStore> {
     store: S,
     framework: Framework,
     taxonomy: &'static Taxonomy,
@@ -571,8 +573,9 @@ pub struct FoldTrace {
     pub events_read: u64,
 }
 
-impl Tracker<SqliteStore> {
-    /// Opens the SQLite log at `path` (creating it) under `framework`.
+impl Tracker<LogStore> {
+    /// Opens the log at `path` (creating it) under `framework`: a SQLite file, or a PostgreSQL
+    /// database when `path` is a `postgres://` URL.
     pub fn open(
         path: &Path,
         framework: Framework,
@@ -581,7 +584,7 @@ impl Tracker<SqliteStore> {
         Self::open_with(path, framework, clock, OpenMode::Create)
     }
 
-    /// Opens the SQLite log at `path` as `mode` says (creating it, or only an existing one,
+    /// Opens the log at `path` (a file or a `postgres://` URL) as `mode` says (creating it, or only an existing one,
     /// or reading it) under `framework`.
     pub fn open_with(
         path: &Path,
@@ -589,7 +592,7 @@ impl Tracker<SqliteStore> {
         clock: Arc<dyn Clock>,
         mode: OpenMode,
     ) -> Result<Self, AppError> {
-        let store = SqliteStore::open_with(path, clock.clone(), mode)?;
+        let store = LogStore::open_with(path, clock.clone(), mode)?;
         Ok(Tracker::new(store, framework, clock))
     }
 }

@@ -22,7 +22,7 @@ use crate::parse;
 use crate::projection::Scope;
 use crate::report;
 use crate::server::{self, ServerConfig, ServerError, Token};
-use crate::store::{OpenMode, StoreError};
+use crate::store::{LogStore, OpenMode, StoreError};
 use crate::witness::{SignedHead, WitnessKey};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
@@ -50,7 +50,8 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "dyad", version, after_help = AFTER_HELP)]
 pub struct Cli {
-    /// The log's SQLite file (created if missing).
+    /// The log: a SQLite file (created if missing), or a PostgreSQL database as
+    /// `postgres://user@host:port/dbname` (password from the URL or $PGPASSWORD).
     #[arg(
         long,
         global = true,
@@ -448,6 +449,26 @@ enum Command {
         #[arg(long, value_name = "KEY", requires = "witness")]
         signer: Vec<String>,
     },
+    /// Copy the log from one store to another exactly: positions, versions, recorded times,
+    /// recorders and hashes, so `verify` prints the same head on both. Run again, it copies only
+    /// what is new; a target that diverged from the source is refused untouched.
+    ///
+    /// Either side is a SQLite file or a `postgres://` URL: `dyad copy --from desk.db --to
+    /// postgres://dyad@db.example/ministry`. Checkpoints (a cache) and the inbox are not copied.
+    Copy {
+        /// The log to copy (a file or a `postgres://` URL).
+        #[arg(long, value_name = "DB")]
+        from: PathBuf,
+        /// The log to copy to (created if missing).
+        #[arg(long, value_name = "DB")]
+        to: PathBuf,
+    },
+    /// Write a consistent copy of the SQLite log (`--db`) to a new file while it is in use
+    /// (SQLite's online backup API; a plain `cp` misses what is still in the write-ahead log).
+    Backup {
+        /// The new file.
+        path: PathBuf,
+    },
     /// Make an Ed25519 key for signing heads: the secret in KEYFILE (readable by you only), the
     /// public key in KEYFILE.pub and on stdout.
     Keygen {
@@ -695,9 +716,11 @@ impl From<AppError> for Failure {
         match &error {
             AppError::Store(
                 StoreError::Open { .. }
+                | StoreError::OpenPostgres { .. }
                 | StoreError::NoLog { .. }
                 | StoreError::Foreign { .. }
-                | StoreError::Database(_),
+                | StoreError::Database(_)
+                | StoreError::Postgres(_),
             )
             | AppError::Store(
                 StoreError::Corrupt { .. } | StoreError::Migration(_) | StoreError::Unguarded(_),
@@ -789,6 +812,27 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
         }
         Command::Man => {
             clap_mangen::Man::new(Cli::command()).render(out)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Copy { from, to } => {
+            let clock: Arc<dyn crate::domain::clock::Clock> = Arc::new(SystemClock);
+            let source = LogStore::open_with(&from, clock.clone(), OpenMode::Read)
+                .map_err(AppError::from)?;
+            let mut target =
+                LogStore::open_with(&to, clock, OpenMode::Create).map_err(AppError::from)?;
+            let report = crate::app::copy_log(&source, &mut target)?;
+            writeln!(
+                out,
+                "copied {} events ({} were already there); head at position {}, hash {}",
+                report.copied, report.already, report.head.0, report.head.1
+            )?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Backup { path } => {
+            let store = LogStore::open_with(&cli.db, Arc::new(SystemClock), OpenMode::Read)
+                .map_err(AppError::from)?;
+            store.backup_to(&path).map_err(AppError::from)?;
+            writeln!(out, "backed up the log to {}", path.display())?;
             return Ok(ExitCode::SUCCESS);
         }
         Command::Keygen { file } => {
@@ -1242,6 +1286,8 @@ fn run_on_log(
             }
         }
         Command::Codes { .. }
+        | Command::Copy { .. }
+        | Command::Backup { .. }
         | Command::Keygen { .. }
         | Command::Serve { .. }
         | Command::Parse { .. }

@@ -318,7 +318,7 @@ proptest! {
             appended.append(events, None).expect("append");
         }
         prop_assert!(inbox::pending(&reviewed).expect("pending").is_empty());
-        let log = |tracker: &dyad::app::Tracker| {
+        let log = |tracker: &dyad::app::Tracker<dyad::store::SqliteStore>| {
             let mut events = Vec::new();
             tracker
                 .log(&Default::default(), |logged, _| {

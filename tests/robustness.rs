@@ -143,7 +143,7 @@ fn input_lines() -> impl Strategy<Value = Vec<InputLine>> {
 }
 
 /// The summaries the log holds, in log order.
-fn recorded(tracker: &dyad::app::Tracker) -> Vec<String> {
+fn recorded(tracker: &dyad::app::Tracker<impl dyad::store::EventStore>) -> Vec<String> {
     let mut summaries = Vec::new();
     tracker
         .log(&LogFilter::default(), |event, _| {

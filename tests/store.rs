@@ -1,5 +1,7 @@
-//! The log's guarantees, through the library on temporary SQLite files: append-only under raw
-//! SQL, the hash chain, optimistic concurrency, idempotency, atomic batches, transaction time.
+//! The log's guarantees, through the library, on every store (each test runs on a temporary
+//! SQLite file and on a schema of its own in `$DYAD_TEST_POSTGRES`): append-only under raw SQL,
+//! the hash chain, optimistic concurrency, idempotency, atomic batches, transaction time,
+//! migrations, group commits, writers in parallel, and the same chain on both stores.
 
 mod common;
 
@@ -7,6 +9,29 @@ use common::*;
 use dyad::app::{AppError, LogFilter};
 use dyad::store::{Appended, StoreError};
 use std::ops::ControlFlow;
+
+on_every_store!(
+    update_and_delete_fail_from_any_client,
+    verify_finds_a_row_inserted_by_hand,
+    verify_finds_the_first_row_edited_behind_dyads_back,
+    verify_finds_a_deleted_row,
+    a_rehashed_edit_still_breaks_the_link_to_the_next_event,
+    an_expect_version_conflict_writes_nothing,
+    re_appending_is_a_no_op_even_with_a_stale_expected_version,
+    the_same_id_with_other_content_refuses_the_whole_batch,
+    a_batch_repeating_an_event_records_it_once,
+    recorded_at_comes_from_the_clock_and_never_goes_back,
+    streams_keep_their_own_gapless_versions,
+    reopening_keeps_the_log_and_applies_no_migration_twice,
+    a_log_from_a_newer_dyad_is_refused_untouched,
+    an_edited_landed_migration_is_detected,
+    a_group_commit_judges_each_batch_on_its_own,
+    a_group_of_refused_batches_writes_nothing,
+    a_missing_guard_stops_appends_until_repaired,
+    writers_in_parallel_keep_positions_gapless,
+    eight_processes_appending_at_once_keep_the_log_gapless,
+    known_at_and_checkpoints_answer_the_same,
+);
 
 fn positions(tracker: &dyad::app::Tracker) -> Vec<u64> {
     let mut positions = Vec::new();
@@ -19,8 +44,8 @@ fn positions(tracker: &dyad::app::Tracker) -> Vec<u64> {
     positions
 }
 
-fn three_events(log: &TempLog) -> dyad::app::Tracker {
-    let mut tracker = log.open(clock());
+fn three_events(db: &TestDb) -> dyad::app::Tracker {
+    let mut tracker = db.open(clock());
     let events = ["one", "two", "three"]
         .map(|s| validate(&tracker, event_json(s)))
         .to_vec();
@@ -28,40 +53,33 @@ fn three_events(log: &TempLog) -> dyad::app::Tracker {
     tracker
 }
 
-#[test]
-fn update_and_delete_fail_from_any_sqlite_client() {
-    let log = TempLog::new();
-    three_events(&log);
-    let raw = log.raw();
-    let update = raw.execute("UPDATE events SET payload = '{}' WHERE position = 2", []);
-    let message = update.expect_err("UPDATE must fail").to_string();
-    assert!(message.contains("append-only"), "{message}");
-    let delete = raw.execute("DELETE FROM events WHERE position = 3", []);
-    assert!(
-        delete
-            .expect_err("DELETE must fail")
-            .to_string()
-            .contains("append-only")
-    );
-    let count: i64 = raw
-        .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))
-        .expect("count");
-    assert_eq!(count, 3);
+fn update_and_delete_fail_from_any_client(db: &TestDb) {
+    three_events(db);
+    for refused in [
+        "UPDATE events SET payload = '{}' WHERE position = 2",
+        "DELETE FROM events WHERE position = 3",
+        "INSERT INTO events SELECT * FROM events WHERE position = 3",
+    ] {
+        let message = db.sql(refused).expect_err(refused);
+        assert!(message.contains("append-only"), "{refused}: {message}");
+    }
+    if db.is_postgres() {
+        let message = db.sql("TRUNCATE events").expect_err("TRUNCATE must fail");
+        assert!(message.contains("append-only"), "{message}");
+    }
+    assert_eq!(db.count("SELECT COUNT(*) FROM events"), 3);
 }
 
-#[test]
-fn verify_finds_a_row_inserted_by_hand() {
-    let log = TempLog::new();
-    let tracker = three_events(&log);
-    log.raw()
-        .execute(
-            "INSERT INTO events (position, stream, version, id, kind, schema_version, occurred_on,
-                                 recorded_at, payload, prev_hash, hash)
-             SELECT 4, stream, 4, 'forged', kind, schema_version, occurred_on, recorded_at,
-                    payload, hash, hash FROM events WHERE position = 3",
-            [],
-        )
-        .expect("raw insert");
+fn verify_finds_a_row_inserted_by_hand(db: &TestDb) {
+    let tracker = three_events(db);
+    // The next position and version: the guards let it in, the chain catches it.
+    db.sql(
+        "INSERT INTO events (position, stream, version, id, kind, schema_version, occurred_on,
+                             recorded_at, payload, prev_hash, hash)
+         SELECT 4, stream, 4, 'forged', kind, schema_version, occurred_on, recorded_at,
+                payload, hash, hash FROM events WHERE position = 3",
+    )
+    .expect("raw insert");
     let problem = tracker
         .verify()
         .expect("verify")
@@ -70,18 +88,13 @@ fn verify_finds_a_row_inserted_by_hand() {
     assert_eq!(problem.position, 4);
 }
 
-#[test]
-fn verify_finds_the_first_row_edited_behind_dyads_back() {
-    let log = TempLog::new();
-    let tracker = three_events(&log);
+fn verify_finds_the_first_row_edited_behind_dyads_back(db: &TestDb) {
+    let tracker = three_events(db);
     assert_eq!(tracker.verify().expect("verify").first_break, None);
-    let raw = log.raw();
-    raw.execute_batch("DROP TRIGGER events_are_never_updated;")
-        .expect("drop trigger");
-    raw.execute(
-        "UPDATE events SET occurred_on = '2017-04-25' WHERE position = 2",
-        [],
-    )
+    db.sql(&format!(
+        "{} UPDATE events SET occurred_on = '2017-04-25' WHERE position = 2",
+        db.drop_trigger("events_are_never_updated")
+    ))
     .expect("tamper");
     let report = tracker.verify().expect("verify");
     let problem = report.first_break.expect("tampering detected");
@@ -90,14 +103,12 @@ fn verify_finds_the_first_row_edited_behind_dyads_back() {
     assert_eq!(report.events, 1, "only position 1 is sound");
 }
 
-#[test]
-fn verify_finds_a_deleted_row() {
-    let log = TempLog::new();
-    let tracker = three_events(&log);
-    let raw = log.raw();
-    raw.execute_batch(
-        "DROP TRIGGER events_are_never_deleted; DELETE FROM events WHERE position = 2;",
-    )
+fn verify_finds_a_deleted_row(db: &TestDb) {
+    let tracker = three_events(db);
+    db.sql(&format!(
+        "{} DELETE FROM events WHERE position = 2;",
+        db.drop_trigger("events_are_never_deleted")
+    ))
     .expect("tamper");
     let problem = tracker
         .verify()
@@ -107,23 +118,18 @@ fn verify_finds_a_deleted_row() {
     assert_eq!(problem.position, 2);
 }
 
-#[test]
-fn a_rehashed_edit_still_breaks_the_link_to_the_next_event() {
-    let log = TempLog::new();
-    let tracker = three_events(&log);
+fn a_rehashed_edit_still_breaks_the_link_to_the_next_event(db: &TestDb) {
+    let tracker = three_events(db);
     // An attacker who edits a row and recomputes its hash is caught at the following row.
-    let mut rows = Vec::new();
-    tracker_rows(&log, &mut rows);
+    let rows = tracker_rows(db);
     let mut edited = rows[1].clone();
     edited.payload = edited.payload.replace("two", "TWO");
     let forged_hash = dyad::store::chain::event_hash(&edited.prev_hash, &edited.hashed());
-    let raw = log.raw();
-    raw.execute_batch("DROP TRIGGER events_are_never_updated;")
-        .expect("drop trigger");
-    raw.execute(
-        "UPDATE events SET payload = ?1, hash = ?2 WHERE position = 2",
-        (&edited.payload, &forged_hash),
-    )
+    db.sql(&format!(
+        "{} UPDATE events SET payload = '{}', hash = '{forged_hash}' WHERE position = 2",
+        db.drop_trigger("events_are_never_updated"),
+        edited.payload.replace('\'', "''")
+    ))
     .expect("tamper");
     let problem = tracker
         .verify()
@@ -134,21 +140,21 @@ fn a_rehashed_edit_still_breaks_the_link_to_the_next_event() {
     assert!(problem.problem.contains("previous"), "{}", problem.problem);
 }
 
-fn tracker_rows(log: &TempLog, rows: &mut Vec<dyad::store::StoredEvent>) {
-    use dyad::store::{EventStore, Scan, SqliteStore};
-    let store = SqliteStore::open(&log.path(), clock()).expect("open");
+fn tracker_rows(db: &TestDb) -> Vec<dyad::store::StoredEvent> {
+    use dyad::store::{EventStore, LogStore, OpenMode, Scan};
+    let store = LogStore::open_with(&db.location(), clock(), OpenMode::Read).expect("open");
+    let mut rows = Vec::new();
     store
         .scan(&Scan::default(), &mut |row| {
             rows.push(row);
             ControlFlow::Continue(())
         })
         .expect("scan");
+    rows
 }
 
-#[test]
-fn an_expect_version_conflict_writes_nothing() {
-    let log = TempLog::new();
-    let mut tracker = three_events(&log);
+fn an_expect_version_conflict_writes_nothing(db: &TestDb) {
+    let mut tracker = three_events(db);
     let event = validate(&tracker, event_json("four"));
     let err = tracker
         .append(vec![event.clone()], Some(2))
@@ -174,10 +180,8 @@ fn an_expect_version_conflict_writes_nothing() {
     );
 }
 
-#[test]
-fn re_appending_is_a_no_op_even_with_a_stale_expected_version() {
-    let log = TempLog::new();
-    let mut tracker = log.open(clock());
+fn re_appending_is_a_no_op_even_with_a_stale_expected_version(db: &TestDb) {
+    let mut tracker = db.open(clock());
     let events = vec![
         validate(&tracker, event_json("one")),
         validate(&tracker, event_json("two")),
@@ -201,10 +205,8 @@ fn re_appending_is_a_no_op_even_with_a_stale_expected_version() {
     assert_eq!(positions(&tracker), [1, 2]);
 }
 
-#[test]
-fn the_same_id_with_other_content_refuses_the_whole_batch() {
-    let log = TempLog::new();
-    let mut tracker = three_events(&log);
+fn the_same_id_with_other_content_refuses_the_whole_batch(db: &TestDb) {
+    let mut tracker = three_events(db);
     let existing_id = {
         let mut id = None;
         tracker
@@ -233,9 +235,8 @@ fn the_same_id_with_other_content_refuses_the_whole_batch() {
     );
 }
 
-#[test]
-fn a_batch_repeating_an_event_records_it_once() {
-    let mut tracker = in_memory(clock());
+fn a_batch_repeating_an_event_records_it_once(db: &TestDb) {
+    let mut tracker = db.open(clock());
     let event = validate(&tracker, event_json("one"));
     let summary = tracker
         .append(vec![event.clone(), event], None)
@@ -255,10 +256,9 @@ fn a_batch_repeating_an_event_records_it_once() {
     );
 }
 
-#[test]
-fn recorded_at_comes_from_the_clock_and_never_goes_back() {
+fn recorded_at_comes_from_the_clock_and_never_goes_back(db: &TestDb) {
     let clock = clock();
-    let mut tracker = in_memory(clock.clone());
+    let mut tracker = db.open(clock.clone());
     let first = tracker
         .append(vec![validate(&tracker, event_json("one"))], None)
         .expect("append");
@@ -283,9 +283,8 @@ fn recorded_at_comes_from_the_clock_and_never_goes_back() {
     assert_eq!(tracker.verify().expect("verify").first_break, None);
 }
 
-#[test]
-fn streams_keep_their_own_gapless_versions() {
-    let mut tracker = in_memory(clock());
+fn streams_keep_their_own_gapless_versions(db: &TestDb) {
+    let mut tracker = db.open(clock());
     let mut china = event_json("US-China talks");
     china["dyad"] = "USA-CHN".into();
     china["target"] = "CHN".into();
@@ -318,17 +317,17 @@ fn streams_keep_their_own_gapless_versions() {
     assert_eq!(tracker.stream_version("USA-CHN").expect("version"), 1);
 }
 
-#[test]
-fn reopening_keeps_the_log_and_applies_no_migration_twice() {
-    let log = TempLog::new();
-    three_events(&log);
-    let tracker = log.open(clock());
+fn reopening_keeps_the_log_and_applies_no_migration_twice(db: &TestDb) {
+    three_events(db);
+    let tracker = db.open(clock());
     assert_eq!(positions(&tracker), [1, 2, 3]);
-    let applied: i64 = log
-        .raw()
-        .query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))
-        .expect("count");
-    let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+    let applied = db.count("SELECT COUNT(*) FROM schema_migrations");
+    let folder = if db.is_postgres() {
+        "migrations/postgres"
+    } else {
+        "migrations"
+    };
+    let files = std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder))
         .expect("migrations directory")
         .filter(|entry| {
             entry
@@ -342,18 +341,12 @@ fn reopening_keeps_the_log_and_applies_no_migration_twice() {
     );
 }
 
-#[test]
-fn a_log_from_a_newer_dyad_is_refused_untouched() {
-    let log = TempLog::new();
-    three_events(&log);
-    log.raw()
-        .execute(
-            "INSERT INTO schema_migrations VALUES (999, '0999_future.sql', 'x', '2030-01-01')",
-            [],
-        )
+fn a_log_from_a_newer_dyad_is_refused_untouched(db: &TestDb) {
+    three_events(db);
+    db.sql("INSERT INTO schema_migrations VALUES (999, '0999_future.sql', 'x', '2030-01-01')")
         .expect("simulate newer schema");
     let err = dyad::app::Tracker::open(
-        &log.path(),
+        &db.location(),
         dyad::domain::framework::Framework::builtin(),
         clock(),
     )
@@ -362,18 +355,12 @@ fn a_log_from_a_newer_dyad_is_refused_untouched() {
     assert!(err.to_string().contains("newer dyad"), "{err}");
 }
 
-#[test]
-fn an_edited_landed_migration_is_detected() {
-    let log = TempLog::new();
-    three_events(&log);
-    log.raw()
-        .execute(
-            "UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1",
-            [],
-        )
+fn an_edited_landed_migration_is_detected(db: &TestDb) {
+    three_events(db);
+    db.sql("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1")
         .expect("simulate an edited migration file");
     let err = dyad::app::Tracker::open(
-        &log.path(),
+        &db.location(),
         dyad::domain::framework::Framework::builtin(),
         clock(),
     )
@@ -382,10 +369,8 @@ fn an_edited_landed_migration_is_detected() {
     assert!(err.to_string().contains("edited"), "{err}");
 }
 
-#[test]
-fn a_group_commit_judges_each_batch_on_its_own() {
-    let log = TempLog::new();
-    let mut tracker = three_events(&log);
+fn a_group_commit_judges_each_batch_on_its_own(db: &TestDb) {
+    let mut tracker = three_events(db);
     let ev = |tracker: &dyad::app::Tracker, s: &str| validate(tracker, event_json(s));
     let mut clash = event_json("the same id, other content");
     clash["id"] = serde_json::json!(ev(&tracker, "one").id.to_string());
@@ -423,10 +408,8 @@ fn a_group_commit_judges_each_batch_on_its_own() {
     assert_eq!(tracker.verify().expect("verify").first_break, None);
 }
 
-#[test]
-fn a_group_of_refused_batches_writes_nothing() {
-    let log = TempLog::new();
-    let mut tracker = three_events(&log);
+fn a_group_of_refused_batches_writes_nothing(db: &TestDb) {
+    let mut tracker = three_events(db);
     let stale = vec![validate(&tracker, event_json("stale"))];
     let results = tracker
         .append_group(vec![(stale.clone(), Some(0)), (stale, Some(1))])
@@ -439,16 +422,16 @@ fn a_group_of_refused_batches_writes_nothing() {
     assert_eq!(positions(&tracker), [1, 2, 3]);
 }
 
+/// SQLite only: PostgreSQL's typed columns refuse such a value.
 #[test]
 fn verify_reports_a_row_whose_column_has_the_wrong_type() {
-    let log = TempLog::new();
-    let tracker = three_events(&log);
-    log.raw()
-        .execute_batch(
-            "DROP TRIGGER events_are_never_updated;
-             UPDATE events SET version = 'two' WHERE position = 2;",
-        )
-        .expect("tamper");
+    let db = &TestDb::sqlite();
+    let tracker = three_events(db);
+    db.sql(
+        "DROP TRIGGER events_are_never_updated;
+         UPDATE events SET version = 'two' WHERE position = 2;",
+    )
+    .expect("tamper");
     let report = tracker.verify().expect("verify reports, it does not fail");
     let problem = report.first_break.expect("found");
     assert_eq!(problem.position, 2);
@@ -457,4 +440,157 @@ fn verify_reports_a_row_whose_column_has_the_wrong_type() {
         "{}",
         problem.problem
     );
+}
+
+fn a_missing_guard_stops_appends_until_repaired(db: &TestDb) {
+    let mut tracker = three_events(db);
+    db.sql(&db.drop_trigger("events_are_never_deleted"))
+        .expect("drop a guard");
+    let refused = tracker
+        .append(vec![validate(&tracker, event_json("four"))], None)
+        .expect_err("an unguarded log does not grow");
+    assert!(
+        matches!(refused, AppError::Store(StoreError::Unguarded(_))),
+        "{refused}"
+    );
+    assert!(!tracker.verify().expect("verify").is_sound());
+    let repaired = tracker.repair_guards().expect("repair");
+    assert!(!repaired.is_empty());
+    assert!(tracker.verify().expect("verify").is_sound());
+    tracker
+        .append(vec![validate(&tracker, event_json("four"))], None)
+        .expect("guarded again");
+    assert_eq!(positions(&tracker), [1, 2, 3, 4]);
+}
+
+fn writers_in_parallel_keep_positions_gapless(db: &TestDb) {
+    // Each writer its own connection (as another process would be), all at once.
+    drop(db.open(clock()));
+    let writers: Vec<_> = (0..8)
+        .map(|writer| {
+            let location = db.location();
+            std::thread::spawn(move || {
+                let mut tracker = dyad::app::Tracker::open(
+                    &location,
+                    dyad::domain::framework::Framework::builtin(),
+                    clock(),
+                )
+                .expect("open");
+                for batch in 0..5 {
+                    let events = (0..3)
+                        .map(|n| validate(&tracker, event_json(&format!("w{writer} b{batch} {n}"))))
+                        .collect();
+                    tracker.append(events, None).expect("append");
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().expect("writer");
+    }
+    let tracker = db.open(clock());
+    assert_eq!(positions(&tracker), (1..=120).collect::<Vec<_>>());
+    assert_eq!(tracker.stream_version("USA-RUS").expect("version"), 120);
+    assert!(tracker.verify().expect("verify").is_sound());
+}
+
+fn eight_processes_appending_at_once_keep_the_log_gapless(db: &TestDb) {
+    drop(db.open(clock()));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let children: Vec<_> = (0..8)
+        .map(|process| {
+            let file = dir.path().join(format!("p{process}.ndjson"));
+            let lines: Vec<String> = (0..25)
+                .map(|n| event_json(&format!("process {process} event {n}")).to_string())
+                .collect();
+            std::fs::write(&file, lines.join("\n")).expect("write events");
+            std::process::Command::new(env!("CARGO_BIN_EXE_dyad"))
+                .arg("--db")
+                .arg(db.location())
+                .arg("import")
+                .arg(&file)
+                .env("DYAD_USER", "tester")
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .expect("spawn dyad")
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().expect("wait").success());
+    }
+    let tracker = db.open(clock());
+    assert_eq!(positions(&tracker), (1..=200).collect::<Vec<_>>());
+    assert_eq!(tracker.stream_version("USA-RUS").expect("version"), 200);
+    assert!(tracker.verify().expect("verify").is_sound());
+}
+
+fn known_at_and_checkpoints_answer_the_same(db: &TestDb) {
+    use dyad::app::When;
+    let clock = clock();
+    let mut tracker = db.open(clock.clone()).with_checkpoints(Some(2));
+    for (hour, summary) in ["one", "two", "three", "four", "five"].iter().enumerate() {
+        clock.set(start() + chrono::Duration::hours(hour as i64));
+        tracker
+            .append(vec![validate(&tracker, event_json(summary))], None)
+            .expect("append");
+    }
+    let as_of = date("2026-11-30");
+    let then = When {
+        as_of: Some(as_of),
+        known_at: Some(start() + chrono::Duration::minutes(90)),
+    };
+    let early = tracker.status(None, then).expect("status then");
+    let now = tracker.status(None, When::on(as_of)).expect("status now");
+    assert_ne!(format!("{early:?}"), format!("{now:?}"));
+    // Folded again, from the checkpoints the first folds saved: the same answers.
+    assert_eq!(
+        format!(
+            "{:?}",
+            tracker.status(None, When::on(as_of)).expect("again")
+        ),
+        format!("{now:?}")
+    );
+    assert!(
+        tracker.last_fold().checkpoint.is_some(),
+        "a checkpoint was used"
+    );
+    assert_eq!(
+        format!("{:?}", tracker.status(None, then).expect("then again")),
+        format!("{early:?}")
+    );
+    assert!(tracker.verify().expect("verify").is_sound());
+}
+
+/// The same events at the same instants make the same chain on SQLite and on PostgreSQL.
+#[test]
+fn the_same_events_give_the_same_head_on_both_stores() {
+    let Some(postgres) = TestDb::postgres() else {
+        return;
+    };
+    let sqlite = TestDb::sqlite();
+    let heads: Vec<(u64, String)> = [&sqlite, &postgres]
+        .into_iter()
+        .map(|db| {
+            let clock = clock();
+            let mut tracker = db.open(clock.clone()).with_recorder(
+                dyad::domain::recorder::Recorder::parse("analyst").expect("recorder"),
+            );
+            let mut id = 0u128;
+            for batch in 0..4 {
+                clock.set(start() + chrono::Duration::minutes(batch));
+                let events = (0..3)
+                    .map(|n| {
+                        id += 1;
+                        let mut event = event_json(&format!("batch {batch} event {n}"));
+                        event["id"] = uuid::Uuid::from_u128(id).to_string().into();
+                        validate(&tracker, event)
+                    })
+                    .collect();
+                tracker.append(events, None).expect("append");
+            }
+            tracker.head().expect("head")
+        })
+        .collect();
+    assert_eq!(heads[0].0, 12);
+    assert_eq!(heads[0], heads[1]);
 }

@@ -194,7 +194,7 @@ const WATCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250
 async fn watch_head(
     reads: Arc<ReadPool>,
     metrics: Arc<Metrics>,
-    head: watch::Sender<u64>,
+    head: Arc<watch::Sender<u64>>,
     mut stopping: watch::Receiver<bool>,
 ) {
     let mut interval = tokio::time::interval(WATCH_INTERVAL);
@@ -220,6 +220,41 @@ async fn watch_head(
             });
         }
     }
+}
+
+/// On PostgreSQL, publishes the heads that every append announces (LISTEN/NOTIFY), so that
+/// events other servers and processes append reach this server's streams at once; the polling
+/// of `watch_head` stays as the safety net (a notification lost with a dropped connection).
+fn listen_for_heads(
+    url: &str,
+    head: Arc<watch::Sender<u64>>,
+    stopping: watch::Receiver<bool>,
+) -> Result<(), ServerError> {
+    let url = url.to_string();
+    std::thread::Builder::new()
+        .name("dyad-listener".into())
+        .spawn(move || {
+            // Connected here, off the runtime (the client blocks); without it, the polling
+            // goes on alone.
+            let Ok(mut listener) = crate::store::postgres::HeadListener::connect(&url) else {
+                return;
+            };
+            while !*stopping.borrow() {
+                match listener.wait(WATCH_INTERVAL) {
+                    Ok(Some(position)) => {
+                        head.send_if_modified(|seen| {
+                            let moved = *seen < position;
+                            *seen = (*seen).max(position);
+                            moved
+                        });
+                    }
+                    Ok(None) => {}
+                    // The connection is gone: the polling goes on alone.
+                    Err(_) => return,
+                }
+            }
+        })?;
+    Ok(())
 }
 
 pub(crate) type AppState = Arc<Shared>;
@@ -281,6 +316,13 @@ pub async fn run(
     let (stop, stopping) = watch::channel(false);
     let reads = Arc::new(reads);
     let (head_sender, head) = watch::channel(0);
+    let head_sender = Arc::new(head_sender);
+    if let Some(url) = db
+        .to_str()
+        .filter(|db| crate::store::postgres::is_postgres_url(db))
+    {
+        listen_for_heads(url, head_sender.clone(), stopping.clone())?;
+    }
     tokio::spawn(watch_head(
         reads.clone(),
         metrics.clone(),

@@ -93,9 +93,14 @@ impl ApiError {
             }
             AppError::Store(
                 StoreError::Open { .. }
+                | StoreError::OpenPostgres { .. }
                 | StoreError::NoLog { .. }
                 | StoreError::Foreign { .. }
                 | StoreError::Database(_)
+                | StoreError::Postgres(_)
+                | StoreError::Diverged(_)
+                | StoreError::BackupExists { .. }
+                | StoreError::BackupOfSqliteOnly
                 | StoreError::Corrupt { .. }
                 | StoreError::Migration(_),
             )
@@ -103,7 +108,9 @@ impl ApiError {
             | AppError::Unsound(_) => ApiError::Internal(message),
             AppError::Store(StoreError::Unguarded(_)) => ApiError::Unavailable(message),
             AppError::Store(
-                StoreError::ExpectedVersionNeedsOneStream { .. } | StoreError::IdRepeated { .. },
+                StoreError::ExpectedVersionNeedsOneStream { .. }
+                | StoreError::IdRepeated { .. }
+                | StoreError::InboxOnSqliteOnly,
             )
             | AppError::Input(_)
             | AppError::Framework(_)

@@ -18,7 +18,7 @@ pub struct Migration {
 
 include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
-fn checksum(sql: &str) -> String {
+pub(super) fn checksum(sql: &str) -> String {
     super::chain::lower_hex(&Sha256::digest(sql.as_bytes()))
 }
 

@@ -1,17 +1,21 @@
-//! The event store: the [`EventStore`] trait every backend implements, and its SQLite
-//! implementation; beside the log, the inbox's tables ([`inbox::InboxStore`]). This is the only
-//! module that speaks SQL.
+//! The event store: the [`EventStore`] trait every backend implements, its SQLite and
+//! PostgreSQL implementations, and [`LogStore`], the one a `--db` value names; beside the log,
+//! the inbox's tables ([`inbox::InboxStore`]). This is the only module that speaks SQL.
 //!
 //! A store deals in envelopes ([`NewEvent`], [`StoredEvent`]): positions, versions, ids, times,
 //! hashes and an opaque JSON payload. It knows nothing of actors, pillars or scores; the domain
 //! decodes payloads. It owns the guarantees of the log: append-only, atomic batches, gapless
 //! positions and versions, optimistic concurrency, idempotency by id, and the hash chain.
 
+pub mod any;
 pub mod chain;
 pub mod inbox;
 mod migrations;
+pub mod postgres;
 pub mod sqlite;
 
+pub use any::LogStore;
+pub use postgres::PostgresStore;
 pub use sqlite::{OpenMode, SqliteStore};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -237,6 +241,11 @@ pub trait EventStore {
     /// Restores the append-only guards as the migrations made them; says what it restored.
     fn repair_guards(&mut self) -> Result<Vec<String>, StoreError>;
 
+    /// Appends rows copied from another log exactly as they are (positions, versions, times,
+    /// recorders and hashes), atomically: they must continue this log's chain, each hashing to
+    /// its stored hash, or nothing is written ([`StoreError::Diverged`]). `dyad copy` uses it.
+    fn append_copied(&mut self, rows: &[StoredEvent]) -> Result<(), StoreError>;
+
     /// Visits the events `scan` selects, in log order, streaming (never the whole log in memory).
     /// The visitor stops the scan by returning `ControlFlow::Break`.
     fn scan(
@@ -244,6 +253,35 @@ pub trait EventStore {
         scan: &Scan,
         visit: &mut dyn FnMut(StoredEvent) -> ControlFlow<()>,
     ) -> Result<(), StoreError>;
+}
+
+/// Checks that copied `rows` continue a log whose head is `position` with `hash`: consecutive
+/// positions, each linked to the one before and hashing to its stored hash.
+pub(crate) fn check_copied(
+    position: u64,
+    hash: &str,
+    rows: &[StoredEvent],
+) -> Result<(), StoreError> {
+    let (mut position, mut hash) = (position, hash.to_string());
+    for row in rows {
+        if row.position != position + 1 || row.prev_hash != hash {
+            return Err(StoreError::Diverged(format!(
+                "the event copied to position {} does not follow this log's head (position \
+                 {position}, hash {hash})",
+                row.position
+            )));
+        }
+        if chain::event_hash(&row.prev_hash, &row.hashed()) != row.hash {
+            return Err(StoreError::Diverged(format!(
+                "the event at position {} of the source does not hash to its stored hash (run \
+                 `dyad verify` on the source)",
+                row.position
+            )));
+        }
+        position = row.position;
+        hash.clone_from(&row.hash);
+    }
+    Ok(())
 }
 
 /// A checkpoint that cannot be trusted, and why; it is never used.
@@ -298,9 +336,26 @@ pub enum StoreError {
         /// Some of its tables.
         tables: String,
     },
+    /// The PostgreSQL database could not be reached or logged into.
+    #[error("cannot open the log at {location}: {source}")]
+    OpenPostgres {
+        /// The URL, its password replaced by `***`.
+        location: String,
+        /// The PostgreSQL error.
+        source: ::postgres::Error,
+    },
     /// SQLite failed while reading or writing.
     #[error("the log's database failed: {0}")]
     Database(#[from] rusqlite::Error),
+    /// PostgreSQL failed while reading or writing.
+    #[error("the log's database failed: {0}")]
+    Postgres(#[from] ::postgres::Error),
+    /// The inbox is kept beside a SQLite log only.
+    #[error(
+        "the inbox is kept beside a SQLite log only; run the inbox on a SQLite file and `dyad \
+         copy` the log to PostgreSQL"
+    )]
+    InboxOnSqliteOnly,
     /// Optimistic concurrency: the stream moved on.
     #[error(
         "stream {stream} is at version {actual}, not the expected {expected}; nothing was written \
@@ -354,6 +409,21 @@ pub enum StoreError {
          `dyad verify`, then restore them with `dyad verify --repair-triggers`"
     )]
     Unguarded(String),
+    /// `dyad backup` never overwrites a file.
+    #[error("{path} exists; a backup is written to a new file")]
+    BackupExists {
+        /// The path.
+        path: String,
+    },
+    /// `dyad backup` copies a SQLite file.
+    #[error(
+        "`dyad backup` copies a SQLite log; back up PostgreSQL with its own tools (pg_dump, \
+         replicas), or copy the log to a SQLite file with `dyad copy`"
+    )]
+    BackupOfSqliteOnly,
+    /// Copied rows do not continue this log's chain: the logs have diverged.
+    #[error("{0}; nothing was copied")]
+    Diverged(String),
     /// The database's migrations do not match this binary's.
     #[error("{0}")]
     Migration(String),

@@ -187,6 +187,27 @@ impl SqliteStore {
         &mut self.conn
     }
 
+    /// Writes a consistent copy of the log, and everything beside it, to a new SQLite file at
+    /// `path` with SQLite's online backup API: writers may go on meanwhile (a plain file copy
+    /// would miss what is still in the write-ahead log). An existing file is never overwritten.
+    pub fn backup_to(&self, path: &Path) -> Result<(), StoreError> {
+        if path.exists() {
+            return Err(StoreError::BackupExists {
+                path: path.display().to_string(),
+            });
+        }
+        let mut target = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        {
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut target)?;
+            backup.run_to_completion(1024, Duration::from_millis(5), None)?;
+        }
+        enable_wal(&target)?;
+        Ok(())
+    }
+
     /// The clock the store stamps rows with.
     pub(super) fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
@@ -498,6 +519,39 @@ impl EventStore for SqliteStore {
         Ok(repaired)
     }
 
+    fn append_copied(&mut self, rows: &[StoredEvent]) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        refuse_unguarded(&tx)?;
+        let (position, hash, _) = head(&tx)?;
+        super::check_copied(position, &hash, rows)?;
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO events (position, stream, version, id, kind, schema_version,
+                                 occurred_on, recorded_at, payload, prev_hash, hash, recorded_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?;
+        for row in rows {
+            insert.execute(params![
+                row.position,
+                row.stream,
+                row.version,
+                row.id,
+                row.kind,
+                row.schema_version,
+                row.occurred_on,
+                row.recorded_at,
+                row.payload,
+                row.prev_hash,
+                row.hash,
+                row.recorded_by
+            ])?;
+        }
+        drop(insert);
+        tx.commit()?;
+        Ok(())
+    }
+
     fn scan(
         &self,
         scan: &Scan,
@@ -776,19 +830,19 @@ const CHECKPOINT_COLUMNS: &str =
     "c.stream, c.projection, c.position, c.state, c.head_hash, c.digest, e.hash";
 
 /// A checkpoint row with the hash of the event at its position in this log, if any.
-struct StoredCheckpoint {
-    stream: String,
-    projection: String,
-    position: u64,
-    state: Vec<u8>,
-    head_hash: String,
-    digest: String,
-    chain_hash: Option<String>,
+pub(super) struct StoredCheckpoint {
+    pub(super) stream: String,
+    pub(super) projection: String,
+    pub(super) position: u64,
+    pub(super) state: Vec<u8>,
+    pub(super) head_hash: String,
+    pub(super) digest: String,
+    pub(super) chain_hash: Option<String>,
 }
 
 impl StoredCheckpoint {
     /// Why it cannot be used, if it cannot.
-    fn problem(&self) -> Option<String> {
+    pub(super) fn problem(&self) -> Option<String> {
         let Some(chain_hash) = &self.chain_hash else {
             return Some(format!(
                 "the log has no event at position {}: it was not folded from this log",

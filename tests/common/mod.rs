@@ -196,3 +196,122 @@ impl Cli {
         path.to_str().expect("UTF-8 path").to_string()
     }
 }
+
+/// A log under test on one of the stores: a temporary SQLite file, or a schema of its own in the
+/// PostgreSQL database `$DYAD_TEST_POSTGRES` names, dropped afterwards. The store test suite runs
+/// each of its tests on both.
+pub enum TestDb {
+    Sqlite(TempLog),
+    Postgres { url: String, schema: String },
+}
+
+/// The variable that names the PostgreSQL database tests may use.
+pub const TEST_POSTGRES: &str = "DYAD_TEST_POSTGRES";
+
+impl TestDb {
+    pub fn sqlite() -> Self {
+        TestDb::Sqlite(TempLog::new())
+    }
+
+    /// A fresh schema in the test database; `None`, with a note, when `$DYAD_TEST_POSTGRES` is
+    /// unset.
+    pub fn postgres() -> Option<Self> {
+        let Ok(base) = std::env::var(TEST_POSTGRES) else {
+            println!("skipped on PostgreSQL: {TEST_POSTGRES} is not set");
+            return None;
+        };
+        let schema = format!("dyad_test_{}", uuid::Uuid::new_v4().simple());
+        let mut client = postgres::Client::connect(&base, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("cannot reach {TEST_POSTGRES}: {e}"));
+        client
+            .batch_execute(&format!("CREATE SCHEMA {schema}"))
+            .expect("create schema");
+        let separator = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{separator}options=-csearch_path%3D{schema}");
+        Some(TestDb::Postgres { url, schema })
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, TestDb::Postgres { .. })
+    }
+
+    /// What `--db` is given for this log.
+    pub fn location(&self) -> PathBuf {
+        match self {
+            TestDb::Sqlite(log) => log.path(),
+            TestDb::Postgres { url, .. } => PathBuf::from(url),
+        }
+    }
+
+    pub fn open(&self, clock: Arc<ManualClock>) -> Tracker {
+        Tracker::open(&self.location(), Framework::builtin(), clock).expect("open log")
+    }
+
+    /// Runs SQL as another client would, behind dyad's back.
+    pub fn sql(&self, sql: &str) -> Result<(), String> {
+        match self {
+            TestDb::Sqlite(log) => log.raw().execute_batch(sql).map_err(|e| e.to_string()),
+            TestDb::Postgres { url, .. } => postgres::Client::connect(url, postgres::NoTls)
+                .and_then(|mut client| client.batch_execute(sql))
+                .map_err(|e| match e.as_db_error() {
+                    Some(db) => db.message().to_string(),
+                    None => e.to_string(),
+                }),
+        }
+    }
+
+    /// The first column of the first row of a query returning a count.
+    pub fn count(&self, sql: &str) -> i64 {
+        match self {
+            TestDb::Sqlite(log) => log.raw().query_row(sql, [], |r| r.get(0)).expect(sql),
+            TestDb::Postgres { url, .. } => {
+                let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+                client.query_one(sql, &[]).expect(sql).get(0)
+            }
+        }
+    }
+
+    /// SQL that drops one of the log's triggers.
+    pub fn drop_trigger(&self, name: &str) -> String {
+        match self {
+            TestDb::Sqlite(_) => format!("DROP TRIGGER {name};"),
+            TestDb::Postgres { .. } => format!("DROP TRIGGER {name} ON events;"),
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let (TestDb::Postgres { schema, .. }, Ok(base)) = (&*self, std::env::var(TEST_POSTGRES))
+            && let Ok(mut client) = postgres::Client::connect(&base, postgres::NoTls)
+        {
+            let _ = client.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
+        }
+    }
+}
+
+/// Runs each named test, a `fn(&TestDb)`, once on SQLite and once on PostgreSQL (skipped with a
+/// note when `$DYAD_TEST_POSTGRES` is unset): one suite for every store.
+#[macro_export]
+macro_rules! on_every_store {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name(&super::TestDb::sqlite());
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $name() {
+                    if let Some(db) = super::TestDb::postgres() {
+                        super::$name(&db);
+                    }
+                }
+            )*
+        }
+    };
+}
