@@ -181,3 +181,132 @@ fn a_password_never_reaches_the_output() {
         assert!(all.contains("desk:***@127.0.0.1:1"), "{all}");
     }
 }
+
+/// Everything `output` printed.
+fn printed(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// A server that answers a client's request for TLS with PostgreSQL's "no" (`N`), as a server
+/// built or configured without TLS does; its address.
+fn server_without_tls(clients: usize) -> std::net::SocketAddr {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(clients) {
+            let Ok(mut stream) = stream else { continue };
+            // The SSLRequest: a length of 8 and the code 80877103.
+            let mut request = [0u8; 8];
+            if stream.read_exact(&mut request).is_ok() {
+                let _ = stream.write_all(b"N");
+            }
+        }
+    });
+    address
+}
+
+#[test]
+fn tls_required_from_a_server_without_tls_is_refused_by_name() {
+    let modes = ["require", "verify-ca", "verify-full"];
+    let address = server_without_tls(modes.len());
+    for mode in modes {
+        let url = format!("postgres://desk:topsecret@{address}/ministry?sslmode={mode}");
+        let output = dyad(&["--db", &url, "status"]);
+        assert_eq!(output.status.code(), Some(3), "{mode}: {output:?}");
+        let all = printed(&output);
+        assert!(all.contains("server does not support TLS"), "{mode}: {all}");
+        assert!(all.contains("desk:***@"), "{mode}: {all}");
+        assert!(!all.contains("topsecret"), "{mode}: {all}");
+        assert!(!all.contains("panicked"), "{mode}: {all}");
+    }
+}
+
+/// The test database's URL for `db` with `sslmode` set, a password that must never show (the
+/// test server trusts every local client, so ignores it) and an application name to find the
+/// connection by.
+fn with_sslmode(db: &TestDb, mode: &str, name: &str) -> String {
+    let url = db.location().to_str().expect("a UTF-8 URL").to_string();
+    let url = url.replacen("://postgres@", "://postgres:topsecret@", 1);
+    format!("{url}&application_name={name}&sslmode={mode}")
+}
+
+/// Whether the test server's connection named `name` is encrypted.
+fn encrypted(name: &str) -> bool {
+    let base = std::env::var(TEST_POSTGRES).expect("set");
+    let mut client = postgres::Client::connect(&base, postgres::NoTls).expect("connect");
+    client
+        .query_one(
+            "SELECT ssl FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) \
+             WHERE application_name = $1",
+            &[&name],
+        )
+        .expect("the store's connection")
+        .get(0)
+}
+
+#[test]
+fn each_sslmode_on_the_test_server() {
+    let Some(db) = TestDb::postgres() else { return };
+    let base = std::env::var(TEST_POSTGRES).expect("set");
+    let mut client = postgres::Client::connect(&base, postgres::NoTls).expect("connect");
+    let offers_tls = client
+        .query_one("SHOW ssl", &[])
+        .expect("ssl")
+        .get::<_, String>(0)
+        == "on";
+    let open = |mode: &str| {
+        let name = format!("dyad_tls_{}", uuid::Uuid::new_v4().simple());
+        let store = LogStore::open_with(
+            Path::new(&with_sslmode(&db, mode, &name)),
+            clock(),
+            OpenMode::Create,
+        );
+        store.map(|store| (store, encrypted(&name)))
+    };
+
+    let (_store, tls) = open("disable").expect("disable connects");
+    assert!(!tls, "disable: plain");
+    let (_store, tls) = open("prefer").expect("prefer connects");
+    assert_eq!(
+        tls, offers_tls,
+        "prefer: TLS exactly when the server offers it"
+    );
+    match open("require") {
+        Ok((_store, tls)) => assert!(offers_tls && tls, "require: encrypted"),
+        Err(e) => {
+            assert!(!offers_tls, "require: {e}");
+            assert!(e.to_string().contains("TLS"), "{e}");
+        }
+    }
+    // The test server's certificate (if any) is its own, signed by no root dyad trusts.
+    for mode in ["verify-ca", "verify-full"] {
+        let Err(e) = open(mode) else {
+            panic!("{mode}: a certificate no trusted root signed was taken")
+        };
+        let message = e.to_string();
+        let named = if offers_tls {
+            "invalid peer certificate"
+        } else {
+            "server does not support TLS"
+        };
+        assert!(message.contains(named), "{mode}: {message}");
+        assert!(!message.contains("topsecret"), "{mode}: {message}");
+    }
+}
+#[test]
+fn an_unknown_sslmode_is_named_without_the_password() {
+    let output = dyad(&[
+        "--db",
+        "postgres://desk:topsecret@127.0.0.1:1/ministry?sslmode=sometimes",
+        "status",
+    ]);
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    let all = printed(&output);
+    assert!(all.contains("invalid value for option `sslmode`"), "{all}");
+    assert!(!all.contains("topsecret"), "{all}");
+}

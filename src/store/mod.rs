@@ -337,7 +337,7 @@ pub enum StoreError {
         tables: String,
     },
     /// The PostgreSQL database could not be reached or logged into.
-    #[error("cannot open the log at {location}: {source}")]
+    #[error("cannot open the log at {location}: {}", with_causes(source))]
     OpenPostgres {
         /// The URL, its password replaced by `***`.
         location: String,
@@ -427,6 +427,24 @@ pub enum StoreError {
     /// The database's migrations do not match this binary's.
     #[error("{0}")]
     Migration(String),
+}
+
+/// An error and what caused it, as one line: the `postgres` crate's message alone says only what
+/// kind of step failed ("error performing TLS handshake"), its cause says why ("invalid peer
+/// certificate: UnknownIssuer"). None of them holds the password.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut line = error.to_string();
+    let mut cause = error.source();
+    while let Some(error) = cause {
+        let text = error.to_string();
+        // Some errors repeat their cause in their own message.
+        if !line.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+        cause = error.source();
+    }
+    line
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@
 //! - Each store holds one connection; the service opens one store per worker, so a server's
 //!   connections are its workers'. Reads that stream the log fetch it in pages by position, up to
 //!   the head seen when the scan began, so a visitor may use the store while it runs.
+//! - TLS as the URL's `sslmode` asks ([`TlsMode`]), through rustls and the Mozilla roots; no
+//!   `sslmode` stays plain, as it always was.
 //! - Text columns hold exactly the text the hash covers, so the same events hash the same here
 //!   and on SQLite, and `dyad copy` carries a log between them unchanged.
 
@@ -73,6 +75,223 @@ pub fn redacted(url: &str) -> String {
     format!("{scheme}://{authority}{tail}")
 }
 
+/// How a connection uses TLS, as the URL's `sslmode` asks, with libpq's meanings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsMode {
+    /// `sslmode=disable`, or no `sslmode`: plain TCP, as before dyad spoke TLS. (libpq's default
+    /// is `prefer`; dyad keeps a URL without `sslmode` meaning what it always meant.)
+    Disable,
+    /// `sslmode=prefer`: TLS if the server offers it, plain otherwise; the certificate is not
+    /// checked.
+    Prefer,
+    /// `sslmode=require`: TLS or no connection. Encrypts, but like libpq does not check the
+    /// certificate, so it does not prove who the server is.
+    Require,
+    /// `sslmode=verify-ca`: TLS, and the certificate must chain to a trusted root; its name is
+    /// not compared with the host.
+    VerifyCa,
+    /// `sslmode=verify-full`: TLS, the certificate must chain to a trusted root and name the host.
+    VerifyFull,
+}
+
+/// The TLS mode `url` asks for, and the URL as the `postgres` crate can parse it (which knows
+/// no `verify-ca` or `verify-full`, so `sslmode` is taken out and set on the config instead).
+/// An `sslmode` dyad does not know stays in the URL, so the crate's parser refuses it by name.
+pub fn tls_mode(url: &str) -> (TlsMode, String) {
+    let Some((base, query)) = url.split_once('?') else {
+        return (TlsMode::Disable, url.to_string());
+    };
+    let mut mode = TlsMode::Disable;
+    let mut kept = Vec::new();
+    for part in query.split('&') {
+        match part.split_once('=') {
+            // As in libpq and the `postgres` crate, the last `sslmode` wins.
+            Some(("sslmode", "disable")) => mode = TlsMode::Disable,
+            Some(("sslmode", "prefer")) => mode = TlsMode::Prefer,
+            Some(("sslmode", "require")) => mode = TlsMode::Require,
+            Some(("sslmode", "verify-ca")) => mode = TlsMode::VerifyCa,
+            Some(("sslmode", "verify-full")) => mode = TlsMode::VerifyFull,
+            _ => kept.push(part),
+        }
+    }
+    let url = if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    (mode, url)
+}
+
+/// Connects to `url` with the TLS its `sslmode` asks for; `name` may set the application name.
+/// The password comes from the URL or `PGPASSWORD`; errors show the URL without it.
+fn connect(url: &str, name: impl FnOnce(&mut postgres::Config)) -> Result<Client, StoreError> {
+    let opening = |source: postgres::Error| StoreError::OpenPostgres {
+        location: redacted(url),
+        source,
+    };
+    let (mode, plain_url) = tls_mode(url);
+    let mut config: postgres::Config = plain_url.parse().map_err(opening)?;
+    if config.get_password().is_none()
+        && let Ok(password) = std::env::var("PGPASSWORD")
+    {
+        config.password(password);
+    }
+    name(&mut config);
+    let client = match mode {
+        TlsMode::Disable => {
+            config.ssl_mode(postgres::config::SslMode::Disable);
+            config.connect(NoTls)
+        }
+        TlsMode::Prefer => {
+            config.ssl_mode(postgres::config::SslMode::Prefer);
+            config.connect(tls::connector(mode))
+        }
+        TlsMode::Require | TlsMode::VerifyCa | TlsMode::VerifyFull => {
+            config.ssl_mode(postgres::config::SslMode::Require);
+            config.connect(tls::connector(mode))
+        }
+    };
+    client.map_err(opening)
+}
+
+/// TLS by rustls (no system OpenSSL), trusting the Mozilla roots that `webpki-roots` carries.
+mod tls {
+    use super::TlsMode;
+    use rustls::client::WebPkiServerVerifier;
+    use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+    use rustls::crypto::{WebPkiSupportedAlgorithms, ring};
+    use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+    use rustls::{
+        CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+    };
+    use std::sync::Arc;
+    use tokio_postgres_rustls::MakeRustlsConnect;
+
+    /// The connector for `mode` (never [`TlsMode::Disable`], which connects without one).
+    pub(super) fn connector(mode: TlsMode) -> MakeRustlsConnect {
+        let provider = Arc::new(ring::default_provider());
+        let roots = Arc::new(RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        });
+        let builder = ClientConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()
+            // ring offers the safe default versions, so this cannot fail.
+            .unwrap_or_else(|_| unreachable!("ring supports TLS 1.2 and 1.3"));
+        let config = match mode {
+            TlsMode::VerifyFull => builder.with_root_certificates(roots).with_no_client_auth(),
+            TlsMode::VerifyCa => builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(AnyName(
+                    WebPkiServerVerifier::builder_with_provider(roots, provider)
+                        .build()
+                        .unwrap_or_else(|_| unreachable!("the Mozilla roots are not empty")),
+                )))
+                .with_no_client_auth(),
+            TlsMode::Disable | TlsMode::Prefer | TlsMode::Require => builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(AnyCertificate(
+                    provider.signature_verification_algorithms,
+                )))
+                .with_no_client_auth(),
+        };
+        MakeRustlsConnect::new(config)
+    }
+
+    /// `verify-ca`: the chain must lead to a trusted root, but the certificate need not name the
+    /// host (libpq's meaning).
+    #[derive(Debug)]
+    struct AnyName(Arc<WebPkiServerVerifier>);
+
+    impl ServerCertVerifier for AnyName {
+        fn verify_server_cert(
+            &self,
+            end_entity: &CertificateDer<'_>,
+            intermediates: &[CertificateDer<'_>],
+            server_name: &ServerName<'_>,
+            ocsp_response: &[u8],
+            now: UnixTime,
+        ) -> Result<ServerCertVerified, rustls::Error> {
+            match self.0.verify_server_cert(
+                end_entity,
+                intermediates,
+                server_name,
+                ocsp_response,
+                now,
+            ) {
+                // webpki checks the name only after the chain, so this error means the chain
+                // held.
+                Err(rustls::Error::InvalidCertificate(
+                    CertificateError::NotValidForName
+                    | CertificateError::NotValidForNameContext { .. },
+                )) => Ok(ServerCertVerified::assertion()),
+                other => other,
+            }
+        }
+
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            self.0.verify_tls12_signature(message, cert, dss)
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            self.0.verify_tls13_signature(message, cert, dss)
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            self.0.supported_verify_schemes()
+        }
+    }
+
+    /// `prefer` and `require`: any certificate is taken (libpq's meaning: encryption, not proof
+    /// of who the server is); the handshake's signatures are still checked against it.
+    #[derive(Debug)]
+    struct AnyCertificate(WebPkiSupportedAlgorithms);
+
+    impl ServerCertVerifier for AnyCertificate {
+        fn verify_server_cert(
+            &self,
+            _end_entity: &CertificateDer<'_>,
+            _intermediates: &[CertificateDer<'_>],
+            _server_name: &ServerName<'_>,
+            _ocsp_response: &[u8],
+            _now: UnixTime,
+        ) -> Result<ServerCertVerified, rustls::Error> {
+            Ok(ServerCertVerified::assertion())
+        }
+
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0)
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0)
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            self.0.supported_schemes()
+        }
+    }
+}
+
 /// An event log in a PostgreSQL database (in the schema the connection's `search_path` names
 /// first, `public` by default).
 pub struct PostgresStore {
@@ -98,20 +317,11 @@ impl PostgresStore {
     /// Connects to `url` and opens the log there as `mode` says; applies pending migrations.
     /// The password comes from the URL or `PGPASSWORD`, and is never printed.
     pub fn open_with(url: &str, clock: Arc<dyn Clock>, mode: OpenMode) -> Result<Self, StoreError> {
-        let opening = |source: postgres::Error| StoreError::OpenPostgres {
-            location: redacted(url),
-            source,
-        };
-        let mut config: postgres::Config = url.parse().map_err(opening)?;
-        if config.get_password().is_none()
-            && let Ok(password) = std::env::var("PGPASSWORD")
-        {
-            config.password(password);
-        }
-        if config.get_application_name().is_none() {
-            config.application_name("dyad");
-        }
-        let mut client = config.connect(NoTls).map_err(opening)?;
+        let mut client = connect(url, |config| {
+            if config.get_application_name().is_none() {
+                config.application_name("dyad");
+            }
+        })?;
         if mode != OpenMode::Create && !is_dyad_log(&mut client)? {
             return Err(StoreError::NoLog {
                 path: redacted(url),
@@ -612,18 +822,9 @@ pub struct HeadListener {
 impl HeadListener {
     /// Connects to `url` and listens to the log there.
     pub fn connect(url: &str) -> Result<Self, StoreError> {
-        let opening = |source: postgres::Error| StoreError::OpenPostgres {
-            location: redacted(url),
-            source,
-        };
-        let mut config: postgres::Config = url.parse().map_err(opening)?;
-        if config.get_password().is_none()
-            && let Ok(password) = std::env::var("PGPASSWORD")
-        {
-            config.password(password);
-        }
-        config.application_name("dyad listener");
-        let mut client = config.connect(NoTls).map_err(opening)?;
+        let mut client = connect(url, |config| {
+            config.application_name("dyad listener");
+        })?;
         let schema: String = client
             .query_one("SELECT current_schema()::text", &[])?
             .get(0);
@@ -1048,6 +1249,50 @@ impl EventStore for PostgresStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sslmode_chooses_the_tls_mode_and_leaves_the_rest_of_the_url() {
+        let base = "postgres://desk:pw@db.example:5432/ministry";
+        for (query, mode, rest) in [
+            ("", TlsMode::Disable, ""),
+            ("?sslmode=disable", TlsMode::Disable, ""),
+            ("?sslmode=prefer", TlsMode::Prefer, ""),
+            ("?sslmode=require", TlsMode::Require, ""),
+            ("?sslmode=verify-ca", TlsMode::VerifyCa, ""),
+            ("?sslmode=verify-full", TlsMode::VerifyFull, ""),
+            (
+                "?options=-csearch_path%3Dx&sslmode=require&connect_timeout=5",
+                TlsMode::Require,
+                "?options=-csearch_path%3Dx&connect_timeout=5",
+            ),
+            // The last `sslmode` wins, as in libpq.
+            ("?sslmode=require&sslmode=disable", TlsMode::Disable, ""),
+            (
+                "?application_name=desk",
+                TlsMode::Disable,
+                "?application_name=desk",
+            ),
+        ] {
+            let (got, url) = tls_mode(&format!("{base}{query}"));
+            assert_eq!(got, mode, "{query}");
+            assert_eq!(url, format!("{base}{rest}"), "{query}");
+            assert!(url.parse::<postgres::Config>().is_ok(), "{query}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_sslmode_is_left_for_the_parser_to_refuse() {
+        let url = "postgres://desk@db.example/ministry?sslmode=allow";
+        let (mode, kept) = tls_mode(url);
+        assert_eq!((mode, kept.as_str()), (TlsMode::Disable, url));
+        let error = kept.parse::<postgres::Config>().expect_err("refused");
+        let cause = std::error::Error::source(&error).map(ToString::to_string);
+        assert_eq!(
+            cause.as_deref(),
+            Some("invalid value for option `sslmode`"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn a_password_is_never_shown() {
