@@ -32,8 +32,8 @@ use crate::projection::status::{KEPT_DRIVERS, LEDGER_FORMAT, RetractedReport};
 use crate::projection::{Amendments, Explanation, Ledger, Resolved, Scope, Status};
 use crate::store::chain::{ChainBreak, ChainVerifier};
 use crate::store::{
-    AppendReceipt, BatchRequest, EventStore, LogStore, NewEvent, OpenMode, Scan, StoreError,
-    StoredEvent,
+    AppendReceipt, Appended, BatchRequest, EventStore, LogStore, NewEvent, OpenMode, Scan,
+    StoreError, StoredEvent,
 };
 use crate::witness::{SignedHead, WitnessKey};
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
@@ -366,6 +366,166 @@ struct CheckedChunk {
     bytes_read: u64,
 }
 
+/// What [`Tracker::append_ndjson_streamed`] did.
+#[derive(Debug, Clone, Default)]
+pub struct StreamedAppend {
+    /// What the store did with each event, in input order.
+    pub outcomes: Vec<Appended>,
+    /// When the new events were recorded (`None` when nothing was new).
+    pub recorded_at: Option<DateTime<Utc>>,
+    /// The likely duplicates, by line.
+    pub duplicates: Vec<(usize, LikelyDuplicate)>,
+}
+
+/// What a streamed append keeps from one chunk to the next.
+struct StreamedBatch {
+    /// The log's head before the append: duplicates are looked for among these events.
+    start: u64,
+    expected_version: Option<u64>,
+    /// Whether the store's chunked batch is open.
+    begun: bool,
+    outcomes: Vec<Appended>,
+    recorded_at: Option<DateTime<Utc>>,
+    duplicates: Vec<(usize, LikelyDuplicate)>,
+    /// The first line of each id, and the later lines holding it again.
+    first_lines: HashMap<Uuid, usize>,
+    repeats: HashMap<Uuid, (usize, Vec<usize>)>,
+    /// Every stream of the input (few), to name them all when one was expected.
+    streams: std::collections::BTreeSet<String>,
+    origin_for_empty: String,
+}
+
+impl StreamedBatch {
+    fn new(start: u64, expected_version: Option<u64>, origin: &str) -> Self {
+        Self {
+            start,
+            expected_version,
+            begun: false,
+            outcomes: Vec::new(),
+            recorded_at: None,
+            duplicates: Vec::new(),
+            first_lines: HashMap::new(),
+            repeats: HashMap::new(),
+            streams: Default::default(),
+            origin_for_empty: origin.to_string(),
+        }
+    }
+
+    /// Notes an accepted line's id and stream.
+    fn note(&mut self, line: usize, event: &Event) {
+        match self.first_lines.get(&event.id) {
+            Some(&first) => self
+                .repeats
+                .entry(event.id)
+                .or_insert_with(|| (first, Vec::new()))
+                .1
+                .push(line),
+            None => {
+                self.first_lines.insert(event.id, line);
+            }
+        }
+        if !self.streams.contains(event.dyad.as_str()) {
+            self.streams.insert(event.dyad.as_str().to_string());
+        }
+    }
+}
+
+/// The refusal of `--strict-duplicates`, naming each line.
+fn duplicates_refused(duplicates: &[(usize, LikelyDuplicate)]) -> AppError {
+    let errors: Vec<LineError> = duplicates
+        .iter()
+        .map(|(line, duplicate)| LineError {
+            line: *line,
+            field: None,
+            problem: format!(
+                "{duplicate}; record this source with `dyad corroborate {}`, or append \
+                 without --strict-duplicates",
+                crate::domain::event::short_id(duplicate.id)
+            ),
+        })
+        .collect();
+    AppError::Input(InputError::Refused {
+        total: errors.len(),
+        errors,
+    })
+}
+
+/// How many refused lines `append` lists (the rest are counted), as [`ingest::read_events`].
+const MAX_LISTED_LINE_ERRORS: usize = 20;
+
+/// Inputs up to this size are read whole, as [`ingest::read_events`] reads them (a single event
+/// may be pretty-printed over several lines); larger ones line by line.
+const READ_WHOLE_BYTES: usize = 1024 * 1024;
+
+/// A chunk of `append`'s lines, validated, or why the input fails as a whole.
+type AppendChunk = Result<Vec<Result<(usize, Event), LineError>>, InputError>;
+
+/// The reading half of a streamed append: reads, parses and validates lines, and sends them on
+/// in chunks until the input ends, fails, or the appending half stops listening.
+fn read_append_lines(
+    reader: impl BufRead,
+    origin: &str,
+    validator: &Validator<'_>,
+    sender: std::sync::mpsc::SyncSender<AppendChunk>,
+) {
+    let mut reader = reader.take(ingest::ndjson::MAX_INPUT_BYTES + 1);
+    let mut start = Vec::new();
+    if let Err(source) = (&mut reader)
+        .take(READ_WHOLE_BYTES as u64 + 1)
+        .read_to_end(&mut start)
+    {
+        let _stopped = sender.send(Err(InputError::Read {
+            origin: origin.to_string(),
+            source,
+        }));
+        return;
+    }
+    if start.len() <= READ_WHOLE_BYTES {
+        let _stopped = sender.send(
+            ingest::read_events(start.as_slice(), origin, validator)
+                .map(|events| events.into_iter().map(Ok).collect()),
+        );
+        return;
+    }
+    let mut lines = Lines::new(std::io::Cursor::new(start).chain(reader));
+    let mut line = Vec::new();
+    let mut chunk = Vec::with_capacity(LINES_PER_CHUNK);
+    loop {
+        let (number, _) = match lines.next_line(&mut line) {
+            Ok(Some(next)) => next,
+            Ok(None) => break,
+            Err(source) => {
+                let _stopped = sender.send(Err(InputError::Read {
+                    origin: origin.to_string(),
+                    source,
+                }));
+                return;
+            }
+        };
+        chunk.push(
+            ingest::parse_append_line(number, &line, lines.last_length()).and_then(|input| {
+                validator
+                    .validate(input)
+                    .map(|event| (number, event))
+                    .map_err(|error| LineError::at(number, error))
+            }),
+        );
+        if chunk.len() == LINES_PER_CHUNK {
+            let full = std::mem::replace(&mut chunk, Vec::with_capacity(LINES_PER_CHUNK));
+            if sender.send(Ok(full)).is_err() {
+                return;
+            }
+        }
+    }
+    if lines.bytes_read() > ingest::ndjson::MAX_INPUT_BYTES {
+        let _stopped = sender.send(Err(InputError::TooLarge {
+            origin: origin.to_string(),
+        }));
+        return;
+    }
+    let _stopped = sender.send(Ok(chunk));
+}
+
 /// The reading half of an import: reads, parses and validates lines, and sends them on in
 /// chunks until the input ends, reading fails, or the appending half stops listening.
 fn read_checked(
@@ -689,25 +849,224 @@ impl<S: EventStore> Tracker<S> {
                 .collect(),
         };
         if check == DuplicateCheck::Refuse && !duplicates.is_empty() {
-            let errors: Vec<LineError> = duplicates
-                .iter()
-                .map(|(line, duplicate)| LineError {
-                    line: *line,
-                    field: None,
-                    problem: format!(
-                        "{duplicate}; record this source with `dyad corroborate {}`, or append \
-                         without --strict-duplicates",
-                        crate::domain::event::short_id(duplicate.id)
-                    ),
-                })
-                .collect();
-            return Err(AppError::Input(InputError::Refused {
-                total: errors.len(),
-                errors,
-            }));
+            return Err(duplicates_refused(&duplicates));
         }
         self.append_read(lines, events, expected_version)
             .map(|summary| (summary, duplicates))
+    }
+
+    /// Reads NDJSON events from `reader` and appends them as one atomic batch, as
+    /// [`Tracker::append_ndjson_checked`] does, in one pass: a second thread reads, parses and
+    /// validates lines while this one checks them for likely duplicates and appends them, chunk
+    /// by chunk, inside one transaction that commits only if every line is accepted. Memory does
+    /// not grow with the events (the outcomes, a few words each, and the ids, to name a line
+    /// repeating an earlier line's id, excepted): [`Tracker::appended_events`] reads the events
+    /// back for printing.
+    pub fn append_ndjson_streamed(
+        &mut self,
+        reader: impl BufRead + Send,
+        origin: &str,
+        expected_version: Option<u64>,
+        check: DuplicateCheck,
+    ) -> Result<StreamedAppend, AppError> {
+        let framework = self.framework.clone();
+        let taxonomy = self.taxonomy;
+        let today = self.today();
+        std::thread::scope(|scope| {
+            let (sender, chunks) = std::sync::mpsc::sync_channel(4);
+            scope.spawn(move || {
+                let validator = Validator::new(taxonomy, &framework, today);
+                read_append_lines(reader, origin, &validator, sender);
+            });
+            let mut batch =
+                StreamedBatch::new(self.store.position_at(None)?, expected_version, origin);
+            let outcome = self.append_chunks(chunks, &mut batch, check);
+            if batch.begun {
+                // Committed only when every chunk was accepted; otherwise nothing stays.
+                let commit = matches!(outcome, Ok(()));
+                self.store.end_chunks(commit)?;
+            }
+            outcome?;
+            Ok(StreamedAppend {
+                outcomes: batch.outcomes,
+                recorded_at: batch.recorded_at,
+                duplicates: batch.duplicates,
+            })
+        })
+    }
+
+    /// The appending half of [`Tracker::append_ndjson_streamed`]: judges the chunks in the order
+    /// `append` judges a batch (the input, then duplicates, then the store), reading to the end
+    /// once something is refused so that the refusal is the one `append` gives.
+    fn append_chunks(
+        &mut self,
+        chunks: std::sync::mpsc::Receiver<AppendChunk>,
+        batch: &mut StreamedBatch,
+        check: DuplicateCheck,
+    ) -> Result<(), AppError> {
+        let mut refused: Vec<LineError> = Vec::new();
+        let mut total_refused = 0;
+        let mut store_refusal: Option<StoreError> = None;
+        let mut any = false;
+        for chunk in chunks {
+            let chunk = chunk.map_err(AppError::Input)?;
+            let mut lines = Vec::with_capacity(chunk.len());
+            let mut events = Vec::with_capacity(chunk.len());
+            for item in chunk {
+                any = true;
+                match item {
+                    Ok((line, event)) => {
+                        batch.note(line, &event);
+                        lines.push(line);
+                        events.push(event);
+                    }
+                    Err(error) => {
+                        total_refused += 1;
+                        if refused.len() < MAX_LISTED_LINE_ERRORS {
+                            refused.push(error);
+                        }
+                    }
+                }
+            }
+            if total_refused > 0 {
+                self.stop(batch)?;
+                continue;
+            }
+            if check != DuplicateCheck::Skip {
+                let found = self.likely_duplicates_before(&events, batch.start)?;
+                batch
+                    .duplicates
+                    .extend(found.into_iter().map(|(index, d)| (lines[index], d)));
+                if check == DuplicateCheck::Refuse && !batch.duplicates.is_empty() {
+                    self.stop(batch)?;
+                    continue;
+                }
+            }
+            if store_refusal.is_some() || events.is_empty() {
+                continue;
+            }
+            if !batch.begun {
+                self.store.begin_chunks(batch.expected_version)?;
+                batch.begun = true;
+            }
+            let new = new_events(&events, &self.recorder);
+            match self.store.append_chunk(&new, &same_content) {
+                Ok(receipt) => {
+                    batch.outcomes.extend(receipt.outcomes);
+                    batch.recorded_at = batch.recorded_at.or(receipt.recorded_at);
+                }
+                Err(error @ (StoreError::Database(_) | StoreError::Postgres(_))) => {
+                    return Err(error.into());
+                }
+                Err(refusal) => {
+                    self.stop(batch)?;
+                    store_refusal = Some(refusal);
+                }
+            }
+        }
+        if total_refused > 0 {
+            return Err(AppError::Input(InputError::Refused {
+                errors: refused,
+                total: total_refused,
+            }));
+        }
+        if !any {
+            return Err(AppError::Input(InputError::Empty {
+                origin: batch.origin_for_empty.clone(),
+            }));
+        }
+        if check == DuplicateCheck::Refuse && !batch.duplicates.is_empty() {
+            return Err(duplicates_refused(&batch.duplicates));
+        }
+        match store_refusal {
+            None => Ok(()),
+            Some(StoreError::IdRepeated { id }) => {
+                let (first, repeats) = batch.repeats.remove(&id).unwrap_or_default();
+                let errors: Vec<LineError> = repeats
+                    .into_iter()
+                    .map(|line| LineError {
+                        line,
+                        field: Some("id".into()),
+                        problem: format!("{id} is also the id of line {first}, with other content"),
+                    })
+                    .collect();
+                Err(AppError::Input(InputError::Refused {
+                    total: errors.len(),
+                    errors,
+                }))
+            }
+            Some(StoreError::ExpectedVersionNeedsOneStream { .. }) => {
+                Err(AppError::Store(StoreError::ExpectedVersionNeedsOneStream {
+                    streams: batch.streams.iter().cloned().collect::<Vec<_>>().join(", "),
+                }))
+            }
+            Some(refusal) => Err(refusal.into()),
+        }
+    }
+
+    /// Rolls back what a chunked batch wrote, once a line or a chunk is refused.
+    fn stop(&mut self, batch: &mut StreamedBatch) -> Result<(), AppError> {
+        if batch.begun {
+            batch.begun = false;
+            self.store.end_chunks(false)?;
+        }
+        batch.outcomes.clear();
+        batch.recorded_at = None;
+        Ok(())
+    }
+
+    /// The events of `outcomes` (of one append), read back from the log, to print them.
+    pub fn appended_events(&self, outcomes: &[Appended]) -> Result<Vec<Event>, AppError> {
+        let position = |outcome: &Appended| match *outcome {
+            Appended::Recorded { position, .. } | Appended::AlreadyRecorded { position, .. } => {
+                position
+            }
+        };
+        let recorded: Vec<u64> = outcomes
+            .iter()
+            .filter(|o| matches!(o, Appended::Recorded { .. }))
+            .map(position)
+            .collect();
+        let mut found: HashMap<u64, Event> = HashMap::with_capacity(outcomes.len());
+        if let (Some(&first), Some(&last)) = (recorded.iter().min(), recorded.iter().max()) {
+            // The new events of one append are consecutive: one scan reads them.
+            let scan = Scan {
+                after_position: Some(first - 1),
+                until_position: Some(last),
+                ..Scan::default()
+            };
+            let mut failure = None;
+            self.store.scan(&scan, &mut |stored| match decode(stored) {
+                Ok(logged) => {
+                    found.insert(logged.position, logged.event);
+                    ControlFlow::Continue(())
+                }
+                Err(error) => {
+                    failure = Some(error);
+                    ControlFlow::Break(())
+                }
+            })?;
+            if let Some(error) = failure {
+                return Err(error);
+            }
+        }
+        outcomes
+            .iter()
+            .map(|outcome| {
+                let position = position(outcome);
+                if let Some(event) = found.get(&position) {
+                    return Ok(event.clone());
+                }
+                let stored =
+                    self.store
+                        .event_at(position)?
+                        .ok_or(AppError::Store(StoreError::Corrupt {
+                            position,
+                            detail: "an event just appended is missing".into(),
+                        }))?;
+                Ok(decode(stored)?.event)
+            })
+            .collect()
     }
 
     /// Appends events read from lines, naming the lines of an id repeated with other content.
@@ -1438,13 +1797,26 @@ impl<S: EventStore> Tracker<S> {
         &self,
         events: &[Event],
     ) -> Result<Vec<(usize, LikelyDuplicate)>, AppError> {
+        self.likely_duplicates_before(events, self.store.position_at(None)?)
+    }
+
+    /// [`Tracker::likely_duplicates`] among the log's first `head` events: the log as it was
+    /// before an append whose earlier chunks are already written.
+    fn likely_duplicates_before(
+        &self,
+        events: &[Event],
+        head: u64,
+    ) -> Result<Vec<(usize, LikelyDuplicate)>, AppError> {
         let mut by_dyad: HashMap<&Dyad, Vec<usize>> = HashMap::new();
         for (index, event) in events.iter().enumerate() {
-            if event.report_body().is_some() && self.store.event_by_id(event.id)?.is_none() {
+            let recorded_before = self
+                .store
+                .event_by_id(event.id)?
+                .is_some_and(|stored| stored.position <= head);
+            if event.report_body().is_some() && !recorded_before {
                 by_dyad.entry(&event.dyad).or_default().push(index);
             }
         }
-        let head = self.store.position_at(None)?;
         let mut found = Vec::new();
         for (dyad, indexes) in by_dyad {
             let dates = indexes.iter().map(|&i| events[i].occurred_on);

@@ -923,18 +923,24 @@ fn run_on_log(
             } else {
                 DuplicateCheck::Warn
             };
-            let (summary, duplicates) = if file == "-" {
-                tracker.append_ndjson_checked(io::stdin().lock(), "stdin", expect_version, check)?
+            let appended = if file == "-" {
+                tracker.append_ndjson_streamed(
+                    io::BufReader::new(io::stdin()),
+                    "stdin",
+                    expect_version,
+                    check,
+                )?
             } else {
                 let reader = std::fs::File::open(&file)
                     .map_err(|e| Failure::Refused(format!("cannot read {file}: {e}")))?;
-                tracker.append_ndjson_checked(
+                tracker.append_ndjson_streamed(
                     io::BufReader::new(reader),
                     &file,
                     expect_version,
                     check,
                 )?
             };
+            let duplicates = &appended.duplicates;
             for (line, duplicate) in duplicates.iter().take(LISTED_WARNINGS) {
                 warn_duplicate(&format!("line {line}"), duplicate);
             }
@@ -944,7 +950,7 @@ fn run_on_log(
                     duplicates.len() - LISTED_WARNINGS
                 );
             }
-            print_append(out, &summary, json)?;
+            print_streamed_append(out, &tracker, &appended, json)?;
         }
         Command::Corroborate {
             id,
@@ -1605,6 +1611,38 @@ fn print_append(
         report::text::append_summary(out, summary)
     }
 }
+
+/// Prints a streamed append as [`print_append`] prints a batch, reading the events back from
+/// the log a few at a time so that memory stays flat.
+fn print_streamed_append(
+    out: &mut dyn Write,
+    tracker: &Tracker,
+    appended: &crate::app::StreamedAppend,
+    json: bool,
+) -> Result<(), Failure> {
+    let mut recorded = 0;
+    for outcomes in appended.outcomes.chunks(PRINTED_AT_ONCE) {
+        let summary = crate::app::AppendSummary {
+            events: tracker.appended_events(outcomes)?,
+            receipt: crate::store::AppendReceipt {
+                outcomes: outcomes.to_vec(),
+                recorded_at: appended.recorded_at,
+            },
+        };
+        if json {
+            report::json::append_summary(out, &summary)?;
+        } else {
+            recorded += report::text::append_lines(out, &summary)?;
+        }
+    }
+    if !json {
+        report::text::append_count(out, recorded, appended.outcomes.len() - recorded)?;
+    }
+    Ok(())
+}
+
+/// How many appended events are read back and printed at a time.
+const PRINTED_AT_ONCE: usize = 1_000;
 
 /// Says on stderr that `what` was likely an event the log already held, and what to do.
 fn warn_duplicate(what: &str, duplicate: &crate::app::LikelyDuplicate) {

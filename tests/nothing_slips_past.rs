@@ -907,3 +907,145 @@ async fn slow_clients_are_timed_out_and_connections_are_limited() {
     let _ = stop.send(());
     server.await.expect("task").expect("stopped cleanly");
 }
+
+/// `n` events as NDJSON lines, each with its own id and a summary long enough that the file is
+/// large, the line `bad` (from 1) replaced by `bad_line`.
+fn large_input(n: usize, replace: Option<(usize, String)>) -> String {
+    let filler = "a long summary of the same kind of report ".repeat(8);
+    let mut text = String::new();
+    for line in 1..=n {
+        match &replace {
+            Some((at, replacement)) if *at == line => text.push_str(replacement),
+            _ => {
+                let mut event = event_json(&format!("report {line}: {filler}"));
+                event["id"] = serde_json::json!(uuid::Uuid::from_u128(line as u128).to_string());
+                text.push_str(&event.to_string());
+            }
+        }
+        text.push('\n');
+    }
+    text
+}
+
+/// The peak resident memory of a child, in kB: its `VmHWM`, read until it exits.
+fn peak_memory_kb(mut child: std::process::Child) -> (u64, std::process::ExitStatus) {
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_file) {
+            let hwm = status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse().ok());
+            peak = peak.max(hwm.unwrap_or(0));
+        }
+        if let Some(exit) = child.try_wait().expect("wait") {
+            return (peak, exit);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn append_of_a_large_file_keeps_memory_flat() {
+    let cli = Cli::new();
+    let events = 100_000;
+    let file = cli.dir.path().join("large.ndjson");
+    std::fs::write(&file, large_input(events, None)).expect("write");
+    let size = std::fs::metadata(&file).expect("size").len();
+    assert!(size > 50_000_000, "a file of {size} bytes");
+    let child = cli
+        .command(&["append", file.to_str().expect("UTF-8 path")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn dyad");
+    let (peak_kb, exit) = peak_memory_kb(child);
+    assert!(exit.success(), "append failed");
+    assert_eq!(count(&cli), events);
+    // Holding the events took about 2 kB each (200 MB here, more than the file); streamed, what
+    // is held per event is its outcome and its id, a few dozen bytes.
+    assert!(
+        peak_kb < 100_000,
+        "append of {size} bytes peaked at {peak_kb} kB"
+    );
+}
+
+#[test]
+fn a_large_append_is_judged_whole_as_one_batch() {
+    let cli = Cli::new();
+    let events = 5_000;
+    let file = cli.dir.path().join("large.ndjson");
+    let path = file.to_str().expect("UTF-8 path");
+    let write = |replace: Option<(usize, String)>| {
+        let text = large_input(events, replace);
+        assert!(text.len() > 2 * 1024 * 1024, "read line by line");
+        std::fs::write(&file, text).expect("write");
+    };
+
+    // A bad line near the end, after several chunks were written: nothing stays.
+    write(Some((4_500, "{\"dyad\": \"USA-RUS\"}".into())));
+    let refused = cli.refused(&["append", path], None);
+    assert!(refused.contains("line 4500"), "{refused}");
+    assert_eq!(count(&cli), 0);
+
+    // An id repeated with other content in a later chunk names both lines.
+    let mut repeat = event_json("other content");
+    repeat["id"] = serde_json::json!(uuid::Uuid::from_u128(10).to_string());
+    write(Some((4_000, repeat.to_string())));
+    let refused = cli.refused(&["append", path], None);
+    assert!(
+        refused.contains("line 4000, field `id`") && refused.contains("id of line 10,"),
+        "{refused}"
+    );
+    assert_eq!(count(&cli), 0);
+
+    // The expected version is checked once, for the whole batch; a retry is idempotent.
+    write(None);
+    let refused = cli.refused(&["append", path, "--expect-version", "3"], None);
+    assert!(refused.contains("USA-RUS"), "{refused}");
+    assert_eq!(count(&cli), 0);
+    let out = cli.ok(&["append", path, "--expect-version", "0"], None);
+    assert!(
+        out.ends_with("5000 recorded, 0 already recorded\n"),
+        "{out}"
+    );
+    let out = cli.ok(&["append", path, "--expect-version", "0"], None);
+    assert!(
+        out.ends_with("0 recorded, 5000 already recorded\n"),
+        "{out}"
+    );
+    assert_eq!(count(&cli), events);
+    let positions: Vec<u64> = cli
+        .json_lines(&["append", path, "--json"])
+        .iter()
+        .map(|outcome| outcome["position"].as_u64().expect("position"))
+        .collect();
+    assert_eq!(positions, (1..=events as u64).collect::<Vec<_>>());
+
+    // Likely duplicates are looked for in every chunk: refused with --strict-duplicates,
+    // warned of without.
+    let again = cli.dir.path().join("again.ndjson");
+    let mut text = String::new();
+    for line in 1..=events {
+        let mut event = event_json(&format!("report {line} again"));
+        event["id"] =
+            serde_json::json!(uuid::Uuid::from_u128(1_000_000 + line as u128).to_string());
+        if line < events {
+            event["occurred_on"] = serde_json::json!("2010-01-01");
+            event["source"]["published_on"] = serde_json::json!("2010-01-01");
+        }
+        text.push_str(&event.to_string());
+        text.push('\n');
+    }
+    text.push_str(&"\n".repeat(2 * 1024 * 1024));
+    std::fs::write(&again, text).expect("write");
+    let again = again.to_str().expect("UTF-8 path");
+    let refused = cli.refused(&["append", again, "--strict-duplicates"], None);
+    assert!(refused.contains("line 5000"), "{refused}");
+    assert_eq!(count(&cli), events);
+    let outcome = cli.run(&["append", again], None);
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert!(outcome.stderr.contains("line 5000"), "{}", outcome.stderr);
+    assert_eq!(count(&cli), 2 * events);
+}

@@ -31,6 +31,7 @@ on_every_store!(
     writers_in_parallel_keep_positions_gapless,
     eight_processes_appending_at_once_keep_the_log_gapless,
     known_at_and_checkpoints_answer_the_same,
+    an_append_in_chunks_is_one_batch_in_one_transaction,
 );
 
 fn positions(tracker: &dyad::app::Tracker) -> Vec<u64> {
@@ -593,4 +594,91 @@ fn the_same_events_give_the_same_head_on_both_stores() {
         .collect();
     assert_eq!(heads[0].0, 12);
     assert_eq!(heads[0], heads[1]);
+}
+
+/// `n` events as NDJSON, large enough to be read line by line and appended in chunks; the line
+/// `at` replaced by `replacement`.
+fn chunked_input(n: usize, replace: Option<(usize, String)>) -> String {
+    let filler = "a summary long enough to make the input large ".repeat(6);
+    let mut text = String::new();
+    for line in 1..=n {
+        match &replace {
+            Some((at, replacement)) if *at == line => text.push_str(replacement),
+            _ => {
+                let mut event = event_json(&format!("report {line}: {filler}"));
+                event["id"] = serde_json::json!(uuid::Uuid::from_u128(line as u128).to_string());
+                text.push_str(&event.to_string());
+            }
+        }
+        text.push('\n');
+    }
+    assert!(text.len() > 1024 * 1024 + 1, "read line by line");
+    text
+}
+
+fn an_append_in_chunks_is_one_batch_in_one_transaction(db: &TestDb) {
+    use dyad::app::DuplicateCheck;
+    let mut tracker = db.open(clock());
+    let n = 3_000;
+    let streamed = |tracker: &mut dyad::app::Tracker, text: String, expected: Option<u64>| {
+        tracker.append_ndjson_streamed(
+            std::io::Cursor::new(text.into_bytes()),
+            "input",
+            expected,
+            DuplicateCheck::Warn,
+        )
+    };
+
+    // An id repeated with other content in a later chunk: the earlier chunks are rolled back.
+    let mut repeat = event_json("other content");
+    repeat["id"] = serde_json::json!(uuid::Uuid::from_u128(7).to_string());
+    let refused = streamed(
+        &mut tracker,
+        chunked_input(n, Some((2_500, repeat.to_string()))),
+        None,
+    )
+    .expect_err("refused");
+    assert!(
+        refused.to_string().contains("line 2500, field `id`"),
+        "{refused}"
+    );
+    assert_eq!(db.count("SELECT COUNT(*) FROM events"), 0);
+
+    let conflict = streamed(&mut tracker, chunked_input(n, None), Some(4)).expect_err("conflict");
+    assert!(
+        matches!(
+            conflict,
+            AppError::Store(StoreError::VersionConflict { .. })
+        ),
+        "{conflict}"
+    );
+    assert_eq!(db.count("SELECT COUNT(*) FROM events"), 0);
+
+    let appended = streamed(&mut tracker, chunked_input(n, None), Some(0)).expect("append");
+    assert_eq!(appended.outcomes.len(), n);
+    assert!(appended.outcomes.iter().enumerate().all(|(i, o)| *o
+        == Appended::Recorded {
+            position: i as u64 + 1,
+            version: i as u64 + 1
+        }));
+    assert_eq!(
+        db.count("SELECT COUNT(DISTINCT recorded_at) FROM events"),
+        1,
+        "one transaction time"
+    );
+    let events = tracker
+        .appended_events(&appended.outcomes[..2])
+        .expect("read back");
+    assert!(events[1].headline().starts_with("report 2:"));
+    assert!(tracker.verify().expect("verify").is_sound());
+
+    // A retry with the same expected version lands nowhere new.
+    let again = streamed(&mut tracker, chunked_input(n, None), Some(0)).expect("retry");
+    assert!(
+        again
+            .outcomes
+            .iter()
+            .all(|o| matches!(o, Appended::AlreadyRecorded { .. }))
+    );
+    assert_eq!(db.count("SELECT COUNT(*) FROM events"), n as i64);
 }

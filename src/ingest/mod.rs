@@ -12,4 +12,6 @@ pub mod evaluation;
 pub mod json;
 pub mod ndjson;
 
-pub use ndjson::{ImportLine, InputError, LineError, Lines, parse_import_line, read_events};
+pub use ndjson::{
+    ImportLine, InputError, LineError, Lines, parse_append_line, parse_import_line, read_events,
+};

@@ -204,6 +204,26 @@ fn parse_line(line: usize, raw: &[u8]) -> Result<EventInput, LineError> {
     })
 }
 
+/// Parses one line of `append`'s NDJSON, as [`read_events`] does (a byte-order mark before the
+/// first line is skipped); `length` is the line's length, when it was too long to be kept.
+pub fn parse_append_line(line: usize, raw: &[u8], length: usize) -> Result<EventInput, LineError> {
+    if length > MAX_EVENT_BYTES {
+        return Err(LineError {
+            line,
+            field: None,
+            problem: format!(
+                "the line is {length} bytes; an event may be at most {MAX_EVENT_BYTES} bytes"
+            ),
+        });
+    }
+    let raw = if line == 1 {
+        json::without_bom(raw)
+    } else {
+        raw
+    };
+    parse_line(line, raw)
+}
+
 /// One line of an import.
 #[derive(Debug, Clone)]
 #[allow(
@@ -222,6 +242,7 @@ pub struct Lines<R> {
     reader: R,
     number: usize,
     bytes: u64,
+    length: usize,
 }
 
 impl<R: BufRead> Lines<R> {
@@ -231,6 +252,7 @@ impl<R: BufRead> Lines<R> {
             reader,
             number: 0,
             bytes: 0,
+            length: 0,
         }
     }
 
@@ -239,11 +261,18 @@ impl<R: BufRead> Lines<R> {
         self.bytes
     }
 
+    /// The length in bytes of the last line returned, without its newline (also of a line too
+    /// long to be kept).
+    pub fn last_length(&self) -> usize {
+        self.length
+    }
+
     /// The next line that is not blank, into `line`: its number, and whether it fit the limit
     /// (a longer line is skipped to its end and reported as too long). `None` at the end.
     pub fn next_line(&mut self, line: &mut Vec<u8>) -> io::Result<Option<(usize, bool)>> {
         loop {
             line.clear();
+            self.length = 0;
             let mut fits = true;
             let mut ended = false;
             let mut any = false;
@@ -260,6 +289,7 @@ impl<R: BufRead> Lines<R> {
                     }
                     None => (chunk.len(), chunk.len()),
                 };
+                self.length += take;
                 if fits && line.len() + take <= MAX_EVENT_BYTES {
                     line.extend_from_slice(&chunk[..take]);
                 } else {

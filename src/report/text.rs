@@ -284,6 +284,17 @@ pub fn log_row(
 
 /// One line per event, then a count.
 pub fn append_summary(out: &mut dyn Write, summary: &AppendSummary) -> io::Result<()> {
+    let recorded = append_lines(out, summary)?;
+    append_count(out, recorded, summary.events.len() - recorded)
+}
+
+/// The count under [`append_summary`]'s lines.
+pub fn append_count(out: &mut dyn Write, recorded: usize, already: usize) -> io::Result<()> {
+    writeln!(out, "{recorded} recorded, {already} already recorded")
+}
+
+/// [`append_summary`]'s line for each event, without the count; returns how many were new.
+pub fn append_lines(out: &mut dyn Write, summary: &AppendSummary) -> io::Result<usize> {
     let mut recorded = 0;
     for (event, outcome) in summary.events.iter().zip(&summary.receipt.outcomes) {
         let (label, position, version) = match *outcome {
@@ -304,8 +315,7 @@ pub fn append_summary(out: &mut dyn Write, summary: &AppendSummary) -> io::Resul
             truncate(&event.headline(), 60)
         )?;
     }
-    let already = summary.events.len() - recorded;
-    writeln!(out, "{recorded} recorded, {already} already recorded")
+    Ok(recorded)
 }
 
 /// Whether the log is sound, and where it is not.

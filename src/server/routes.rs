@@ -102,7 +102,8 @@ impl ApiError {
                 | StoreError::BackupExists { .. }
                 | StoreError::BackupOfSqliteOnly
                 | StoreError::Corrupt { .. }
-                | StoreError::Migration(_),
+                | StoreError::Migration(_)
+                | StoreError::NoBatchBegun,
             )
             | AppError::Undecodable { .. }
             | AppError::Unsound(_) => ApiError::Internal(message),

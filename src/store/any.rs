@@ -86,6 +86,22 @@ impl EventStore for LogStore {
         each!(self, s => s.append_group(batches, same_content))
     }
 
+    fn begin_chunks(&mut self, expected_version: Option<u64>) -> Result<(), StoreError> {
+        each!(self, s => s.begin_chunks(expected_version))
+    }
+
+    fn append_chunk(
+        &mut self,
+        chunk: &[NewEvent],
+        same_content: SameContent<'_>,
+    ) -> Result<AppendReceipt, StoreError> {
+        each!(self, s => s.append_chunk(chunk, same_content))
+    }
+
+    fn end_chunks(&mut self, commit: bool) -> Result<(), StoreError> {
+        each!(self, s => s.end_chunks(commit))
+    }
+
     fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
         each!(self, s => s.stream_version(stream))
     }

@@ -130,6 +130,80 @@ pub struct BatchRequest<'a> {
     pub expected_version: Option<u64>,
 }
 
+/// What a batch appended in chunks carries from one chunk to the next, so that the chunks
+/// together are judged as one batch.
+#[derive(Debug)]
+pub(crate) struct Chunks {
+    /// The last position before the batch: an id found at a later one is repeated in the batch.
+    pub(crate) start: u64,
+    /// The batch's one transaction time.
+    pub(crate) stamp: String,
+    /// The expected version, until the first new event has been checked against it.
+    pub(crate) expected: Option<u64>,
+    /// With an expected version, the batch's one stream.
+    pub(crate) stream: Option<String>,
+    /// Whether the batch had an expected version (then it must hold one stream).
+    pub(crate) one_stream: bool,
+    /// Whether any event of the batch is new.
+    pub(crate) recorded: bool,
+}
+
+impl Chunks {
+    /// A batch after `start`, recorded at `stamp`.
+    pub(crate) fn new(start: u64, stamp: String, expected_version: Option<u64>) -> Self {
+        Self {
+            start,
+            stamp,
+            expected: expected_version,
+            stream: None,
+            one_stream: expected_version.is_some(),
+            recorded: false,
+        }
+    }
+
+    /// The expected version to check this chunk against, once its streams are checked.
+    pub(crate) fn expected_for(&mut self, chunk: &[NewEvent]) -> Result<Option<u64>, StoreError> {
+        if self.one_stream {
+            for event in chunk {
+                match &self.stream {
+                    None => self.stream = Some(event.stream.clone()),
+                    Some(stream) if *stream == event.stream => {}
+                    Some(stream) => {
+                        let mut streams = [stream.as_str(), event.stream.as_str()];
+                        streams.sort_unstable();
+                        return Err(StoreError::ExpectedVersionNeedsOneStream {
+                            streams: streams.join(", "),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(self.expected)
+    }
+
+    /// Takes a chunk's outcome: once an event is new, the version has been checked.
+    pub(crate) fn appended(&mut self, receipt: &AppendReceipt) {
+        if receipt
+            .outcomes
+            .iter()
+            .any(|outcome| matches!(outcome, Appended::Recorded { .. }))
+        {
+            self.expected = None;
+            self.recorded = true;
+        }
+    }
+
+    /// An id found recorded with other content after the batch began is repeated in it.
+    pub(crate) fn refusal(&self, error: StoreError) -> StoreError {
+        match error {
+            StoreError::IdConflict { id, position } if position > self.start => {
+                StoreError::IdRepeated { id }
+            }
+            other => other,
+        }
+    }
+}
+
 /// Which events a scan visits, always in log order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Scan {
@@ -189,6 +263,24 @@ pub trait EventStore {
         batches: &[BatchRequest<'_>],
         same_content: SameContent<'_>,
     ) -> Result<Vec<Result<AppendReceipt, StoreError>>, StoreError>;
+
+    /// Opens one transaction for a batch too large to hold at once, appended chunk by chunk
+    /// with [`EventStore::append_chunk`] and closed by [`EventStore::end_chunks`]: the chunks
+    /// together are judged as [`EventStore::append`] judges one batch (one `expected_version`,
+    /// one transaction time, an id repeated with other content refused), and are written all or
+    /// none. Reads in between see the chunks appended so far.
+    fn begin_chunks(&mut self, expected_version: Option<u64>) -> Result<(), StoreError>;
+
+    /// Appends the next chunk of the batch begun by [`EventStore::begin_chunks`]. After an
+    /// `Err`, the caller ends the batch without committing.
+    fn append_chunk(
+        &mut self,
+        chunk: &[NewEvent],
+        same_content: SameContent<'_>,
+    ) -> Result<AppendReceipt, StoreError>;
+
+    /// Commits the chunked batch (`commit`), or rolls all of it back.
+    fn end_chunks(&mut self, commit: bool) -> Result<(), StoreError>;
 
     /// The stream's version: the number of events in it.
     fn stream_version(&self, stream: &str) -> Result<u64, StoreError>;
@@ -344,6 +436,9 @@ pub enum StoreError {
         /// The PostgreSQL error.
         source: ::postgres::Error,
     },
+    /// A chunk appended with no chunked batch begun: a mistake of the caller's.
+    #[error("a chunk was appended with no batch begun")]
+    NoBatchBegun,
     /// SQLite failed while reading or writing.
     #[error("the log's database failed: {0}")]
     Database(#[from] rusqlite::Error),

@@ -15,7 +15,6 @@
 //! - Text columns hold exactly the text the hash covers, so the same events hash the same here
 //!   and on SQLite, and `dyad copy` carries a log between them unchanged.
 
-use super::SameContent;
 use super::chain::{GENESIS_HASH, checkpoint_digest, event_hash};
 use super::migrations::{Migration, POSTGRES_MIGRATIONS, checksum};
 use super::sqlite::{OpenMode, StoredCheckpoint};
@@ -23,6 +22,7 @@ use super::{
     AppendReceipt, Appended, BatchRequest, CheckpointProblem, EventStore, NewEvent, Scan,
     StoreError, StoredEvent, format_recorded_at,
 };
+use super::{Chunks, SameContent};
 use crate::domain::clock::Clock;
 use chrono::{DateTime, Utc};
 use postgres::types::ToSql;
@@ -298,6 +298,8 @@ pub struct PostgresStore {
     /// `None` only while the store is dropped.
     client: RefCell<Option<Client>>,
     clock: Arc<dyn Clock>,
+    /// The batch being appended in chunks, inside an open transaction.
+    chunks: Option<Chunks>,
 }
 
 impl Drop for PostgresStore {
@@ -331,6 +333,7 @@ impl PostgresStore {
         Ok(Self {
             client: RefCell::new(Some(client)),
             clock,
+            chunks: None,
         })
     }
 
@@ -673,13 +676,15 @@ fn next_head(
 
 /// Appends one batch inside the caller's transaction, which holds the log's lock. Every event is
 /// looked up by id before it is written (a failed insert would abort the transaction), and the
-/// whole batch is judged before the first insert, so a refusal writes nothing.
+/// whole batch is judged before the first insert, so a refusal writes nothing. A chunk of a
+/// larger batch is recorded at the batch's `stamp`.
 fn append_batch(
     client: &mut impl GenericClient,
     clock: &dyn Clock,
     batch: &[NewEvent],
     expected_version: Option<u64>,
     same_content: SameContent<'_>,
+    stamp: Option<&str>,
 ) -> Result<AppendReceipt, StoreError> {
     let mut outcomes: Vec<Option<Appended>> = vec![None; batch.len()];
     let mut first_in_batch: HashMap<Uuid, usize> = HashMap::with_capacity(batch.len());
@@ -743,7 +748,13 @@ fn append_batch(
     }
     let mut recorded_at = None;
     if !new_events.is_empty() {
-        let (mut position, mut prev_hash, stamp) = next_head(client, clock)?;
+        let (mut position, mut prev_hash, stamp) = match stamp {
+            Some(stamp) => {
+                let (position, prev_hash, _) = head(client)?;
+                (position, prev_hash, stamp.to_string())
+            }
+            None => next_head(client, clock)?,
+        };
         let mut versions: HashMap<&str, u64> = HashMap::new();
         let mut rows = Vec::with_capacity(new_events.len());
         for index in new_events {
@@ -947,6 +958,7 @@ impl EventStore for PostgresStore {
             batch,
             expected_version,
             same_content,
+            None,
         )?;
         if receipt.recorded_at.is_some() {
             notify_head(&mut tx)?;
@@ -974,6 +986,7 @@ impl EventStore for PostgresStore {
                 request.events,
                 request.expected_version,
                 same_content,
+                None,
             ) {
                 Ok(receipt) => {
                     savepoint.commit()?;
@@ -994,6 +1007,68 @@ impl EventStore for PostgresStore {
         }
         tx.commit()?;
         Ok(results)
+    }
+
+    fn begin_chunks(&mut self, expected_version: Option<u64>) -> Result<(), StoreError> {
+        let mut client = self.client();
+        // A transaction the client does not track: reads through the store between chunks
+        // (on this one connection) see the chunks appended so far.
+        client.batch_execute("BEGIN")?;
+        let begun = lock_the_log(&mut *client)
+            .and_then(|()| refuse_unguarded(&mut *client))
+            .and_then(|()| next_head(&mut *client, self.clock.as_ref()));
+        match begun {
+            Ok((start, _, stamp)) => {
+                drop(client);
+                self.chunks = Some(Chunks::new(start, stamp, expected_version));
+                Ok(())
+            }
+            Err(error) => {
+                client.batch_execute("ROLLBACK")?;
+                Err(error)
+            }
+        }
+    }
+
+    fn append_chunk(
+        &mut self,
+        chunk: &[NewEvent],
+        same_content: SameContent<'_>,
+    ) -> Result<AppendReceipt, StoreError> {
+        let chunks = self.chunks.as_mut().ok_or(StoreError::NoBatchBegun)?;
+        let expected = chunks.expected_for(chunk)?;
+        let client = self
+            .client
+            .get_mut()
+            .as_mut()
+            .ok_or(StoreError::NoBatchBegun)?;
+        let receipt = append_batch(
+            client,
+            self.clock.as_ref(),
+            chunk,
+            expected,
+            same_content,
+            Some(&chunks.stamp),
+        )
+        .map_err(|error| chunks.refusal(error))?;
+        chunks.appended(&receipt);
+        Ok(receipt)
+    }
+
+    fn end_chunks(&mut self, commit: bool) -> Result<(), StoreError> {
+        let Some(chunks) = self.chunks.take() else {
+            return Ok(());
+        };
+        let mut client = self.client();
+        if commit {
+            if chunks.recorded {
+                notify_head(&mut *client)?;
+            }
+            client.batch_execute("COMMIT")?;
+        } else {
+            client.batch_execute("ROLLBACK")?;
+        }
+        Ok(())
     }
 
     fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {

@@ -2,12 +2,12 @@
 //! append so that several processes can append to the same file at once without losing,
 //! duplicating or reordering events.
 
-use super::SameContent;
 use super::chain::{GENESIS_HASH, Hashed, checkpoint_digest, event_hash};
 use super::{
     AppendReceipt, Appended, BatchRequest, CheckpointProblem, EventStore, NewEvent, Scan,
     StoreError, StoredEvent, format_recorded_at, migrations,
 };
+use super::{Chunks, SameContent};
 use crate::domain::clock::Clock;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
@@ -31,6 +31,8 @@ pub const CACHE_KIB: i64 = 16 * 1024;
 pub struct SqliteStore {
     conn: Connection,
     clock: Arc<dyn Clock>,
+    /// The batch being appended in chunks, inside an open transaction.
+    chunks: Option<Chunks>,
 }
 
 /// How a command opens the log: only commands that write may create one, and reads work on a
@@ -124,7 +126,13 @@ impl SqliteStore {
                         path.display()
                     )));
                 }
-                Ok((true, true, conn)) => return Ok(Self { conn, clock }),
+                Ok((true, true, conn)) => {
+                    return Ok(Self {
+                        conn,
+                        clock,
+                        chunks: None,
+                    });
+                }
                 Err(error) if is_read_only(&error) => last = Some(error),
                 Err(error) => return Err(error),
             }
@@ -146,7 +154,11 @@ impl SqliteStore {
             enable_wal(&conn)?;
         }
         migrations::apply(&mut conn, &format_recorded_at(clock.now()))?;
-        Ok(Self { conn, clock })
+        Ok(Self {
+            conn,
+            clock,
+            chunks: None,
+        })
     }
 }
 
@@ -266,6 +278,7 @@ impl EventStore for SqliteStore {
             batch,
             expected_version,
             same_content,
+            None,
         )?;
         tx.commit()?;
         Ok(receipt)
@@ -292,6 +305,7 @@ impl EventStore for SqliteStore {
                     request.events,
                     request.expected_version,
                     same_content,
+                    None,
                 ) {
                     Err(error @ (StoreError::Database(_) | StoreError::Corrupt { .. })) => {
                         return Err(error);
@@ -308,6 +322,7 @@ impl EventStore for SqliteStore {
                 request.events,
                 request.expected_version,
                 same_content,
+                None,
             ) {
                 Ok(receipt) => {
                     savepoint.commit()?;
@@ -325,6 +340,50 @@ impl EventStore for SqliteStore {
         }
         tx.commit()?;
         Ok(results)
+    }
+
+    fn begin_chunks(&mut self, expected_version: Option<u64>) -> Result<(), StoreError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let begun =
+            refuse_unguarded(&self.conn).and_then(|()| next_head(&self.conn, self.clock.as_ref()));
+        match begun {
+            Ok((start, _, stamp)) => {
+                self.chunks = Some(Chunks::new(start, stamp, expected_version));
+                Ok(())
+            }
+            Err(error) => {
+                self.conn.execute_batch("ROLLBACK")?;
+                Err(error)
+            }
+        }
+    }
+
+    fn append_chunk(
+        &mut self,
+        chunk: &[NewEvent],
+        same_content: SameContent<'_>,
+    ) -> Result<AppendReceipt, StoreError> {
+        let chunks = self.chunks.as_mut().ok_or(StoreError::NoBatchBegun)?;
+        let expected = chunks.expected_for(chunk)?;
+        let receipt = append_batch(
+            &self.conn,
+            self.clock.as_ref(),
+            chunk,
+            expected,
+            same_content,
+            Some(&chunks.stamp),
+        )
+        .map_err(|error| chunks.refusal(error))?;
+        chunks.appended(&receipt);
+        Ok(receipt)
+    }
+
+    fn end_chunks(&mut self, commit: bool) -> Result<(), StoreError> {
+        if self.chunks.take().is_some() {
+            self.conn
+                .execute_batch(if commit { "COMMIT" } else { "ROLLBACK" })?;
+        }
+        Ok(())
     }
 
     fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
@@ -644,13 +703,15 @@ fn refuse_unguarded(conn: &Connection) -> Result<(), StoreError> {
 /// Appends one batch inside the caller's transaction. New events are inserted directly: the
 /// unique index on `id` finds the rare event already recorded, which is then compared (a lookup
 /// per event before inserting cost a fifth of append time). With an expected version the batch
-/// is sorted first, since a retry of a batch that landed must not be refused.
+/// is sorted first, since a retry of a batch that landed must not be refused. A chunk of a larger
+/// batch is recorded at the batch's `stamp`.
 fn append_batch(
     conn: &Connection,
     clock: &dyn Clock,
     batch: &[NewEvent],
     expected_version: Option<u64>,
     same_content: SameContent<'_>,
+    stamp: Option<&str>,
 ) -> Result<AppendReceipt, StoreError> {
     let planned = match expected_version {
         Some(expected) => {
@@ -691,7 +752,13 @@ fn append_batch(
         }
         let (position, prev_hash, stamp) = match &mut head {
             Some(head) => head,
-            None => head.insert(next_head(conn, clock)?),
+            None => head.insert(match stamp {
+                Some(stamp) => {
+                    let (position, prev_hash, _) = self::head(conn)?;
+                    (position, prev_hash, stamp.to_string())
+                }
+                None => next_head(conn, clock)?,
+            }),
         };
         let version = match versions.get(event.stream.as_str()) {
             Some(v) => v + 1,
