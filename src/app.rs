@@ -491,7 +491,7 @@ fn read_append_lines(
     let mut line = Vec::new();
     let mut chunk = Vec::with_capacity(LINES_PER_CHUNK);
     loop {
-        let (number, _) = match lines.next_line(&mut line) {
+        let (number, fits) = match lines.next_line(&mut line) {
             Ok(Some(next)) => next,
             Ok(None) => break,
             Err(source) => {
@@ -502,6 +502,10 @@ fn read_append_lines(
                 return;
             }
         };
+        if !fits && lines.last_was_blank() {
+            // Blank lines are skipped, however long, as `read_events` skips them.
+            continue;
+        }
         chunk.push(
             ingest::parse_append_line(number, &line, lines.last_length()).and_then(|input| {
                 validator

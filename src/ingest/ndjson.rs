@@ -243,6 +243,7 @@ pub struct Lines<R> {
     number: usize,
     bytes: u64,
     length: usize,
+    blank: bool,
 }
 
 impl<R: BufRead> Lines<R> {
@@ -253,6 +254,7 @@ impl<R: BufRead> Lines<R> {
             number: 0,
             bytes: 0,
             length: 0,
+            blank: true,
         }
     }
 
@@ -267,12 +269,18 @@ impl<R: BufRead> Lines<R> {
         self.length
     }
 
+    /// Whether the last line returned was only whitespace (a line too long to be kept may be).
+    pub fn last_was_blank(&self) -> bool {
+        self.blank
+    }
+
     /// The next line that is not blank, into `line`: its number, and whether it fit the limit
     /// (a longer line is skipped to its end and reported as too long). `None` at the end.
     pub fn next_line(&mut self, line: &mut Vec<u8>) -> io::Result<Option<(usize, bool)>> {
         loop {
             line.clear();
             self.length = 0;
+            self.blank = true;
             let mut fits = true;
             let mut ended = false;
             let mut any = false;
@@ -290,6 +298,7 @@ impl<R: BufRead> Lines<R> {
                     None => (chunk.len(), chunk.len()),
                 };
                 self.length += take;
+                self.blank = self.blank && chunk[..take].iter().all(u8::is_ascii_whitespace);
                 if fits && line.len() + take <= MAX_EVENT_BYTES {
                     line.extend_from_slice(&chunk[..take]);
                 } else {
