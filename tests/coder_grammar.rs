@@ -580,6 +580,91 @@ fn an_article_about_something_else_yields_nothing() {
     assert!(proposals.is_empty(), "{}", show(&proposals));
 }
 
+#[test]
+fn talks_between_the_sides_on_a_hostile_issue_are_engagement_not_push_back() {
+    let proposals = coded(
+        "Secretary of State Pompeo held three hours of talks with Foreign Minister Lavrov on \
+         Tuesday about the war in Ukraine.",
+    );
+    let talks = proposals
+        .iter()
+        .find(|p| p.event.action == "consult")
+        .unwrap_or_else(|| panic!("no consultation:\n{}", show(&proposals)));
+    assert_eq!(
+        talks.event.issue.as_deref(),
+        Some("ukraine"),
+        "{}",
+        show(&proposals)
+    );
+    assert_eq!(pillar(talks), "engagement", "{}", show(&proposals));
+    // The push back itself stays where it is.
+    let sanctions = coded("The Treasury imposed sanctions on Russia on Tuesday over Ukraine.");
+    assert!(
+        sanctions.iter().all(|p| pillar(p) == "pushback"),
+        "{}",
+        show(&sanctions)
+    );
+}
+
+#[test]
+fn deconfliction_is_about_the_military_channel_wherever_it_happens() {
+    let proposals = coded(
+        "American and Russian defense officials signed a memorandum on Tuesday on flight \
+         safety over Syria.",
+    );
+    let signed = proposals
+        .iter()
+        .find(|p| p.event.action == "sign_agreement")
+        .unwrap_or_else(|| panic!("no agreement:\n{}", show(&proposals)));
+    assert_eq!(
+        signed.event.issue.as_deref(),
+        Some("military_channels"),
+        "{}",
+        show(&proposals)
+    );
+    assert_eq!(pillar(signed), "stability");
+}
+
+#[test]
+fn the_two_leaders_are_the_dyad_only_where_the_text_is_about_both_sides() {
+    let proposals = coded_with_title(
+        "Putin visits Beijing",
+        "President Putin arrived in Beijing on Thursday for talks with President Xi. The two \
+         leaders planned to celebrate the anniversary of their relations at a concert. Trade \
+         between the countries grew last year. Officials gave no details. The visit ends on \
+         Sunday. A week ago the United States criticised the trade.",
+    );
+    assert!(
+        !has(&proposals, "RUS", "USA", "positive") && !has(&proposals, "USA", "RUS", "positive"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn praise_of_someone_who_is_neither_side_is_not_about_the_other_side() {
+    let proposals = coded(
+        "President Trump said on Friday that Manafort was a good man and that the case had \
+         nothing to do with Russia.",
+    );
+    assert!(proposals.is_empty(), "{}", show(&proposals));
+}
+
+#[test]
+fn an_unnamed_target_is_the_other_side_only_near_where_the_text_names_it() {
+    let far = coded(
+        "Washington said on Monday that it would review its grain tariffs. The ministry gave \
+         no reason. Farmers were angry. Prices rose in the spring. Traders waited. Russia \
+         warned on Friday of tough measures.",
+    );
+    assert!(!has(&far, "RUS", "USA", "negative"), "{}", show(&far));
+    let near = coded(
+        "The United States expelled two Russian diplomats on Monday. Russia warned on Friday \
+         of tough measures.",
+    );
+    assert!(has(&near, "RUS", "USA", "negative"), "{}", show(&near));
+}
+
 fn dyad(args: &[&str], stdin: &str) -> (Option<i32>, String, String) {
     use std::io::Write;
     let dir = tempfile::tempdir().expect("temp dir");

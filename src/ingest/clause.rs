@@ -225,6 +225,10 @@ const OBLIGATIONS: [&str; 3] = ["must", "should", "ought"];
 const MODALS: [&str; 9] = [
     "would", "could", "might", "may", "should", "must", "can", "ought", "'d",
 ];
+/// Nouns that measure what their `of` phrase names: `held three hours of talks` held talks.
+const MEASURES: [&str; 9] = [
+    "hour", "day", "minute", "week", "round", "series", "couple", "number", "lot",
+];
 const CONDITIONS: [&str; 4] = ["if", "unless", "whether", "lest"];
 const BACKDROPS: [&str; 6] = ["since", "after", "before", "because", "following", "until"];
 
@@ -294,7 +298,11 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
                 clause.passive = true;
                 clause.subjects.extend(tree.with_conjuncts(child));
             }
-            "obj" | "iobj" => clause.objects.extend(tree.with_conjuncts(child)),
+            "obj" | "iobj" => clause.objects.extend(
+                tree.with_conjuncts(child)
+                    .into_iter()
+                    .map(|o| measured(tree, o)),
+            ),
             "obl:agent" => clause.agents.extend(tree.with_conjuncts(child)),
             // UD 2.14 merged `obl:tmod` and `obl:npmod` into `obl:unmarked`.
             "obl:tmod" | "nmod:tmod" | "obl:npmod" | "obl:unmarked" | "nmod:unmarked"
@@ -657,4 +665,14 @@ fn inherit_subjects(tree: &Tree, clauses: &mut [Clause]) {
             break;
         }
     }
+}
+
+/// What an object measures (`hours of talks`: the talks), else the object itself.
+fn measured(tree: &Tree, object: usize) -> usize {
+    if !MEASURES.contains(&tree.lemma(object).as_str()) {
+        return object;
+    }
+    tree.kids(object, "nmod")
+        .find(|&n| tree.kids(n, "case").any(|c| tree.lemma(c) == "of"))
+        .unwrap_or(object)
 }

@@ -139,15 +139,21 @@ pub fn code(
     reader.context.topic = reader.issue_of(&title_words);
     reader.context.paragraph = usize::MAX;
     let mut found = Vec::new();
-    for (index, ((sentence, (paragraph, text)), names)) in
+    for (index, ((sentence, (paragraph, text)), own_names)) in
         parsed.iter().zip(&sentences).zip(&names).enumerate()
     {
         if *paragraph != reader.context.paragraph {
             reader.context.paragraph = *paragraph;
             reader.context.attribution = None;
         }
+        reader.context.nearby = names[..1]
+            .iter()
+            .chain(&names[index.saturating_sub(2)..names.len().min(index + 3)])
+            .flat_map(|n| n.values())
+            .map(|(code, _)| code.clone())
+            .collect();
         let tree = Tree::new(sentence);
-        found.extend(reader.read_sentence(&tree, names, text, index));
+        found.extend(reader.read_sentence(&tree, own_names, text, index));
     }
     let merged = merge(found, reference);
     let source = SourceFacts {
@@ -165,6 +171,9 @@ pub fn code(
 struct Context {
     /// Every party the article mentions.
     mentioned: Vec<String>,
+    /// The parties the title and the sentences from two before the one being read to two after
+    /// it name: an unnamed target is the other side only when the text is about it there.
+    nearby: Vec<String>,
     /// People named with a title that gives their side (`Deputy Foreign Minister Sergei
     /// Ryabkov`), by surname, for later bare mentions.
     people: HashMap<String, String>,
@@ -321,6 +330,9 @@ impl Reader<'_> {
                 if context.is_some() || event.pillar.is_none() {
                     event.pillar = context.or_else(|| self.hostile_pillar());
                 }
+            }
+            if event.pillar.is_none() {
+                event.pillar = self.talks_pillar(&event.action, event.issue.as_deref());
             }
         }
         if let Some(event) = found.iter().find(|f| intensity(&f.action) < 0.0) {
@@ -531,11 +543,16 @@ impl Reader<'_> {
                 how: "person",
                 both: false,
             }),
-            MentionKind::Pair => Some(Party {
-                code: self.sides[1].clone(),
-                how: "both sides",
-                both: true,
-            }),
+            // `the two leaders` are the dyad's only where the text is about both sides.
+            MentionKind::Pair => self
+                .sides
+                .iter()
+                .all(|side| self.context.nearby.contains(side))
+                .then(|| Party {
+                    code: self.sides[1].clone(),
+                    how: "both sides",
+                    both: true,
+                }),
             MentionKind::Description => self.context.last_other.clone().map(|code| Party {
                 code,
                 how: "description",
@@ -1737,10 +1754,11 @@ impl Reader<'_> {
         // the two sides the sentence names.
         if symmetric(&meaning.action) && meaning.action != "third_party_action" {
             let named = |side: &String| {
-                scope
-                    .names
-                    .values()
-                    .any(|(code, kind)| code == side || *kind == MentionKind::Pair)
+                scope.names.values().any(|(code, kind)| {
+                    code == side
+                        || *kind == MentionKind::Pair
+                            && self.sides.iter().all(|s| self.context.nearby.contains(s))
+                })
             };
             if self.sides.iter().all(named) {
                 return self
@@ -1959,7 +1977,7 @@ impl Reader<'_> {
                             return None;
                         }
                         let other = self.other_side(&actor.code)?;
-                        self.context.mentioned.contains(&other).then(|| {
+                        self.context.nearby.contains(&other).then(|| {
                             confidence -= 0.1;
                             notes.push("target taken as the other side of the dyad");
                             (other, "the other side of the dyad (default)")
@@ -2046,6 +2064,17 @@ impl Reader<'_> {
             .hostile_pillar
             .clone()
             .filter(|p| self.framework.pillar(p).is_some())
+    }
+
+    /// The dictionary's pillar for talk between the sides when the framework would file the
+    /// talk's issue where hostility goes (talks about Ukraine are not the push back).
+    fn talks_pillar(&self, action: &str, issue: Option<&str>) -> Option<String> {
+        let talks = self.dictionary.talks_pillar.as_ref()?;
+        let hostile = self.hostile_pillar()?;
+        (talks.actions.iter().any(|a| a == action)
+            && self.framework.derive_pillar(action, issue) == hostile
+            && self.framework.pillar(&talks.pillar).is_some())
+        .then(|| talks.pillar.clone())
     }
 
     fn other_side(&self, code: &str) -> Option<String> {
@@ -2334,9 +2363,16 @@ impl Reader<'_> {
         } else {
             None
         };
+        // `said that Manafort was a good man`: an assessment of someone who is neither side.
+        let of_a_stranger = tree
+            .kids(head, "nsubj")
+            .any(|s| tree.upos(s) == "PROPN" && self.party(scope, s).is_none());
+        if of_a_stranger && named.is_none() {
+            return None;
+        }
         let target = named.or_else(|| {
             self.other_side(&speaker.code)
-                .filter(|o| self.context.mentioned.contains(o))
+                .filter(|o| self.context.nearby.contains(o))
         })?;
         self.in_scope(&speaker.code, &target, action, false)?;
         let attribution = Some(tree.text(&tree.phrase(speech.subjects[0])));

@@ -138,6 +138,20 @@ struct DictionaryFile {
     issues: Vec<IssueEntry>,
     #[serde(default)]
     hostile_pillar: Option<String>,
+    #[serde(default)]
+    talks_pillar: Option<TalksPillar>,
+}
+
+/// Where talk between the two sides is filed when its issue is one the framework files under
+/// hostility: under Tillerson's framework the sanctions are the push back, the talks about
+/// Ukraine are engagement.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TalksPillar {
+    /// The pillar the talk goes to.
+    pub(super) pillar: String,
+    /// The actions that are talk (consulting, praising, promising to cooperate).
+    pub(super) actions: Vec<String>,
 }
 
 /// What a mention names.
@@ -221,6 +235,8 @@ pub struct Dictionary {
     /// The pillar of a hostile event whose issue is unknown (under Tillerson's framework, a
     /// hostile act is aggression or the push back against it).
     pub(super) hostile_pillar: Option<String>,
+    /// Where talk between the sides on a hostile issue goes.
+    pub(super) talks_pillar: Option<TalksPillar>,
 }
 
 impl Dictionary {
@@ -279,6 +295,7 @@ impl Dictionary {
         extra.hypothetical_nouns.extend(builtin.hypothetical_nouns);
         extra.issues.extend(builtin.issues);
         extra.hostile_pillar = extra.hostile_pillar.or(builtin.hostile_pillar);
+        extra.talks_pillar = extra.talks_pillar.or(builtin.talks_pillar);
         Ok(Dictionary::compile(extra))
     }
 
@@ -369,6 +386,7 @@ impl Dictionary {
                 })
                 .collect(),
             hostile_pillar: file.hostile_pillar,
+            talks_pillar: file.talks_pillar,
         }
     }
 }
@@ -383,7 +401,12 @@ impl Dictionary {
             .iter()
             .map(|f| ("frame", &f.action))
             .chain(self.nouns.iter().map(|n| ("noun", &n.action)))
-            .chain(self.action_issues.keys().map(|a| ("action_issues", a)));
+            .chain(self.action_issues.keys().map(|a| ("action_issues", a)))
+            .chain(
+                self.talks_pillar
+                    .iter()
+                    .flat_map(|t| t.actions.iter().map(|a| ("talks_pillar", a))),
+            );
         let mut unknown: Vec<String> = actions
             .filter(|(_, action)| taxonomy.action(action).is_none())
             .map(|(section, action)| format!("{section} action `{action}`"))
@@ -404,6 +427,12 @@ impl Dictionary {
                 .iter()
                 .filter(|p| framework.pillar(p).is_none())
                 .map(|p| format!("hostile_pillar `{p}`")),
+        );
+        unknown.extend(
+            self.talks_pillar
+                .iter()
+                .filter(|t| framework.pillar(&t.pillar).is_none())
+                .map(|t| format!("talks_pillar `{}`", t.pillar)),
         );
         unknown.dedup();
         unknown
