@@ -665,6 +665,81 @@ fn an_unnamed_target_is_the_other_side_only_near_where_the_text_names_it() {
     assert!(has(&near, "RUS", "USA", "negative"), "{}", show(&near));
 }
 
+#[test]
+fn declining_to_comment_rejects_nothing() {
+    let proposals = coded(
+        "The United States expelled two Russian diplomats on Monday. The Kremlin declined to \
+         comment on Tuesday.",
+    );
+    assert!(
+        proposals.iter().all(|p| p.event.action != "reject"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn what_happened_a_week_before_is_not_dated_by_the_clause_it_hangs_from() {
+    let proposals = coded(
+        "Secretary Austin and Minister Shoigu last spoke on March 2, a week before Russia \
+         launched its offensive in Ukraine.",
+    );
+    assert!(
+        proposals.iter().all(|p| p.event.action != "fight"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn charges_filed_against_the_other_sides_people_coerce_them() {
+    let proposals = coded(
+        "The Justice Department on Wednesday filed charges against two employees of Russian \
+         state television.",
+    );
+    let charged = proposals
+        .iter()
+        .find(|p| p.event.action == "coerce")
+        .unwrap_or_else(|| panic!("no coercion:\n{}", show(&proposals)));
+    assert_eq!(
+        (charged.event.actor.as_str(), charged.event.target.as_str()),
+        ("USA", "RUS")
+    );
+    assert_eq!(charged.event.occurred_on, "2018-03-28");
+}
+
+#[test]
+fn troops_sent_to_an_ally_reassure_it() {
+    let proposals =
+        coded("The U.S. sent 1,000 troops to Poland on Friday, in a message to Russia.");
+    let sent = proposals
+        .iter()
+        .find(|p| p.event.action == "reassure_allies")
+        .unwrap_or_else(|| panic!("no reassurance:\n{}", show(&proposals)));
+    assert_eq!(
+        (sent.event.actor.as_str(), sent.event.target.as_str()),
+        ("USA", "POL")
+    );
+    assert!(
+        !has(&proposals, "USA", "RUS", "negative"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn a_meeting_scheduled_is_not_a_meeting_held() {
+    let proposals = coded(
+        "National Security Adviser Bolton is scheduled to meet with President Putin on \
+         Tuesday.",
+    );
+    assert!(
+        proposals.iter().all(|p| p.event.action != "consult"),
+        "{}",
+        show(&proposals)
+    );
+}
+
 fn dyad(args: &[&str], stdin: &str) -> (Option<i32>, String, String) {
     use std::io::Write;
     let dir = tempfile::tempdir().expect("temp dir");

@@ -276,6 +276,15 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
     let mut clause = Clause::with_subject(verb, None);
     for &child in tree.children(verb) {
         let lower = tree.lower(child);
+        // `a week before Russia launched`: the parser hangs the subordinator on the subject as
+        // a preposition; a subject never takes one.
+        if tree.deprel(child) == "nsubj"
+            && tree
+                .kids(child, "case")
+                .any(|c| c < child && BACKDROPS.contains(&tree.lower(c).as_str()))
+        {
+            clause.backdrop = true;
+        }
         match tree.deprel(child) {
             // One subject (with its conjuncts); a second is a misparse, of a coordination when
             // an `and` stands between them (`Trump and Putin held`).
@@ -327,6 +336,7 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
             "aux" => read_auxiliary(tree, child, &mut clause),
             "mark" if CONDITIONS.contains(&lower.as_str()) => clause.mood = Mood::Conditional,
             "mark" if BACKDROPS.contains(&lower.as_str()) => clause.backdrop = true,
+
             _ => {}
         }
         if tree.rel(child) == "obl"

@@ -920,6 +920,9 @@ impl Reader<'_> {
     fn meaning(&self, scope: &Scope, clause: &Clause) -> Option<Meaning> {
         let tree = scope.tree;
         let lemma = tree.lemma(clause.verb);
+        if self.is_non_answer(tree, clause, &lemma) {
+            return None;
+        }
         let verb_forms: Vec<String> = match &clause.particle {
             Some(particle) => vec![format!("{lemma} {particle}"), lemma.clone()],
             None => vec![lemma.clone()],
@@ -1024,6 +1027,14 @@ impl Reader<'_> {
         with_prep()
             .or_else(bare)
             .map(|frame| frame_meaning(frame, &lemma, None))
+    }
+
+    /// `declined to comment`, `refused to say`: a refusal to speak rejects nothing.
+    fn is_non_answer(&self, tree: &Tree, clause: &Clause, lemma: &str) -> bool {
+        self.dictionary.control.negating.iter().any(|v| v == lemma)
+            && tree
+                .kids(clause.verb, "xcomp")
+                .any(|x| self.dictionary.speech.contains(&tree.lemma(x)))
     }
 
     /// Whether the clause is a deed, a statement of intent, an allegation in someone's mouth, or
@@ -2114,10 +2125,17 @@ impl Reader<'_> {
                 .partners
                 .get(&other)
                 .is_some_and(|p| p.iter().any(|c| c == target));
+            let own_partner = self
+                .dictionary
+                .partners
+                .get(actor)
+                .is_some_and(|p| p.iter().any(|c| c == target));
             return match action {
                 "arm_adversary" | "support_adversary" | "reassure_allies" => {
                     Some(action.to_string())
                 }
+                // Forces sent to one's own ally reassure it against the other side.
+                "show_force" if own_partner => Some("reassure_allies".to_string()),
                 "fight" | "assault" | "coerce" if partner_of_other => Some(action.to_string()),
                 "provide_aid" | "cooperate_materially" if partner_of_other => {
                     Some("support_adversary".to_string())
