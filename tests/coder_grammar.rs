@@ -740,6 +740,31 @@ fn a_meeting_scheduled_is_not_a_meeting_held() {
     );
 }
 
+#[test]
+fn an_attribution_after_a_quoted_assessment_is_the_speakers_disapproval() {
+    let proposals = coded(
+        "Russia's latest missile tests are \u{201c}deeply troubling,\u{201d} a State \
+         Department spokesman said.",
+    );
+    assert!(
+        has(&proposals, "USA", "RUS", "negative"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn weapons_sent_to_a_partner_arm_it_and_troops_reassure_it() {
+    let proposals = coded("Russia sent missiles to North Korea on Monday.");
+    assert!(
+        proposals
+            .iter()
+            .any(|p| p.event.action == "arm_adversary" && p.event.target == "PRK"),
+        "{}",
+        show(&proposals)
+    );
+}
+
 fn dyad(args: &[&str], stdin: &str) -> (Option<i32>, String, String) {
     use std::io::Write;
     let dir = tempfile::tempdir().expect("temp dir");

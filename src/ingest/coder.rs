@@ -2683,6 +2683,9 @@ fn reported_speech_first(sentence: &str) -> Option<String> {
 fn attributed_speech_first(sentence: &str) -> Option<String> {
     let text = sentence.trim();
     let body = text.strip_suffix('.').unwrap_or(text);
+    // `are “incredibly concerning,” a spokesman said`: the comma inside the quotation sets
+    // the attribution off as well.
+    let body = body.replace(",” ", "”, ").replace(",\" ", "\", ");
     let parts: Vec<&str> = body.split(", ").collect();
     if parts.len() < 2 {
         return None;
