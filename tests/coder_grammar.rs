@@ -765,6 +765,31 @@ fn weapons_sent_to_a_partner_arm_it_and_troops_reassure_it() {
     );
 }
 
+#[test]
+fn a_headline_opening_with_a_known_person_and_a_colon_is_that_persons_statement() {
+    let proposals = coded_with_title(
+        "Lavrov: US sanctions on Russian banks are illegal",
+        "The foreign minister spoke to reporters in Moscow.",
+    );
+    let said = proposals
+        .iter()
+        .find(|p| p.event.actor == "RUS")
+        .unwrap_or_else(|| panic!("no statement by Russia:\n{}", show(&proposals)));
+    assert_eq!(said.event.kind, EventKind::Statement);
+    assert_eq!(said.event.target, "USA");
+    assert_eq!(sign_of(said), "negative");
+    // A place before the colon is no speaker.
+    let place = coded_with_title(
+        "Geneva: US and Russia hold talks on arms control",
+        "Delegations met on Friday.",
+    );
+    assert!(
+        place.iter().all(|p| p.event.kind != EventKind::Statement),
+        "{}",
+        show(&place)
+    );
+}
+
 fn dyad(args: &[&str], stdin: &str) -> (Option<i32>, String, String) {
     use std::io::Write;
     let dir = tempfile::tempdir().expect("temp dir");
