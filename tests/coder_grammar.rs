@@ -790,6 +790,70 @@ fn a_headline_opening_with_a_known_person_and_a_colon_is_that_persons_statement(
     );
 }
 
+#[test]
+fn telling_the_other_side_not_to_do_something_is_a_demand() {
+    let proposals = coded("President Trump told President Putin not to interfere in the election.");
+    let told = proposals
+        .iter()
+        .find(|p| p.event.actor == "USA")
+        .unwrap_or_else(|| panic!("no demand:\n{}", show(&proposals)));
+    assert_eq!(told.event.action, "demand", "{}", show(&proposals));
+    assert_eq!(told.event.target, "RUS");
+}
+
+#[test]
+fn someone_somewhere_meeting_with_the_other_side_consults_it() {
+    let proposals =
+        coded("Secretary Kerry was in Geneva on Friday meeting with Foreign Minister Lavrov.");
+    assert!(
+        proposals
+            .iter()
+            .any(|p| p.event.action == "consult" && p.event.occurred_on == "2018-03-30"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn a_wire_dateline_is_not_the_first_sentences_subject() {
+    let proposals = coded(
+        "WASHINGTON, March 29 (Wire) -- Russia barred nine U.S. legislators from entry on \
+         Thursday.",
+    );
+    assert!(
+        has(&proposals, "RUS", "USA", "negative"),
+        "{}",
+        show(&proposals)
+    );
+    let proposals =
+        coded("GENEVA, March 29 The United States and Russia hailed a deal on Syria on Thursday.");
+    assert!(
+        proposals.iter().any(|p| p.event.action == "praise"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn a_day_the_parser_fuses_with_a_noun_leaves_the_noun_its_place() {
+    // The parser reads `entry Thursday` as one noun and `court Monday` as the subject `Monday`.
+    let barred = coded("Russia barred nine U.S. legislators from entry Thursday.");
+    assert!(
+        barred.iter().any(|p| p.event.action == "impose_sanctions"),
+        "{}",
+        show(&barred)
+    );
+    let sentenced = coded(
+        "A Russian court Monday sentenced an American businessman to 16 years in prison on \
+         spying charges.",
+    );
+    assert!(
+        has(&sentenced, "RUS", "USA", "negative"),
+        "{}",
+        show(&sentenced)
+    );
+}
+
 fn dyad(args: &[&str], stdin: &str) -> (Option<i32>, String, String) {
     use std::io::Write;
     let dir = tempfile::tempdir().expect("temp dir");

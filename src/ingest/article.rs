@@ -125,17 +125,52 @@ fn strip_place(text: &str) -> &str {
                 Some((city, agency)) if agency.ends_with(')') => city,
                 _ => place,
             };
-            // Four letters at least: `US — Russia talks` opens with no place.
-            let is_place = place.chars().filter(|c| c.is_alphabetic()).count() >= 4
-                && place
-                    .chars()
-                    .all(|c| c.is_uppercase() || matches!(c, ' ' | '.' | ',' | '\'' | '-'));
-            if is_place && !rest.is_empty() {
+            // `WASHINGTON, March 20 (UPI) --`: the wire's day goes with its place.
+            let place = match place.split_once(", ") {
+                Some((city, day)) if is_month_day(day) => city,
+                _ => place,
+            };
+            if is_place(place) && !rest.is_empty() {
                 return rest;
             }
         }
     }
-    text
+    strip_wire_place(text)
+}
+
+/// `GENEVA, Sept 10 The United States …`: a wire's place and day with no dash after them.
+fn strip_wire_place(text: &str) -> &str {
+    let Some((place, rest)) = text.split_once(", ") else {
+        return text;
+    };
+    let mut words = rest.splitn(3, ' ');
+    let (Some(m), Some(d), Some(after)) = (words.next(), words.next(), words.next()) else {
+        return text;
+    };
+    let opens_sentence = after.chars().next().is_some_and(char::is_uppercase);
+    if is_place(place) && is_month_day(&format!("{m} {d}")) && opens_sentence {
+        after
+    } else {
+        text
+    }
+}
+
+/// An upper-case place name of four letters at least (`US — Russia talks` opens with none).
+fn is_place(place: &str) -> bool {
+    place.chars().filter(|c| c.is_alphabetic()).count() >= 4
+        && place
+            .chars()
+            .all(|c| c.is_uppercase() || matches!(c, ' ' | '.' | ',' | '\'' | '-'))
+}
+
+/// `March 20`, `Sept 10`: a month and a day.
+fn is_month_day(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.len() == 2
+        && month(words[0]).is_some()
+        && words[1]
+            .parse::<u32>()
+            .is_ok_and(|day| (1..=31).contains(&day))
 }
 
 /// `date YYYY-MM-DD rest`, the stamp some archived pages open with → the date and the rest.

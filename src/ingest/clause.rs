@@ -650,6 +650,17 @@ fn inherit_subjects(tree: &Tree, clauses: &mut [Clause]) {
                 governor
             };
             let Some(g) = index_of(governor, clauses) else {
+                // `Burns was in Turkey meeting his counterpart`: a participle on a copular
+                // predicate is its subject's doing.
+                let predicate_subjects: Vec<usize> = tree.kids(governor, "nsubj").collect();
+                if link == Link::Adverbial
+                    && tree.xpos(clauses[i].verb) == "VBG"
+                    && tree.kids(governor, "cop").next().is_some()
+                    && !predicate_subjects.is_empty()
+                {
+                    clauses[i].subjects = predicate_subjects;
+                    changed = true;
+                }
                 continue;
             };
             let inherited = if clauses[g].passive && link == Link::Control {
@@ -685,4 +696,66 @@ fn measured(tree: &Tree, object: usize) -> usize {
     tree.kids(object, "nmod")
         .find(|&n| tree.kids(n, "case").any(|c| tree.lemma(c) == "of"))
         .unwrap_or(object)
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Mends two misreadings the parser makes on news and the coder cannot read past: a noun
+/// swallowed by the day after it (`barring them from entry Thursday`: `entry` is not part of
+/// the day; `A Russian court Monday sentenced`: the court is the subject), and a gerund after a verb read as an adjective on its object (`is considering
+/// sending weapons`: `sending` is the verb whose object the weapons are).
+pub fn repair(sentence: &mut Sentence) {
+    let tokens = &mut sentence.tokens;
+    for day in 0..tokens.len() {
+        if !WEEKDAYS.contains(&tokens[day].form.to_lowercase().as_str()) {
+            continue;
+        }
+        for noun in 0..day {
+            if tokens[noun].head == day + 1
+                && tokens[noun].deprel == "compound"
+                && tokens[noun].upos == "NOUN"
+            {
+                tokens[noun].head = tokens[day].head;
+                tokens[noun].deprel = tokens[day].deprel.clone();
+                // `A Russian court Monday sentenced`: the court is the subject, not the day.
+                if tokens[day].deprel.starts_with("nsubj") {
+                    tokens[day].deprel = "obl:tmod".to_string();
+                }
+            }
+        }
+    }
+    for gerund in 0..tokens.len() {
+        let object = tokens[gerund].head;
+        let is_gerund = tokens[gerund].xpos == "VBG"
+            && tokens[gerund].upos == "VERB"
+            && tokens[gerund].deprel == "amod"
+            && object == gerund + 2;
+        let Some(verb) = is_gerund
+            .then(|| tokens[object - 1].head)
+            .filter(|&v| v == gerund)
+        else {
+            continue;
+        };
+        if tokens[object - 1].deprel != "obj" || tokens[verb - 1].upos != "VERB" {
+            continue;
+        }
+        tokens[gerund].head = verb;
+        tokens[gerund].deprel = "xcomp".to_string();
+        tokens[object - 1].head = gerund + 1;
+        // Its `to` and `for` phrases go with the verb now: `sending weapons to Pyongyang`.
+        for t in 0..tokens.len() {
+            if tokens[t].head == object && tokens[t].deprel == "nmod" {
+                tokens[t].head = gerund + 1;
+                tokens[t].deprel = "obl".to_string();
+            }
+        }
+    }
 }

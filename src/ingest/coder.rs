@@ -13,7 +13,7 @@
 //! writes to the log.
 
 use super::article::{DateBasis, parse_article, phrase_date, sentence_case};
-use super::clause::{Clause, Link, Mood, Tree, clauses, is_time_phrase};
+use super::clause::{Clause, Link, Mood, Tree, clauses, is_time_phrase, repair};
 pub use super::dictionary::{Dictionary, DictionaryError};
 use super::dictionary::{Frame, MentionKind, match_pattern, tokenize};
 use crate::domain::event::{EventInput, EventKind, SourceInput};
@@ -117,7 +117,9 @@ pub fn code(
         .chain(sentences.iter().skip(1).map(|(_, s)| *s))
         .map(|s| {
             let reordered = speaker_headline(s, dictionary).or_else(|| reported_speech_first(s));
-            parser.parse_text(&reordered.unwrap_or_else(|| s.to_string()))
+            let mut sentence = parser.parse_text(&reordered.unwrap_or_else(|| s.to_string()));
+            repair(&mut sentence);
+            sentence
         })
         .collect();
     // Each sentence's names are found once: every party the article names is known before any
@@ -872,7 +874,13 @@ impl Reader<'_> {
             .iter()
             .copied()
             .filter(|&c| matches!(tree.rel(c), "xcomp" | "advcl" | "ccomp"))
-            .find(|&c| STOPPING.contains(&tree.lemma(c).as_str()))?;
+            .find(|&c| {
+                // `urged Russia to stop`, and `told Putin not to meddle`.
+                STOPPING.contains(&tree.lemma(c).as_str())
+                    || tree
+                        .kids(c, "advmod")
+                        .any(|a| matches!(tree.lower(a).as_str(), "not" | "never") && a < c)
+            })?;
         Some(Meaning {
             issue: None,
             action: "demand".into(),
@@ -1454,7 +1462,13 @@ impl Reader<'_> {
             let owner = tree
                 .kids(noun, "nmod")
                 .find(|&c| tree.deprel(c) == "nmod:poss")
-                .or_else(|| in_clause.and_then(|c| c.subjects.first().copied()));
+                .or_else(|| in_clause.and_then(|c| c.subjects.first().copied()))
+                // `Kerry was in Geneva meeting with Lavrov`: the copular predicate's subject.
+                .or_else(|| {
+                    tree.head(noun)
+                        .filter(|&h| tree.kids(h, "cop").next().is_some())
+                        .and_then(|h| tree.kids(h, "nsubj").next())
+                });
             let Some((owner, own)) = owner.and_then(|o| side(o).map(|p| (o, p))) else {
                 continue;
             };
