@@ -854,6 +854,22 @@ fn a_day_the_parser_fuses_with_a_noun_leaves_the_noun_its_place() {
     );
 }
 
+#[test]
+fn voicing_concern_to_the_other_side_disapproves() {
+    let proposals = coded(
+        "President Biden voiced deep concern to Putin over the Russian build-up near Ukraine.",
+    );
+    let voiced = proposals
+        .iter()
+        .find(|p| p.event.action == "disapprove")
+        .unwrap_or_else(|| panic!("no disapproval:\n{}", show(&proposals)));
+    assert_eq!(
+        (voiced.event.actor.as_str(), voiced.event.target.as_str()),
+        ("USA", "RUS")
+    );
+    assert_eq!(pillar(voiced), "pushback");
+}
+
 fn dyad(args: &[&str], stdin: &str) -> (Option<i32>, String, String) {
     use std::io::Write;
     let dir = tempfile::tempdir().expect("temp dir");
