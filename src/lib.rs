@@ -40,4 +40,5 @@ pub mod projection;
 pub mod report;
 pub mod server;
 pub mod store;
+pub mod web;
 pub mod witness;
