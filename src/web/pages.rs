@@ -183,14 +183,19 @@ impl IntoResponse for PageError {
 
 type PageResult = Result<Response, PageError>;
 
-fn render_bare(name: &str, ctx: Tmpl) -> String {
+/// What a page shows when its template fails (a bug, never the data's fault).
+const UNRENDERED: &str =
+    "<!doctype html><title>dyad</title><p>This page could not be rendered.</p>";
+
+fn render(name: &str, ctx: Tmpl) -> Result<String, ()> {
     TEMPLATES
         .get_template(name)
         .and_then(|t| t.render(ctx))
-        .unwrap_or_else(|error| {
-            eprintln!("dyad serve: rendering {name} failed: {error}");
-            "<!doctype html><title>dyad</title><p>This page could not be rendered.</p>".into()
-        })
+        .map_err(|error| eprintln!("dyad serve: rendering {name} failed: {error:#}"))
+}
+
+fn render_bare(name: &str, ctx: Tmpl) -> String {
+    render(name, ctx).unwrap_or_else(|()| UNRENDERED.into())
 }
 
 /// The date and moment a page is about, as given in its address.
@@ -358,7 +363,14 @@ fn page(visitor: &Visitor, moment: &Moment, name: &str, title: &str, ctx: Tmpl) 
         known_at => moment.known_at_text,
         when_query => moment.query(),
     };
-    let body = render_bare(name, context! { ..ctx, ..common });
+    let Ok(body) = render(name, context! { ..ctx, ..common }) else {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            UNRENDERED,
+        )
+            .into_response();
+    };
     let mut response = (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
