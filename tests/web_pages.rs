@@ -269,6 +269,7 @@ async fn every_page_answers_with_its_security_headers() {
     for path in [
         "/".to_string(),
         "/?as_of=2017-06-19&known_at=2030-01-01&since=2017-01-01".to_string(),
+        "/?charts=on&as_of=2017-06-19".to_string(),
         "/log".to_string(),
         "/log?pillar=pushback&grep=taliban&as_of=2017-06-30".to_string(),
         format!("/event/{id}"),
@@ -377,7 +378,7 @@ async fn hostile_text_is_escaped_on_every_page() {
     assert_safe(&edit, "the proposal's form");
     for path in [
         "/".to_string(),
-        "/?as_of=2017-06-30&since=2017-01-01".to_string(),
+        "/?as_of=2017-06-30&since=2017-01-01&charts=on".to_string(),
         "/log".to_string(),
         "/log?grep=hostile".to_string(),
         format!("/event/{id}"),

@@ -581,7 +581,9 @@ async fn dashboard(
 async fn dashboard_page(state: &AppState, visitor: &Visitor, params: Params) -> PageResult {
     let moment = params.moment()?;
     let since = params.date("since")?;
-    let charts = params.text("charts").as_deref() != Some("off");
+    // The report's charts cost a briefing of the year (a fold per point and the period's
+    // events): on request only, so the dashboard itself never reads more than the status needs.
+    let charts = params.text("charts").as_deref() == Some("on");
     let when = moment.when();
     let data = read(state, move |tracker| {
         let status = tracker.status(None, when)?;
@@ -661,6 +663,7 @@ async fn dashboard_page(state: &AppState, visitor: &Visitor, params: Params) -> 
             since => params.text("since").unwrap_or_default(),
             charts => Tmpl::from_serialize(&charts),
             live => live,
+            charts_shown => charts,
         },
     ))
 }
