@@ -6,8 +6,9 @@
 use super::{AppError, Tracker, decode};
 use crate::domain::event::{AmendmentNote, LoggedEvent, Report};
 use crate::projection::Resolved;
-use crate::store::EventStore;
+use crate::store::{EventStore, Scan};
 use chrono::{DateTime, Utc};
+use std::ops::ControlFlow;
 use uuid::Uuid;
 
 /// One event of the log with what amends it.
@@ -70,5 +71,31 @@ impl<S: EventStore> Tracker<S> {
             }
         }
         Ok(Some(record))
+    }
+
+    /// Visits the events recorded after `position`, in log order, decoded as recorded (no
+    /// amendment is looked up: a reader of what was just written, such as the server's event
+    /// stream, reads only the log's tail by its position).
+    pub fn events_after(
+        &self,
+        position: u64,
+        mut visit: impl FnMut(&LoggedEvent),
+    ) -> Result<(), AppError> {
+        let scan = Scan {
+            after_position: Some(position),
+            ..Scan::default()
+        };
+        let mut failure = None;
+        self.store.scan(&scan, &mut |stored| match decode(stored) {
+            Ok(logged) => {
+                visit(&logged);
+                ControlFlow::Continue(())
+            }
+            Err(error) => {
+                failure = Some(error);
+                ControlFlow::Break(())
+            }
+        })?;
+        failure.map_or(Ok(()), Err)
     }
 }

@@ -145,19 +145,16 @@ impl Writer {
         let Ok(before) = before else {
             return;
         };
-        let filter = crate::app::LogFilter {
-            after_position: Some(before),
-            ..crate::app::LogFilter::default()
-        };
         let mut committed = Vec::new();
         let (framework, taxonomy) = (self.tracker.framework(), self.tracker.taxonomy());
-        let read = self.tracker.log(&filter, |logged, amended| {
-            let json = report::json::logged_event(logged, amended, framework, taxonomy);
+        let read = self.tracker.events_after(before, |logged| {
+            // As the appends above publish them: a report is never amended in the
+            // transaction that records it, and an amendment carries no flags.
+            let json = report::json::logged_event(logged, Amended::default(), framework, taxonomy);
             committed.push(Committed {
                 position: logged.position,
                 json: json.to_string(),
             });
-            std::ops::ControlFlow::Continue(())
         });
         if read.is_err() || committed.is_empty() {
             return;

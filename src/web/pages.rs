@@ -590,7 +590,10 @@ async fn dashboard_page(state: &AppState, visitor: &Visitor, params: Params) -> 
         let (head, _) = tracker.head()?;
         let position = head;
         // The last events recorded: the log's tail, read from a position (no scan of the whole log).
+        // Of the status's dyad: its amendments are found through the (stream, kind) index,
+        // where a filter of every dyad would read every event to find them.
         let filter = LogFilter {
+            dyad: Some(status.dyad.clone()),
             known_at: when.known_at,
             after_position: Some(position.saturating_sub(LAST_RECORDED)),
             ..LogFilter::default()
