@@ -656,6 +656,61 @@ async fn the_inbox_proposes_accepts_edits_and_rejects() {
     }
     let inbox = desk.get("/inbox", Some(&cookie)).await;
     assert!(inbox.body.contains("No proposal waits"), "{}", inbox.body);
+
+    // Another outlet's account of a report the log holds (the seed's expulsions of December
+    // 2016) is shown beside it, and can be recorded as another source of it.
+    let again = desk
+        .post(
+            "/inbox",
+            Some(&cookie),
+            &[
+                ("csrf", &csrf),
+                (
+                    "text",
+                    "Washington expels Russians\n\nThe United States expelled 35 Russian \
+                     diplomats on Thursday, officials said.",
+                ),
+                ("outlet", "Reuters"),
+                ("published", "2016-12-30"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let inbox = desk.get("/inbox", Some(&cookie)).await;
+    assert!(
+        inbox.body.contains("Likely the same event as"),
+        "{}",
+        inbox.body
+    );
+    let marker = "name=\"report\" value=\"";
+    let at = inbox.body.find(marker).expect("the report it repeats") + marker.len();
+    let report: String = inbox.body[at..].chars().take(36).collect();
+    let action_end = inbox.body[..at].rfind("/corroborate\"").expect("its form");
+    let action_start = inbox.body[..action_end]
+        .rfind("/inbox/")
+        .expect("its proposal");
+    let path = format!("{}/corroborate", &inbox.body[action_start..action_end]);
+    let before = desk.log().len();
+    let done = desk
+        .post(
+            &path,
+            Some(&cookie),
+            &[("csrf", &csrf), ("report", &report)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let log = desk.log();
+    assert_eq!(log.len(), before + 1);
+    assert_eq!(
+        log.last()
+            .expect("last")
+            .event
+            .amends()
+            .map(|id| id.to_string()),
+        Some(report.clone())
+    );
+    let event = desk.get(&format!("/event/{report}"), Some(&cookie)).await;
+    assert!(event.body.contains("Reuters"), "{}", event.body);
     desk.stop().await;
 }
 
