@@ -1609,6 +1609,14 @@ fn serve(
                 "no"
             },
         );
+        eprintln!(
+            "dyad serve: the web desk at http://{bound}/ ({})",
+            if config.users.is_some() {
+                "sign in with a token of the users file"
+            } else {
+                "open to one analyst: no users file"
+            }
+        );
         writeln!(out, "listening on {bound}")?;
         out.flush()?;
         server::run(listener, config, server::shutdown_signal()).await?;

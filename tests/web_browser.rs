@@ -566,3 +566,39 @@ async fn a_reader_cannot_write_and_a_write_without_its_token_is_refused() {
         desk.stop().await;
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_text_file_fills_the_article_field() {
+    with_browser!(
+        "a_text_file_fills_the_article_field",
+        |client, chromium, driver| {
+            let desk = Desk::start(false).await;
+            let file = desk.dir.path().join("article.txt");
+            std::fs::write(&file, ARTICLE).expect("article file");
+            client.goto(&desk.url("/inbox")).await.expect("goto");
+            client
+                .wait()
+                .at_most(WAIT)
+                .for_element(Locator::Id("article-file"))
+                .await
+                .expect("the file field")
+                .send_keys(&file.to_string_lossy())
+                .await
+                .expect("choose the file");
+            let started = Instant::now();
+            loop {
+                let value = client
+                    .execute("return document.getElementById('text').value;", vec![])
+                    .await
+                    .expect("the text field");
+                if value.as_str().is_some_and(|v| v.starts_with("US expels")) {
+                    break;
+                }
+                assert!(started.elapsed() < WAIT, "the file was not read: {value}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            screenshot(&client, "inbox_file").await;
+            desk.stop().await;
+        }
+    );
+}

@@ -1,7 +1,20 @@
 // dyad's web desk: the only script. A page marked data-live (the dashboard at the present
 // moment) listens to the log's event stream and, when events are recorded, fetches itself
-// again and swaps in the fresh content: no reload, nothing from anywhere but dyad.
+// again and swaps in the fresh content: no reload, nothing from anywhere but dyad. On the
+// inbox, a text file chosen is read into the article's text field (it is posted as text).
 "use strict";
+(function () {
+  var file = document.getElementById("article-file");
+  var text = document.getElementById("text");
+  if (file && text && window.FileReader) {
+    file.addEventListener("change", function () {
+      if (!file.files || !file.files[0]) { return; }
+      var reader = new FileReader();
+      reader.onload = function () { text.value = String(reader.result || ""); };
+      reader.readAsText(file.files[0]);
+    });
+  }
+})();
 (function () {
   var live = document.querySelector("[data-live]");
   if (!live || !window.EventSource || !window.fetch || !window.DOMParser) {
