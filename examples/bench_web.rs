@@ -2,8 +2,9 @@
 //! decade (287 lines) and on a synthetic log of N events (default 1,000,000, spread over ten
 //! years), one reader at a time and with 32 readers at once. The dashboard reads the status
 //! through the checkpointed ledger (the first request after a large import folds the log once
-//! and saves a checkpoint; later ones fold only what came after it), the last events by
-//! position, and the charts of the last year; none scans the whole log per request.
+//! and saves a checkpoint; later ones fold only what came after it) and keeps it until the
+//! log's head moves, and the last events by position; it never scans the whole log per
+//! request. The report's charts (`charts=on`) are a briefing of the year, measured apart.
 //!
 //! Run: `cargo run --release --example bench_web [-- EVENTS [READERS [REQUESTS]]]`
 
@@ -88,29 +89,65 @@ async fn measure(db: &Path, readers: usize, requests: usize) -> Result<(), Failu
             let _ = stopped.await;
         },
     ));
-    for (name, path) in [("dashboard", "/"), ("with charts", "/?charts=on")] {
-        let first = first_byte(addr, path).await?;
-        let mut alone = Vec::new();
-        for _ in 0..20 {
-            alone.push(first_byte(addr, path).await?);
-        }
-        let started = Instant::now();
-        let tasks: Vec<_> = (0..readers)
-            .map(|_| {
-                tokio::spawn(async move {
-                    let mut times = Vec::new();
-                    for _ in 0..requests {
-                        times.push(first_byte(addr, path).await?);
-                    }
-                    Ok::<_, Failure>(times)
+    // `/` again and again: after the first, the status comes from the desk's memory until the
+    // log's head moves. Each request of the second kind asks for another date, so its status is
+    // folded from the checkpoint every time (as after every append). The charts are a briefing
+    // of the year: measured with fewer requests.
+    let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    for (name, kind, rounds) in [
+        ("dashboard", Kind::Same, 1),
+        ("each a new date", Kind::NewDate, 1),
+        ("with charts", Kind::Charts, 5),
+    ] {
+        let (alone_count, requests) = (20 / rounds, requests.div_ceil(rounds));
+        let path = {
+            let next = next.clone();
+            move || kind.path(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+        };
+        let first = match first_byte(addr, &path()).await {
+            Ok(first) => first,
+            Err(error) => {
+                println!(
+                    "  {name:<15} no answer: {error} (the server closes a connection silent for 30 s)"
+                );
+                continue;
+            }
+        };
+        let measured = async {
+            let mut alone = Vec::new();
+            for _ in 0..alone_count {
+                alone.push(first_byte(addr, &path()).await?);
+            }
+            let started = Instant::now();
+            let tasks: Vec<_> = (0..readers)
+                .map(|_| {
+                    let path = path.clone();
+                    tokio::spawn(async move {
+                        let mut times = Vec::new();
+                        for _ in 0..requests {
+                            times.push(first_byte(addr, &path()).await?);
+                        }
+                        Ok::<_, Failure>(times)
+                    })
                 })
-            })
-            .collect();
-        let mut together = Vec::new();
-        for task in tasks {
-            together.extend(task.await??);
+                .collect();
+            let mut together = Vec::new();
+            for task in tasks {
+                together.extend(task.await??);
+            }
+            Ok::<_, Failure>((alone, together, started.elapsed()))
         }
-        let elapsed = started.elapsed();
+        .await;
+        let (mut alone, mut together, elapsed) = match measured {
+            Ok(measured) => measured,
+            Err(error) => {
+                println!(
+                    "  {name:<15} first request {:>7.1} ms, then no answer: {error} (the server closes a connection silent for 30 s)",
+                    ms(first)
+                );
+                continue;
+            }
+        };
         println!(
             "  {name:<15} first request {:>7.1} ms · alone p50 {:>7.1} ms p95 {:>7.1} ms · \
              {readers} readers p50 {:>7.1} ms p99 {:>7.1} ms ({:.0} pages/s)",
@@ -125,6 +162,31 @@ async fn measure(db: &Path, readers: usize, requests: usize) -> Result<(), Failu
     let _ = stop.send(());
     server.await??;
     Ok(())
+}
+
+/// Which dashboard a request asks for.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    /// `/`: the present.
+    Same,
+    /// `/?as_of=D` with a date no request asked before.
+    NewDate,
+    /// `/?charts=on`.
+    Charts,
+}
+
+impl Kind {
+    fn path(self, n: u64) -> String {
+        match self {
+            Kind::Same => "/".to_string(),
+            Kind::NewDate => {
+                let date = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).expect("date")
+                    + chrono::Duration::days((n % 3650) as i64);
+                format!("/?as_of={date}")
+            }
+            Kind::Charts => "/?charts=on".to_string(),
+        }
+    }
 }
 
 /// Time from sending `GET path` to the first byte of the answer, reading it to the end.

@@ -98,4 +98,9 @@ impl<S: EventStore> Tracker<S> {
         })?;
         failure.map_or(Ok(()), Err)
     }
+
+    /// The log's last position at `known_at` (its head when `None`); 0 for none.
+    pub fn position_at(&self, known_at: Option<DateTime<Utc>>) -> Result<u64, AppError> {
+        Ok(self.store.position_at(known_at)?)
+    }
 }

@@ -32,6 +32,51 @@ pub(crate) struct Desk {
     pub local: Recorder,
     /// Open sessions.
     pub sessions: Sessions,
+    /// The statuses the dashboard showed last, by the question and the log's head.
+    pub statuses: StatusCache,
+}
+
+/// What a status depends on: the dyad, the date, the moment, and the log's last position (any
+/// append, amendment or late report moves it, whoever made it; a checkpoint does not change an
+/// answer). The same key gives the same status, so the dashboard answers it from memory instead
+/// of folding the ledger again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StatusKey {
+    /// The dyad.
+    pub dyad: String,
+    /// The date (today resolved).
+    pub as_of: chrono::NaiveDate,
+    /// The moment.
+    pub known_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The log's last position when it was read.
+    pub head: u64,
+}
+
+/// The last few statuses the dashboard read.
+#[derive(Debug, Default)]
+pub(crate) struct StatusCache {
+    kept: std::sync::Mutex<std::collections::VecDeque<(StatusKey, crate::projection::Status)>>,
+}
+
+/// Statuses kept (the present moment, and a few dates colleagues look at).
+const KEPT_STATUSES: usize = 16;
+
+impl StatusCache {
+    /// The status for `key`, if kept.
+    pub fn get(&self, key: &StatusKey) -> Option<crate::projection::Status> {
+        let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        kept.iter().find(|(k, _)| k == key).map(|(_, s)| s.clone())
+    }
+
+    /// Keeps a status, forgetting the oldest beyond [`KEPT_STATUSES`].
+    pub fn put(&self, key: StatusKey, status: crate::projection::Status) {
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        kept.retain(|(k, _)| *k != key);
+        kept.push_back((key, status));
+        while kept.len() > KEPT_STATUSES {
+            kept.pop_front();
+        }
+    }
 }
 
 impl Desk {
@@ -41,6 +86,7 @@ impl Desk {
             users,
             local,
             sessions: Sessions::default(),
+            statuses: StatusCache::default(),
         })
     }
 }

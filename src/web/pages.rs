@@ -585,23 +585,34 @@ async fn dashboard_page(state: &AppState, visitor: &Visitor, params: Params) -> 
     // events): on request only, so the dashboard itself never reads more than the status needs.
     let charts = params.text("charts").as_deref() == Some("on");
     let when = moment.when();
+    let shared = state.clone();
     let data = read(state, move |tracker| {
-        let status = tracker.status(None, when)?;
         let (head, _) = tracker.head()?;
-        let position = head;
-        // The last events recorded: the log's tail, read from a position (no scan of the whole log).
-        // Of the status's dyad: its amendments are found through the (stream, kind) index,
-        // where a filter of every dyad would read every event to find them.
-        let filter = LogFilter {
-            dyad: Some(status.dyad.clone()),
+        let key = super::StatusKey {
+            dyad: tracker.dyad_or_default(None)?.as_str().to_string(),
+            as_of: when.as_of.unwrap_or_else(|| tracker.today()),
             known_at: when.known_at,
-            after_position: Some(position.saturating_sub(LAST_RECORDED)),
-            ..LogFilter::default()
+            head,
+        };
+        let status = match shared.desk.statuses.get(&key) {
+            Some(status) => status,
+            None => {
+                let status = tracker.status(None, when)?;
+                shared.desk.statuses.put(key, status.clone());
+                status
+            }
+        };
+        // The last events recorded: the log's tail, read by position alone (an index range
+        // of ten rows; a filter by dyad or a look for amendments would read far more).
+        let until = match when.known_at {
+            Some(_) => tracker.position_at(when.known_at)?,
+            None => head,
         };
         let mut last = Vec::new();
-        tracker.log(&filter, |logged, amended| {
-            last.push(log_row(tracker, logged, amended));
-            ControlFlow::Continue(())
+        tracker.events_after(until.saturating_sub(LAST_RECORDED), |logged| {
+            if logged.position <= until {
+                last.push(log_row(tracker, logged, crate::app::Amended::default()));
+            }
         })?;
         last.reverse();
         let changes = match since {
@@ -1455,7 +1466,6 @@ async fn report_json(
 async fn live(
     State(state): State<AppState>,
     headers: HeaderMap,
-    uri: Uri,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let has_session = session::cookie_id(&headers)
@@ -1464,7 +1474,6 @@ async fn live(
     if !has_session {
         return PageError::forbidden("sign in first").into_response();
     }
-    let _ = uri;
     let after = query
         .get("after")
         .and_then(|a| a.trim().parse::<u64>().ok())
