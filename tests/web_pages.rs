@@ -774,3 +774,89 @@ fn token_hash_prints_what_a_users_file_holds() {
     let users = Users::parse(&format!("ana write {}\n", out.trim())).expect("users");
     assert!(users.find("s3cret").is_some());
 }
+
+#[test]
+fn on_postgresql_the_pages_answer_and_the_inbox_says_it_is_refused() {
+    // The schema is made and dropped outside the runtime: the test's own client blocks.
+    let Some(db) = common::TestDb::postgres() else {
+        return;
+    };
+    let location = db.location();
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let addr = listener.local_addr().expect("address");
+            let (stop, stopped) = oneshot::channel::<()>();
+            let handle = tokio::spawn(server::run(
+                listener,
+                ServerConfig::new(location),
+                async move {
+                    let _ = stopped.await;
+                },
+            ));
+            let client = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client");
+            let base = format!("http://{addr}");
+            let appended = client
+                .post(format!("{base}/v1/events"))
+                .body(common::event_json("On PostgreSQL").to_string())
+                .send()
+                .await
+                .expect("append");
+            assert_eq!(appended.status(), StatusCode::CREATED);
+            let dashboard = client.get(format!("{base}/")).send().await.expect("GET /");
+            assert_eq!(dashboard.status(), StatusCode::OK);
+            let cookie = dashboard.headers()["set-cookie"]
+                .to_str()
+                .expect("cookie")
+                .split(';')
+                .next()
+                .expect("pair")
+                .to_string();
+            let body = dashboard.text().await.expect("body");
+            assert!(body.contains("On PostgreSQL"), "{body}");
+            let inbox = client
+                .get(format!("{base}/inbox"))
+                .header("cookie", &cookie)
+                .send()
+                .await
+                .expect("GET /inbox");
+            assert_eq!(inbox.status(), StatusCode::OK);
+            let body = inbox.text().await.expect("body");
+            assert!(
+                body.contains("The inbox is not available on this log"),
+                "{body}"
+            );
+            assert!(!body.contains("id=\"paste\""), "no form to paste into");
+            let page = Page {
+                status: StatusCode::OK,
+                headers: HeaderMap::new(),
+                body,
+            };
+            let refused = client
+                .post(format!("{base}/inbox"))
+                .header("cookie", &cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(format!(
+                    "csrf={}&published=2018-03-27&outlet=Reuters&text={}",
+                    encode(&page.csrf()),
+                    encode(ARTICLE)
+                ))
+                .send()
+                .await
+                .expect("POST /inbox");
+            let status = refused.status();
+            let body = refused.text().await.expect("body");
+            assert_eq!(status, StatusCode::NOT_IMPLEMENTED, "{body}");
+            let _ = stop.send(());
+            let _ = tokio::time::timeout(Duration::from_secs(10), handle).await;
+        });
+}
