@@ -7,6 +7,7 @@
 mod briefing;
 mod copy;
 mod diff;
+mod record;
 
 pub use briefing::{
     AmendmentEntry, Briefing, BriefingRequest, Changes, Chart, DEFAULT_ISSUE_CHARTS, Direction,
@@ -15,6 +16,7 @@ pub use briefing::{
 };
 pub use copy::{CopyReport, copy_log};
 pub use diff::{Diff, DiffAxis, DiffEvent, DiffReading, Movement as DiffMovement};
+pub use record::EventRecord;
 
 use crate::domain::ValidationError;
 use crate::domain::clock::Clock;
@@ -782,6 +784,12 @@ impl<S: EventStore> Tracker<S> {
     pub fn with_recorder(mut self, recorder: Recorder) -> Self {
         self.recorder = recorder;
         self
+    }
+
+    /// Records what this tracker appends from now on as `recorder`'s (the server's writer
+    /// records each person's writes under their name).
+    pub fn set_recorder(&mut self, recorder: Recorder) {
+        self.recorder = recorder;
     }
 
     /// Who the events this tracker appends are recorded by.

@@ -476,6 +476,9 @@ enum Command {
         #[arg(value_name = "KEYFILE")]
         file: PathBuf,
     },
+    /// The SHA-256 of a token read from stdin (its first line), as a users file of `dyad serve
+    /// --users` holds it: `NAME ROLE HASH`.
+    TokenHash,
     /// The log's head: its last position and hash. With --sign, a signed statement of it, to
     /// keep elsewhere and check later with `dyad verify --witness`.
     ///
@@ -522,6 +525,11 @@ enum Command {
         /// Publish the log's head at /v1/head signed with this key (from `dyad keygen`).
         #[arg(long, value_name = "KEYFILE")]
         head_key: Option<PathBuf>,
+        /// The people of the web desk at `/`: one `NAME ROLE SHA256-OF-TOKEN` a line, role
+        /// `read` or `write` (`dyad token-hash` makes the hash). Without it the pages are open
+        /// to one analyst, on a loopback address only.
+        #[arg(long, value_name = "FILE")]
+        users: Option<PathBuf>,
     },
     /// List the codes events are written in.
     Codes {
@@ -647,7 +655,7 @@ impl From<Step> for Every {
 
 /// A `--known-at` moment: an RFC 3339 timestamp, or a bare date meaning the end of that day (UTC),
 /// so that `--known-at 2017-06-20` counts everything recorded on the 20th.
-fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
+pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
     if let Ok(date) = calendar_date(text) {
         return date
             .and_hms_micro_opt(23, 59, 59, 999_999)
@@ -665,7 +673,7 @@ fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
 }
 
 /// A date flag, refused with the message `append` gives a bad date.
-fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     calendar_date(text)
 }
 
@@ -835,6 +843,17 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
             writeln!(out, "backed up the log to {}", path.display())?;
             return Ok(ExitCode::SUCCESS);
         }
+        Command::TokenHash => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            if line.trim().is_empty() {
+                return Err(Failure::Refused(
+                    "no token on stdin; e.g. `printf '%s' \"$TOKEN\" | dyad token-hash`".into(),
+                ));
+            }
+            writeln!(out, "{}", crate::web::token_hash(&line))?;
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Keygen { file } => {
             let key = WitnessKey::generate().map_err(|e| Failure::Refused(e.to_string()))?;
             key.save(&file)
@@ -853,7 +872,12 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
             read_token_file,
             no_group_commit,
             head_key,
+            users,
         } => {
+            let users = users
+                .map(|path| crate::web::Users::load(&path))
+                .transpose()
+                .map_err(Failure::Refused)?;
             let head_key = head_key
                 .map(|path| WitnessKey::load(&path))
                 .transpose()
@@ -861,6 +885,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Failure> {
             let config = ServerConfig {
                 recorder,
                 head_key,
+                users,
                 ..server_config(
                     framework,
                     cli.db,
@@ -1295,6 +1320,7 @@ fn run_on_log(
         | Command::Copy { .. }
         | Command::Backup { .. }
         | Command::Keygen { .. }
+        | Command::TokenHash
         | Command::Serve { .. }
         | Command::Parse { .. }
         | Command::Completions { .. }
@@ -1582,6 +1608,14 @@ fn serve(
             } else {
                 "no"
             },
+        );
+        eprintln!(
+            "dyad serve: the web desk at http://{bound}/ ({})",
+            if config.users.is_some() {
+                "sign in with a token of the users file"
+            } else {
+                "open to one analyst: no users file"
+            }
         );
         writeln!(out, "listening on {bound}")?;
         out.flush()?;

@@ -25,6 +25,8 @@
 //! - [`witness`]: signed heads (Ed25519): a statement that the log held a hash at a position,
 //!   which `verify --witness` checks, so that a cut or rewritten log is caught.
 //! - [`server`]: `dyad serve`, the HTTP service over the same use cases.
+//! - [`web`]: the web desk `dyad serve` answers at `/`: pages for analysts, sign-in, sessions,
+//!   roles and CSRF tokens, over the same use cases as the CLI.
 //! - [`cli`]: argument parsing and exit codes; `main.rs` only calls it.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -40,4 +42,5 @@ pub mod projection;
 pub mod report;
 pub mod server;
 pub mod store;
+pub mod web;
 pub mod witness;

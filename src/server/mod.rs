@@ -19,10 +19,10 @@ pub mod auth;
 mod connections;
 mod idempotency;
 mod metrics;
-mod reads;
-mod routes;
-mod subscribe;
-mod writer;
+pub(crate) mod reads;
+pub(crate) mod routes;
+pub(crate) mod subscribe;
+pub(crate) mod writer;
 
 pub use auth::{Token, TokenError};
 pub use routes::{MAX_PAGE, MAX_REPLAY_STEPS};
@@ -109,6 +109,9 @@ pub struct ServerConfig {
     pub recorder: Recorder,
     /// The key `/v1/head` signs the log's head with; without one it answers the head unsigned.
     pub head_key: Option<WitnessKey>,
+    /// The people of the web desk and their roles (`serve --users FILE`); without them the
+    /// pages are open to one analyst on a loopback address.
+    pub users: Option<crate::web::Users>,
 }
 
 impl ServerConfig {
@@ -126,6 +129,7 @@ impl ServerConfig {
             limits: Limits::default(),
             recorder: Recorder::unknown(),
             head_key: None,
+            users: None,
         }
     }
 }
@@ -166,22 +170,24 @@ pub fn check_exposure(addr: SocketAddr, config: &ServerConfig) -> Result<(), Ser
 
 /// What the handlers share.
 pub(crate) struct Shared {
-    framework: Framework,
-    clock: Arc<dyn Clock>,
-    write_token: Option<Token>,
-    read_token: Option<Token>,
-    limits: Limits,
-    writer: mpsc::Sender<Message>,
-    published: broadcast::Sender<Arc<[Committed]>>,
-    reads: Arc<ReadPool>,
-    metrics: Arc<Metrics>,
-    idempotency: IdempotencyCache,
-    head_key: Option<WitnessKey>,
+    pub(crate) framework: Framework,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) write_token: Option<Token>,
+    pub(crate) read_token: Option<Token>,
+    pub(crate) limits: Limits,
+    pub(crate) writer: mpsc::Sender<Message>,
+    pub(crate) published: broadcast::Sender<Arc<[Committed]>>,
+    pub(crate) reads: Arc<ReadPool>,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) idempotency: IdempotencyCache,
+    pub(crate) head_key: Option<WitnessKey>,
     /// Turns true when the server starts to stop: event streams end.
-    stopping: watch::Receiver<bool>,
+    pub(crate) stopping: watch::Receiver<bool>,
     /// The log's last position as last seen in the file, which other processes may append to:
     /// event streams catch up when it passes what they sent.
-    head: watch::Receiver<u64>,
+    pub(crate) head: watch::Receiver<u64>,
+    /// The web desk's people, sessions and templates.
+    pub(crate) desk: crate::web::Desk,
 }
 
 /// How often the file is looked at for events appended by other processes (while anyone
@@ -257,6 +263,7 @@ fn listen_for_heads(
     Ok(())
 }
 
+/// The state every handler (API and pages) shares.
 pub(crate) type AppState = Arc<Shared>;
 
 /// Serves on `listener` until `shutdown` completes, then stops gracefully: it stops accepting,
@@ -279,6 +286,7 @@ pub async fn run(
         limits,
         recorder,
         head_key,
+        users,
     } = config;
     // Appends are the write token's owner's: only its holder can make them.
     let recorder = match write_token.as_ref().and_then(Token::owner) {
@@ -286,6 +294,7 @@ pub async fn run(
         None => recorder,
     };
 
+    let desk = crate::web::Desk::new(users, recorder.clone()).map_err(ServerError::Task)?;
     let opened = {
         let (db, framework, clock) = (db.clone(), framework.clone(), clock.clone());
         tokio::task::spawn_blocking(move || {
@@ -343,6 +352,7 @@ pub async fn run(
         metrics,
         stopping,
         head,
+        desk,
     });
     let app = routes::router(state.clone());
     let listener = connections::GuardedListener::new(

@@ -55,6 +55,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/replay", get(replay))
         .route("/v1/explain", get(explain))
         .route("/v1/head", get(head))
+        .merge(crate::web::router())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
@@ -85,7 +86,7 @@ pub(crate) enum ApiError {
 
 impl ApiError {
     /// The app's error with the status it deserves; the message is the CLI's.
-    fn from_app(error: AppError) -> ApiError {
+    pub(crate) fn from_app(error: AppError) -> ApiError {
         let message = error.to_string();
         match error {
             AppError::Store(StoreError::VersionConflict { .. } | StoreError::IdConflict { .. }) => {
@@ -128,7 +129,7 @@ impl ApiError {
         }
     }
 
-    fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -142,7 +143,7 @@ impl ApiError {
         }
     }
 
-    fn message(&self) -> &str {
+    pub(crate) fn message(&self) -> &str {
         match self {
             ApiError::Unauthorized => {
                 "a valid bearer token is needed (header `Authorization: Bearer TOKEN`)"

@@ -55,8 +55,15 @@ pub(crate) struct AppendJob {
     pub reply: oneshot::Sender<AppendResult>,
 }
 
+/// A write the web desk makes on the writer thread (a correction, an inbox decision...), with
+/// the writer's tracker; it answers through its own channel. The events it records are
+/// published to the subscribers like those of an append.
+pub(crate) type Task = Box<dyn FnOnce(&mut Tracker) + Send>;
+
 pub(crate) enum Message {
     Append(AppendJob),
+    /// Run a task alone, between two groups.
+    Run(Task),
     /// Answer everything queued before this, then stop.
     Stop,
 }
@@ -93,6 +100,10 @@ impl Writer {
         while !stopping {
             let mut jobs = match self.queue.blocking_recv() {
                 Some(Message::Append(job)) => vec![job],
+                Some(Message::Run(task)) => {
+                    self.run_task(task);
+                    continue;
+                }
                 Some(Message::Stop) | None => break,
             };
             if self.group_commit {
@@ -103,6 +114,12 @@ impl Writer {
                             events += job.events.len();
                             jobs.push(job);
                         }
+                        Ok(Message::Run(task)) => {
+                            // Kept in order: the group so far commits first.
+                            self.commit(std::mem::take(&mut jobs));
+                            self.run_task(task);
+                            break;
+                        }
                         Ok(Message::Stop) => {
                             stopping = true;
                             break;
@@ -111,8 +128,42 @@ impl Writer {
                     }
                 }
             }
-            self.commit(jobs);
+            if !jobs.is_empty() {
+                self.commit(jobs);
+            }
         }
+    }
+
+    /// Runs a task, then publishes the events it recorded (read back from the log, with the
+    /// names they were recorded under).
+    fn run_task(&mut self, task: Task) {
+        let before = self.tracker.head().map(|(position, _)| position);
+        let recorder = self.tracker.recorder().clone();
+        task(&mut self.tracker);
+        // A task may record under another name; the API's appends stay the server's.
+        self.tracker.set_recorder(recorder);
+        let Ok(before) = before else {
+            return;
+        };
+        let mut committed = Vec::new();
+        let (framework, taxonomy) = (self.tracker.framework(), self.tracker.taxonomy());
+        let read = self.tracker.events_after(before, |logged| {
+            // As the appends above publish them: a report is never amended in the
+            // transaction that records it, and an amendment carries no flags.
+            let json = report::json::logged_event(logged, Amended::default(), framework, taxonomy);
+            committed.push(Committed {
+                position: logged.position,
+                json: json.to_string(),
+            });
+        });
+        if read.is_err() || committed.is_empty() {
+            return;
+        }
+        self.metrics
+            .events_appended
+            .fetch_add(committed.len() as u64, Ordering::Relaxed);
+        self.metrics.transactions.fetch_add(1, Ordering::Relaxed);
+        let _ = self.published.send(committed.into());
     }
 
     /// Appends the jobs in one transaction (a lone job through the plain append), publishes what
