@@ -42,20 +42,6 @@ impl LogStore {
             Self::Postgres(_) => Err(StoreError::BackupOfSqliteOnly),
         }
     }
-
-    fn sqlite_inbox(&self) -> Result<&SqliteStore, StoreError> {
-        match self {
-            Self::Sqlite(store) => Ok(store),
-            Self::Postgres(_) => Err(StoreError::InboxOnSqliteOnly),
-        }
-    }
-
-    fn sqlite_inbox_mut(&mut self) -> Result<&mut SqliteStore, StoreError> {
-        match self {
-            Self::Sqlite(store) => Ok(store),
-            Self::Postgres(_) => Err(StoreError::InboxOnSqliteOnly),
-        }
-    }
 }
 
 /// Calls the same method on whichever store it is.
@@ -170,14 +156,14 @@ impl EventStore for LogStore {
     }
 }
 
-/// The inbox lives beside a SQLite log only, for now: on PostgreSQL its commands are refused.
+/// The inbox beside the log, on either store.
 impl InboxStore for LogStore {
     fn file_proposals(
         &mut self,
         article: &NewArticle,
         proposals: &[NewProposal],
     ) -> Result<(u64, Vec<Filed>), StoreError> {
-        self.sqlite_inbox_mut()?.file_proposals(article, proposals)
+        each!(self, s => s.file_proposals(article, proposals))
     }
 
     fn proposals(
@@ -185,11 +171,11 @@ impl InboxStore for LogStore {
         status: &str,
         article: Option<u64>,
     ) -> Result<Vec<StoredProposal>, StoreError> {
-        self.sqlite_inbox()?.proposals(status, article)
+        each!(self, s => s.proposals(status, article))
     }
 
     fn proposal(&self, id: &str) -> Result<Option<StoredProposal>, StoreError> {
-        self.sqlite_inbox()?.proposal(id)
+        each!(self, s => s.proposal(id))
     }
 
     fn proposals_with_id_prefix(
@@ -197,11 +183,11 @@ impl InboxStore for LogStore {
         prefix: &str,
         limit: usize,
     ) -> Result<Vec<StoredProposal>, StoreError> {
-        self.sqlite_inbox()?.proposals_with_id_prefix(prefix, limit)
+        each!(self, s => s.proposals_with_id_prefix(prefix, limit))
     }
 
     fn inbox_article(&self, id: u64) -> Result<Option<InboxArticle>, StoreError> {
-        self.sqlite_inbox()?.inbox_article(id)
+        each!(self, s => s.inbox_article(id))
     }
 
     fn reject_proposals(
@@ -210,10 +196,10 @@ impl InboxStore for LogStore {
         reason: &str,
         by: &str,
     ) -> Result<(), StoreError> {
-        self.sqlite_inbox_mut()?.reject_proposals(ids, reason, by)
+        each!(self, s => s.reject_proposals(ids, reason, by))
     }
 
     fn remove_proposals(&mut self, ids: &[String]) -> Result<(), StoreError> {
-        self.sqlite_inbox_mut()?.remove_proposals(ids)
+        each!(self, s => s.remove_proposals(ids))
     }
 }

@@ -342,12 +342,18 @@ impl PostgresStore {
         Self::open_with(url, clock, OpenMode::Create)
     }
 
-    fn client(&self) -> std::cell::RefMut<'_, Client> {
+    /// The store's connection, for the inbox's tables beside the log ([`super::inbox`]).
+    pub(super) fn client(&self) -> std::cell::RefMut<'_, Client> {
         std::cell::RefMut::map(self.client.borrow_mut(), |client| {
             client
                 .as_mut()
                 .expect("the client lives until the store is dropped")
         })
+    }
+
+    /// The store's clock.
+    pub(super) fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
     }
 }
 
@@ -578,14 +584,14 @@ fn lock_the_log(client: &mut impl GenericClient) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn to_u64(value: i64, position: u64, column: &str) -> Result<u64, StoreError> {
+pub(super) fn to_u64(value: i64, position: u64, column: &str) -> Result<u64, StoreError> {
     u64::try_from(value).map_err(|_| StoreError::Corrupt {
         position,
         detail: format!("{column} is negative ({value})"),
     })
 }
 
-fn to_i64(value: u64) -> Result<i64, StoreError> {
+pub(super) fn to_i64(value: u64) -> Result<i64, StoreError> {
     i64::try_from(value).map_err(|_| StoreError::Corrupt {
         position: value,
         detail: format!("{value} is beyond PostgreSQL's BIGINT"),
