@@ -286,6 +286,24 @@ impl TestDb {
         }
     }
 
+    /// On PostgreSQL, whether a writer holds the log's write lock (inside an append's
+    /// transaction); `None` on SQLite.
+    pub fn write_lock_held(&self) -> Option<bool> {
+        let TestDb::Postgres { url, schema } = self else {
+            return None;
+        };
+        let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+        let held: bool = client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = to_regclass($1) \
+                 AND mode = 'ExclusiveLock' AND granted)",
+                &[&format!("{schema}.events")],
+            )
+            .expect("pg_locks")
+            .get(0);
+        Some(held)
+    }
+
     /// SQL that drops one of the log's triggers.
     pub fn drop_trigger(&self, name: &str) -> String {
         match self {
