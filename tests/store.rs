@@ -61,11 +61,24 @@ fn update_and_delete_fail_from_any_client(db: &TestDb) {
     for refused in [
         "UPDATE events SET payload = '{}' WHERE position = 2",
         "DELETE FROM events WHERE position = 3",
-        "INSERT INTO events SELECT * FROM events WHERE position = 3",
+        // A row beyond the next position.
+        "INSERT INTO events (position, stream, version, id, kind, schema_version, occurred_on,
+                             recorded_at, payload, prev_hash, hash)
+         SELECT 5, stream, 4, 'gap', kind, schema_version, occurred_on, recorded_at, payload,
+                prev_hash, hash FROM events WHERE position = 3",
     ] {
         let message = db.sql(refused).expect_err(refused);
         assert!(message.contains("append-only"), "{refused}: {message}");
     }
+    // A copy of a row: refused by the guards on SQLite; on PostgreSQL by the unique keys, which
+    // are checked before the guard that runs once per statement.
+    let message = db
+        .sql("INSERT INTO events SELECT * FROM events WHERE position = 3")
+        .expect_err("a copied row must fail");
+    assert!(
+        message.contains("append-only") || (db.is_postgres() && message.contains("duplicate key")),
+        "{message}"
+    );
     if db.is_postgres() {
         let message = db.sql("TRUNCATE events").expect_err("TRUNCATE must fail");
         assert!(message.contains("append-only"), "{message}");

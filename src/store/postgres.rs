@@ -5,7 +5,8 @@
 //!   transaction: the database holds the lock, so writers anywhere take turns, and readers (who
 //!   take no conflicting lock) never wait. Under the lock the writer reads the head, so positions
 //!   and versions stay gapless.
-//! - The append-only guards are triggers (`migrations/postgres/0002_guards.sql`); the store
+//! - The append-only guards are triggers (`migrations/postgres/0004_guards_per_statement.sql`,
+//!   which replaced `0002_guards.sql`'s row trigger by one per statement); the store
 //!   refuses to append while one is missing, disabled or changed.
 //! - Each store holds one connection; the service opens one store per worker, so a server's
 //!   connections are its workers'. Reads that stream the log fetch it in pages by position, up to
@@ -469,11 +470,11 @@ fn apply_migrations(client: &mut Client, applied_at: &str) -> Result<(), StoreEr
     Ok(())
 }
 
-/// The migration that creates the guards; run again to restore them.
+/// The migration that defines the guards as they are now; run again to restore them.
 fn guards_migration() -> &'static Migration {
     POSTGRES_MIGRATIONS
         .iter()
-        .find(|m| m.name == "0002_guards.sql")
+        .find(|m| m.name == "0004_guards_per_statement.sql")
         .unwrap_or(&POSTGRES_MIGRATIONS[0])
 }
 
@@ -481,8 +482,8 @@ fn guards_migration() -> &'static Migration {
 const GUARD_TRIGGERS: &[(&str, &str)] = &[
     (
         "events_are_appended_in_order",
-        "CREATE TRIGGER events_are_appended_in_order BEFORE INSERT ON events FOR EACH ROW \
-         EXECUTE FUNCTION dyad_events_in_order()",
+        "CREATE TRIGGER events_are_appended_in_order AFTER INSERT ON events REFERENCING NEW \
+         TABLE AS appended FOR EACH STATEMENT EXECUTE FUNCTION dyad_events_in_order()",
     ),
     (
         "events_are_never_deleted",
@@ -875,8 +876,8 @@ impl HeadListener {
             .max())
     }
 }
-/// Inserts rows in one statement (one round trip), in their order: the guard trigger sees each
-/// as the next position and version.
+/// Inserts rows in one statement (one round trip): the guard trigger checks, once for the
+/// statement, that they are the next positions and versions.
 fn insert_rows(client: &mut impl GenericClient, rows: &[StoredEvent]) -> Result<(), StoreError> {
     if rows.is_empty() {
         return Ok(());
