@@ -18,8 +18,8 @@ use uuid::Uuid;
 pub enum LogStore {
     /// A SQLite file.
     Sqlite(SqliteStore),
-    /// A PostgreSQL database.
-    Postgres(PostgresStore),
+    /// A PostgreSQL database (boxed: its store is the larger by far).
+    Postgres(Box<PostgresStore>),
 }
 
 impl LogStore {
@@ -30,7 +30,9 @@ impl LogStore {
         mode: OpenMode,
     ) -> Result<Self, StoreError> {
         match location.to_str().filter(|text| is_postgres_url(text)) {
-            Some(url) => Ok(Self::Postgres(PostgresStore::open_with(url, clock, mode)?)),
+            Some(url) => Ok(Self::Postgres(Box::new(PostgresStore::open_with(
+                url, clock, mode,
+            )?))),
             None => Ok(Self::Sqlite(SqliteStore::open_with(location, clock, mode)?)),
         }
     }

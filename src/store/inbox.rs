@@ -358,7 +358,7 @@ impl InboxStore for PostgresStore {
         proposals: &[NewProposal],
     ) -> Result<(u64, Vec<Filed>), StoreError> {
         let now = format_recorded_at(self.clock().now());
-        let mut client = self.client();
+        let mut client = self.client_for_write();
         let mut tx = client.transaction()?;
         tx.execute(
             "INSERT INTO inbox_articles (digest, title, url, outlet, ingested_at, ingested_by)

@@ -9,7 +9,10 @@
 //!   which replaced `0002_guards.sql`'s row trigger by one per statement); the store
 //!   refuses to append while one is missing, disabled or changed.
 //! - Each store holds one connection; the service opens one store per worker, so a server's
-//!   connections are its workers'. Reads that stream the log fetch it in pages by position, up to
+//!   connections are its workers' (its readers are a pool of stores, lent one read at a time).
+//!   A connection found closed (the server restarted, a DBA ended it) is opened again before
+//!   the next use, and a read that found it closed runs once more on the new one: a read has no
+//!   effect to repeat, while a write is never retried (its commit may have landed). Reads that stream the log fetch it in pages by position, up to
 //!   the head seen when the scan began, so a visitor may use the store while it runs.
 //! - TLS as the URL's `sslmode` asks ([`TlsMode`]), through rustls and the Mozilla roots; no
 //!   `sslmode` stays plain, as it always was.
@@ -33,6 +36,9 @@ use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 use uuid::Uuid;
+
+/// How long a write waits for the check that its connection is alive.
+const VALIDATION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// How many rows a scan fetches at a time.
 const PAGE: i64 = 2_000;
@@ -298,21 +304,36 @@ mod tls {
 pub struct PostgresStore {
     /// `None` only while the store is dropped.
     client: RefCell<Option<Client>>,
+    /// Where to connect again when the connection is lost.
+    url: String,
     clock: Arc<dyn Clock>,
     /// The batch being appended in chunks, inside an open transaction.
     chunks: Option<Chunks>,
 }
 
 impl Drop for PostgresStore {
-    /// A client closes its connection by blocking on its own runtime, which tokio forbids on a
-    /// thread that drives async tasks (where the service may drop its last reader): there, it
-    /// is closed on a thread of its own.
     fn drop(&mut self) {
-        if let Some(client) = self.client.get_mut().take()
-            && tokio::runtime::Handle::try_current().is_ok()
-        {
-            std::thread::spawn(move || drop(client));
+        if let Some(client) = self.client.get_mut().take() {
+            close(client);
         }
+    }
+}
+
+/// A client closes its connection by blocking on its own runtime, which tokio forbids on a
+/// thread that drives async tasks (where the service may drop its last reader): there, it is
+/// closed on a thread of its own.
+fn close(client: Client) {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        std::thread::spawn(move || drop(client));
+    } else {
+        drop(client);
+    }
+}
+
+/// Names a store's connections `dyad` unless the URL names them.
+fn name_store_connection(config: &mut postgres::Config) {
+    if config.get_application_name().is_none() {
+        config.application_name("dyad");
     }
 }
 
@@ -320,11 +341,7 @@ impl PostgresStore {
     /// Connects to `url` and opens the log there as `mode` says; applies pending migrations.
     /// The password comes from the URL or `PGPASSWORD`, and is never printed.
     pub fn open_with(url: &str, clock: Arc<dyn Clock>, mode: OpenMode) -> Result<Self, StoreError> {
-        let mut client = connect(url, |config| {
-            if config.get_application_name().is_none() {
-                config.application_name("dyad");
-            }
-        })?;
+        let mut client = connect(url, name_store_connection)?;
         if mode != OpenMode::Create && !is_dyad_log(&mut client)? {
             return Err(StoreError::NoLog {
                 path: redacted(url),
@@ -333,6 +350,7 @@ impl PostgresStore {
         apply_migrations(&mut client, &format_recorded_at(clock.now()))?;
         Ok(Self {
             client: RefCell::new(Some(client)),
+            url: url.to_string(),
             clock,
             chunks: None,
         })
@@ -343,13 +361,54 @@ impl PostgresStore {
         Self::open_with(url, clock, OpenMode::Create)
     }
 
-    /// The store's connection, for the inbox's tables beside the log ([`super::inbox`]).
+    /// The store's connection (also for the inbox's tables beside the log, [`super::inbox`]),
+    /// opened again first if it was found closed, unless a batch in chunks holds a transaction
+    /// on it. If it cannot be opened again the closed one is kept, and its use fails saying the
+    /// connection is closed.
     pub(super) fn client(&self) -> std::cell::RefMut<'_, Client> {
-        std::cell::RefMut::map(self.client.borrow_mut(), |client| {
+        let mut slot = self.client.borrow_mut();
+        if self.chunks.is_none()
+            && slot.as_ref().is_some_and(Client::is_closed)
+            && let Ok(fresh) = connect(&self.url, name_store_connection)
+            && let Some(closed) = slot.replace(fresh)
+        {
+            close(closed);
+        }
+        std::cell::RefMut::map(slot, |client| {
             client
                 .as_mut()
                 .expect("the client lives until the store is dropped")
         })
+    }
+
+    /// The connection for a write: checked first by an empty query, so that a connection lost
+    /// while idle is replaced before the write begins (as a pool tests a connection it lends)
+    /// instead of failing it. One round trip, small beside an append's.
+    pub(super) fn client_for_write(&self) -> std::cell::RefMut<'_, Client> {
+        {
+            let mut client = self.client();
+            if self.chunks.is_some() || client.is_valid(VALIDATION_TIMEOUT).is_ok() {
+                return client;
+            }
+        }
+        self.client()
+    }
+
+    /// Runs a read; if it failed because the connection was closed, once more on a new one.
+    fn read<T>(
+        &self,
+        mut query: impl FnMut(&mut Client) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let first = query(&mut self.client());
+        match first {
+            Err(_)
+                if self.chunks.is_none()
+                    && self.client.borrow().as_ref().is_some_and(Client::is_closed) =>
+            {
+                query(&mut self.client())
+            }
+            other => other,
+        }
     }
 
     /// The store's clock.
@@ -955,7 +1014,7 @@ impl EventStore for PostgresStore {
         expected_version: Option<u64>,
         same_content: SameContent<'_>,
     ) -> Result<AppendReceipt, StoreError> {
-        let mut client = self.client();
+        let mut client = self.client_for_write();
         let mut tx = client.transaction()?;
         lock_the_log(&mut tx)?;
         refuse_unguarded(&mut tx)?;
@@ -979,7 +1038,7 @@ impl EventStore for PostgresStore {
         batches: &[BatchRequest<'_>],
         same_content: SameContent<'_>,
     ) -> Result<Vec<Result<AppendReceipt, StoreError>>, StoreError> {
-        let mut client = self.client();
+        let mut client = self.client_for_write();
         let mut tx = client.transaction()?;
         lock_the_log(&mut tx)?;
         refuse_unguarded(&mut tx)?;
@@ -1017,7 +1076,7 @@ impl EventStore for PostgresStore {
     }
 
     fn begin_chunks(&mut self, expected_version: Option<u64>) -> Result<(), StoreError> {
-        let mut client = self.client();
+        let mut client = self.client_for_write();
         // A transaction the client does not track: reads through the store between chunks
         // (on this one connection) see the chunks appended so far.
         client.batch_execute("BEGIN")?;
@@ -1079,19 +1138,23 @@ impl EventStore for PostgresStore {
     }
 
     fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
-        stream_version(&mut *self.client(), stream)
+        self.read(|client| stream_version(client, stream))
     }
 
     fn event_by_id(&self, id: Uuid) -> Result<Option<StoredEvent>, StoreError> {
-        event_by_id(&mut *self.client(), &id.to_string())
+        let id = id.to_string();
+        self.read(|client| event_by_id(client, &id))
     }
 
     fn event_at(&self, position: u64) -> Result<Option<StoredEvent>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM events WHERE position = $1");
-        self.client()
-            .query_opt(&sql, &[&to_i64(position)?])?
-            .map(|row| stored_event(&row))
-            .transpose()
+        let position = to_i64(position)?;
+        self.read(|client| {
+            client
+                .query_opt(&sql, &[&position])?
+                .map(|row| stored_event(&row))
+                .transpose()
+        })
     }
 
     fn events_with_id_prefix(
@@ -1104,24 +1167,28 @@ impl EventStore for PostgresStore {
             format!("SELECT {COLUMNS} FROM events WHERE id >= $1 AND id < $2 ORDER BY id LIMIT $3");
         let upper = format!("{prefix}~");
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.client()
-            .query(&sql, &[&prefix, &upper, &limit])?
-            .iter()
-            .map(stored_event)
-            .collect()
+        self.read(|client| {
+            client
+                .query(&sql, &[&prefix, &upper, &limit])?
+                .iter()
+                .map(stored_event)
+                .collect()
+        })
     }
 
     fn position_at(&self, known_at: Option<DateTime<Utc>>) -> Result<u64, StoreError> {
-        let mut client = self.client();
-        let row = match known_at {
-            None => client.query_one("SELECT MAX(position) FROM events", &[])?,
-            Some(instant) => client.query_one(
-                "SELECT MAX(position) FROM events WHERE recorded_at <= $1",
-                &[&format_recorded_at(instant)],
-            )?,
-        };
-        let position: Option<i64> = row.try_get(0)?;
-        to_u64(position.unwrap_or(0), 0, "position")
+        let known_at = known_at.map(format_recorded_at);
+        self.read(|client| {
+            let row = match &known_at {
+                None => client.query_one("SELECT MAX(position) FROM events", &[])?,
+                Some(instant) => client.query_one(
+                    "SELECT MAX(position) FROM events WHERE recorded_at <= $1",
+                    &[instant],
+                )?,
+            };
+            let position: Option<i64> = row.try_get(0)?;
+            to_u64(position.unwrap_or(0), 0, "position")
+        })
     }
 
     fn latest_checkpoint(
@@ -1135,9 +1202,9 @@ impl EventStore for PostgresStore {
              WHERE c.stream = $1 AND c.projection = $2 AND c.position <= $3
              ORDER BY c.position DESC"
         );
-        let rows = self
-            .client()
-            .query(&sql, &[&stream, &projection, &to_i64(max_position)?])?;
+        let max_position = to_i64(max_position)?;
+        let rows =
+            self.read(|client| Ok(client.query(&sql, &[&stream, &projection, &max_position])?))?;
         for row in &rows {
             let checkpoint = stored_checkpoint(row)?;
             if checkpoint.problem().is_none() {
@@ -1188,7 +1255,7 @@ impl EventStore for PostgresStore {
             "SELECT {CHECKPOINT_COLUMNS} FROM checkpoints c LEFT JOIN events e ON e.position = c.position
              ORDER BY c.stream, c.projection, c.position"
         );
-        let rows = self.client().query(&sql, &[])?;
+        let rows = self.read(|client| Ok(client.query(&sql, &[])?))?;
         let mut problems = Vec::new();
         for row in &rows {
             let checkpoint = stored_checkpoint(row)?;
@@ -1207,11 +1274,11 @@ impl EventStore for PostgresStore {
     fn database_problems(&self) -> Result<Vec<String>, StoreError> {
         // PostgreSQL checks its pages itself (and `amcheck` is an extension a DBA may not
         // have): what dyad checks here are its guards.
-        guard_problems(&mut *self.client())
+        self.read(guard_problems)
     }
 
     fn repair_guards(&mut self) -> Result<Vec<String>, StoreError> {
-        let mut client = self.client();
+        let mut client = self.client_for_write();
         let mut tx = client.transaction()?;
         lock_the_log(&mut tx)?;
         let problems = guard_problems(&mut tx)?;
@@ -1249,7 +1316,7 @@ impl EventStore for PostgresStore {
     }
 
     fn append_copied(&mut self, rows: &[StoredEvent]) -> Result<(), StoreError> {
-        let mut client = self.client();
+        let mut client = self.client_for_write();
         let mut tx = client.transaction()?;
         lock_the_log(&mut tx)?;
         refuse_unguarded(&mut tx)?;
@@ -1303,14 +1370,13 @@ impl EventStore for PostgresStore {
             );
         }
         sql.push_str(&format!(" ORDER BY position LIMIT {PAGE}"));
-        let statement = self.client().prepare(&sql)?;
         let until = to_i64(until)?;
         while after < head {
             let from = to_i64(after)?;
             let mut params: Vec<&(dyn ToSql + Sync)> = vec![&from, &until];
             params.extend(args.iter().map(|arg| arg.as_ref()));
             // The page is read before any visit, so a visitor may use the store.
-            let rows = self.client().query(&statement, &params)?;
+            let rows = self.read(|client| Ok(client.query(sql.as_str(), &params)?))?;
             let Some(last) = rows.last() else {
                 break;
             };
