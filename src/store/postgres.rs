@@ -717,17 +717,17 @@ fn head(client: &mut impl GenericClient) -> Result<(u64, String, Option<String>)
     })
 }
 
-/// The head and the transaction time of the events about to be appended: the clock's, but
-/// always after the last recorded one, as on SQLite.
-fn next_head(
-    client: &mut impl GenericClient,
+/// The transaction time of events appended after `last_recorded_at`: the clock's, but always
+/// after the last recorded one, as on SQLite.
+fn next_stamp(
     clock: &dyn Clock,
-) -> Result<(u64, String, String), StoreError> {
-    let (position, prev_hash, last_recorded_at) = head(client)?;
+    position: u64,
+    last_recorded_at: Option<&str>,
+) -> Result<String, StoreError> {
     let now = clock.now();
     let stamp = match last_recorded_at {
         Some(last) => {
-            let last = DateTime::parse_from_rfc3339(&last)
+            let last = DateTime::parse_from_rfc3339(last)
                 .map(|t| t.with_timezone(&Utc))
                 .map_err(|e| StoreError::Corrupt {
                     position,
@@ -737,13 +737,202 @@ fn next_head(
         }
         None => now,
     };
-    Ok((position, prev_hash, format_recorded_at(stamp)))
+    Ok(format_recorded_at(stamp))
 }
 
-/// Appends one batch inside the caller's transaction, which holds the log's lock. Every event is
-/// looked up by id before it is written (a failed insert would abort the transaction), and the
-/// whole batch is judged before the first insert, so a refusal writes nothing. A chunk of a
-/// larger batch is recorded at the batch's `stamp`.
+/// The head and the transaction time of the events about to be appended.
+fn next_head(
+    client: &mut impl GenericClient,
+    clock: &dyn Clock,
+) -> Result<(u64, String, String), StoreError> {
+    let (position, prev_hash, last_recorded_at) = head(client)?;
+    let stamp = next_stamp(clock, position, last_recorded_at.as_deref())?;
+    Ok((position, prev_hash, stamp))
+}
+
+/// The log as a writer's transaction (holding the log's lock) sees it while it judges batches:
+/// the head, the versions of the streams the batches name and the events recorded under their
+/// ids, read in three queries, then kept up to date in memory as batches are accepted. A group
+/// commit's batches are judged one after the other this way, without a savepoint or a round trip
+/// each, and go in with one insert.
+struct Judge {
+    position: u64,
+    prev_hash: String,
+    last_recorded_at: Option<String>,
+    versions: HashMap<String, u64>,
+    recorded: HashMap<String, StoredEvent>,
+    /// The rows of the accepted batches, in order, to insert.
+    rows: Vec<StoredEvent>,
+}
+
+impl Judge {
+    fn read<'a>(
+        client: &mut impl GenericClient,
+        batches: impl Iterator<Item = &'a [NewEvent]> + Clone,
+    ) -> Result<Self, StoreError> {
+        let ids: Vec<String> = batches
+            .clone()
+            .flatten()
+            .map(|event| event.id.to_string())
+            .collect();
+        let recorded: HashMap<String, StoredEvent> = client
+            .query(
+                &format!("SELECT {COLUMNS} FROM events WHERE id = ANY($1)"),
+                &[&ids],
+            )?
+            .iter()
+            .map(|row| stored_event(row).map(|event| (event.id.clone(), event)))
+            .collect::<Result<_, _>>()?;
+        let mut streams: Vec<&str> = batches.flatten().map(|e| e.stream.as_str()).collect();
+        streams.sort_unstable();
+        streams.dedup();
+        // One MAX per stream, each answered from the end of the (stream, version) index.
+        let versions = client
+            .query(
+                "SELECT s, (SELECT COALESCE(MAX(version), 0) FROM events WHERE stream = s)::BIGINT \
+                 FROM unnest($1::text[]) AS s",
+                &[&streams],
+            )?
+            .iter()
+            .map(|row| Ok((row.try_get(0)?, to_u64(row.try_get(1)?, 0, "version")?)))
+            .collect::<Result<_, StoreError>>()?;
+        let (position, prev_hash, last_recorded_at) = head(client)?;
+        Ok(Self {
+            position,
+            prev_hash,
+            last_recorded_at,
+            versions,
+            recorded,
+            rows: Vec::new(),
+        })
+    }
+
+    /// Judges one batch against the log and the batches accepted before it: every event is
+    /// looked up by id, and the whole batch is judged before any row is added, so a refusal
+    /// changes nothing. A chunk of a larger batch is recorded at the batch's `stamp`.
+    fn judge(
+        &mut self,
+        clock: &dyn Clock,
+        batch: &[NewEvent],
+        expected_version: Option<u64>,
+        same_content: SameContent<'_>,
+        stamp: Option<&str>,
+    ) -> Result<AppendReceipt, StoreError> {
+        let mut outcomes: Vec<Option<Appended>> = vec![None; batch.len()];
+        let mut first_in_batch: HashMap<Uuid, usize> = HashMap::with_capacity(batch.len());
+        let mut repeats: Vec<(usize, usize)> = Vec::new();
+        let mut new_events: Vec<usize> = Vec::new();
+        let ids: Vec<String> = batch.iter().map(|event| event.id.to_string()).collect();
+        for (index, event) in batch.iter().enumerate() {
+            if let Some(&first) = first_in_batch.get(&event.id) {
+                if batch[first] != *event {
+                    return Err(StoreError::IdRepeated { id: event.id });
+                }
+                repeats.push((index, first));
+                continue;
+            }
+            first_in_batch.insert(event.id, index);
+            match self.recorded.get(&ids[index]) {
+                None => new_events.push(index),
+                Some(stored) if same_content(stored, event) => {
+                    outcomes[index] = Some(Appended::AlreadyRecorded {
+                        position: stored.position,
+                        version: stored.version,
+                    });
+                }
+                Some(stored) => {
+                    return Err(StoreError::IdConflict {
+                        id: event.id,
+                        position: stored.position,
+                    });
+                }
+            }
+        }
+        let version_of = |versions: &HashMap<String, u64>, stream: &str| {
+            versions.get(stream).copied().unwrap_or(0)
+        };
+        if let Some(expected) = expected_version {
+            let mut streams: Vec<&str> = batch.iter().map(|e| e.stream.as_str()).collect();
+            streams.sort_unstable();
+            streams.dedup();
+            if streams.len() > 1 {
+                return Err(StoreError::ExpectedVersionNeedsOneStream {
+                    streams: streams.join(", "),
+                });
+            }
+            if let Some(&first_new) = new_events.first() {
+                let stream = &batch[first_new].stream;
+                let actual = version_of(&self.versions, stream);
+                if actual != expected {
+                    return Err(StoreError::VersionConflict {
+                        stream: stream.clone(),
+                        expected,
+                        actual,
+                    });
+                }
+            }
+        }
+        let mut recorded_at = None;
+        if !new_events.is_empty() {
+            let stamp = match stamp {
+                Some(stamp) => stamp.to_string(),
+                None => next_stamp(clock, self.position, self.last_recorded_at.as_deref())?,
+            };
+            let instant = DateTime::parse_from_rfc3339(&stamp)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|e| StoreError::Corrupt {
+                    position: self.position,
+                    detail: format!("recorded_at `{stamp}`: {e}"),
+                })?;
+            for index in new_events {
+                let event = &batch[index];
+                let version = version_of(&self.versions, &event.stream) + 1;
+                self.position += 1;
+                let mut row = StoredEvent {
+                    position: self.position,
+                    stream: event.stream.clone(),
+                    version,
+                    id: ids[index].clone(),
+                    kind: event.kind.clone(),
+                    schema_version: event.schema_version,
+                    occurred_on: event.occurred_on.to_string(),
+                    recorded_at: stamp.clone(),
+                    recorded_by: Some(event.recorded_by.clone()),
+                    payload: event.payload.clone(),
+                    prev_hash: std::mem::take(&mut self.prev_hash),
+                    hash: String::new(),
+                };
+                row.hash = event_hash(&row.prev_hash, &row.hashed());
+                self.prev_hash = row.hash.clone();
+                self.versions.insert(event.stream.clone(), version);
+                self.recorded.insert(row.id.clone(), row.clone());
+                self.rows.push(row);
+                outcomes[index] = Some(Appended::Recorded {
+                    position: self.position,
+                    version,
+                });
+            }
+            self.last_recorded_at = Some(stamp);
+            recorded_at = Some(instant);
+        }
+        for (index, first) in repeats {
+            outcomes[index] = outcomes[first].map(|outcome| match outcome {
+                Appended::Recorded { position, version }
+                | Appended::AlreadyRecorded { position, version } => {
+                    Appended::AlreadyRecorded { position, version }
+                }
+            });
+        }
+        Ok(AppendReceipt {
+            outcomes: outcomes.into_iter().flatten().collect(),
+            recorded_at,
+        })
+    }
+}
+
+/// Appends one batch inside the caller's transaction, which holds the log's lock: judged whole
+/// first ([`Judge`]), so a refusal writes nothing, then inserted. A chunk of a larger batch is
+/// recorded at the batch's `stamp`.
 fn append_batch(
     client: &mut impl GenericClient,
     clock: &dyn Clock,
@@ -752,126 +941,10 @@ fn append_batch(
     same_content: SameContent<'_>,
     stamp: Option<&str>,
 ) -> Result<AppendReceipt, StoreError> {
-    let mut outcomes: Vec<Option<Appended>> = vec![None; batch.len()];
-    let mut first_in_batch: HashMap<Uuid, usize> = HashMap::with_capacity(batch.len());
-    let mut repeats: Vec<(usize, usize)> = Vec::new();
-    let mut new_events: Vec<usize> = Vec::new();
-    // Every id of the batch looked up in one round trip.
-    let ids: Vec<String> = batch.iter().map(|event| event.id.to_string()).collect();
-    let mut recorded: HashMap<String, StoredEvent> = client
-        .query(
-            &format!("SELECT {COLUMNS} FROM events WHERE id = ANY($1)"),
-            &[&ids],
-        )?
-        .iter()
-        .map(|row| stored_event(row).map(|event| (event.id.clone(), event)))
-        .collect::<Result<_, _>>()?;
-    for (index, event) in batch.iter().enumerate() {
-        if let Some(&first) = first_in_batch.get(&event.id) {
-            if batch[first] != *event {
-                return Err(StoreError::IdRepeated { id: event.id });
-            }
-            repeats.push((index, first));
-            continue;
-        }
-        first_in_batch.insert(event.id, index);
-        match recorded.remove(&ids[index]) {
-            None => new_events.push(index),
-            Some(stored) if same_content(&stored, event) => {
-                outcomes[index] = Some(Appended::AlreadyRecorded {
-                    position: stored.position,
-                    version: stored.version,
-                });
-            }
-            Some(stored) => {
-                return Err(StoreError::IdConflict {
-                    id: event.id,
-                    position: stored.position,
-                });
-            }
-        }
-    }
-    if let Some(expected) = expected_version {
-        let mut streams: Vec<&str> = batch.iter().map(|e| e.stream.as_str()).collect();
-        streams.sort_unstable();
-        streams.dedup();
-        if streams.len() > 1 {
-            return Err(StoreError::ExpectedVersionNeedsOneStream {
-                streams: streams.join(", "),
-            });
-        }
-        if let Some(&first_new) = new_events.first() {
-            let stream = &batch[first_new].stream;
-            let actual = stream_version(client, stream)?;
-            if actual != expected {
-                return Err(StoreError::VersionConflict {
-                    stream: stream.clone(),
-                    expected,
-                    actual,
-                });
-            }
-        }
-    }
-    let mut recorded_at = None;
-    if !new_events.is_empty() {
-        let (mut position, mut prev_hash, stamp) = match stamp {
-            Some(stamp) => {
-                let (position, prev_hash, _) = head(client)?;
-                (position, prev_hash, stamp.to_string())
-            }
-            None => next_head(client, clock)?,
-        };
-        let mut versions: HashMap<&str, u64> = HashMap::new();
-        let mut rows = Vec::with_capacity(new_events.len());
-        for index in new_events {
-            let event = &batch[index];
-            let version = match versions.get(event.stream.as_str()) {
-                Some(v) => v + 1,
-                None => stream_version(client, &event.stream)? + 1,
-            };
-            position += 1;
-            let mut row = StoredEvent {
-                position,
-                stream: event.stream.clone(),
-                version,
-                id: ids[index].clone(),
-                kind: event.kind.clone(),
-                schema_version: event.schema_version,
-                occurred_on: event.occurred_on.to_string(),
-                recorded_at: stamp.clone(),
-                recorded_by: Some(event.recorded_by.clone()),
-                payload: event.payload.clone(),
-                prev_hash,
-                hash: String::new(),
-            };
-            row.hash = event_hash(&row.prev_hash, &row.hashed());
-            prev_hash = row.hash.clone();
-            rows.push(row);
-            versions.insert(&event.stream, version);
-            outcomes[index] = Some(Appended::Recorded { position, version });
-        }
-        insert_rows(client, &rows)?;
-        recorded_at = Some(
-            DateTime::parse_from_rfc3339(&stamp)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(|e| StoreError::Corrupt {
-                    position,
-                    detail: format!("recorded_at `{stamp}`: {e}"),
-                })?,
-        );
-    }
-    for (index, first) in repeats {
-        outcomes[index] = outcomes[first].map(|outcome| match outcome {
-            Appended::Recorded { position, version }
-            | Appended::AlreadyRecorded { position, version } => {
-                Appended::AlreadyRecorded { position, version }
-            }
-        });
-    }
-    Ok(AppendReceipt {
-        outcomes: outcomes.into_iter().flatten().collect(),
-        recorded_at,
-    })
+    let mut judge = Judge::read(client, std::iter::once(batch))?;
+    let receipt = judge.judge(clock, batch, expected_version, same_content, stamp)?;
+    insert_rows(client, &judge.rows)?;
+    Ok(receipt)
 }
 
 /// The channel on which every append announces the log's new head, as `schema position`: the
@@ -1042,33 +1115,24 @@ impl EventStore for PostgresStore {
         let mut tx = client.transaction()?;
         lock_the_log(&mut tx)?;
         refuse_unguarded(&mut tx)?;
+        // Each batch judged on its own against the log and the batches accepted before it; a
+        // refused one leaves nothing behind. The accepted ones go in with one insert.
+        let mut judge = Judge::read(&mut tx, batches.iter().map(|request| request.events))?;
         let mut results = Vec::with_capacity(batches.len());
         for request in batches {
-            // Each batch in its own savepoint: a refused batch is rolled back alone.
-            let mut savepoint = tx.transaction()?;
-            match append_batch(
-                &mut savepoint,
+            match judge.judge(
                 self.clock.as_ref(),
                 request.events,
                 request.expected_version,
                 same_content,
                 None,
             ) {
-                Ok(receipt) => {
-                    savepoint.commit()?;
-                    results.push(Ok(receipt));
-                }
                 Err(error) if is_failure(&error) => return Err(error),
-                Err(refusal) => {
-                    savepoint.rollback()?;
-                    results.push(Err(refusal));
-                }
+                judged => results.push(judged),
             }
         }
-        if results
-            .iter()
-            .any(|result| matches!(result, Ok(receipt) if receipt.recorded_at.is_some()))
-        {
+        insert_rows(&mut tx, &judge.rows)?;
+        if !judge.rows.is_empty() {
             notify_head(&mut tx)?;
         }
         tx.commit()?;
