@@ -4,14 +4,25 @@
 
 mod common;
 
-use common::{Cli, clock, date, in_memory, validate};
+use common::{Cli, TestDb, clock, date, in_memory, validate};
+use dyad::app::Tracker;
 use dyad::domain::event::EventInput;
 use dyad::inbox::{self, Edits};
 use dyad::ingest::coder::Proposal;
-use dyad::store::inbox::NewArticle;
+use dyad::store::EventStore;
+use dyad::store::inbox::{InboxStore, NewArticle};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use std::path::Path;
+
+on_every_store!(
+    ingest_fills_the_inbox_and_accepting_appends_as_append_does,
+    an_invalid_edit_writes_nothing_and_names_the_field,
+    an_edited_file_replaces_the_proposal_as_a_whole,
+    a_rejected_proposal_is_remembered_and_not_proposed_again,
+    commit_still_appends_at_once_without_the_inbox,
+    reject_all_takes_the_whole_article_and_its_reason,
+);
 
 fn seed_article() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -52,9 +63,8 @@ fn short(proposal: &Value) -> String {
     proposal["id"].as_str().expect("id")[..8].to_string()
 }
 
-#[test]
-fn ingest_fills_the_inbox_and_accepting_appends_as_append_does() {
-    let cli = Cli::new();
+fn ingest_fills_the_inbox_and_accepting_appends_as_append_does(db: &TestDb) {
+    let cli = Cli::on(db);
     let printed = ingest(&cli);
     assert!(
         printed.contains(&format!("{} new", seed_count())),
@@ -129,9 +139,8 @@ fn ingest_fills_the_inbox_and_accepting_appends_as_append_does() {
     );
 }
 
-#[test]
-fn an_invalid_edit_writes_nothing_and_names_the_field() {
-    let cli = Cli::new();
+fn an_invalid_edit_writes_nothing_and_names_the_field(db: &TestDb) {
+    let cli = Cli::on(db);
     ingest(&cli);
     let proposals = pending(&cli);
     let (a, b) = (short(&proposals[0]), short(&proposals[1]));
@@ -156,9 +165,8 @@ fn an_invalid_edit_writes_nothing_and_names_the_field() {
     );
 }
 
-#[test]
-fn an_edited_file_replaces_the_proposal_as_a_whole() {
-    let cli = Cli::new();
+fn an_edited_file_replaces_the_proposal_as_a_whole(db: &TestDb) {
+    let cli = Cli::on(db);
     ingest(&cli);
     let id = short(&pending(&cli)[2]);
     let shown = cli.ok(&["inbox", "show", &id, "--json"], None);
@@ -176,9 +184,8 @@ fn an_edited_file_replaces_the_proposal_as_a_whole() {
     assert_eq!(log[0]["id"], proposal["id"]);
 }
 
-#[test]
-fn a_rejected_proposal_is_remembered_and_not_proposed_again() {
-    let cli = Cli::new();
+fn a_rejected_proposal_is_remembered_and_not_proposed_again(db: &TestDb) {
+    let cli = Cli::on(db);
     ingest(&cli);
     let proposals = pending(&cli);
     let rejected = short(&proposals[3]);
@@ -214,9 +221,8 @@ fn a_rejected_proposal_is_remembered_and_not_proposed_again() {
     assert!(unknown.contains("no proposal"), "{unknown}");
 }
 
-#[test]
-fn commit_still_appends_at_once_without_the_inbox() {
-    let cli = Cli::new();
+fn commit_still_appends_at_once_without_the_inbox(db: &TestDb) {
+    let cli = Cli::on(db);
     let printed = cli.ok(
         &[
             "ingest",
@@ -256,90 +262,122 @@ fn proposal_strategy() -> impl Strategy<Value = Value> {
         })
 }
 
+/// Files `values` as one article's proposals in `reviewed` and accepts them `chunk` at a time
+/// (with the confidence set to `new_confidence`), while `appended` receives the same events by
+/// plain appends: the two logs and their status must be the same.
+fn accepting_equals_appending<S: EventStore + InboxStore>(
+    mut reviewed: Tracker<S>,
+    mut appended: Tracker<S>,
+    mut values: Vec<Value>,
+    chunk: usize,
+    new_confidence: Option<u32>,
+) -> Result<(), TestCaseError> {
+    for (index, value) in values.iter_mut().enumerate() {
+        value["summary"] = json!(format!("proposal {index}"));
+    }
+    let proposals: Vec<Proposal> = values
+        .iter()
+        .map(|value| Proposal {
+            event: serde_json::from_value::<EventInput>(value.clone()).expect("input"),
+            note: String::new(),
+            explanation: String::new(),
+        })
+        .collect();
+    let article = NewArticle {
+        digest: "a".repeat(64),
+        title: "wire copy".into(),
+        url: None,
+        outlet: Some("Wire".into()),
+        ingested_by: "tester".into(),
+    };
+    inbox::file(&mut reviewed, &article, proposals).expect("file");
+    let ids: Vec<String> = inbox::pending(&reviewed)
+        .expect("pending")
+        .iter()
+        .map(|p| p.id.to_string())
+        .collect();
+    prop_assert_eq!(ids.len(), values.len());
+    let edits = Edits {
+        replaced: None,
+        set: new_confidence
+            .map(|c| ("confidence".to_string(), json!(f64::from(c) / 10.0)))
+            .into_iter()
+            .collect(),
+    };
+    for (ids, values) in ids.chunks(chunk).zip(values.chunks(chunk)) {
+        inbox::accept(&mut reviewed, ids, false, &edits).expect("accept");
+        let events = values
+            .iter()
+            .zip(ids)
+            .map(|(value, id)| {
+                let mut value = value.clone();
+                if let Some(c) = new_confidence {
+                    value["confidence"] = json!(f64::from(c) / 10.0);
+                }
+                // An edited proposal keeps the id the inbox gave it.
+                value["id"] = json!(id);
+                validate(&appended, value)
+            })
+            .collect();
+        appended.append(events, None).expect("append");
+    }
+    prop_assert!(inbox::pending(&reviewed).expect("pending").is_empty());
+    let log = |tracker: &Tracker<S>| {
+        let mut events = Vec::new();
+        tracker
+            .log(&Default::default(), |logged, _| {
+                events.push((logged.position, logged.version, logged.event.clone()));
+                std::ops::ControlFlow::Continue(())
+            })
+            .expect("log");
+        events
+    };
+    prop_assert_eq!(log(&reviewed), log(&appended));
+    let as_of = dyad::app::When::on(date("2019-01-01"));
+    prop_assert_eq!(
+        reviewed.status(None, as_of).expect("status"),
+        appended.status(None, as_of).expect("status")
+    );
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(32))]
 
     #[test]
     fn accepting_proposals_equals_appending_them(
-        mut values in prop::collection::vec(proposal_strategy(), 1..20),
+        values in prop::collection::vec(proposal_strategy(), 1..20),
         chunk in 1usize..6,
         new_confidence in prop::option::of(1u32..=10),
     ) {
-        for (index, value) in values.iter_mut().enumerate() {
-            value["summary"] = json!(format!("proposal {index}"));
-        }
         let clock = clock();
-        let mut reviewed = in_memory(clock.clone());
-        let mut appended = in_memory(clock);
-        let proposals: Vec<Proposal> = values
-            .iter()
-            .map(|value| Proposal {
-                event: serde_json::from_value::<EventInput>(value.clone()).expect("input"),
-                note: String::new(),
-                explanation: String::new(),
-            })
-            .collect();
-        let article = NewArticle {
-            digest: "a".repeat(64),
-            title: "wire copy".into(),
-            url: None,
-            outlet: Some("Wire".into()),
-            ingested_by: "tester".into(),
-        };
-        inbox::file(&mut reviewed, &article, proposals).expect("file");
-        let ids: Vec<String> = inbox::pending(&reviewed)
-            .expect("pending")
-            .iter()
-            .map(|p| p.id.to_string())
-            .collect();
-        prop_assert_eq!(ids.len(), values.len());
-        let edits = Edits {
-            replaced: None,
-            set: new_confidence
-                .map(|c| ("confidence".to_string(), json!(f64::from(c) / 10.0)))
-                .into_iter()
-                .collect(),
-        };
-        for (ids, values) in ids.chunks(chunk).zip(values.chunks(chunk)) {
-            inbox::accept(&mut reviewed, ids, false, &edits).expect("accept");
-            let events = values
-                .iter()
-                .zip(ids)
-                .map(|(value, id)| {
-                    let mut value = value.clone();
-                    if let Some(c) = new_confidence {
-                        value["confidence"] = json!(f64::from(c) / 10.0);
-                    }
-                    // An edited proposal keeps the id the inbox gave it.
-                    value["id"] = json!(id);
-                    validate(&appended, value)
-                })
-                .collect();
-            appended.append(events, None).expect("append");
-        }
-        prop_assert!(inbox::pending(&reviewed).expect("pending").is_empty());
-        let log = |tracker: &dyad::app::Tracker<dyad::store::SqliteStore>| {
-            let mut events = Vec::new();
-            tracker
-                .log(&Default::default(), |logged, _| {
-                    events.push((logged.position, logged.version, logged.event.clone()));
-                    std::ops::ControlFlow::Continue(())
-                })
-                .expect("log");
-            events
-        };
-        prop_assert_eq!(log(&reviewed), log(&appended));
-        let as_of = dyad::app::When::on(date("2019-01-01"));
-        prop_assert_eq!(
-            reviewed.status(None, as_of).expect("status"),
-            appended.status(None, as_of).expect("status")
-        );
+        accepting_equals_appending(
+            in_memory(clock.clone()), in_memory(clock), values, chunk, new_confidence,
+        )?;
     }
 }
 
-#[test]
-fn reject_all_takes_the_whole_article_and_its_reason() {
-    let cli = Cli::new();
+proptest! {
+    // Each case opens two schemas of their own: fewer cases on the server.
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    #[test]
+    fn accepting_proposals_equals_appending_them_on_postgres(
+        values in prop::collection::vec(proposal_strategy(), 1..20),
+        chunk in 1usize..6,
+        new_confidence in prop::option::of(1u32..=10),
+    ) {
+        if let (Some(reviewed), Some(appended)) = (TestDb::postgres(), TestDb::postgres()) {
+            let clock = clock();
+            accepting_equals_appending(
+                reviewed.open(clock.clone()), appended.open(clock), values, chunk, new_confidence,
+            )?;
+        }
+    }
+}
+
+fn reject_all_takes_the_whole_article_and_its_reason(db: &TestDb) {
+    let cli = Cli::on(db);
     ingest(&cli);
     let first = short(&pending(&cli)[0]);
     let said = cli.ok(

@@ -1,6 +1,8 @@
 //! `dyad serve` on PostgreSQL: two servers on one database serve one log, and each one's event
 //! stream delivers the events appended through the other, without gap or duplicate, within
-//! 100 ms (LISTEN/NOTIFY). Skipped, with a note, when `$DYAD_TEST_POSTGRES` is unset.
+//! 100 ms (LISTEN/NOTIFY); many concurrent reads share the server's few connections, which are
+//! reused, and replaced when the database ends them. Skipped, with a note, when
+//! `$DYAD_TEST_POSTGRES` is unset.
 
 mod common;
 
@@ -19,7 +21,10 @@ struct TestServer {
 }
 
 async fn start(db: &TestDb) -> TestServer {
-    let config = ServerConfig::new(db.location());
+    start_with(ServerConfig::new(db.location())).await
+}
+
+async fn start_with(config: ServerConfig) -> TestServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -131,4 +136,118 @@ async fn two_servers(db: &TestDb) {
     drop(streams);
     first.stop().await;
     second.stop().await;
+}
+
+/// The server's connections to the database: the backends' process ids, by application name.
+async fn backends(name: &str) -> Vec<i32> {
+    let base = std::env::var(common::TEST_POSTGRES).expect("set");
+    let name = name.to_string();
+    tokio::task::spawn_blocking(move || {
+        let mut client = postgres::Client::connect(&base, postgres::NoTls).expect("connect");
+        let mut pids: Vec<i32> = client
+            .query(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = $1",
+                &[&name],
+            )
+            .expect("pg_stat_activity")
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        pids.sort_unstable();
+        pids
+    })
+    .await
+    .expect("query task")
+}
+
+/// Ends backends as a DBA (or a restart) would.
+async fn terminate(pids: Vec<i32>) {
+    let base = std::env::var(common::TEST_POSTGRES).expect("set");
+    tokio::task::spawn_blocking(move || {
+        let mut client = postgres::Client::connect(&base, postgres::NoTls).expect("connect");
+        for pid in pids {
+            client
+                .execute("SELECT pg_terminate_backend($1)", &[&pid])
+                .expect("terminate");
+        }
+    })
+    .await
+    .expect("terminate task");
+}
+
+/// `count` reads at once, each a status and a page of the log; every one must succeed.
+async fn concurrent_reads(client: &reqwest::Client, base: &str, count: usize) {
+    let reads = (0..count).map(|n| {
+        let client = client.clone();
+        let url = if n % 2 == 0 {
+            format!("{base}/v1/status")
+        } else {
+            format!("{base}/v1/events?limit=5")
+        };
+        async move {
+            let response = client.get(&url).send().await.expect("GET");
+            let status = response.status();
+            let body = response.text().await.expect("body");
+            assert_eq!(status, StatusCode::OK, "{url}: {body}");
+        }
+    });
+    futures_util::future::join_all(reads).await;
+}
+
+#[test]
+fn many_concurrent_reads_share_a_few_connections_reused_and_replaced() {
+    let Some(db) = TestDb::postgres() else {
+        return;
+    };
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(pooled_reads(&db));
+}
+
+async fn pooled_reads(db: &TestDb) {
+    // The server's connections carry a name of their own, to be told from other tests'.
+    let name = format!("dyad_pool_{}", uuid::Uuid::new_v4().simple());
+    let location = db.location();
+    let url = location.to_str().expect("UTF-8 URL");
+    let mut config = ServerConfig::new(format!("{url}&application_name={name}").into());
+    config.read_connections = 4;
+    let server = start_with(config).await;
+    let client = reqwest::Client::new();
+    for n in 0..3 {
+        let answer = client
+            .post(format!("{}/v1/events", server.base))
+            .body(event_json(&format!("event {n}")).to_string())
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(answer.status(), StatusCode::CREATED);
+    }
+
+    concurrent_reads(&client, &server.base, 64).await;
+    let first = backends(&name).await;
+    // Four readers and the writer, whatever the number of reads.
+    assert!(!first.is_empty() && first.len() <= 5, "{first:?}");
+    concurrent_reads(&client, &server.base, 64).await;
+    assert_eq!(backends(&name).await, first, "the same connections, reused");
+
+    // The database ends them all: the next reads and writes open new ones, and none fails.
+    terminate(first.clone()).await;
+    concurrent_reads(&client, &server.base, 64).await;
+    let answer = client
+        .post(format!("{}/v1/events", server.base))
+        .body(event_json("after the connections were ended").to_string())
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(answer.status(), StatusCode::CREATED);
+    let replaced = backends(&name).await;
+    assert!(!replaced.is_empty() && replaced.len() <= 5, "{replaced:?}");
+    assert!(
+        replaced.iter().all(|pid| !first.contains(pid)),
+        "{first:?} then {replaced:?}"
+    );
+    server.stop().await;
 }

@@ -1,7 +1,8 @@
 //! The log's guarantees, through the library, on every store (each test runs on a temporary
 //! SQLite file and on a schema of its own in `$DYAD_TEST_POSTGRES`): append-only under raw SQL,
 //! the hash chain, optimistic concurrency, idempotency, atomic batches, transaction time,
-//! migrations, group commits, writers in parallel, and the same chain on both stores.
+//! migrations, group commits, writers in parallel, writers killed mid-batch, and the same chain
+//! on both stores.
 
 mod common;
 
@@ -32,6 +33,7 @@ on_every_store!(
     eight_processes_appending_at_once_keep_the_log_gapless,
     known_at_and_checkpoints_answer_the_same,
     an_append_in_chunks_is_one_batch_in_one_transaction,
+    a_writer_killed_mid_batch_loses_nothing_acknowledged,
 );
 
 fn positions(tracker: &dyad::app::Tracker) -> Vec<u64> {
@@ -59,11 +61,24 @@ fn update_and_delete_fail_from_any_client(db: &TestDb) {
     for refused in [
         "UPDATE events SET payload = '{}' WHERE position = 2",
         "DELETE FROM events WHERE position = 3",
-        "INSERT INTO events SELECT * FROM events WHERE position = 3",
+        // A row beyond the next position.
+        "INSERT INTO events (position, stream, version, id, kind, schema_version, occurred_on,
+                             recorded_at, payload, prev_hash, hash)
+         SELECT 5, stream, 4, 'gap', kind, schema_version, occurred_on, recorded_at, payload,
+                prev_hash, hash FROM events WHERE position = 3",
     ] {
         let message = db.sql(refused).expect_err(refused);
         assert!(message.contains("append-only"), "{refused}: {message}");
     }
+    // A copy of a row: refused by the guards on SQLite; on PostgreSQL by the unique keys, which
+    // are checked before the guard that runs once per statement.
+    let message = db
+        .sql("INSERT INTO events SELECT * FROM events WHERE position = 3")
+        .expect_err("a copied row must fail");
+    assert!(
+        message.contains("append-only") || (db.is_postgres() && message.contains("duplicate key")),
+        "{message}"
+    );
     if db.is_postgres() {
         let message = db.sql("TRUNCATE events").expect_err("TRUNCATE must fail");
         assert!(message.contains("append-only"), "{message}");
@@ -681,4 +696,132 @@ fn an_append_in_chunks_is_one_batch_in_one_transaction(db: &TestDb) {
             .all(|o| matches!(o, Appended::AlreadyRecorded { .. }))
     );
     assert_eq!(db.count("SELECT COUNT(*) FROM events"), n as i64);
+}
+
+/// Events in one batch of the killed writer: enough, with the padding, to be streamed in chunks
+/// of a thousand (more than 1 MiB), so that a kill can land between two chunks.
+const KILLED_BATCH: usize = 2_000;
+
+/// The batch and event numbers a summary of [`killed_batch_file`] names.
+fn batch_of(summary: &str) -> (usize, usize) {
+    let mut words = summary.split(' ');
+    let mut number = |after: &str| -> usize {
+        assert_eq!(words.next(), Some(after), "{summary}");
+        words
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{summary}"))
+    };
+    (number("batch"), number("event"))
+}
+
+fn killed_batch_file(dir: &std::path::Path, batch: usize) -> std::path::PathBuf {
+    let padding = "p".repeat(400);
+    let text: String = (0..KILLED_BATCH)
+        .map(|n| {
+            format!(
+                "{}\n",
+                event_json(&format!("batch {batch} event {n} {padding}"))
+            )
+        })
+        .collect();
+    assert!(text.len() > 1024 * 1024, "streamed in chunks");
+    let path = dir.join(format!("b{batch}.ndjson"));
+    std::fs::write(&path, text).expect("write a batch");
+    path
+}
+
+/// A writer killed with SIGKILL at several moments while it appends batch after batch: the
+/// test is the loop, running the real binary for each batch and counting a batch acknowledged
+/// when `dyad append` exited 0; every few batches it kills one mid-way (`Child::kill`, SIGKILL
+/// to that one process). Every acknowledged batch is in the log whole, no batch is there in
+/// part, positions stay gapless, the chain verifies, and the next writer is not kept waiting by
+/// the dead one's lock.
+fn a_writer_killed_mid_batch_loses_nothing_acknowledged(db: &TestDb) {
+    drop(db.open(clock()));
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Kill at different moments of a batch: on PostgreSQL, counted from when the writer holds
+    // the log's lock, inside its transaction (between its chunks, as it commits); on SQLite,
+    // from its start.
+    let kill_after_ms = [0u64, 100, 300];
+    let mut acknowledged = Vec::new();
+    let mut killed = Vec::new();
+    let mut batch = 0;
+    let append = |batch: usize| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dyad"))
+            .arg("--db")
+            .arg(db.location())
+            .arg("append")
+            .arg(killed_batch_file(dir.path(), batch))
+            .env("DYAD_USER", "tester")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn dyad")
+    };
+    for delay in kill_after_ms {
+        let status = append(batch).wait().expect("wait for dyad");
+        assert!(status.success(), "batch {batch}: {status}");
+        acknowledged.push(batch);
+        batch += 1;
+
+        let mut writer = append(batch);
+        if db.is_postgres() {
+            let began = std::time::Instant::now();
+            while db.write_lock_held() != Some(true) && writer.try_wait().expect("poll").is_none() {
+                assert!(
+                    began.elapsed().as_secs() < 60,
+                    "the writer never took the lock"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+        } else {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        writer.kill().expect("SIGKILL");
+        let status = writer.wait().expect("wait for dyad");
+        if status.success() {
+            acknowledged.push(batch);
+        } else {
+            killed.push(batch);
+        }
+        batch += 1;
+    }
+    // The next writer gets the log: the dead one's transaction was rolled back, its lock freed.
+    let mut tracker = db.open(clock());
+    let after = validate(&tracker, event_json("after the kills"));
+    tracker
+        .append(vec![after], None)
+        .expect("append after the kills");
+
+    let mut events_per_batch = std::collections::BTreeMap::<usize, usize>::new();
+    let mut positions = Vec::new();
+    tracker
+        .log(&LogFilter::default(), |logged, _| {
+            positions.push(logged.position);
+            let summary = logged.event.headline();
+            if summary != "after the kills" {
+                let (batch, _) = batch_of(&summary);
+                *events_per_batch.entry(batch).or_default() += 1;
+            }
+            ControlFlow::Continue(())
+        })
+        .expect("log");
+    assert_eq!(positions, (1..=positions.len() as u64).collect::<Vec<_>>());
+    for batch in &acknowledged {
+        assert_eq!(
+            events_per_batch.get(batch),
+            Some(&KILLED_BATCH),
+            "acknowledged batch {batch} is whole"
+        );
+    }
+    for (batch, count) in &events_per_batch {
+        assert_eq!(*count, KILLED_BATCH, "batch {batch} is whole or absent");
+    }
+    println!(
+        "acknowledged batches {acknowledged:?}, killed {killed:?}; in the log {:?}",
+        events_per_batch.keys().collect::<Vec<_>>()
+    );
+    assert!(tracker.verify().expect("verify").is_sound());
 }

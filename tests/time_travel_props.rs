@@ -1,7 +1,8 @@
 //! Property tests of the two time axes on random logs with late reports, corrections and
 //! retractions: checkpointed and incremental folds equal a full rebuild, `as_of` equals the fold
 //! of exactly the reports that occurred by then, `known_at` equals the log truncated at that
-//! moment, and a replay's row for a date equals the status on that date.
+//! moment, and a replay's row for a date equals the status on that date. The properties run on
+//! both stores (on PostgreSQL with fewer cases, each log a schema of its own).
 
 mod common;
 
@@ -13,7 +14,7 @@ use dyad::domain::event::{Event, LoggedEvent, Report};
 use dyad::domain::framework::Framework;
 use dyad::domain::taxonomy::Taxonomy;
 use dyad::projection::{Amendments, Ledger, Resolved, Status};
-use dyad::store::SqliteStore;
+use dyad::store::{EventStore, LogStore, SqliteStore};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 use std::ops::ControlFlow;
@@ -77,18 +78,47 @@ fn day(offset: u16) -> NaiveDate {
     date("2016-01-01") + chrono::Duration::days(i64::from(offset))
 }
 
+/// The store a property runs on: every property holds on both.
+#[derive(Debug, Clone, Copy)]
+enum Backend {
+    /// A SQLite log in memory.
+    Sqlite,
+    /// A schema of its own in `$DYAD_TEST_POSTGRES`.
+    Postgres,
+}
+
 /// A history played on a log: the tracker, and the instant after each step.
 struct Played {
-    tracker: Tracker<SqliteStore>,
+    tracker: Tracker,
     instants: Vec<DateTime<Utc>>,
     checkpoints_used: usize,
+    /// The PostgreSQL schema, dropped after the tracker.
+    _db: Option<TestDb>,
+}
+
+/// A new empty log on `backend`, and the schema to drop after it.
+fn new_log(backend: Backend, clock: Arc<ManualClock>) -> (Tracker, Option<TestDb>) {
+    match backend {
+        Backend::Sqlite => {
+            let store = SqliteStore::open_in_memory(clock.clone()).expect("in-memory store");
+            (
+                Tracker::new(LogStore::Sqlite(store), Framework::builtin(), clock),
+                None,
+            )
+        }
+        Backend::Postgres => {
+            let db = TestDb::postgres().expect("$DYAD_TEST_POSTGRES is set");
+            (db.open(clock), Some(db))
+        }
+    }
 }
 
 /// Plays `steps`, asking for the status after each one so that checkpoints are written and
 /// read along the way (interval 1: every fold saves one).
-fn play(steps: &[Step], interval: Option<u64>, probe: NaiveDate) -> Played {
+fn play(backend: Backend, steps: &[Step], interval: Option<u64>, probe: NaiveDate) -> Played {
     let clock: Arc<ManualClock> = clock();
-    let mut tracker = in_memory(clock.clone()).with_checkpoints(interval);
+    let (tracker, db) = new_log(backend, clock.clone());
+    let mut tracker = tracker.with_checkpoints(interval);
     let mut reports: Vec<uuid::Uuid> = Vec::new();
     let mut instants = Vec::new();
     let mut checkpoints_used = 0;
@@ -149,10 +179,11 @@ fn play(steps: &[Step], interval: Option<u64>, probe: NaiveDate) -> Played {
         tracker,
         instants,
         checkpoints_used,
+        _db: db,
     }
 }
 
-fn logged(tracker: &Tracker<SqliteStore>) -> Vec<LoggedEvent> {
+fn logged<S: EventStore>(tracker: &Tracker<S>) -> Vec<LoggedEvent> {
     let mut events = Vec::new();
     tracker
         .log(&LogFilter::default(), |e, _| {
@@ -192,74 +223,192 @@ fn history() -> impl Strategy<Value = Vec<Step>> {
     proptest::collection::vec(step(), 1..14)
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
-
-    #[test]
-    fn checkpointed_and_incremental_folds_equal_a_full_rebuild(
-        steps in history(),
-        probe in 0u16..1600,
-        as_of in 0u16..1600,
-    ) {
-        let incremental = play(&steps, Some(1), day(probe));
-        let rebuilt = play(&steps, None, day(probe));
-        let when = When::on(day(as_of));
-        let expected = rebuilt.tracker.status(None, when).expect("status");
-        prop_assert_eq!(&incremental.tracker.status(None, when).expect("status"), &expected);
-        prop_assert_eq!(rebuilt.checkpoints_used, 0);
-    }
-
-    #[test]
-    fn as_of_equals_the_fold_of_exactly_the_reports_that_occurred_by_then(
-        steps in history(),
-        as_of in 0u16..1600,
-    ) {
-        let played = play(&steps, Some(1), day(as_of));
-        let status = played.tracker.status(None, When::on(day(as_of))).expect("status");
-        prop_assert_eq!(status, by_definition(&logged(&played.tracker), day(as_of)));
-    }
-
-    #[test]
-    fn known_at_equals_the_log_truncated_at_that_moment(
-        steps in history(),
-        cut in any::<usize>(),
-        as_of in 0u16..1600,
-    ) {
-        let played = play(&steps, Some(1), day(as_of));
-        let cut = cut % steps.len();
-        let moment = played.instants[cut];
-        let truncated = play(&steps[..=cut], None, day(as_of));
-        let known = played
-            .tracker
-            .status(None, When { as_of: Some(day(as_of)), known_at: Some(moment) })
-            .expect("status");
-        let expected = truncated.tracker.status(None, When::on(day(as_of))).expect("status");
-        prop_assert_eq!(known.known_at, Some(moment));
-        prop_assert_eq!(Status { known_at: None, ..known }, expected);
-    }
-
-    #[test]
-    fn a_replay_row_equals_the_status_on_its_date(
-        steps in history(),
-        from in 0u16..1400,
-        every in prop_oneof![Just(Every::Day), Just(Every::Week), Just(Every::Month), Just(Every::Quarter)],
-    ) {
-        let played = play(&steps, Some(1), day(from));
-        let dates = replay_dates(day(from), day(from) + chrono::Duration::days(200), every);
-        let mut rows = Vec::new();
-        played
-            .tracker
-            .replay(None, &dates, None, |status| {
-                rows.push(status);
-                ControlFlow::Continue(())
-            })
-            .expect("replay");
-        prop_assert_eq!(rows.len(), dates.len());
-        for (row, date) in rows.iter().zip(&dates) {
-            prop_assert_eq!(row, &played.tracker.status(None, When::on(*date)).expect("status"));
-        }
-    }
+fn checkpointed_and_incremental_folds_equal_a_full_rebuild(
+    backend: Backend,
+    steps: &[Step],
+    probe: u16,
+    as_of: u16,
+) -> Result<(), TestCaseError> {
+    let incremental = play(backend, steps, Some(1), day(probe));
+    let rebuilt = play(backend, steps, None, day(probe));
+    let when = When::on(day(as_of));
+    let expected = rebuilt.tracker.status(None, when).expect("status");
+    prop_assert_eq!(
+        &incremental.tracker.status(None, when).expect("status"),
+        &expected
+    );
+    prop_assert_eq!(rebuilt.checkpoints_used, 0);
+    Ok(())
 }
+
+fn as_of_equals_the_fold_of_exactly_the_reports_that_occurred_by_then(
+    backend: Backend,
+    steps: &[Step],
+    as_of: u16,
+) -> Result<(), TestCaseError> {
+    let played = play(backend, steps, Some(1), day(as_of));
+    let status = played
+        .tracker
+        .status(None, When::on(day(as_of)))
+        .expect("status");
+    prop_assert_eq!(status, by_definition(&logged(&played.tracker), day(as_of)));
+    Ok(())
+}
+
+fn known_at_equals_the_log_truncated_at_that_moment(
+    backend: Backend,
+    steps: &[Step],
+    cut: usize,
+    as_of: u16,
+) -> Result<(), TestCaseError> {
+    let played = play(backend, steps, Some(1), day(as_of));
+    let cut = cut % steps.len();
+    let moment = played.instants[cut];
+    let truncated = play(backend, &steps[..=cut], None, day(as_of));
+    let known = played
+        .tracker
+        .status(
+            None,
+            When {
+                as_of: Some(day(as_of)),
+                known_at: Some(moment),
+            },
+        )
+        .expect("status");
+    let expected = truncated
+        .tracker
+        .status(None, When::on(day(as_of)))
+        .expect("status");
+    prop_assert_eq!(known.known_at, Some(moment));
+    prop_assert_eq!(
+        Status {
+            known_at: None,
+            ..known
+        },
+        expected
+    );
+    Ok(())
+}
+
+fn a_replay_row_equals_the_status_on_its_date(
+    backend: Backend,
+    steps: &[Step],
+    from: u16,
+    every: Every,
+) -> Result<(), TestCaseError> {
+    let played = play(backend, steps, Some(1), day(from));
+    let dates = replay_dates(day(from), day(from) + chrono::Duration::days(200), every);
+    let mut rows = Vec::new();
+    played
+        .tracker
+        .replay(None, &dates, None, |status| {
+            rows.push(status);
+            ControlFlow::Continue(())
+        })
+        .expect("replay");
+    prop_assert_eq!(rows.len(), dates.len());
+    for (row, date) in rows.iter().zip(&dates) {
+        prop_assert_eq!(
+            row,
+            &played
+                .tracker
+                .status(None, When::on(*date))
+                .expect("status")
+        );
+    }
+    Ok(())
+}
+
+fn every() -> impl Strategy<Value = Every> {
+    prop_oneof![
+        Just(Every::Day),
+        Just(Every::Week),
+        Just(Every::Month),
+        Just(Every::Quarter)
+    ]
+}
+
+/// The properties as proptests on one store, `cases` random histories each; on PostgreSQL they
+/// pass with a note when `$DYAD_TEST_POSTGRES` is unset.
+macro_rules! properties_on {
+    ($store:ident, $backend:expr, $cases:expr) => {
+        mod $store {
+            use super::*;
+
+            fn available() -> bool {
+                match $backend {
+                    Backend::Sqlite => true,
+                    Backend::Postgres => {
+                        let set = std::env::var(TEST_POSTGRES).is_ok();
+                        if !set {
+                            println!("skipped on PostgreSQL: {TEST_POSTGRES} is not set");
+                        }
+                        set
+                    }
+                }
+            }
+
+            proptest! {
+                #![proptest_config(ProptestConfig::with_cases($cases))]
+
+                #[test]
+                fn checkpointed_and_incremental_folds_equal_a_full_rebuild(
+                    steps in history(),
+                    probe in 0u16..1600,
+                    as_of in 0u16..1600,
+                ) {
+                    if available() {
+                        super::checkpointed_and_incremental_folds_equal_a_full_rebuild(
+                            $backend, &steps, probe, as_of,
+                        )?;
+                    }
+                }
+
+                #[test]
+                fn as_of_equals_the_fold_of_exactly_the_reports_that_occurred_by_then(
+                    steps in history(),
+                    as_of in 0u16..1600,
+                ) {
+                    if available() {
+                        super::as_of_equals_the_fold_of_exactly_the_reports_that_occurred_by_then(
+                            $backend, &steps, as_of,
+                        )?;
+                    }
+                }
+
+                #[test]
+                fn known_at_equals_the_log_truncated_at_that_moment(
+                    steps in history(),
+                    cut in any::<usize>(),
+                    as_of in 0u16..1600,
+                ) {
+                    if available() {
+                        super::known_at_equals_the_log_truncated_at_that_moment(
+                            $backend, &steps, cut, as_of,
+                        )?;
+                    }
+                }
+
+                #[test]
+                fn a_replay_row_equals_the_status_on_its_date(
+                    steps in history(),
+                    from in 0u16..1400,
+                    every in every(),
+                ) {
+                    if available() {
+                        super::a_replay_row_equals_the_status_on_its_date(
+                            $backend, &steps, from, every,
+                        )?;
+                    }
+                }
+            }
+        }
+    };
+}
+
+properties_on!(sqlite, Backend::Sqlite, 48);
+// Each case opens two or three schemas of their own on the server: fewer cases there.
+properties_on!(postgres, Backend::Postgres, 24);
 
 #[test]
 fn deleting_checkpoints_changes_no_answer() {

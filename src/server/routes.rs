@@ -110,9 +110,7 @@ impl ApiError {
             | AppError::Unsound(_) => ApiError::Internal(message),
             AppError::Store(StoreError::Unguarded(_)) => ApiError::Unavailable(message),
             AppError::Store(
-                StoreError::ExpectedVersionNeedsOneStream { .. }
-                | StoreError::IdRepeated { .. }
-                | StoreError::InboxOnSqliteOnly,
+                StoreError::ExpectedVersionNeedsOneStream { .. } | StoreError::IdRepeated { .. },
             )
             | AppError::Input(_)
             | AppError::Framework(_)

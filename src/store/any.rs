@@ -18,8 +18,8 @@ use uuid::Uuid;
 pub enum LogStore {
     /// A SQLite file.
     Sqlite(SqliteStore),
-    /// A PostgreSQL database.
-    Postgres(PostgresStore),
+    /// A PostgreSQL database (boxed: its store is the larger by far).
+    Postgres(Box<PostgresStore>),
 }
 
 impl LogStore {
@@ -30,7 +30,9 @@ impl LogStore {
         mode: OpenMode,
     ) -> Result<Self, StoreError> {
         match location.to_str().filter(|text| is_postgres_url(text)) {
-            Some(url) => Ok(Self::Postgres(PostgresStore::open_with(url, clock, mode)?)),
+            Some(url) => Ok(Self::Postgres(Box::new(PostgresStore::open_with(
+                url, clock, mode,
+            )?))),
             None => Ok(Self::Sqlite(SqliteStore::open_with(location, clock, mode)?)),
         }
     }
@@ -40,20 +42,6 @@ impl LogStore {
         match self {
             Self::Sqlite(store) => store.backup_to(path),
             Self::Postgres(_) => Err(StoreError::BackupOfSqliteOnly),
-        }
-    }
-
-    fn sqlite_inbox(&self) -> Result<&SqliteStore, StoreError> {
-        match self {
-            Self::Sqlite(store) => Ok(store),
-            Self::Postgres(_) => Err(StoreError::InboxOnSqliteOnly),
-        }
-    }
-
-    fn sqlite_inbox_mut(&mut self) -> Result<&mut SqliteStore, StoreError> {
-        match self {
-            Self::Sqlite(store) => Ok(store),
-            Self::Postgres(_) => Err(StoreError::InboxOnSqliteOnly),
         }
     }
 }
@@ -170,14 +158,14 @@ impl EventStore for LogStore {
     }
 }
 
-/// The inbox lives beside a SQLite log only, for now: on PostgreSQL its commands are refused.
+/// The inbox beside the log, on either store.
 impl InboxStore for LogStore {
     fn file_proposals(
         &mut self,
         article: &NewArticle,
         proposals: &[NewProposal],
     ) -> Result<(u64, Vec<Filed>), StoreError> {
-        self.sqlite_inbox_mut()?.file_proposals(article, proposals)
+        each!(self, s => s.file_proposals(article, proposals))
     }
 
     fn proposals(
@@ -185,11 +173,11 @@ impl InboxStore for LogStore {
         status: &str,
         article: Option<u64>,
     ) -> Result<Vec<StoredProposal>, StoreError> {
-        self.sqlite_inbox()?.proposals(status, article)
+        each!(self, s => s.proposals(status, article))
     }
 
     fn proposal(&self, id: &str) -> Result<Option<StoredProposal>, StoreError> {
-        self.sqlite_inbox()?.proposal(id)
+        each!(self, s => s.proposal(id))
     }
 
     fn proposals_with_id_prefix(
@@ -197,11 +185,11 @@ impl InboxStore for LogStore {
         prefix: &str,
         limit: usize,
     ) -> Result<Vec<StoredProposal>, StoreError> {
-        self.sqlite_inbox()?.proposals_with_id_prefix(prefix, limit)
+        each!(self, s => s.proposals_with_id_prefix(prefix, limit))
     }
 
     fn inbox_article(&self, id: u64) -> Result<Option<InboxArticle>, StoreError> {
-        self.sqlite_inbox()?.inbox_article(id)
+        each!(self, s => s.inbox_article(id))
     }
 
     fn reject_proposals(
@@ -210,10 +198,10 @@ impl InboxStore for LogStore {
         reason: &str,
         by: &str,
     ) -> Result<(), StoreError> {
-        self.sqlite_inbox_mut()?.reject_proposals(ids, reason, by)
+        each!(self, s => s.reject_proposals(ids, reason, by))
     }
 
     fn remove_proposals(&mut self, ids: &[String]) -> Result<(), StoreError> {
-        self.sqlite_inbox_mut()?.remove_proposals(ids)
+        each!(self, s => s.remove_proposals(ids))
     }
 }

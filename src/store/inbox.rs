@@ -1,10 +1,13 @@
-//! The inbox's tables (migration 0005): the coder's proposals waiting for review, beside the log.
-//! The store keeps them as text, as it keeps events: what a proposal says is the inbox module's
-//! business ([`crate::inbox`]). Unlike the log these rows are updated and deleted.
+//! The inbox's tables (SQLite migration 0005, PostgreSQL migration 0003): the coder's proposals
+//! waiting for review, beside the log, on either store. The store keeps them as text, as it keeps
+//! events: what a proposal says is the inbox module's business ([`crate::inbox`]). Unlike the log
+//! these rows are updated and deleted.
 
+use super::postgres::{PostgresStore, to_i64, to_u64};
 use super::sqlite::SqliteStore;
 use super::{StoreError, format_recorded_at};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use std::collections::{HashMap, HashSet};
 
 /// An article whose proposals are filed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -326,6 +329,197 @@ impl InboxStore for SqliteStore {
             }
         }
         tx.commit()?;
+        Ok(())
+    }
+}
+
+fn pg_proposal(row: &postgres::Row) -> Result<StoredProposal, StoreError> {
+    let article: i64 = row.try_get(1)?;
+    Ok(StoredProposal {
+        id: row.try_get(0)?,
+        article: to_u64(article, 0, "a proposal's article")?,
+        status: row.try_get(2)?,
+        event: row.try_get(3)?,
+        note: row.try_get(4)?,
+        explanation: row.try_get(5)?,
+        reason: row.try_get(6)?,
+        decided_at: row.try_get(7)?,
+        decided_by: row.try_get(8)?,
+    })
+}
+
+/// The same tables and answers as on SQLite. Filings of one article by several processes at once
+/// take turns on the article's row (`FOR UPDATE`), so ordinals stay in order and a proposal is
+/// filed once.
+impl InboxStore for PostgresStore {
+    fn file_proposals(
+        &mut self,
+        article: &NewArticle,
+        proposals: &[NewProposal],
+    ) -> Result<(u64, Vec<Filed>), StoreError> {
+        let now = format_recorded_at(self.clock().now());
+        let mut client = self.client_for_write();
+        let mut tx = client.transaction()?;
+        tx.execute(
+            "INSERT INTO inbox_articles (digest, title, url, outlet, ingested_at, ingested_by)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (digest) DO NOTHING",
+            &[
+                &article.digest,
+                &article.title,
+                &article.url,
+                &article.outlet,
+                &now,
+                &article.ingested_by,
+            ],
+        )?;
+        let article_id: i64 = tx
+            .query_one(
+                "SELECT id FROM inbox_articles WHERE digest = $1 FOR UPDATE",
+                &[&article.digest],
+            )?
+            .try_get(0)?;
+        let ids: Vec<&str> = proposals.iter().map(|p| p.id.as_str()).collect();
+        let logged: HashSet<String> = tx
+            .query("SELECT id FROM events WHERE id = ANY($1)", &[&ids])?
+            .iter()
+            .map(|row| row.try_get(0))
+            .collect::<Result<_, _>>()?;
+        let mut existing: HashMap<String, String> = tx
+            .query(
+                "SELECT id, status FROM inbox_proposals WHERE id = ANY($1)",
+                &[&ids],
+            )?
+            .iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+            .collect::<Result<_, postgres::Error>>()?;
+        let mut next_ordinal: i64 = tx
+            .query_one(
+                "SELECT COALESCE(MAX(ordinal), 0) + 1 FROM inbox_proposals WHERE article = $1",
+                &[&article_id],
+            )?
+            .try_get(0)?;
+        let insert = tx.prepare(
+            "INSERT INTO inbox_proposals (id, article, ordinal, status, event, note, explanation)
+             VALUES ($1, $2, $3, 'pending', $4, $5, $6)",
+        )?;
+        let mut outcomes = Vec::with_capacity(proposals.len());
+        for proposal in proposals {
+            if logged.contains(&proposal.id) {
+                outcomes.push(Filed::AlreadyLogged);
+                continue;
+            }
+            outcomes.push(match existing.get(&proposal.id).map(String::as_str) {
+                Some(REJECTED) => Filed::RejectedBefore,
+                Some(_) => Filed::AlreadyPending,
+                None => {
+                    tx.execute(
+                        &insert,
+                        &[
+                            &proposal.id,
+                            &article_id,
+                            &next_ordinal,
+                            &proposal.event,
+                            &proposal.note,
+                            &proposal.explanation,
+                        ],
+                    )?;
+                    next_ordinal += 1;
+                    // The same id twice in one filing is filed once, as on SQLite.
+                    existing.insert(proposal.id.clone(), PENDING.to_string());
+                    Filed::Added
+                }
+            });
+        }
+        tx.commit()?;
+        Ok((to_u64(article_id, 0, "an article's number")?, outcomes))
+    }
+
+    fn proposals(
+        &self,
+        status: &str,
+        article: Option<u64>,
+    ) -> Result<Vec<StoredProposal>, StoreError> {
+        let sql = format!(
+            "SELECT {PROPOSAL_COLUMNS} FROM inbox_proposals
+             WHERE status = $1 AND ($2::BIGINT IS NULL OR article = $2)
+               AND NOT (status = 'pending' AND id IN (SELECT id FROM events))
+             ORDER BY article, ordinal"
+        );
+        let article = article.map(to_i64).transpose()?;
+        self.client()
+            .query(&sql, &[&status, &article])?
+            .iter()
+            .map(pg_proposal)
+            .collect()
+    }
+
+    fn proposal(&self, id: &str) -> Result<Option<StoredProposal>, StoreError> {
+        let sql = format!("SELECT {PROPOSAL_COLUMNS} FROM inbox_proposals WHERE id = $1");
+        self.client()
+            .query_opt(&sql, &[&id])?
+            .as_ref()
+            .map(pg_proposal)
+            .transpose()
+    }
+
+    fn proposals_with_id_prefix(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<StoredProposal>, StoreError> {
+        // A range of the primary key, as for events (byte order: `~` sorts after every
+        // character an id holds).
+        let sql = format!(
+            "SELECT {PROPOSAL_COLUMNS} FROM inbox_proposals
+             WHERE id >= $1 AND id < $2 ORDER BY id LIMIT $3"
+        );
+        let upper = format!("{prefix}~");
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.client()
+            .query(&sql, &[&prefix, &upper, &limit])?
+            .iter()
+            .map(pg_proposal)
+            .collect()
+    }
+
+    fn inbox_article(&self, id: u64) -> Result<Option<InboxArticle>, StoreError> {
+        let row = self.client().query_opt(
+            "SELECT id, title, url, outlet, ingested_at, ingested_by
+             FROM inbox_articles WHERE id = $1",
+            &[&to_i64(id)?],
+        )?;
+        row.map(|row| {
+            Ok(InboxArticle {
+                id: to_u64(row.try_get(0)?, 0, "an article's number")?,
+                title: row.try_get(1)?,
+                url: row.try_get(2)?,
+                outlet: row.try_get(3)?,
+                ingested_at: row.try_get(4)?,
+                ingested_by: row.try_get(5)?,
+            })
+        })
+        .transpose()
+    }
+
+    fn reject_proposals(
+        &mut self,
+        ids: &[String],
+        reason: &str,
+        by: &str,
+    ) -> Result<(), StoreError> {
+        let now = format_recorded_at(self.clock().now());
+        self.client().execute(
+            "UPDATE inbox_proposals
+             SET status = 'rejected', reason = $2, decided_at = $3, decided_by = $4
+             WHERE id = ANY($1)",
+            &[&ids, &reason, &now, &by],
+        )?;
+        Ok(())
+    }
+
+    fn remove_proposals(&mut self, ids: &[String]) -> Result<(), StoreError> {
+        self.client()
+            .execute("DELETE FROM inbox_proposals WHERE id = ANY($1)", &[&ids])?;
         Ok(())
     }
 }

@@ -445,12 +445,6 @@ pub enum StoreError {
     /// PostgreSQL failed while reading or writing.
     #[error("the log's database failed: {0}")]
     Postgres(#[from] ::postgres::Error),
-    /// The inbox is kept beside a SQLite log only.
-    #[error(
-        "the inbox is kept beside a SQLite log only; run the inbox on a SQLite file and `dyad \
-         copy` the log to PostgreSQL"
-    )]
-    InboxOnSqliteOnly,
     /// Optimistic concurrency: the stream moved on.
     #[error(
         "stream {stream} is at version {actual}, not the expected {expected}; nothing was written \

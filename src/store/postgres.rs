@@ -5,10 +5,14 @@
 //!   transaction: the database holds the lock, so writers anywhere take turns, and readers (who
 //!   take no conflicting lock) never wait. Under the lock the writer reads the head, so positions
 //!   and versions stay gapless.
-//! - The append-only guards are triggers (`migrations/postgres/0002_guards.sql`); the store
+//! - The append-only guards are triggers (`migrations/postgres/0004_guards_per_statement.sql`,
+//!   which replaced `0002_guards.sql`'s row trigger by one per statement); the store
 //!   refuses to append while one is missing, disabled or changed.
 //! - Each store holds one connection; the service opens one store per worker, so a server's
-//!   connections are its workers'. Reads that stream the log fetch it in pages by position, up to
+//!   connections are its workers' (its readers are a pool of stores, lent one read at a time).
+//!   A connection found closed (the server restarted, a DBA ended it) is opened again before
+//!   the next use, and a read that found it closed runs once more on the new one: a read has no
+//!   effect to repeat, while a write is never retried (its commit may have landed). Reads that stream the log fetch it in pages by position, up to
 //!   the head seen when the scan began, so a visitor may use the store while it runs.
 //! - TLS as the URL's `sslmode` asks ([`TlsMode`]), through rustls and the Mozilla roots; no
 //!   `sslmode` stays plain, as it always was.
@@ -32,6 +36,9 @@ use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 use uuid::Uuid;
+
+/// How long a write waits for the check that its connection is alive.
+const VALIDATION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// How many rows a scan fetches at a time.
 const PAGE: i64 = 2_000;
@@ -297,21 +304,36 @@ mod tls {
 pub struct PostgresStore {
     /// `None` only while the store is dropped.
     client: RefCell<Option<Client>>,
+    /// Where to connect again when the connection is lost.
+    url: String,
     clock: Arc<dyn Clock>,
     /// The batch being appended in chunks, inside an open transaction.
     chunks: Option<Chunks>,
 }
 
 impl Drop for PostgresStore {
-    /// A client closes its connection by blocking on its own runtime, which tokio forbids on a
-    /// thread that drives async tasks (where the service may drop its last reader): there, it
-    /// is closed on a thread of its own.
     fn drop(&mut self) {
-        if let Some(client) = self.client.get_mut().take()
-            && tokio::runtime::Handle::try_current().is_ok()
-        {
-            std::thread::spawn(move || drop(client));
+        if let Some(client) = self.client.get_mut().take() {
+            close(client);
         }
+    }
+}
+
+/// A client closes its connection by blocking on its own runtime, which tokio forbids on a
+/// thread that drives async tasks (where the service may drop its last reader): there, it is
+/// closed on a thread of its own.
+fn close(client: Client) {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        std::thread::spawn(move || drop(client));
+    } else {
+        drop(client);
+    }
+}
+
+/// Names a store's connections `dyad` unless the URL names them.
+fn name_store_connection(config: &mut postgres::Config) {
+    if config.get_application_name().is_none() {
+        config.application_name("dyad");
     }
 }
 
@@ -319,11 +341,7 @@ impl PostgresStore {
     /// Connects to `url` and opens the log there as `mode` says; applies pending migrations.
     /// The password comes from the URL or `PGPASSWORD`, and is never printed.
     pub fn open_with(url: &str, clock: Arc<dyn Clock>, mode: OpenMode) -> Result<Self, StoreError> {
-        let mut client = connect(url, |config| {
-            if config.get_application_name().is_none() {
-                config.application_name("dyad");
-            }
-        })?;
+        let mut client = connect(url, name_store_connection)?;
         if mode != OpenMode::Create && !is_dyad_log(&mut client)? {
             return Err(StoreError::NoLog {
                 path: redacted(url),
@@ -332,6 +350,7 @@ impl PostgresStore {
         apply_migrations(&mut client, &format_recorded_at(clock.now()))?;
         Ok(Self {
             client: RefCell::new(Some(client)),
+            url: url.to_string(),
             clock,
             chunks: None,
         })
@@ -342,12 +361,59 @@ impl PostgresStore {
         Self::open_with(url, clock, OpenMode::Create)
     }
 
-    fn client(&self) -> std::cell::RefMut<'_, Client> {
-        std::cell::RefMut::map(self.client.borrow_mut(), |client| {
+    /// The store's connection (also for the inbox's tables beside the log, [`super::inbox`]),
+    /// opened again first if it was found closed, unless a batch in chunks holds a transaction
+    /// on it. If it cannot be opened again the closed one is kept, and its use fails saying the
+    /// connection is closed.
+    pub(super) fn client(&self) -> std::cell::RefMut<'_, Client> {
+        let mut slot = self.client.borrow_mut();
+        if self.chunks.is_none()
+            && slot.as_ref().is_some_and(Client::is_closed)
+            && let Ok(fresh) = connect(&self.url, name_store_connection)
+            && let Some(closed) = slot.replace(fresh)
+        {
+            close(closed);
+        }
+        std::cell::RefMut::map(slot, |client| {
             client
                 .as_mut()
                 .expect("the client lives until the store is dropped")
         })
+    }
+
+    /// The connection for a write: checked first by an empty query, so that a connection lost
+    /// while idle is replaced before the write begins (as a pool tests a connection it lends)
+    /// instead of failing it. One round trip, small beside an append's.
+    pub(super) fn client_for_write(&self) -> std::cell::RefMut<'_, Client> {
+        {
+            let mut client = self.client();
+            if self.chunks.is_some() || client.is_valid(VALIDATION_TIMEOUT).is_ok() {
+                return client;
+            }
+        }
+        self.client()
+    }
+
+    /// Runs a read; if it failed because the connection was closed, once more on a new one.
+    fn read<T>(
+        &self,
+        mut query: impl FnMut(&mut Client) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let first = query(&mut self.client());
+        match first {
+            Err(_)
+                if self.chunks.is_none()
+                    && self.client.borrow().as_ref().is_some_and(Client::is_closed) =>
+            {
+                query(&mut self.client())
+            }
+            other => other,
+        }
+    }
+
+    /// The store's clock.
+    pub(super) fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
     }
 }
 
@@ -463,11 +529,11 @@ fn apply_migrations(client: &mut Client, applied_at: &str) -> Result<(), StoreEr
     Ok(())
 }
 
-/// The migration that creates the guards; run again to restore them.
+/// The migration that defines the guards as they are now; run again to restore them.
 fn guards_migration() -> &'static Migration {
     POSTGRES_MIGRATIONS
         .iter()
-        .find(|m| m.name == "0002_guards.sql")
+        .find(|m| m.name == "0004_guards_per_statement.sql")
         .unwrap_or(&POSTGRES_MIGRATIONS[0])
 }
 
@@ -475,8 +541,8 @@ fn guards_migration() -> &'static Migration {
 const GUARD_TRIGGERS: &[(&str, &str)] = &[
     (
         "events_are_appended_in_order",
-        "CREATE TRIGGER events_are_appended_in_order BEFORE INSERT ON events FOR EACH ROW \
-         EXECUTE FUNCTION dyad_events_in_order()",
+        "CREATE TRIGGER events_are_appended_in_order AFTER INSERT ON events REFERENCING NEW \
+         TABLE AS appended FOR EACH STATEMENT EXECUTE FUNCTION dyad_events_in_order()",
     ),
     (
         "events_are_never_deleted",
@@ -578,14 +644,14 @@ fn lock_the_log(client: &mut impl GenericClient) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn to_u64(value: i64, position: u64, column: &str) -> Result<u64, StoreError> {
+pub(super) fn to_u64(value: i64, position: u64, column: &str) -> Result<u64, StoreError> {
     u64::try_from(value).map_err(|_| StoreError::Corrupt {
         position,
         detail: format!("{column} is negative ({value})"),
     })
 }
 
-fn to_i64(value: u64) -> Result<i64, StoreError> {
+pub(super) fn to_i64(value: u64) -> Result<i64, StoreError> {
     i64::try_from(value).map_err(|_| StoreError::Corrupt {
         position: value,
         detail: format!("{value} is beyond PostgreSQL's BIGINT"),
@@ -651,17 +717,17 @@ fn head(client: &mut impl GenericClient) -> Result<(u64, String, Option<String>)
     })
 }
 
-/// The head and the transaction time of the events about to be appended: the clock's, but
-/// always after the last recorded one, as on SQLite.
-fn next_head(
-    client: &mut impl GenericClient,
+/// The transaction time of events appended after `last_recorded_at`: the clock's, but always
+/// after the last recorded one, as on SQLite.
+fn next_stamp(
     clock: &dyn Clock,
-) -> Result<(u64, String, String), StoreError> {
-    let (position, prev_hash, last_recorded_at) = head(client)?;
+    position: u64,
+    last_recorded_at: Option<&str>,
+) -> Result<String, StoreError> {
     let now = clock.now();
     let stamp = match last_recorded_at {
         Some(last) => {
-            let last = DateTime::parse_from_rfc3339(&last)
+            let last = DateTime::parse_from_rfc3339(last)
                 .map(|t| t.with_timezone(&Utc))
                 .map_err(|e| StoreError::Corrupt {
                     position,
@@ -671,13 +737,202 @@ fn next_head(
         }
         None => now,
     };
-    Ok((position, prev_hash, format_recorded_at(stamp)))
+    Ok(format_recorded_at(stamp))
 }
 
-/// Appends one batch inside the caller's transaction, which holds the log's lock. Every event is
-/// looked up by id before it is written (a failed insert would abort the transaction), and the
-/// whole batch is judged before the first insert, so a refusal writes nothing. A chunk of a
-/// larger batch is recorded at the batch's `stamp`.
+/// The head and the transaction time of the events about to be appended.
+fn next_head(
+    client: &mut impl GenericClient,
+    clock: &dyn Clock,
+) -> Result<(u64, String, String), StoreError> {
+    let (position, prev_hash, last_recorded_at) = head(client)?;
+    let stamp = next_stamp(clock, position, last_recorded_at.as_deref())?;
+    Ok((position, prev_hash, stamp))
+}
+
+/// The log as a writer's transaction (holding the log's lock) sees it while it judges batches:
+/// the head, the versions of the streams the batches name and the events recorded under their
+/// ids, read in three queries, then kept up to date in memory as batches are accepted. A group
+/// commit's batches are judged one after the other this way, without a savepoint or a round trip
+/// each, and go in with one insert.
+struct Judge {
+    position: u64,
+    prev_hash: String,
+    last_recorded_at: Option<String>,
+    versions: HashMap<String, u64>,
+    recorded: HashMap<String, StoredEvent>,
+    /// The rows of the accepted batches, in order, to insert.
+    rows: Vec<StoredEvent>,
+}
+
+impl Judge {
+    fn read<'a>(
+        client: &mut impl GenericClient,
+        batches: impl Iterator<Item = &'a [NewEvent]> + Clone,
+    ) -> Result<Self, StoreError> {
+        let ids: Vec<String> = batches
+            .clone()
+            .flatten()
+            .map(|event| event.id.to_string())
+            .collect();
+        let recorded: HashMap<String, StoredEvent> = client
+            .query(
+                &format!("SELECT {COLUMNS} FROM events WHERE id = ANY($1)"),
+                &[&ids],
+            )?
+            .iter()
+            .map(|row| stored_event(row).map(|event| (event.id.clone(), event)))
+            .collect::<Result<_, _>>()?;
+        let mut streams: Vec<&str> = batches.flatten().map(|e| e.stream.as_str()).collect();
+        streams.sort_unstable();
+        streams.dedup();
+        // One MAX per stream, each answered from the end of the (stream, version) index.
+        let versions = client
+            .query(
+                "SELECT s, (SELECT COALESCE(MAX(version), 0) FROM events WHERE stream = s)::BIGINT \
+                 FROM unnest($1::text[]) AS s",
+                &[&streams],
+            )?
+            .iter()
+            .map(|row| Ok((row.try_get(0)?, to_u64(row.try_get(1)?, 0, "version")?)))
+            .collect::<Result<_, StoreError>>()?;
+        let (position, prev_hash, last_recorded_at) = head(client)?;
+        Ok(Self {
+            position,
+            prev_hash,
+            last_recorded_at,
+            versions,
+            recorded,
+            rows: Vec::new(),
+        })
+    }
+
+    /// Judges one batch against the log and the batches accepted before it: every event is
+    /// looked up by id, and the whole batch is judged before any row is added, so a refusal
+    /// changes nothing. A chunk of a larger batch is recorded at the batch's `stamp`.
+    fn judge(
+        &mut self,
+        clock: &dyn Clock,
+        batch: &[NewEvent],
+        expected_version: Option<u64>,
+        same_content: SameContent<'_>,
+        stamp: Option<&str>,
+    ) -> Result<AppendReceipt, StoreError> {
+        let mut outcomes: Vec<Option<Appended>> = vec![None; batch.len()];
+        let mut first_in_batch: HashMap<Uuid, usize> = HashMap::with_capacity(batch.len());
+        let mut repeats: Vec<(usize, usize)> = Vec::new();
+        let mut new_events: Vec<usize> = Vec::new();
+        let ids: Vec<String> = batch.iter().map(|event| event.id.to_string()).collect();
+        for (index, event) in batch.iter().enumerate() {
+            if let Some(&first) = first_in_batch.get(&event.id) {
+                if batch[first] != *event {
+                    return Err(StoreError::IdRepeated { id: event.id });
+                }
+                repeats.push((index, first));
+                continue;
+            }
+            first_in_batch.insert(event.id, index);
+            match self.recorded.get(&ids[index]) {
+                None => new_events.push(index),
+                Some(stored) if same_content(stored, event) => {
+                    outcomes[index] = Some(Appended::AlreadyRecorded {
+                        position: stored.position,
+                        version: stored.version,
+                    });
+                }
+                Some(stored) => {
+                    return Err(StoreError::IdConflict {
+                        id: event.id,
+                        position: stored.position,
+                    });
+                }
+            }
+        }
+        let version_of = |versions: &HashMap<String, u64>, stream: &str| {
+            versions.get(stream).copied().unwrap_or(0)
+        };
+        if let Some(expected) = expected_version {
+            let mut streams: Vec<&str> = batch.iter().map(|e| e.stream.as_str()).collect();
+            streams.sort_unstable();
+            streams.dedup();
+            if streams.len() > 1 {
+                return Err(StoreError::ExpectedVersionNeedsOneStream {
+                    streams: streams.join(", "),
+                });
+            }
+            if let Some(&first_new) = new_events.first() {
+                let stream = &batch[first_new].stream;
+                let actual = version_of(&self.versions, stream);
+                if actual != expected {
+                    return Err(StoreError::VersionConflict {
+                        stream: stream.clone(),
+                        expected,
+                        actual,
+                    });
+                }
+            }
+        }
+        let mut recorded_at = None;
+        if !new_events.is_empty() {
+            let stamp = match stamp {
+                Some(stamp) => stamp.to_string(),
+                None => next_stamp(clock, self.position, self.last_recorded_at.as_deref())?,
+            };
+            let instant = DateTime::parse_from_rfc3339(&stamp)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|e| StoreError::Corrupt {
+                    position: self.position,
+                    detail: format!("recorded_at `{stamp}`: {e}"),
+                })?;
+            for index in new_events {
+                let event = &batch[index];
+                let version = version_of(&self.versions, &event.stream) + 1;
+                self.position += 1;
+                let mut row = StoredEvent {
+                    position: self.position,
+                    stream: event.stream.clone(),
+                    version,
+                    id: ids[index].clone(),
+                    kind: event.kind.clone(),
+                    schema_version: event.schema_version,
+                    occurred_on: event.occurred_on.to_string(),
+                    recorded_at: stamp.clone(),
+                    recorded_by: Some(event.recorded_by.clone()),
+                    payload: event.payload.clone(),
+                    prev_hash: std::mem::take(&mut self.prev_hash),
+                    hash: String::new(),
+                };
+                row.hash = event_hash(&row.prev_hash, &row.hashed());
+                self.prev_hash = row.hash.clone();
+                self.versions.insert(event.stream.clone(), version);
+                self.recorded.insert(row.id.clone(), row.clone());
+                self.rows.push(row);
+                outcomes[index] = Some(Appended::Recorded {
+                    position: self.position,
+                    version,
+                });
+            }
+            self.last_recorded_at = Some(stamp);
+            recorded_at = Some(instant);
+        }
+        for (index, first) in repeats {
+            outcomes[index] = outcomes[first].map(|outcome| match outcome {
+                Appended::Recorded { position, version }
+                | Appended::AlreadyRecorded { position, version } => {
+                    Appended::AlreadyRecorded { position, version }
+                }
+            });
+        }
+        Ok(AppendReceipt {
+            outcomes: outcomes.into_iter().flatten().collect(),
+            recorded_at,
+        })
+    }
+}
+
+/// Appends one batch inside the caller's transaction, which holds the log's lock: judged whole
+/// first ([`Judge`]), so a refusal writes nothing, then inserted. A chunk of a larger batch is
+/// recorded at the batch's `stamp`.
 fn append_batch(
     client: &mut impl GenericClient,
     clock: &dyn Clock,
@@ -686,126 +941,10 @@ fn append_batch(
     same_content: SameContent<'_>,
     stamp: Option<&str>,
 ) -> Result<AppendReceipt, StoreError> {
-    let mut outcomes: Vec<Option<Appended>> = vec![None; batch.len()];
-    let mut first_in_batch: HashMap<Uuid, usize> = HashMap::with_capacity(batch.len());
-    let mut repeats: Vec<(usize, usize)> = Vec::new();
-    let mut new_events: Vec<usize> = Vec::new();
-    // Every id of the batch looked up in one round trip.
-    let ids: Vec<String> = batch.iter().map(|event| event.id.to_string()).collect();
-    let mut recorded: HashMap<String, StoredEvent> = client
-        .query(
-            &format!("SELECT {COLUMNS} FROM events WHERE id = ANY($1)"),
-            &[&ids],
-        )?
-        .iter()
-        .map(|row| stored_event(row).map(|event| (event.id.clone(), event)))
-        .collect::<Result<_, _>>()?;
-    for (index, event) in batch.iter().enumerate() {
-        if let Some(&first) = first_in_batch.get(&event.id) {
-            if batch[first] != *event {
-                return Err(StoreError::IdRepeated { id: event.id });
-            }
-            repeats.push((index, first));
-            continue;
-        }
-        first_in_batch.insert(event.id, index);
-        match recorded.remove(&ids[index]) {
-            None => new_events.push(index),
-            Some(stored) if same_content(&stored, event) => {
-                outcomes[index] = Some(Appended::AlreadyRecorded {
-                    position: stored.position,
-                    version: stored.version,
-                });
-            }
-            Some(stored) => {
-                return Err(StoreError::IdConflict {
-                    id: event.id,
-                    position: stored.position,
-                });
-            }
-        }
-    }
-    if let Some(expected) = expected_version {
-        let mut streams: Vec<&str> = batch.iter().map(|e| e.stream.as_str()).collect();
-        streams.sort_unstable();
-        streams.dedup();
-        if streams.len() > 1 {
-            return Err(StoreError::ExpectedVersionNeedsOneStream {
-                streams: streams.join(", "),
-            });
-        }
-        if let Some(&first_new) = new_events.first() {
-            let stream = &batch[first_new].stream;
-            let actual = stream_version(client, stream)?;
-            if actual != expected {
-                return Err(StoreError::VersionConflict {
-                    stream: stream.clone(),
-                    expected,
-                    actual,
-                });
-            }
-        }
-    }
-    let mut recorded_at = None;
-    if !new_events.is_empty() {
-        let (mut position, mut prev_hash, stamp) = match stamp {
-            Some(stamp) => {
-                let (position, prev_hash, _) = head(client)?;
-                (position, prev_hash, stamp.to_string())
-            }
-            None => next_head(client, clock)?,
-        };
-        let mut versions: HashMap<&str, u64> = HashMap::new();
-        let mut rows = Vec::with_capacity(new_events.len());
-        for index in new_events {
-            let event = &batch[index];
-            let version = match versions.get(event.stream.as_str()) {
-                Some(v) => v + 1,
-                None => stream_version(client, &event.stream)? + 1,
-            };
-            position += 1;
-            let mut row = StoredEvent {
-                position,
-                stream: event.stream.clone(),
-                version,
-                id: ids[index].clone(),
-                kind: event.kind.clone(),
-                schema_version: event.schema_version,
-                occurred_on: event.occurred_on.to_string(),
-                recorded_at: stamp.clone(),
-                recorded_by: Some(event.recorded_by.clone()),
-                payload: event.payload.clone(),
-                prev_hash,
-                hash: String::new(),
-            };
-            row.hash = event_hash(&row.prev_hash, &row.hashed());
-            prev_hash = row.hash.clone();
-            rows.push(row);
-            versions.insert(&event.stream, version);
-            outcomes[index] = Some(Appended::Recorded { position, version });
-        }
-        insert_rows(client, &rows)?;
-        recorded_at = Some(
-            DateTime::parse_from_rfc3339(&stamp)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(|e| StoreError::Corrupt {
-                    position,
-                    detail: format!("recorded_at `{stamp}`: {e}"),
-                })?,
-        );
-    }
-    for (index, first) in repeats {
-        outcomes[index] = outcomes[first].map(|outcome| match outcome {
-            Appended::Recorded { position, version }
-            | Appended::AlreadyRecorded { position, version } => {
-                Appended::AlreadyRecorded { position, version }
-            }
-        });
-    }
-    Ok(AppendReceipt {
-        outcomes: outcomes.into_iter().flatten().collect(),
-        recorded_at,
-    })
+    let mut judge = Judge::read(client, std::iter::once(batch))?;
+    let receipt = judge.judge(clock, batch, expected_version, same_content, stamp)?;
+    insert_rows(client, &judge.rows)?;
+    Ok(receipt)
 }
 
 /// The channel on which every append announces the log's new head, as `schema position`: the
@@ -869,8 +1008,8 @@ impl HeadListener {
             .max())
     }
 }
-/// Inserts rows in one statement (one round trip), in their order: the guard trigger sees each
-/// as the next position and version.
+/// Inserts rows in one statement (one round trip): the guard trigger checks, once for the
+/// statement, that they are the next positions and versions.
 fn insert_rows(client: &mut impl GenericClient, rows: &[StoredEvent]) -> Result<(), StoreError> {
     if rows.is_empty() {
         return Ok(());
@@ -948,7 +1087,7 @@ impl EventStore for PostgresStore {
         expected_version: Option<u64>,
         same_content: SameContent<'_>,
     ) -> Result<AppendReceipt, StoreError> {
-        let mut client = self.client();
+        let mut client = self.client_for_write();
         let mut tx = client.transaction()?;
         lock_the_log(&mut tx)?;
         refuse_unguarded(&mut tx)?;
@@ -972,37 +1111,28 @@ impl EventStore for PostgresStore {
         batches: &[BatchRequest<'_>],
         same_content: SameContent<'_>,
     ) -> Result<Vec<Result<AppendReceipt, StoreError>>, StoreError> {
-        let mut client = self.client();
+        let mut client = self.client_for_write();
         let mut tx = client.transaction()?;
         lock_the_log(&mut tx)?;
         refuse_unguarded(&mut tx)?;
+        // Each batch judged on its own against the log and the batches accepted before it; a
+        // refused one leaves nothing behind. The accepted ones go in with one insert.
+        let mut judge = Judge::read(&mut tx, batches.iter().map(|request| request.events))?;
         let mut results = Vec::with_capacity(batches.len());
         for request in batches {
-            // Each batch in its own savepoint: a refused batch is rolled back alone.
-            let mut savepoint = tx.transaction()?;
-            match append_batch(
-                &mut savepoint,
+            match judge.judge(
                 self.clock.as_ref(),
                 request.events,
                 request.expected_version,
                 same_content,
                 None,
             ) {
-                Ok(receipt) => {
-                    savepoint.commit()?;
-                    results.push(Ok(receipt));
-                }
                 Err(error) if is_failure(&error) => return Err(error),
-                Err(refusal) => {
-                    savepoint.rollback()?;
-                    results.push(Err(refusal));
-                }
+                judged => results.push(judged),
             }
         }
-        if results
-            .iter()
-            .any(|result| matches!(result, Ok(receipt) if receipt.recorded_at.is_some()))
-        {
+        insert_rows(&mut tx, &judge.rows)?;
+        if !judge.rows.is_empty() {
             notify_head(&mut tx)?;
         }
         tx.commit()?;
@@ -1010,7 +1140,7 @@ impl EventStore for PostgresStore {
     }
 
     fn begin_chunks(&mut self, expected_version: Option<u64>) -> Result<(), StoreError> {
-        let mut client = self.client();
+        let mut client = self.client_for_write();
         // A transaction the client does not track: reads through the store between chunks
         // (on this one connection) see the chunks appended so far.
         client.batch_execute("BEGIN")?;
@@ -1072,19 +1202,23 @@ impl EventStore for PostgresStore {
     }
 
     fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
-        stream_version(&mut *self.client(), stream)
+        self.read(|client| stream_version(client, stream))
     }
 
     fn event_by_id(&self, id: Uuid) -> Result<Option<StoredEvent>, StoreError> {
-        event_by_id(&mut *self.client(), &id.to_string())
+        let id = id.to_string();
+        self.read(|client| event_by_id(client, &id))
     }
 
     fn event_at(&self, position: u64) -> Result<Option<StoredEvent>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM events WHERE position = $1");
-        self.client()
-            .query_opt(&sql, &[&to_i64(position)?])?
-            .map(|row| stored_event(&row))
-            .transpose()
+        let position = to_i64(position)?;
+        self.read(|client| {
+            client
+                .query_opt(&sql, &[&position])?
+                .map(|row| stored_event(&row))
+                .transpose()
+        })
     }
 
     fn events_with_id_prefix(
@@ -1097,24 +1231,28 @@ impl EventStore for PostgresStore {
             format!("SELECT {COLUMNS} FROM events WHERE id >= $1 AND id < $2 ORDER BY id LIMIT $3");
         let upper = format!("{prefix}~");
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.client()
-            .query(&sql, &[&prefix, &upper, &limit])?
-            .iter()
-            .map(stored_event)
-            .collect()
+        self.read(|client| {
+            client
+                .query(&sql, &[&prefix, &upper, &limit])?
+                .iter()
+                .map(stored_event)
+                .collect()
+        })
     }
 
     fn position_at(&self, known_at: Option<DateTime<Utc>>) -> Result<u64, StoreError> {
-        let mut client = self.client();
-        let row = match known_at {
-            None => client.query_one("SELECT MAX(position) FROM events", &[])?,
-            Some(instant) => client.query_one(
-                "SELECT MAX(position) FROM events WHERE recorded_at <= $1",
-                &[&format_recorded_at(instant)],
-            )?,
-        };
-        let position: Option<i64> = row.try_get(0)?;
-        to_u64(position.unwrap_or(0), 0, "position")
+        let known_at = known_at.map(format_recorded_at);
+        self.read(|client| {
+            let row = match &known_at {
+                None => client.query_one("SELECT MAX(position) FROM events", &[])?,
+                Some(instant) => client.query_one(
+                    "SELECT MAX(position) FROM events WHERE recorded_at <= $1",
+                    &[instant],
+                )?,
+            };
+            let position: Option<i64> = row.try_get(0)?;
+            to_u64(position.unwrap_or(0), 0, "position")
+        })
     }
 
     fn latest_checkpoint(
@@ -1128,9 +1266,9 @@ impl EventStore for PostgresStore {
              WHERE c.stream = $1 AND c.projection = $2 AND c.position <= $3
              ORDER BY c.position DESC"
         );
-        let rows = self
-            .client()
-            .query(&sql, &[&stream, &projection, &to_i64(max_position)?])?;
+        let max_position = to_i64(max_position)?;
+        let rows =
+            self.read(|client| Ok(client.query(&sql, &[&stream, &projection, &max_position])?))?;
         for row in &rows {
             let checkpoint = stored_checkpoint(row)?;
             if checkpoint.problem().is_none() {
@@ -1181,7 +1319,7 @@ impl EventStore for PostgresStore {
             "SELECT {CHECKPOINT_COLUMNS} FROM checkpoints c LEFT JOIN events e ON e.position = c.position
              ORDER BY c.stream, c.projection, c.position"
         );
-        let rows = self.client().query(&sql, &[])?;
+        let rows = self.read(|client| Ok(client.query(&sql, &[])?))?;
         let mut problems = Vec::new();
         for row in &rows {
             let checkpoint = stored_checkpoint(row)?;
@@ -1200,11 +1338,11 @@ impl EventStore for PostgresStore {
     fn database_problems(&self) -> Result<Vec<String>, StoreError> {
         // PostgreSQL checks its pages itself (and `amcheck` is an extension a DBA may not
         // have): what dyad checks here are its guards.
-        guard_problems(&mut *self.client())
+        self.read(guard_problems)
     }
 
     fn repair_guards(&mut self) -> Result<Vec<String>, StoreError> {
-        let mut client = self.client();
+        let mut client = self.client_for_write();
         let mut tx = client.transaction()?;
         lock_the_log(&mut tx)?;
         let problems = guard_problems(&mut tx)?;
@@ -1242,7 +1380,7 @@ impl EventStore for PostgresStore {
     }
 
     fn append_copied(&mut self, rows: &[StoredEvent]) -> Result<(), StoreError> {
-        let mut client = self.client();
+        let mut client = self.client_for_write();
         let mut tx = client.transaction()?;
         lock_the_log(&mut tx)?;
         refuse_unguarded(&mut tx)?;
@@ -1296,14 +1434,13 @@ impl EventStore for PostgresStore {
             );
         }
         sql.push_str(&format!(" ORDER BY position LIMIT {PAGE}"));
-        let statement = self.client().prepare(&sql)?;
         let until = to_i64(until)?;
         while after < head {
             let from = to_i64(after)?;
             let mut params: Vec<&(dyn ToSql + Sync)> = vec![&from, &until];
             params.extend(args.iter().map(|arg| arg.as_ref()));
             // The page is read before any visit, so a visitor may use the store.
-            let rows = self.client().query(&statement, &params)?;
+            let rows = self.read(|client| Ok(client.query(sql.as_str(), &params)?))?;
             let Some(last) = rows.last() else {
                 break;
             };

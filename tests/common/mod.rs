@@ -88,17 +88,32 @@ pub struct Outcome {
 /// fixed, so outputs do not depend on who runs the tests.
 pub struct Cli {
     pub dir: tempfile::TempDir,
+    /// The log, when it is not the sandbox's `x.db`.
+    pub store: Option<PathBuf>,
 }
 
 impl Cli {
     pub fn new() -> Self {
         Self {
             dir: tempfile::tempdir().expect("temp dir"),
+            store: None,
+        }
+    }
+
+    /// The binary on the log `db` names (a SQLite file or a PostgreSQL schema), which the
+    /// caller keeps until the test ends.
+    pub fn on(db: &TestDb) -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+            store: Some(db.location()),
         }
     }
 
     pub fn db(&self) -> PathBuf {
-        self.dir.path().join("x.db")
+        match &self.store {
+            Some(location) => location.clone(),
+            None => self.dir.path().join("x.db"),
+        }
     }
 
     pub fn command(&self, args: &[&str]) -> std::process::Command {
@@ -271,6 +286,24 @@ impl TestDb {
         }
     }
 
+    /// On PostgreSQL, whether a writer holds the log's write lock (inside an append's
+    /// transaction); `None` on SQLite.
+    pub fn write_lock_held(&self) -> Option<bool> {
+        let TestDb::Postgres { url, schema } = self else {
+            return None;
+        };
+        let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+        let held: bool = client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = to_regclass($1) \
+                 AND mode = 'ExclusiveLock' AND granted)",
+                &[&format!("{schema}.events")],
+            )
+            .expect("pg_locks")
+            .get(0);
+        Some(held)
+    }
+
     /// SQL that drops one of the log's triggers.
     pub fn drop_trigger(&self, name: &str) -> String {
         match self {
@@ -291,7 +324,8 @@ impl Drop for TestDb {
 }
 
 /// Runs each named test, a `fn(&TestDb)`, once on SQLite and once on PostgreSQL (skipped with a
-/// note when `$DYAD_TEST_POSTGRES` is unset): one suite for every store.
+/// note when `$DYAD_TEST_POSTGRES` is unset): one suite for every store. A test that drives the
+/// binary wraps the log in [`Cli::on`].
 #[macro_export]
 macro_rules! on_every_store {
     ($($name:ident),* $(,)?) => {
