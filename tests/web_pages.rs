@@ -776,7 +776,7 @@ fn token_hash_prints_what_a_users_file_holds() {
 }
 
 #[test]
-fn on_postgresql_the_pages_answer_and_the_inbox_says_it_is_refused() {
+fn on_postgresql_the_pages_answer_and_the_inbox_files_an_article() {
     // The schema is made and dropped outside the runtime: the test's own client blocks.
     let Some(db) = common::TestDb::postgres() else {
         return;
@@ -832,16 +832,15 @@ fn on_postgresql_the_pages_answer_and_the_inbox_says_it_is_refused() {
             assert_eq!(inbox.status(), StatusCode::OK);
             let body = inbox.text().await.expect("body");
             assert!(
-                body.contains("The inbox is not available on this log"),
-                "{body}"
+                body.contains("id=\"paste\""),
+                "a form to paste into: {body}"
             );
-            assert!(!body.contains("id=\"paste\""), "no form to paste into");
             let page = Page {
                 status: StatusCode::OK,
                 headers: HeaderMap::new(),
                 body,
             };
-            let refused = client
+            let filed = client
                 .post(format!("{base}/inbox"))
                 .header("cookie", &cookie)
                 .header("content-type", "application/x-www-form-urlencoded")
@@ -853,9 +852,20 @@ fn on_postgresql_the_pages_answer_and_the_inbox_says_it_is_refused() {
                 .send()
                 .await
                 .expect("POST /inbox");
-            let status = refused.status();
-            let body = refused.text().await.expect("body");
-            assert_eq!(status, StatusCode::NOT_IMPLEMENTED, "{body}");
+            let status = filed.status();
+            let body = filed.text().await.expect("body");
+            assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+            let inbox = client
+                .get(format!("{base}/inbox"))
+                .header("cookie", &cookie)
+                .send()
+                .await
+                .expect("GET /inbox");
+            let body = inbox.text().await.expect("body");
+            assert!(
+                body.contains("proposal-"),
+                "the article's proposals: {body}"
+            );
             let _ = stop.send(());
             let _ = tokio::time::timeout(Duration::from_secs(10), handle).await;
         });

@@ -751,10 +751,10 @@ pub fn repair(sentence: &mut Sentence) {
         tokens[gerund].deprel = "xcomp".to_string();
         tokens[object - 1].head = gerund + 1;
         // Its `to` and `for` phrases go with the verb now: `sending weapons to Pyongyang`.
-        for t in 0..tokens.len() {
-            if tokens[t].head == object && tokens[t].deprel == "nmod" {
-                tokens[t].head = gerund + 1;
-                tokens[t].deprel = "obl".to_string();
+        for token in tokens.iter_mut() {
+            if token.head == object && token.deprel == "nmod" {
+                token.head = gerund + 1;
+                token.deprel = "obl".to_string();
             }
         }
     }

@@ -15,7 +15,7 @@ use crate::server::AppState;
 use crate::server::routes::ApiError;
 use crate::server::subscribe::{self, SubscriberGuard};
 use crate::server::writer::Message;
-use crate::store::{StoreError, format_recorded_at};
+use crate::store::format_recorded_at;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
@@ -156,10 +156,6 @@ impl From<AppError> for PageError {
 impl From<InboxError> for PageError {
     fn from(error: InboxError) -> Self {
         match error {
-            InboxError::App(AppError::Store(StoreError::InboxOnSqliteOnly)) => PageError::new(
-                StatusCode::NOT_IMPLEMENTED,
-                AppError::Store(StoreError::InboxOnSqliteOnly).to_string(),
-            ),
             InboxError::App(error) => PageError::from(error),
             other => PageError::bad(other.to_string()),
         }
@@ -1017,11 +1013,8 @@ async fn inbox_page(
         Ok(pending.iter().map(proposal_json).collect::<Vec<_>>())
     })
     .await;
-    let (proposals, refusal) = match listed {
-        Ok(proposals) => (proposals, None),
-        Err(error) if error.status == StatusCode::NOT_IMPLEMENTED => {
-            (Vec::new(), Some(error.message))
-        }
+    let proposals = match listed {
+        Ok(proposals) => proposals,
         Err(error) => return error.into_response(),
     };
     // Grouped by article, in the coder's order.
@@ -1050,7 +1043,6 @@ async fn inbox_page(
         "Inbox",
         context! {
             articles => Tmpl::from_serialize(&articles),
-            refusal => refusal,
             filed => params.text("filed"),
             refused => params.text("refused"),
         },
