@@ -870,6 +870,40 @@ fn voicing_concern_to_the_other_side_disapproves() {
     assert_eq!(pillar(voiced), "pushback");
 }
 
+#[test]
+fn leaders_who_spoke_consulted_and_what_they_spoke_about_is_no_deed() {
+    let proposals = coded(
+        "President Donald Trump spoke with Russian President Vladimir Putin for an hour on \
+         Friday about extending the New START treaty.",
+    );
+    let actions: Vec<&str> = proposals.iter().map(|p| p.event.action.as_str()).collect();
+    assert_eq!(actions, ["consult"], "{}", show(&proposals));
+}
+
+#[test]
+fn one_speakers_words_in_one_sentence_are_one_statement() {
+    let proposals = coded(
+        "The United States accused Russia of hacking on Friday. Russia dismissed the \
+         accusations, with a Kremlin spokesman saying they were groundless.",
+    );
+    let answers = proposals.iter().filter(|p| p.event.actor == "RUS").count();
+    assert_eq!(answers, 1, "{}", show(&proposals));
+}
+
+#[test]
+fn the_talks_a_summit_was_are_the_summit() {
+    let proposals = coded(
+        "President Biden and President Putin held a summit in Geneva on Wednesday. Putin said \
+         his talks with Biden were productive.",
+    );
+    let meetings: Vec<&str> = proposals
+        .iter()
+        .map(|p| p.event.action.as_str())
+        .filter(|a| matches!(*a, "consult" | "hold_summit"))
+        .collect();
+    assert_eq!(meetings, ["hold_summit"], "{}", show(&proposals));
+}
+
 fn dyad(args: &[&str], stdin: &str) -> (Option<i32>, String, String) {
     use std::io::Write;
     let dir = tempfile::tempdir().expect("temp dir");

@@ -624,6 +624,14 @@ impl Reader<'_> {
 
     fn read_clause(&mut self, scope: &Scope, clause: &Clause) -> Vec<Found> {
         let tree = scope.tree;
+        // `spoke about extending the treaty`: what a talk is about is its topic, not a deed.
+        if tree
+            .children(clause.verb)
+            .iter()
+            .any(|&c| matches!(tree.rel(c), "mark" | "case") && tree.lemma(c) == "about")
+        {
+            return Vec::new();
+        }
         let Some(meaning) = self.meaning(scope, clause) else {
             return Vec::new();
         };
@@ -661,6 +669,7 @@ impl Reader<'_> {
         if meaning.action == "consult"
             && self.leaders_of_both_sides(scope, clause)
             && !by_telephone(scope.tree, clause)
+            && !only_spoke(scope.tree, clause)
         {
             meaning.action = "hold_summit".into();
             meaning
@@ -2653,6 +2662,15 @@ fn by_telephone(tree: &Tree, clause: &Clause) -> bool {
     })
 }
 
+/// `spoke with`, `discussed`: leaders talking, in person or not, consult; only a meeting is a
+/// summit.
+fn only_spoke(tree: &Tree, clause: &Clause) -> bool {
+    matches!(
+        tree.lemma(clause.verb).as_str(),
+        "speak" | "talk" | "confer" | "discuss" | "chat" | "converse" | "consult"
+    )
+}
+
 /// `who`, `which`, `that` as the subject of a relative clause.
 fn is_relative(tree: &Tree, token: usize) -> bool {
     tree.deprel(tree.head(token).unwrap_or(token)) == "acl:relcl"
@@ -2939,7 +2957,10 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
             // `accused`), and one speaker restates their own; another speaker's verb is another
             // statement (Trump's demand, then Pence's protest), and a denial answers an
             // accusation, never restates it.
+            let meeting = |action: &str| matches!(action, "consult" | "hold_summit");
+            // The talks and the summit they were: one meeting.
             let same_kind = k.action == event.action
+                || (meeting(&k.action) && meeting(&event.action))
                 || (k.kind == EventKind::Statement
                     && event.kind == EventKind::Statement
                     && (k.sentence_index == 0
@@ -2947,11 +2968,22 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
                         || (k.voice.is_some() && k.voice == event.voice))
                     && k.action != "reject"
                     && event.action != "reject"
-                    && intensity(&k.action).signum() == intensity(&event.action).signum());
+                    && intensity(&k.action).signum() == intensity(&event.action).signum())
+                // `dismissed the accusations, saying they are groundless`: one speaker's words
+                // in one sentence are one statement.
+                || ([&*k, &event]
+                    .iter()
+                    .all(|f| f.kind == EventKind::Statement || is_verbal(&f.action))
+                    && k.sentence_index == event.sentence_index);
             pair && same_kind && close && k.background == event.background
         });
         match same {
             Some(k) => {
+                if event.action == "hold_summit" && k.action != "hold_summit" {
+                    k.action = event.action.clone();
+                    k.issue = event.issue.clone();
+                    k.pillar = event.pillar.clone();
+                }
                 if rank(event.basis) < rank(k.basis) {
                     k.date = event.date;
                     k.basis = event.basis;
