@@ -2943,6 +2943,7 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
     // A headline is dated by the report; the lead that restates it names the day, within the
     // week before.
     let recent = |f: &Found| (reference - f.date).num_days() <= 7 && !f.background;
+    let said = |f: &Found| f.kind == EventKind::Statement || is_verbal(&f.action);
     for event in found {
         let same = kept.iter_mut().find(|k| {
             let undated_restatement = (k.basis == DateBasis::Report && recent(&event))
@@ -2971,10 +2972,7 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
                     && intensity(&k.action).signum() == intensity(&event.action).signum())
                 // `dismissed the accusations, saying they are groundless`: one speaker's words
                 // in one sentence are one statement.
-                || ([&*k, &event]
-                    .iter()
-                    .all(|f| f.kind == EventKind::Statement || is_verbal(&f.action))
-                    && k.sentence_index == event.sentence_index);
+                || (said(k) && said(&event) && k.sentence_index == event.sentence_index);
             pair && same_kind && close && k.background == event.background
         });
         match same {
