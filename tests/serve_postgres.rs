@@ -1,6 +1,6 @@
 //! `dyad serve` on PostgreSQL: two servers on one database serve one log, and each one's event
-//! stream delivers the events appended through the other, without gap or duplicate, within
-//! 100 ms (LISTEN/NOTIFY); many concurrent reads share the server's few connections, which are
+//! stream delivers the events appended through the other, without gap or duplicate, announced
+//! by LISTEN/NOTIFY (the servers poll only once a minute here; the latency is printed); many concurrent reads share the server's few connections, which are
 //! reused, and replaced when the database ends them. Skipped, with a note, when
 //! `$DYAD_TEST_POSTGRES` is unset.
 
@@ -89,8 +89,14 @@ fn two_servers_on_one_database_deliver_each_others_events() {
 }
 
 async fn two_servers(db: &TestDb) {
-    let first = start(db).await;
-    let second = start(db).await;
+    // Polling a minute apart: an event that reaches the other server's stream within the 20 s
+    // `next_id` waits was announced by NOTIFY, not found by polling.
+    let slow_polling = || ServerConfig {
+        watch_interval: Duration::from_secs(60),
+        ..ServerConfig::new(db.location())
+    };
+    let first = start_with(slow_polling()).await;
+    let second = start_with(slow_polling()).await;
     let client = reqwest::Client::new();
     let mut streams = Vec::new();
     for server in [&first, &second] {
@@ -131,8 +137,6 @@ async fn two_servers(db: &TestDb) {
         "append to both streams: median {median:?}, slowest {:?}",
         latencies[latencies.len() - 1]
     );
-    // Announced by NOTIFY, not found by the 250 ms polling (whose median would be ~125 ms).
-    assert!(median < Duration::from_millis(100), "median {median:?}");
     drop(streams);
     first.stop().await;
     second.stop().await;

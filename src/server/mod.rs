@@ -112,6 +112,9 @@ pub struct ServerConfig {
     /// The people of the web desk and their roles (`serve --users FILE`); without them the
     /// pages are open to one analyst on a loopback address.
     pub users: Option<crate::web::Users>,
+    /// How often the log is looked at, while anyone subscribes, for events other processes
+    /// appended (on PostgreSQL a safety net behind LISTEN/NOTIFY, which announces them at once).
+    pub watch_interval: std::time::Duration,
 }
 
 impl ServerConfig {
@@ -130,6 +133,7 @@ impl ServerConfig {
             recorder: Recorder::unknown(),
             head_key: None,
             users: None,
+            watch_interval: WATCH_INTERVAL,
         }
     }
 }
@@ -190,8 +194,9 @@ pub(crate) struct Shared {
     pub(crate) desk: crate::web::Desk,
 }
 
-/// How often the file is looked at for events appended by other processes (while anyone
-/// subscribes): well within the second a subscriber may wait for them.
+/// How often, by default, the log is looked at for events appended by other processes (while
+/// anyone subscribes): well within the second a subscriber may wait for them. The PostgreSQL
+/// listener wakes as often to see whether the server is stopping.
 const WATCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Publishes the log's last position while there are subscribers: the writer publishes its own
@@ -202,8 +207,9 @@ async fn watch_head(
     metrics: Arc<Metrics>,
     head: Arc<watch::Sender<u64>>,
     mut stopping: watch::Receiver<bool>,
+    every: std::time::Duration,
 ) {
-    let mut interval = tokio::time::interval(WATCH_INTERVAL);
+    let mut interval = tokio::time::interval(every);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
@@ -287,6 +293,7 @@ pub async fn run(
         recorder,
         head_key,
         users,
+        watch_interval,
     } = config;
     // Appends are the write token's owner's: only its holder can make them.
     let recorder = match write_token.as_ref().and_then(Token::owner) {
@@ -337,6 +344,7 @@ pub async fn run(
         metrics.clone(),
         head_sender,
         stopping.clone(),
+        watch_interval,
     ));
     let state: AppState = Arc::new(Shared {
         framework,
