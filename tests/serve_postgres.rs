@@ -20,10 +20,6 @@ struct TestServer {
     handle: JoinHandle<Result<(), ServerError>>,
 }
 
-async fn start(db: &TestDb) -> TestServer {
-    start_with(ServerConfig::new(db.location())).await
-}
-
 async fn start_with(config: ServerConfig) -> TestServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
