@@ -45,9 +45,14 @@ struct Page {
 
 impl Page {
     fn csrf(&self) -> String {
-        let marker = "name=\"csrf\" value=\"";
-        let start = self.body.find(marker).expect("a form with a CSRF token") + marker.len();
-        let end = self.body[start..].find('"').expect("end of the token");
+        self.hidden("csrf")
+    }
+
+    /// The value of a form's hidden field.
+    fn hidden(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self.body.find(&marker).expect("a form with the field") + marker.len();
+        let end = self.body[start..].find('"').expect("end of the value");
         self.body[start..start + end].to_string()
     }
 
@@ -187,11 +192,25 @@ impl Desk {
 
     /// Signs in with a token; returns the session cookie.
     async fn sign_in(&self, token: &str) -> String {
-        let page = self
-            .post("/signin", None, &[("token", token), ("next", "/")])
-            .await;
+        let page = self.try_sign_in(token).await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
         page.cookie().expect("a session cookie")
+    }
+
+    /// Posts the sign-in form this browser was given, with a token.
+    async fn try_sign_in(&self, token: &str) -> Page {
+        let form = self.get("/signin", None).await;
+        let bound = form.cookie().expect("the sign-in form's cookie");
+        self.post(
+            "/signin",
+            Some(&bound),
+            &[
+                ("token", token),
+                ("next", "/"),
+                ("form", &form.hidden("form")),
+            ],
+        )
+        .await
     }
 
     async fn stop(mut self) {
@@ -425,9 +444,35 @@ async fn readers_read_writers_write_and_every_write_needs_its_csrf_token() {
         away.location()
     );
     assert_eq!(desk.get("/signin", None).await.status, StatusCode::OK);
-    let wrong = desk.post("/signin", None, &[("token", "guess")]).await;
+    let wrong = desk.try_sign_in("guess").await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
-    assert!(wrong.cookie().is_none());
+    assert!(
+        !wrong
+            .cookie()
+            .unwrap_or_default()
+            .starts_with("dyad_session=")
+    );
+    // Another site's page posting a sign-in has neither the form's token nor its cookie: a
+    // visitor is never signed in as someone else (login CSRF).
+    let forged = desk
+        .post("/signin", None, &[("token", "boris-token"), ("next", "/")])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.body);
+    assert!(
+        !forged
+            .cookie()
+            .unwrap_or_default()
+            .starts_with("dyad_session=")
+    );
+    let form = desk.get("/signin", None).await;
+    let stale = desk
+        .post(
+            "/signin",
+            Some("dyad_signin=0000"),
+            &[("token", "boris-token"), ("form", &form.hidden("form"))],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::FORBIDDEN, "{}", stale.body);
     let live = desk.get("/live", None).await;
     assert_eq!(live.status, StatusCode::FORBIDDEN);
 

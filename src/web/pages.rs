@@ -477,11 +477,32 @@ async fn signin_page(
         return see_other("/");
     }
     let next = safe_next(query.get("next").map(String::as_str));
+    signin_form(StatusCode::OK, &next, None)
+}
+
+/// The sign-in form, with a fresh token that its cookie must match when it is posted.
+fn signin_form(status: StatusCode, next: &str, error: Option<&str>) -> Response {
+    let Some(form_token) = session::random_hex() else {
+        return PageError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the system gave no randomness for a sign-in form; try again",
+        )
+        .into_response();
+    };
     let body = render_bare(
         "signin.html",
-        context! { title => "Sign in", next => next, error => Tmpl::from(()) },
+        context! { title => "Sign in", next => next, error => error, form => form_token },
     );
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+    let mut response = (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&session::set_signin_cookie(&form_token)) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
 }
 
 /// Only a path of this site is followed after sign-in (never `//elsewhere`).
@@ -496,24 +517,29 @@ fn safe_next(next: Option<&str>) -> String {
 
 async fn signin(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let Some(users) = &state.desk.users else {
         return see_other("/");
     };
     let next = safe_next(form.get("next").map(String::as_str));
+    let given = form.get("form").map(String::as_str).unwrap_or("");
+    let bound = session::cookie(&headers, session::SIGNIN_COOKIE).unwrap_or_default();
+    if given.is_empty() || !session::same_token(given, &bound) {
+        return signin_form(
+            StatusCode::FORBIDDEN,
+            &next,
+            Some("This sign-in form was not given to this browser, or has expired: sign in again."),
+        );
+    }
     let token = form.get("token").map(String::as_str).unwrap_or("");
     let Some(person) = users.find(token) else {
-        let body = render_bare(
-            "signin.html",
-            context! { title => "Sign in", next => next, error => "That token is not on this desk's list." },
-        );
-        return (
+        return signin_form(
             StatusCode::UNAUTHORIZED,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            body,
-        )
-            .into_response();
+            &next,
+            Some("That token is not on this desk's list."),
+        );
     };
     let Some(session) = state.desk.sessions.open(person.name.clone(), person.role) else {
         return PageError::new(

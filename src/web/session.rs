@@ -11,6 +11,12 @@ use std::time::{Duration, Instant};
 
 /// The cookie's name.
 pub(crate) const COOKIE: &str = "dyad_session";
+/// The cookie that binds the sign-in form to the browser it was given to: another site cannot
+/// post a sign-in (and so sign a visitor in as someone else), since its request carries no such
+/// cookie (SameSite=Strict).
+pub(crate) const SIGNIN_COOKIE: &str = "dyad_signin";
+/// How long a sign-in form may wait.
+const SIGNIN_WAIT: Duration = Duration::from_secs(60 * 60);
 /// How long a session lasts without being used.
 const IDLE: Duration = Duration::from_secs(12 * 60 * 60);
 /// Most sessions kept at once (the oldest are dropped first).
@@ -38,7 +44,7 @@ pub(crate) struct Sessions {
 
 /// 32 random bytes in hex; `None` when the system has no randomness to give (then nobody is
 /// signed in, rather than with a guessable id).
-fn random_hex() -> Option<String> {
+pub(crate) fn random_hex() -> Option<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).ok()?;
     Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
@@ -103,15 +109,28 @@ pub(crate) fn clear_cookie() -> String {
     format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
 }
 
+/// The `Set-Cookie` value that goes with a sign-in form carrying `token`.
+pub(crate) fn set_signin_cookie(token: &str) -> String {
+    format!(
+        "{SIGNIN_COOKIE}={token}; Path=/signin; HttpOnly; SameSite=Strict; Max-Age={}",
+        SIGNIN_WAIT.as_secs()
+    )
+}
+
 /// The session id a request's cookies carry.
 pub(crate) fn cookie_id(headers: &axum::http::HeaderMap) -> Option<String> {
+    cookie(headers, COOKIE)
+}
+
+/// The value of the cookie `name` a request carries.
+pub(crate) fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(found, _)| *found == name)
         .map(|(_, value)| value.to_string())
 }
 
