@@ -904,6 +904,27 @@ fn the_talks_a_summit_was_are_the_summit() {
     assert_eq!(meetings, ["hold_summit"], "{}", show(&proposals));
 }
 
+#[test]
+fn what_has_happened_is_news_in_the_lead_and_the_story_so_far_further_down() {
+    let lead = coded("The United States has imposed new sanctions on Russia.");
+    assert!(
+        lead.iter().any(|p| p.event.action == "impose_sanctions"),
+        "{}",
+        show(&lead)
+    );
+    let further = coded(
+        "Secretary Blinken met Foreign Minister Lavrov in Geneva on Friday. They spoke for two \
+         hours. Reporters waited outside. The talks ended at noon. Both men left quickly. \
+         Officials gave no details. Since the war, the United States has imposed sanctions on \
+         Russia.",
+    );
+    assert!(
+        further.iter().all(|p| p.event.action != "impose_sanctions"),
+        "{}",
+        show(&further)
+    );
+}
+
 fn dyad(args: &[&str], stdin: &str) -> (Option<i32>, String, String) {
     use std::io::Write;
     let dir = tempfile::tempdir().expect("temp dir");

@@ -2209,10 +2209,13 @@ impl Reader<'_> {
                     .flatten()
             });
         }
+        // A lead says what has happened; further down, what has happened without a date is
+        // the story so far (`Since the war, the US has imposed sanctions`).
+        let past_the_lead = scope.index > LEAD_SENTENCES;
         let told_as_background = clause.past_perfect
             || clause.backdrop
             || (clause.present_perfect
-                && (has_long(tree, clause.verb) || has_duration(tree, clause)))
+                && (past_the_lead || has_long(tree, clause.verb) || has_duration(tree, clause)))
             || tree.children(clause.verb).iter().any(|&c| {
                 matches!(
                     tree.lower(c).as_str(),
@@ -2661,6 +2664,10 @@ fn by_telephone(tree: &Tree, clause: &Clause) -> bool {
         )
     })
 }
+
+/// The headline and the first sentences after it, which tell the news (a caption or a byline
+/// may be among them).
+const LEAD_SENTENCES: usize = 6;
 
 /// `spoke with`, `discussed`: leaders talking, in person or not, consult; only a meeting is a
 /// summit.
