@@ -925,6 +925,16 @@ fn what_has_happened_is_news_in_the_lead_and_the_story_so_far_further_down() {
     );
 }
 
+#[test]
+fn what_a_meeting_is_for_is_the_meeting() {
+    let proposals = coded(
+        "Secretary of State John Kerry met Russian President Vladimir Putin at the Kremlin on \
+         Tuesday to seek agreement on Syria.",
+    );
+    let actions: Vec<&str> = proposals.iter().map(|p| p.event.action.as_str()).collect();
+    assert_eq!(actions, ["consult"], "{}", show(&proposals));
+}
+
 fn dyad(args: &[&str], stdin: &str) -> (Option<i32>, String, String) {
     use std::io::Write;
     let dir = tempfile::tempdir().expect("temp dir");

@@ -2956,19 +2956,23 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
             let undated_restatement = (k.basis == DateBasis::Report && recent(&event))
                 || (event.basis == DateBasis::Report && recent(k));
             let close = (k.date - event.date).num_days().abs() <= 3 || undated_restatement;
+            let meeting = |action: &str| matches!(action, "consult" | "hold_summit");
+            // `met Putin to seek agreement`: what a meeting is for is the meeting.
+            let purpose_of_meeting = k.sentence_index == event.sentence_index
+                && ((meeting(&k.action) && event.action == "intend_to_cooperate")
+                    || (meeting(&event.action) && k.action == "intend_to_cooperate"));
             let pair = (k.actor == event.actor && k.target == event.target)
                 || (k.actor == event.target
                     && k.target == event.actor
-                    && symmetric(&k.action)
-                    && symmetric(&event.action));
+                    && ((symmetric(&k.action) && symmetric(&event.action)) || purpose_of_meeting));
             // A headline restates the lead's statement in its own verb (`slams` for
             // `accused`), and one speaker restates their own; another speaker's verb is another
             // statement (Trump's demand, then Pence's protest), and a denial answers an
             // accusation, never restates it.
-            let meeting = |action: &str| matches!(action, "consult" | "hold_summit");
             // The talks and the summit they were: one meeting.
             let same_kind = k.action == event.action
                 || (meeting(&k.action) && meeting(&event.action))
+                || purpose_of_meeting
                 || (k.kind == EventKind::Statement
                     && event.kind == EventKind::Statement
                     && (k.sentence_index == 0
@@ -2984,8 +2988,14 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
         });
         match same {
             Some(k) => {
-                if event.action == "hold_summit" && k.action != "hold_summit" {
+                let upgrade = (event.action == "hold_summit" && k.action != "hold_summit")
+                    || (k.action == "intend_to_cooperate"
+                        && matches!(event.action.as_str(), "consult" | "hold_summit"));
+                if upgrade {
                     k.action = event.action.clone();
+                    k.kind = event.kind;
+                    k.actor = event.actor.clone();
+                    k.target = event.target.clone();
                     k.issue = event.issue.clone();
                     k.pillar = event.pillar.clone();
                 }
