@@ -17,7 +17,7 @@ use crate::field::{self, FieldFormat};
 use crate::inbox::{Edits, InboxError};
 use crate::ingest::InputError;
 use crate::ingest::article;
-use crate::ingest::coder::{CodingOptions, Dictionary};
+use crate::ingest::coder::{CodingOptions, Dictionary, read_as_coded};
 use crate::parse;
 use crate::projection::Scope;
 use crate::report;
@@ -1520,9 +1520,10 @@ fn parse_text(out: &mut dyn Write, text: Option<&str>) -> Result<(), Failure> {
         Some(text) => text.to_string(),
     };
     let parser = parse::Parser::shipped().map_err(|e| Failure::Refused(e.to_string()))?;
+    let dictionary = Dictionary::builtin();
     for sentence in article::sentences(&text) {
-        let parsed = parser.parse_text(&sentence);
-        writeln!(out, "# text = {}", sentence.replace('\n', " "))?;
+        let (read, parsed) = read_as_coded(&parser, &sentence, &dictionary);
+        writeln!(out, "# text = {}", read.replace('\n', " "))?;
         write!(out, "{}", parsed.to_conllu())?;
         writeln!(out)?;
     }

@@ -1001,6 +1001,31 @@ fn dyad_parse_prints_each_sentence_as_conllu() {
 }
 
 #[test]
+fn dyad_parse_prints_the_sentence_and_the_tree_the_coder_reads() {
+    // Reported speech first, and the day that the parser fuses with `entry` mended.
+    let (code, out, err) = dyad(
+        &["parse", "-"],
+        "Russia barred nine U.S. legislators from entry Thursday, a spokesman said.",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.starts_with("# text = a spokesman said that Russia barred"),
+        "{out}"
+    );
+    let row = |form: &str| -> Vec<String> {
+        out.lines()
+            .map(|line| line.split('\t').map(str::to_string).collect::<Vec<_>>())
+            .find(|row| row.len() == 10 && row[1] == form)
+            .unwrap_or_else(|| panic!("no row for {form}: {out}"))
+    };
+    assert_eq!(
+        row("entry")[6],
+        row("barred")[0],
+        "entry hangs on the verb: {out}"
+    );
+}
+
+#[test]
 fn ingest_explain_shows_the_clause_the_roles_and_the_entry() {
     let article = "Wire report\n\nThe State Department ordered Russia to close its consulate in Seattle on Monday.\n";
     let (code, out, err) = dyad(

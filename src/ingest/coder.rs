@@ -115,12 +115,7 @@ pub fn code(
         .collect();
     let parsed: Vec<Sentence> = std::iter::once(title.as_str())
         .chain(sentences.iter().skip(1).map(|(_, s)| *s))
-        .map(|s| {
-            let reordered = speaker_headline(s, dictionary).or_else(|| reported_speech_first(s));
-            let mut sentence = parser.parse_text(&reordered.unwrap_or_else(|| s.to_string()));
-            repair(&mut sentence);
-            sentence
-        })
+        .map(|s| read_as_coded(&parser, s, dictionary).1)
         .collect();
     // Each sentence's names are found once: every party the article names is known before any
     // sentence is coded.
@@ -2715,6 +2710,22 @@ const QUOTING_VERBS: [&str; 20] = [
 /// official told reporters that relations are in the gutter.` for the parser: news quotes put
 /// the speaker last, a shape a parser trained on web text often gets wrong, while the reported
 /// form is one it reads well. The evidence kept is the sentence as written.
+/// A sentence as the coder reads it: the words it parses (reported speech put first: `…, a
+/// spokesman said` reads `a spokesman said that …`) and their tree, with the parser's known
+/// misreadings mended. `dyad parse` prints the same.
+pub fn read_as_coded(
+    parser: &Parser,
+    sentence: &str,
+    dictionary: &Dictionary,
+) -> (String, Sentence) {
+    let read = speaker_headline(sentence, dictionary)
+        .or_else(|| reported_speech_first(sentence))
+        .unwrap_or_else(|| sentence.to_string());
+    let mut parsed = parser.parse_text(&read);
+    repair(&mut parsed);
+    (read, parsed)
+}
+
 /// `Carter: US moving tanks to NATO states`: a headline that opens with a person the
 /// dictionary knows and a colon reports what that person said.
 fn speaker_headline(sentence: &str, dictionary: &Dictionary) -> Option<String> {
