@@ -1522,7 +1522,7 @@ fn parse_text(out: &mut dyn Write, text: Option<&str>) -> Result<(), Failure> {
     let parser = parse::Parser::shipped().map_err(|e| Failure::Refused(e.to_string()))?;
     let dictionary = Dictionary::builtin();
     for sentence in article::sentences(&text) {
-        let (read, parsed) = read_as_coded(&parser, &sentence, &dictionary);
+        let (read, parsed) = read_as_coded(parser, &sentence, &dictionary);
         writeln!(out, "# text = {}", read.replace('\n', " "))?;
         write!(out, "{}", parsed.to_conllu())?;
         writeln!(out)?;

@@ -115,7 +115,7 @@ pub fn code(
         .collect();
     let parsed: Vec<Sentence> = std::iter::once(title.as_str())
         .chain(sentences.iter().skip(1).map(|(_, s)| *s))
-        .map(|s| read_as_coded(&parser, s, dictionary).1)
+        .map(|s| read_as_coded(parser, s, dictionary).1)
         .collect();
     // Each sentence's names are found once: every party the article names is known before any
     // sentence is coded.
