@@ -87,9 +87,15 @@ pub(super) fn router() -> Router<AppState> {
         .route("/inbox/{id}/corroborate", post(accept_as_source))
         .route("/diff", get(diff))
         .route("/report", get(report_page))
-        .route("/report/view", get(report_view))
-        .route("/report/download.md", get(report_markdown))
-        .route("/report/download.json", get(report_json))
+        .route("/report/view", report_in(report::BriefingFormat::Html))
+        .route(
+            "/report/download.md",
+            report_in(report::BriefingFormat::Markdown),
+        )
+        .route(
+            "/report/download.json",
+            report_in(report::BriefingFormat::Json),
+        )
         .route("/signin", get(signin_page).post(signin))
         .route("/signout", post(signout))
         .route("/live", get(live))
@@ -294,7 +300,7 @@ struct Visitor {
 /// for the local analyst. On a desk with users, a visitor without a session is sent to sign in.
 fn visitor(state: &AppState, headers: &HeaderMap, uri: &Uri) -> Result<Visitor, Box<Response>> {
     let desk = &state.desk;
-    if let Some(session) = session::cookie_id(headers).and_then(|id| desk.sessions.find(&id)) {
+    if let Some(session) = signed_in(state, headers) {
         return Ok(Visitor {
             session,
             set_cookie: None,
@@ -313,24 +319,30 @@ fn visitor(state: &AppState, headers: &HeaderMap, uri: &Uri) -> Result<Visitor, 
             set_cookie: Some(session::set_cookie(&session)),
             session,
         }),
-        None => Err(Box::new(
-            PageError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the system gave no randomness for a session id; try again",
-            )
-            .into_response(),
-        )),
+        None => Err(Box::new(no_randomness("a session id").into_response())),
     }
 }
 
-/// The writer behind a form: signed in, a writer, and the form's CSRF token is the session's.
-fn writer(
+/// The open session a request's cookie names, if any.
+fn signed_in(state: &AppState, headers: &HeaderMap) -> Option<Session> {
+    session::cookie_id(headers).and_then(|id| state.desk.sessions.find(&id))
+}
+
+/// The refusal when the operating system gives no randomness for a secret.
+fn no_randomness(what: &str) -> PageError {
+    PageError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!("the system gave no randomness for {what}; try again"),
+    )
+}
+
+/// The session behind a form: signed in, and the form's CSRF token is the session's.
+fn form_session(
     state: &AppState,
     headers: &HeaderMap,
     form: &HashMap<String, String>,
 ) -> Result<Session, PageError> {
-    let session = session::cookie_id(headers)
-        .and_then(|id| state.desk.sessions.find(&id))
+    let session = signed_in(state, headers)
         .ok_or_else(|| PageError::forbidden("sign in first: this form needs a session"))?;
     let presented = form.get("csrf").map(String::as_str).unwrap_or("");
     if !session::same_token(presented, &session.csrf) {
@@ -338,6 +350,16 @@ fn writer(
             "the form's CSRF token is missing or stale; reload the page and try again",
         ));
     }
+    Ok(session)
+}
+
+/// The writer behind a form: its session's, which must have the role `write`.
+fn writer(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+) -> Result<Session, PageError> {
+    let session = form_session(state, headers, form)?;
     if session.role != Role::Write {
         return Err(PageError::forbidden(format!(
             "{} may read but not record (role `read`)",
@@ -483,11 +505,7 @@ async fn signin_page(
 /// The sign-in form, with a fresh token that its cookie must match when it is posted.
 fn signin_form(status: StatusCode, next: &str, error: Option<&str>) -> Response {
     let Some(form_token) = session::random_hex() else {
-        return PageError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the system gave no randomness for a sign-in form; try again",
-        )
-        .into_response();
+        return no_randomness("a sign-in form").into_response();
     };
     let body = render_bare(
         "signin.html",
@@ -542,11 +560,7 @@ async fn signin(
         );
     };
     let Some(session) = state.desk.sessions.open(person.name.clone(), person.role) else {
-        return PageError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the system gave no randomness for a session id; try again",
-        )
-        .into_response();
+        return no_randomness("a session id").into_response();
     };
     let mut response = see_other(&next);
     if let Ok(value) = HeaderValue::from_str(&session::set_cookie(&session)) {
@@ -560,17 +574,7 @@ async fn signout(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> PageResult {
-    let session = session::cookie_id(&headers)
-        .and_then(|id| state.desk.sessions.find(&id))
-        .ok_or_else(|| PageError::forbidden("not signed in"))?;
-    if !session::same_token(
-        form.get("csrf").map(String::as_str).unwrap_or(""),
-        &session.csrf,
-    ) {
-        return Err(PageError::forbidden(
-            "the form's CSRF token is missing or stale",
-        ));
-    }
+    let session = form_session(&state, &headers, &form)?;
     state.desk.sessions.close(&session.id);
     let mut response = see_other(if state.desk.users.is_some() {
         "/signin"
@@ -1450,31 +1454,16 @@ async fn report_file(
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
-async fn report_view(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    report_file(state, headers, uri, query, report::BriefingFormat::Html).await
-}
-
-async fn report_markdown(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    report_file(state, headers, uri, query, report::BriefingFormat::Markdown).await
-}
-
-async fn report_json(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    report_file(state, headers, uri, query, report::BriefingFormat::Json).await
+/// The route of the report in one format.
+fn report_in(format: report::BriefingFormat) -> axum::routing::MethodRouter<AppState> {
+    get(
+        move |State(state): State<AppState>,
+              headers: HeaderMap,
+              uri: Uri,
+              Query(query): Query<HashMap<String, String>>| {
+            report_file(state, headers, uri, query, format)
+        },
+    )
 }
 
 // ---- Live update ----
@@ -1486,10 +1475,7 @@ async fn live(
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let has_session = session::cookie_id(&headers)
-        .and_then(|id| state.desk.sessions.find(&id))
-        .is_some();
-    if !has_session {
+    if signed_in(&state, &headers).is_none() {
         return PageError::forbidden("sign in first").into_response();
     }
     let after = query
