@@ -55,6 +55,18 @@ fn show(proposals: &[Proposal]) -> String {
         .join("\n")
 }
 
+/// The first proposal `wanted` picks; without one the test fails with `missing` and all of them.
+fn find<'p>(
+    proposals: &'p [Proposal],
+    missing: &str,
+    wanted: impl Fn(&Proposal) -> bool,
+) -> &'p Proposal {
+    proposals
+        .iter()
+        .find(|p| wanted(p))
+        .unwrap_or_else(|| panic!("{missing}:\n{}", show(proposals)))
+}
+
 fn has(proposals: &[Proposal], actor: &str, target: &str, sign: &str) -> bool {
     proposals
         .iter()
@@ -586,10 +598,9 @@ fn talks_between_the_sides_on_a_hostile_issue_are_engagement_not_push_back() {
         "Secretary of State Pompeo held three hours of talks with Foreign Minister Lavrov on \
          Tuesday about the war in Ukraine.",
     );
-    let talks = proposals
-        .iter()
-        .find(|p| p.event.action == "consult")
-        .unwrap_or_else(|| panic!("no consultation:\n{}", show(&proposals)));
+    let talks = find(&proposals, "no consultation", |p| {
+        p.event.action == "consult"
+    });
     assert_eq!(
         talks.event.issue.as_deref(),
         Some("ukraine"),
@@ -612,10 +623,9 @@ fn deconfliction_is_about_the_military_channel_wherever_it_happens() {
         "American and Russian defense officials signed a memorandum on Tuesday on flight \
          safety over Syria.",
     );
-    let signed = proposals
-        .iter()
-        .find(|p| p.event.action == "sign_agreement")
-        .unwrap_or_else(|| panic!("no agreement:\n{}", show(&proposals)));
+    let signed = find(&proposals, "no agreement", |p| {
+        p.event.action == "sign_agreement"
+    });
     assert_eq!(
         signed.event.issue.as_deref(),
         Some("military_channels"),
@@ -697,10 +707,7 @@ fn charges_filed_against_the_other_sides_people_coerce_them() {
         "The Justice Department on Wednesday filed charges against two employees of Russian \
          state television.",
     );
-    let charged = proposals
-        .iter()
-        .find(|p| p.event.action == "coerce")
-        .unwrap_or_else(|| panic!("no coercion:\n{}", show(&proposals)));
+    let charged = find(&proposals, "no coercion", |p| p.event.action == "coerce");
     assert_eq!(
         (charged.event.actor.as_str(), charged.event.target.as_str()),
         ("USA", "RUS")
@@ -712,10 +719,9 @@ fn charges_filed_against_the_other_sides_people_coerce_them() {
 fn troops_sent_to_an_ally_reassure_it() {
     let proposals =
         coded("The U.S. sent 1,000 troops to Poland on Friday, in a message to Russia.");
-    let sent = proposals
-        .iter()
-        .find(|p| p.event.action == "reassure_allies")
-        .unwrap_or_else(|| panic!("no reassurance:\n{}", show(&proposals)));
+    let sent = find(&proposals, "no reassurance", |p| {
+        p.event.action == "reassure_allies"
+    });
     assert_eq!(
         (sent.event.actor.as_str(), sent.event.target.as_str()),
         ("USA", "POL")
@@ -771,10 +777,9 @@ fn a_headline_opening_with_a_known_person_and_a_colon_is_that_persons_statement(
         "Lavrov: US sanctions on Russian banks are illegal",
         "The foreign minister spoke to reporters in Moscow.",
     );
-    let said = proposals
-        .iter()
-        .find(|p| p.event.actor == "RUS")
-        .unwrap_or_else(|| panic!("no statement by Russia:\n{}", show(&proposals)));
+    let said = find(&proposals, "no statement by Russia", |p| {
+        p.event.actor == "RUS"
+    });
     assert_eq!(said.event.kind, EventKind::Statement);
     assert_eq!(said.event.target, "USA");
     assert_eq!(sign_of(said), "negative");
@@ -793,10 +798,7 @@ fn a_headline_opening_with_a_known_person_and_a_colon_is_that_persons_statement(
 #[test]
 fn telling_the_other_side_not_to_do_something_is_a_demand() {
     let proposals = coded("President Trump told President Putin not to interfere in the election.");
-    let told = proposals
-        .iter()
-        .find(|p| p.event.actor == "USA")
-        .unwrap_or_else(|| panic!("no demand:\n{}", show(&proposals)));
+    let told = find(&proposals, "no demand", |p| p.event.actor == "USA");
     assert_eq!(told.event.action, "demand", "{}", show(&proposals));
     assert_eq!(told.event.target, "RUS");
 }
@@ -859,10 +861,9 @@ fn voicing_concern_to_the_other_side_disapproves() {
     let proposals = coded(
         "President Biden voiced deep concern to Putin over the Russian build-up near Ukraine.",
     );
-    let voiced = proposals
-        .iter()
-        .find(|p| p.event.action == "disapprove")
-        .unwrap_or_else(|| panic!("no disapproval:\n{}", show(&proposals)));
+    let voiced = find(&proposals, "no disapproval", |p| {
+        p.event.action == "disapprove"
+    });
     assert_eq!(
         (voiced.event.actor.as_str(), voiced.event.target.as_str()),
         ("USA", "RUS")
