@@ -1476,21 +1476,10 @@ impl Reader<'_> {
             let Some((owner, own)) = owner.and_then(|o| side(o).map(|p| (o, p))) else {
                 continue;
             };
-            let only_planned = tree.children(noun).iter().any(|&c| {
-                matches!(
-                    tree.lower(c).as_str(),
-                    "planned"
-                        | "possible"
-                        | "proposed"
-                        | "potential"
-                        | "upcoming"
-                        | "future"
-                        | "next"
-                        | "expected"
-                        | "no"
-                        | "any"
-                )
-            });
+            let only_planned = tree
+                .children(noun)
+                .iter()
+                .any(|&c| NOT_HELD.contains(&tree.lower(c).as_str()));
             // `suspended negotiations with Russia`, `would not hold a meeting with`: no meeting.
             let undone = in_clause.is_some_and(|c| {
                 c.negated
@@ -1588,23 +1577,12 @@ impl Reader<'_> {
             let (Some(a), Some(b)) = (side(first), side(second)) else {
                 continue;
             };
+            // Before a pair, `prospective`, `previous` and `last` also say the talks are not
+            // the news (`the last U.S.-Russia talks`).
             let hypothetical = (first.saturating_sub(2)..first).any(|t| {
-                matches!(
-                    tree.lower(t).as_str(),
-                    "planned"
-                        | "possible"
-                        | "proposed"
-                        | "potential"
-                        | "upcoming"
-                        | "future"
-                        | "prospective"
-                        | "expected"
-                        | "next"
-                        | "no"
-                        | "any"
-                        | "previous"
-                        | "last"
-                )
+                let word = tree.lower(t);
+                NOT_HELD.contains(&word.as_str())
+                    || matches!(word.as_str(), "prospective" | "previous" | "last")
             });
             if a.code == b.code || hypothetical {
                 continue;
@@ -2659,6 +2637,21 @@ fn by_telephone(tree: &Tree, clause: &Clause) -> bool {
         )
     })
 }
+
+/// Words before a meeting noun that say it did not take place (yet): `the planned summit`,
+/// `no talks`.
+const NOT_HELD: [&str; 10] = [
+    "planned",
+    "possible",
+    "proposed",
+    "potential",
+    "upcoming",
+    "future",
+    "next",
+    "expected",
+    "no",
+    "any",
+];
 
 /// The headline and the first sentences after it, which tell the news (a caption or a byline
 /// may be among them).
