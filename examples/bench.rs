@@ -7,26 +7,18 @@
 
 use dyad::app::{Every, ImportOptions, Tracker, When, replay_dates};
 use dyad::domain::clock::SystemClock;
-use dyad::domain::event::{Event, EventInput, EventKind, SourceInput};
+use dyad::domain::event::Event;
 use dyad::domain::framework::Framework;
 use dyad::domain::taxonomy::Taxonomy;
 use rusqlite::Connection;
-use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const ACTORS: [&str; 8] = ["USA", "RUS", "CHN", "PRK", "NATO", "TALIBAN", "SYR", "UKR"];
-const ISSUES: [&str; 8] = [
-    "afghanistan",
-    "diplomats",
-    "sanctions",
-    "syria",
-    "north_korea",
-    "cyber",
-    "arms_control",
-    "trade",
-];
+#[path = "common/synthetic.rs"]
+mod synthetic;
+
+use synthetic::Synthetic;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -40,17 +32,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|a| a.parse())
         .transpose()?
         .unwrap_or(10_000);
+    let events = Synthetic::new(total);
     let dir = tempfile::tempdir()?;
     println!(
         "dyad bench: {total} events in batches of {batch}, files in {}",
         dir.path().display()
     );
 
-    let plain_insert = plain_rusqlite_inserts(&dir.path().join("plain.db"), total, batch)?;
+    let plain_insert = plain_rusqlite_inserts(&dir.path().join("plain.db"), &events, total, batch)?;
     report("plain rusqlite insert (ceiling)", total, plain_insert);
 
     let ndjson = dir.path().join("events.ndjson");
-    let bytes = write_ndjson(&ndjson, total)?;
+    let bytes = events.write_ndjson(&ndjson)?;
     let mut importer = Tracker::open(
         &dir.path().join("import.db"),
         Framework::builtin(),
@@ -86,7 +79,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let end = (start + batch).min(total);
         let began = Instant::now();
         let events: Vec<Event> = (start..end)
-            .map(|i| tracker.validator().validate(synthetic(i)))
+            .map(|i| tracker.validator().validate(events.event(i)))
             .collect::<Result<_, _>>()?;
         validate_time += began.elapsed();
         let began = Instant::now();
@@ -208,57 +201,12 @@ fn report(what: &str, events: usize, time: Duration) {
     );
 }
 
-/// A deterministic synthetic event: dates over 2015–2024, actors, actions and issues cycling
-/// through the taxonomy.
-fn synthetic(i: usize) -> EventInput {
-    let actions = Taxonomy::builtin().actions();
-    let mix = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let day = (i as u64 * 3653 / 1_000_000) % 3653;
-    let date = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).expect("date")
-        + chrono::Duration::days(day as i64);
-    let actor = (mix % 8) as usize;
-    let target = (actor + 1 + (mix >> 8) as usize % 7) % 8;
-    EventInput {
-        id: None,
-        dyad: "USA-RUS".into(),
-        kind: EventKind::Action,
-        occurred_on: date.to_string(),
-        actor: ACTORS[actor].into(),
-        target: ACTORS[target].into(),
-        action: actions[(mix >> 16) as usize % actions.len()].code.clone(),
-        intensity: None,
-        confidence: None,
-        issue: Some(ISSUES[(mix >> 24) as usize % 8].into()),
-        pillar: None,
-        summary: format!("Synthetic event number {i} for the benchmark"),
-        speaker: None,
-        quote: None,
-        source: SourceInput {
-            outlet: "Bench Wire".into(),
-            url: Some(format!("https://example.org/wire/{i}")),
-            published_on: Some(date.to_string()),
-            attribution: Some("a synthetic official".into()),
-            quote: None,
-        },
-    }
-}
-
-/// Writes the synthetic events as NDJSON (as an analyst's file would hold them); returns its size.
-fn write_ndjson(path: &Path, total: usize) -> Result<u64, Box<dyn std::error::Error>> {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    for i in 0..total {
-        serde_json::to_writer(&mut out, &synthetic(i))?;
-        out.write_all(b"\n")?;
-    }
-    out.flush()?;
-    Ok(std::fs::metadata(path)?.len())
-}
-
 /// The same rows as dyad stores, in a table with the same columns and indexes, inserted by plain
 /// rusqlite with the same pragmas (WAL, page cache) and batches,
 /// without validation, idempotency checks, the hash chain or triggers: the ceiling.
 fn plain_rusqlite_inserts(
     path: &Path,
+    events: &Synthetic,
     total: usize,
     batch: usize,
 ) -> Result<Duration, Box<dyn std::error::Error>> {
@@ -287,7 +235,7 @@ fn plain_rusqlite_inserts(
         let rows: Vec<(String, String, String)> = (start..end)
             .map(|i| {
                 let event = validator
-                    .validate(synthetic(i))
+                    .validate(events.event(i))
                     .expect("valid synthetic event");
                 (
                     event.id.to_string(),

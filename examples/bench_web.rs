@@ -10,29 +10,19 @@
 
 use dyad::app::{ImportOptions, Tracker};
 use dyad::domain::clock::SystemClock;
-use dyad::domain::event::{EventInput, EventKind, SourceInput};
 use dyad::domain::framework::Framework;
-use dyad::domain::taxonomy::Taxonomy;
 use dyad::server::{self, ServerConfig};
-use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const ACTORS: [&str; 8] = ["USA", "RUS", "CHN", "PRK", "NATO", "TALIBAN", "SYR", "UKR"];
-const ISSUES: [&str; 8] = [
-    "afghanistan",
-    "diplomats",
-    "sanctions",
-    "syria",
-    "north_korea",
-    "cyber",
-    "arms_control",
-    "trade",
-];
-
 type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+#[path = "common/synthetic.rs"]
+mod synthetic;
+
+use synthetic::Synthetic;
 
 fn main() -> Result<(), Failure> {
     let mut args = std::env::args().skip(1);
@@ -58,7 +48,7 @@ fn main() -> Result<(), Failure> {
 
     let synthetic = dir.path().join("synthetic.db");
     let ndjson = dir.path().join("synthetic.ndjson");
-    write_ndjson(&ndjson, events)?;
+    Synthetic::new(events).write_ndjson(&ndjson)?;
     let started = Instant::now();
     import(&synthetic, &ndjson)?;
     println!(
@@ -221,49 +211,4 @@ fn percentile(times: &mut [Duration], p: f64) -> Duration {
     times.sort();
     let index = ((times.len() as f64 - 1.0) * p).round() as usize;
     times.get(index).copied().unwrap_or_default()
-}
-
-/// A deterministic synthetic event (as `examples/bench.rs` makes them): dates over 2015–2024,
-/// actors, actions and issues cycling through the taxonomy.
-fn synthetic(i: usize, total: usize) -> EventInput {
-    let actions = Taxonomy::builtin().actions();
-    let mix = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let day = (i as u64 * 3653 / total.max(1) as u64) % 3653;
-    let date = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).expect("date")
-        + chrono::Duration::days(day as i64);
-    let actor = (mix % 8) as usize;
-    let target = (actor + 1 + (mix >> 8) as usize % 7) % 8;
-    EventInput {
-        id: None,
-        dyad: "USA-RUS".into(),
-        kind: EventKind::Action,
-        occurred_on: date.to_string(),
-        actor: ACTORS[actor].into(),
-        target: ACTORS[target].into(),
-        action: actions[(mix >> 16) as usize % actions.len()].code.clone(),
-        intensity: None,
-        confidence: None,
-        issue: Some(ISSUES[(mix >> 24) as usize % 8].into()),
-        pillar: None,
-        summary: format!("Synthetic event number {i} for the benchmark"),
-        speaker: None,
-        quote: None,
-        source: SourceInput {
-            outlet: "Bench Wire".into(),
-            url: Some(format!("https://example.org/wire/{i}")),
-            published_on: Some(date.to_string()),
-            attribution: Some("a synthetic official".into()),
-            quote: None,
-        },
-    }
-}
-
-fn write_ndjson(path: &Path, total: usize) -> Result<(), Failure> {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    for i in 0..total {
-        serde_json::to_writer(&mut out, &synthetic(i, total))?;
-        out.write_all(b"\n")?;
-    }
-    out.flush()?;
-    Ok(())
 }
