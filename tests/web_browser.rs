@@ -11,6 +11,7 @@ use dyad::domain::framework::Framework;
 use dyad::domain::recorder::Recorder;
 use dyad::server::{self, ServerConfig, ServerError};
 use dyad::web::{Users, token_hash};
+use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use std::ops::ControlFlow;
@@ -190,6 +191,17 @@ impl Desk {
 }
 
 /// Saves the page as `target/ui-screenshots/NAME.png`.
+/// The element `locator` finds once the page shows it, within `WAIT`; the test fails naming
+/// `what` otherwise.
+async fn wait_for(client: &Client, locator: Locator<'_>, what: &str) -> Element {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(locator)
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
 async fn screenshot(client: &Client, name: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ui-screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot folder");
@@ -199,12 +211,7 @@ async fn screenshot(client: &Client, name: &str) {
 
 async fn sign_in(client: &Client, desk: &Desk, token: &str) {
     client.goto(&desk.url("/")).await.expect("goto");
-    let field = client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Id("token"))
-        .await
-        .expect("the sign-in form");
+    let field = wait_for(client, Locator::Id("token"), "the sign-in form").await;
     field.send_keys(token).await.expect("type");
     client
         .find(Locator::Css("form[action='/signin'] button"))
@@ -213,12 +220,7 @@ async fn sign_in(client: &Client, desk: &Desk, token: &str) {
         .click()
         .await
         .expect("sign in");
-    client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Id("now"))
-        .await
-        .expect("the dashboard after sign-in");
+    wait_for(client, Locator::Id("now"), "the dashboard after sign-in").await;
 }
 
 async fn body_text(client: &Client) -> String {
@@ -295,12 +297,12 @@ async fn filter_the_log() {
     with_browser!("filter_the_log", |client, chromium, driver| {
         let desk = Desk::start(false).await;
         client.goto(&desk.url("/log")).await.expect("goto");
-        let grep = client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css("input[name='grep']"))
-            .await
-            .expect("the text filter");
+        let grep = wait_for(
+            &client,
+            Locator::Css("input[name='grep']"),
+            "the text filter",
+        )
+        .await;
         grep.send_keys("Taliban").await.expect("type");
         client
             .find(Locator::Css("form.filters button[type='submit']"))
@@ -362,12 +364,7 @@ async fn paste_an_article_accept_one_proposal_and_edit_another() {
         form.submit_with(Locator::Css("#paste button[type='submit']"))
             .await
             .expect("propose");
-        client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css("article.proposal"))
-            .await
-            .expect("proposals");
+        wait_for(&client, Locator::Css("article.proposal"), "proposals").await;
         let proposals = client
             .find_all(Locator::Css("article.proposal"))
             .await
@@ -386,32 +383,23 @@ async fn paste_an_article_accept_one_proposal_and_edit_another() {
             .click()
             .await
             .expect("accept");
-        client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css("dl.fields"))
-            .await
-            .expect("the event page");
+        wait_for(&client, Locator::Css("dl.fields"), "the event page").await;
         assert!(body_text(&client).await.contains("by ana"));
         assert_eq!(desk.log().len(), before + 1);
 
         // Edit the next, then accept it.
         client.goto(&desk.url("/inbox")).await.expect("goto");
-        client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css("a.edit"))
+        wait_for(&client, Locator::Css("a.edit"), "edit link")
             .await
-            .expect("edit link")
             .click()
             .await
             .expect("edit");
-        let summary = client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css("textarea[name='f_summary']"))
-            .await
-            .expect("the summary field");
+        let summary = wait_for(
+            &client,
+            Locator::Css("textarea[name='f_summary']"),
+            "the summary field",
+        )
+        .await;
         summary.clear().await.expect("clear");
         summary
             .send_keys("Russia promises to answer the expulsions (edited)")
@@ -424,12 +412,7 @@ async fn paste_an_article_accept_one_proposal_and_edit_another() {
             .click()
             .await
             .expect("submit");
-        client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css("dl.fields"))
-            .await
-            .expect("the event page");
+        wait_for(&client, Locator::Css("dl.fields"), "the event page").await;
         assert!(body_text(&client).await.contains("(edited)"));
         let log = desk.log();
         assert_eq!(log.len(), before + 2);
@@ -450,12 +433,7 @@ async fn the_dashboard_changes_without_a_reload() {
         |client, chromium, driver| {
             let desk = Desk::start(false).await;
             client.goto(&desk.url("/")).await.expect("goto");
-            client
-                .wait()
-                .at_most(WAIT)
-                .for_element(Locator::Css("[data-live]"))
-                .await
-                .expect("a live dashboard");
+            wait_for(&client, Locator::Css("[data-live]"), "a live dashboard").await;
             // A mark that a reload would wipe.
             client
                 .execute("window.dyadMark = 'still here'; return true;", vec![])
@@ -576,12 +554,8 @@ async fn a_text_file_fills_the_article_field() {
             let file = desk.dir.path().join("article.txt");
             std::fs::write(&file, ARTICLE).expect("article file");
             client.goto(&desk.url("/inbox")).await.expect("goto");
-            client
-                .wait()
-                .at_most(WAIT)
-                .for_element(Locator::Id("article-file"))
+            wait_for(&client, Locator::Id("article-file"), "the file field")
                 .await
-                .expect("the file field")
                 .send_keys(&file.to_string_lossy())
                 .await
                 .expect("choose the file");
