@@ -117,15 +117,12 @@ pub fn code(
         .chain(sentences.iter().skip(1).map(|(_, s)| *s))
         .map(|s| read_as_coded(parser, s, dictionary).1)
         .collect();
-    // Each sentence's names are found once: every party the article names is known before any
-    // sentence is coded.
+    // Each sentence's names are found once, before any is coded: the sentences after one, too,
+    // say which parties are near it.
     let names: Vec<Names> = parsed
         .iter()
         .map(|sentence| reader.mentions(&Tree::new(sentence)))
         .collect();
-    for sentence_names in &names {
-        reader.note_mentions(sentence_names);
-    }
     // The title without the outlet it may end with (`… – BuzzFeed News`).
     let headline = match &article.outlet {
         Some(outlet) => title.strip_suffix(outlet.as_str()).unwrap_or(&title),
@@ -169,8 +166,6 @@ pub fn code(
 /// What is known of the article as it is read.
 #[derive(Default)]
 struct Context {
-    /// Every party the article mentions.
-    mentioned: Vec<String>,
     /// The parties the title and the sentences from two before the one being read to two after
     /// it name: an unnamed target is the other side only when the text is about it there.
     nearby: Vec<String>,
@@ -251,16 +246,6 @@ struct Meaning {
 }
 
 impl Reader<'_> {
-    /// Records the parties a sentence names, before any is coded: a statement of one side is
-    /// about the other only when the article names it.
-    fn note_mentions(&mut self, names: &Names) {
-        for (code, _) in names.values() {
-            if !code.is_empty() && !self.context.mentioned.contains(code) {
-                self.context.mentioned.push(code.clone());
-            }
-        }
-    }
-
     /// The dictionary names in the sentence: the code and kind of every token a name covers,
     /// longest names first.
     fn mentions(&self, tree: &Tree) -> Names {
