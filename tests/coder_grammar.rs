@@ -1054,3 +1054,43 @@ fn ingest_explain_shows_the_clause_the_roles_and_the_entry() {
     let (code, _, err) = dyad(&["ingest", "-", "--explain", "--json"], article);
     assert_eq!(code, Some(2), "--explain and --json conflict: {err}");
 }
+
+#[test]
+fn a_weekday_the_parser_reads_as_subject_or_object_dates_the_clause() {
+    // Read as `on` marking a subject `Tuesday`, and as the object of `said`.
+    let announced = coded(
+        "The United States on Tuesday announced sanctions on two Russian shipping companies.",
+    );
+    let sanctions = find(&announced, "no sanctions", |p| {
+        p.event.action == "impose_sanctions"
+    });
+    assert_eq!(
+        (
+            sanctions.event.actor.as_str(),
+            sanctions.event.occurred_on.as_str()
+        ),
+        ("USA", "2018-03-27"),
+        "{}",
+        show(&announced)
+    );
+    let said = coded(
+        "Foreign Minister Sergey Lavrov on Wednesday called for the expulsion of 35 U.S. \
+         diplomats.",
+    );
+    let called = find(&said, "no call", |p| p.event.actor == "RUS");
+    assert_eq!(called.event.occurred_on, "2018-03-28", "{}", show(&said));
+}
+
+#[test]
+fn a_headline_without_a_topic_takes_the_topic_of_the_lead_that_restates_it() {
+    let proposals = coded_with_title(
+        "U.S. raises concerns over Putin's decision",
+        "The United States is deeply concerned about Russia's decision to withdraw its \
+         ratification of the nuclear test ban treaty, Secretary of State Antony Blinken said.",
+    );
+    let concern = find(&proposals, "no concern", |p| {
+        p.event.actor == "USA" && sign_of(p) == "negative"
+    });
+    assert_eq!(pillar(concern), "stability", "{}", show(&proposals));
+    assert_eq!(proposals.len(), 1, "{}", show(&proposals));
+}

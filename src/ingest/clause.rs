@@ -708,11 +708,19 @@ const WEEKDAYS: [&str; 7] = [
     "sunday",
 ];
 
-/// Mends two misreadings the parser makes on news and the coder cannot read past: a noun
+/// Mends misreadings the parser makes on news and the coder cannot read past: a noun
 /// swallowed by the day after it (`barring them from entry Thursday`: `entry` is not part of
-/// the day; `A Russian court Monday sentenced`: the court is the subject), and a gerund after a verb read as an adjective on its object (`is considering
-/// sending weapons`: `sending` is the verb whose object the weapons are).
+/// the day; `A Russian court Monday sentenced`: the court is the subject), a day read as a
+/// verb's subject or object (`The United States on Tuesday announced`, `said Friday`), and a
+/// gerund after a verb read as an adjective on its object (`is considering sending weapons`:
+/// `sending` is the verb whose object the weapons are).
 pub fn repair(sentence: &mut Sentence) {
+    repair_swallowing_days(sentence);
+    repair_days_as_arguments(sentence);
+    repair_gerunds_read_as_adjectives(sentence);
+}
+
+fn repair_swallowing_days(sentence: &mut Sentence) {
     let tokens = &mut sentence.tokens;
     for day in 0..tokens.len() {
         if !WEEKDAYS.contains(&tokens[day].form.to_lowercase().as_str()) {
@@ -732,6 +740,47 @@ pub fn repair(sentence: &mut Sentence) {
             }
         }
     }
+}
+
+/// In news a weekday is when, never who or what: the parser's subject or object day becomes a
+/// time modifier, and an `on` before it its case.
+fn repair_days_as_arguments(sentence: &mut Sentence) {
+    let tokens = &mut sentence.tokens;
+    for day in 0..tokens.len() {
+        let is_argument = matches!(
+            tokens[day].deprel.as_str(),
+            "nsubj" | "nsubj:pass" | "obj" | "iobj"
+        );
+        if !is_argument || !WEEKDAYS.contains(&tokens[day].form.to_lowercase().as_str()) {
+            continue;
+        }
+        if tokens[day].deprel.starts_with("nsubj") {
+            // `Sergey Lavrov earlier Friday called`: the name the day swallowed is the subject.
+            let swallowed = (0..day).find(|&t| {
+                tokens[t].head == day + 1 && matches!(tokens[t].upos.as_str(), "PROPN" | "NOUN")
+            });
+            if let Some(subject) = swallowed {
+                tokens[subject].head = tokens[day].head;
+                tokens[subject].deprel = tokens[day].deprel.clone();
+            }
+        }
+        let on = day
+            .checked_sub(1)
+            .filter(|&p| tokens[p].form.eq_ignore_ascii_case("on"));
+        match on {
+            Some(on) => {
+                tokens[on].head = day + 1;
+                tokens[on].deprel = "case".to_string();
+                tokens[on].upos = "ADP".to_string();
+                tokens[day].deprel = "obl".to_string();
+            }
+            None => tokens[day].deprel = "obl:tmod".to_string(),
+        }
+    }
+}
+
+fn repair_gerunds_read_as_adjectives(sentence: &mut Sentence) {
+    let tokens = &mut sentence.tokens;
     for gerund in 0..tokens.len() {
         let object = tokens[gerund].head;
         let is_gerund = tokens[gerund].xpos == "VBG"

@@ -2988,6 +2988,11 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
                     k.issue = event.issue.clone();
                     k.pillar = event.pillar.clone();
                 }
+                // `raised concerns over Putin's decision`: the restatement names what about.
+                if k.issue.is_none() && event.issue.is_some() && k.action == event.action {
+                    k.issue = event.issue.clone();
+                    k.pillar = event.pillar.clone();
+                }
                 if rank(event.basis) < rank(k.basis) {
                     k.date = event.date;
                     k.basis = event.basis;

@@ -185,7 +185,11 @@ pub enum Verdict {
     /// It matches a gold event another proposal already matched.
     Duplicate(usize),
     /// It matches no gold event.
-    Wrong,
+    Wrong {
+        /// A gold event it misses in one respect only, with that respect (`parties`,
+        /// `pillar`, `sign`, `date`).
+        near: Option<(usize, &'static str)>,
+    },
 }
 
 /// One article, coded and scored.
@@ -274,7 +278,7 @@ impl Figures {
             match verdict {
                 Verdict::Matched(_) => self.correct += 1,
                 Verdict::Duplicate(_) => self.duplicates += 1,
-                Verdict::Wrong => {}
+                Verdict::Wrong { .. } => {}
             }
         }
         for (event, found) in &result.gold {
@@ -391,7 +395,9 @@ impl Evaluator<'_> {
                 }
                 None => match candidates.first() {
                     Some(&i) => Verdict::Duplicate(i),
-                    None => Verdict::Wrong,
+                    None => Verdict::Wrong {
+                        near: self.near_miss(&proposal, &article.events, &found),
+                    },
                 },
             };
             judged.push((proposal, verdict));
@@ -404,8 +410,28 @@ impl Evaluator<'_> {
         }
     }
 
-    /// Actor and target (either order for a joint act), pillar, sign, and date within tolerance.
+    /// An unfound gold event the proposal misses in one respect only, and that respect.
+    fn near_miss(
+        &self,
+        proposal: &Proposal,
+        gold: &[GoldEvent],
+        found: &[bool],
+    ) -> Option<(usize, &'static str)> {
+        (0..gold.len()).filter(|&i| !found[i]).find_map(|i| {
+            match self.disagreements(proposal, &gold[i]).as_slice() {
+                [only] => Some((i, *only)),
+                _ => None,
+            }
+        })
+    }
+
     fn agrees(&self, proposal: &Proposal, gold: &GoldEvent) -> bool {
+        self.disagreements(proposal, gold).is_empty()
+    }
+
+    /// Where a proposal and a gold event differ: actor and target (either order for a joint
+    /// act), pillar, sign, and date within tolerance.
+    fn disagreements(&self, proposal: &Proposal, gold: &GoldEvent) -> Vec<&'static str> {
         let event = &proposal.event;
         let same_parties = (event.actor == gold.actor && event.target == gold.target)
             || (gold.joint && event.actor == gold.target && event.target == gold.actor);
@@ -416,7 +442,15 @@ impl Evaluator<'_> {
         });
         let on_time = NaiveDate::parse_from_str(&event.occurred_on, "%Y-%m-%d")
             .is_ok_and(|d| (d - gold.occurred_on).num_days().abs() <= gold.tolerance_days.max(0));
-        same_parties && pillar == gold.pillar && sign_of(proposal) == gold.sign && on_time
+        [
+            (!same_parties, "parties"),
+            (pillar != gold.pillar, "pillar"),
+            (sign_of(proposal) != gold.sign, "sign"),
+            (!on_time, "date"),
+        ]
+        .into_iter()
+        .filter_map(|(differs, respect)| differs.then_some(respect))
+        .collect()
     }
 }
 
@@ -456,11 +490,17 @@ pub fn describe(result: &ArticleResult) -> String {
         let mark = match verdict {
             Verdict::Matched(i) => format!("ok   g{i}"),
             Verdict::Duplicate(i) => format!("dup  g{i}"),
-            Verdict::Wrong => "WRONG".to_string(),
+            Verdict::Wrong { .. } => "WRONG".to_string(),
+        };
+        let near = match verdict {
+            Verdict::Wrong {
+                near: Some((i, respect)),
+            } => format!(" (g{i} but for its {respect})"),
+            _ => String::new(),
         };
         let _ = writeln!(
             out,
-            "  {mark:7} {} {}→{} {} {} | {}",
+            "  {mark:7} {} {}→{} {} {}{near} | {}",
             event.occurred_on,
             event.actor,
             event.target,
@@ -592,7 +632,10 @@ mod tests {
     fn actor_and_target_swapped_match_only_a_joint_event() {
         let one_way = article(vec![gold("USA", "RUS", false, "2018-03-26", 1)]);
         let swapped = || vec![proposal("RUS", "USA", "expel_diplomats", "2018-03-26")];
-        assert_eq!(verdicts(&one_way, swapped()), vec![Verdict::Wrong]);
+        assert_eq!(
+            verdicts(&one_way, swapped()),
+            vec![wrong_but_for(0, "parties")]
+        );
         let joint = article(vec![gold("USA", "RUS", true, "2018-03-26", 1)]);
         assert_eq!(verdicts(&joint, swapped()), vec![Verdict::Matched(0)]);
     }
@@ -601,12 +644,28 @@ mod tests {
     fn a_date_outside_the_tolerance_or_another_sign_or_pillar_is_wrong() {
         let article = article(vec![gold("USA", "RUS", false, "2018-03-26", 1)]);
         let late = vec![proposal("USA", "RUS", "expel_diplomats", "2018-03-28")];
-        assert_eq!(verdicts(&article, late), vec![Verdict::Wrong]);
-        let friendly = vec![proposal("USA", "RUS", "yield", "2018-03-26")];
-        assert_eq!(verdicts(&article, friendly), vec![Verdict::Wrong]);
+        assert_eq!(verdicts(&article, late), vec![wrong_but_for(0, "date")]);
+        let mut yielding = proposal("USA", "RUS", "yield", "2018-03-26");
+        yielding.event.issue = Some("sanctions".into());
+        let friendly = vec![yielding];
+        assert_eq!(verdicts(&article, friendly), vec![wrong_but_for(0, "sign")]);
         // Same sign, other pillar: a summit is stability.
         let other_pillar = vec![proposal("USA", "RUS", "threaten", "2018-03-26")];
-        assert_eq!(verdicts(&article, other_pillar), vec![Verdict::Wrong]);
+        assert_eq!(
+            verdicts(&article, other_pillar),
+            vec![wrong_but_for(0, "pillar")]
+        );
+        let far_off = vec![proposal("RUS", "USA", "yield", "2018-03-28")];
+        assert_eq!(
+            verdicts(&article, far_off),
+            vec![Verdict::Wrong { near: None }]
+        );
+    }
+
+    fn wrong_but_for(gold: usize, respect: &'static str) -> Verdict {
+        Verdict::Wrong {
+            near: Some((gold, respect)),
+        }
     }
 
     #[test]
