@@ -1094,3 +1094,67 @@ fn a_headline_without_a_topic_takes_the_topic_of_the_lead_that_restates_it() {
     assert_eq!(pillar(concern), "stability", "{}", show(&proposals));
     assert_eq!(proposals.len(), 1, "{}", show(&proposals));
 }
+
+#[test]
+fn an_encounter_reported_by_the_side_it_was_done_to_is_the_encounter_and_that_sides_word() {
+    let proposals = coded(
+        "A Russian fighter jet conducted a barrel roll within 25 feet of a U.S. reconnaissance \
+         plane over the Baltic Sea on Tuesday, the Pentagon said.",
+    );
+    let encounter = find(&proposals, "no encounter", |p| {
+        p.event.action == "show_force"
+    });
+    assert_eq!(
+        (
+            encounter.event.actor.as_str(),
+            encounter.event.target.as_str(),
+            encounter.event.occurred_on.as_str()
+        ),
+        ("RUS", "USA", "2018-03-27"),
+        "{}",
+        show(&proposals)
+    );
+    assert!(
+        has(&proposals, "USA", "RUS", "negative"),
+        "{}",
+        show(&proposals)
+    );
+    // An accusation is only the accuser's word.
+    let accused =
+        coded("Moscow accused a U.S. destroyer of sailing into Russian waters on Tuesday.");
+    assert!(
+        accused.iter().all(|p| p.event.action != "show_force"),
+        "{}",
+        show(&accused)
+    );
+}
+
+#[test]
+fn an_intercept_carried_by_a_light_verb_is_a_show_of_force() {
+    let proposals = coded(
+        "Two Russian aircraft performed an unsafe intercept of a U.S. bomber over the Black Sea \
+         on Wednesday.",
+    );
+    let intercept = find(&proposals, "no intercept", |p| {
+        p.event.action == "show_force"
+    });
+    assert_eq!(
+        (
+            intercept.event.actor.as_str(),
+            intercept.event.target.as_str()
+        ),
+        ("RUS", "USA")
+    );
+    assert_eq!(pillar(intercept), "stability");
+}
+
+#[test]
+fn operations_against_no_one_are_no_fight() {
+    let proposals =
+        coded("The U.S. aircraft was conducting routine operations over international waters.");
+    assert!(
+        proposals.iter().all(|p| p.event.action != "fight"),
+        "{}",
+        show(&proposals)
+    );
+}

@@ -64,21 +64,28 @@ pub fn parse_article(text: &str) -> Article {
         .map(|block| block.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|block| !block.is_empty());
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    let title = lines.next().unwrap_or_default().to_string();
+    let mut title = lines.next().unwrap_or_default().to_string();
     // The title may share its block with the first paragraph when there is no blank line after it.
     let first_block = blocks.next().unwrap_or_default();
-    let rest_of_first = first_block
+    let mut rest_of_first = first_block
         .strip_prefix(title.as_str())
         .unwrap_or("")
         .trim()
         .to_string();
+    let mut dateline = None;
+    // An archived page with no headline opens with its date stamp: its lead stands as the title.
+    if let Some((date, lead)) = parse_date_stamp(&first_block) {
+        let mut sentences = split_sentences(lead).into_iter();
+        title = sentences.next().unwrap_or_default();
+        rest_of_first = sentences.collect::<Vec<_>>().join(" ");
+        dateline = Some(date);
+    }
     let outlet = ["–", "—", "|"].iter().find_map(|separator| {
         title
             .rsplit_once(&format!(" {separator} "))
             .map(|(_, outlet)| outlet.trim().to_string())
             .filter(|outlet| !outlet.is_empty() && outlet.split_whitespace().count() <= 4)
     });
-    let mut dateline = None;
     let mut paragraphs = Vec::new();
     for (index, block) in std::iter::once(rest_of_first).chain(blocks).enumerate() {
         let mut body = block.as_str();
@@ -571,6 +578,17 @@ mod tests {
         );
         let plain = "Russia halts US inspections under New START";
         assert_eq!(sentence_case(plain, &body), plain);
+    }
+
+    #[test]
+    fn an_archived_page_that_opens_with_its_date_stamp_has_its_lead_for_a_title() {
+        let article = parse_article(
+            " date 2020-08-30 Two jets intercepted a bomber on Friday. The crew was safe.\n\nMore.",
+        );
+        assert_eq!(article.dateline, Some(date("2020-08-30")));
+        assert_eq!(article.title, "Two jets intercepted a bomber on Friday.");
+        assert_eq!(article.paragraphs[0], vec!["The crew was safe."]);
+        assert_eq!(article.paragraphs[1], vec!["More."]);
     }
 
     #[test]

@@ -704,6 +704,7 @@ impl Reader<'_> {
             actors = self.unnamed_agent(scope, clause, &meaning);
         }
         self.context.clause_actor = actors.first().map(|(_, p)| p.code.clone());
+        let encounter = self.reported_encounter(scope, clause, &meaning, &reading, &actors);
         if let Reading::Allegation { speaker, at, .. } = &reading {
             // The speaker accuses the one the content says acted.
             let accused: Vec<String> = actors.iter().map(|(_, p)| p.code.clone()).collect();
@@ -753,6 +754,7 @@ impl Reader<'_> {
                     .explanation
                     .push(format!("date: {date} ({basis:?}), when it was said"));
             }
+            found.extend(encounter);
             return found;
         }
         let targets = self.targets(scope, clause, &meaning);
@@ -764,6 +766,51 @@ impl Reader<'_> {
             &action,
             kind,
             &meaning,
+            explanation,
+        )
+    }
+
+    /// `a Russian jet intercepted a U.S. plane, the Pentagon said`: only the two militaries
+    /// saw the encounter, so the report of the side it was done to is the news's account of
+    /// it, and the encounter is coded beside that side's statement. Only a plain report (`say`,
+    /// `according to`), never an accusation, and only a show of force against the speaker.
+    fn reported_encounter(
+        &self,
+        scope: &Scope,
+        clause: &Clause,
+        meaning: &Meaning,
+        reading: &Reading,
+        actors: &[(usize, Party)],
+    ) -> Vec<Found> {
+        let Reading::Allegation { speaker, verb, .. } = reading else {
+            return Vec::new();
+        };
+        let plain_report = matches!(verb.as_str(), "say" | "according to" | "report" | "state");
+        if meaning.action != "show_force" || !plain_report {
+            return Vec::new();
+        }
+        let targets: Vec<_> = self
+            .targets(scope, clause, meaning)
+            .into_iter()
+            .filter(|(party, _)| party.code == speaker.code)
+            .collect();
+        if targets.is_empty() || actors.iter().all(|(_, p)| p.code == speaker.code) {
+            return Vec::new();
+        }
+        let explanation = vec![format!(
+            "clause: {} ({}); {}; reading: an encounter reported by the side it was done to",
+            scope.tree.text(&scope.tree.phrase(clause.verb)),
+            scope.tree.lemma(clause.verb),
+            meaning.entry
+        )];
+        self.events(
+            scope,
+            clause,
+            actors,
+            targets,
+            &meaning.action,
+            meaning.kind,
+            meaning,
             explanation,
         )
     }
@@ -1876,7 +1923,8 @@ impl Reader<'_> {
         for (case, head) in &clause.obliques {
             let is_target = match case.as_str() {
                 "against" | "with" | "to" | "toward" | "towards" | "at" | "into" => true,
-                "on" | "upon" => hostile,
+                // `flew within 25 feet of a U.S. plane`
+                "on" | "upon" | "within" => hostile,
                 "from" => meaning.action == "expel_diplomats",
                 _ => false,
             };
@@ -2252,7 +2300,13 @@ impl Reader<'_> {
             .collect();
         self.dictionary.issues.iter().find_map(|(issue, keywords)| {
             let hit = keywords.iter().any(|keyword| {
-                (0..words.len()).any(|start| match_pattern(keyword, &words, start).is_some())
+                let keyword: Vec<String> = keyword
+                    .iter()
+                    .flat_map(|k| k.split('-'))
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                (0..words.len()).any(|start| match_pattern(&keyword, &words, start).is_some())
             });
             hit.then(|| issue.clone())
         })
