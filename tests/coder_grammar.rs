@@ -1158,3 +1158,38 @@ fn operations_against_no_one_are_no_fight() {
         show(&proposals)
     );
 }
+
+#[test]
+fn a_participle_set_off_by_a_comma_is_the_subjects_and_not_under_the_negation() {
+    let proposals = coded(
+        "Russian Foreign Ministry spokeswoman Maria Zakharova did not cite specific reasons, but \
+         indicated that relations had been going through hard times, blaming Washington for \
+         bringing them to a blind alley.",
+    );
+    let blame = find(&proposals, "no blame", |p| p.event.action == "disapprove");
+    assert_eq!(
+        (blame.event.actor.as_str(), blame.event.target.as_str()),
+        ("RUS", "USA"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn brushing_off_or_rubbishing_an_accusation_rejects_it() {
+    for sentence in [
+        "Moscow rubbished the U.S. accusations as nonsense.",
+        "The Kremlin brushed off the American claims on Thursday.",
+    ] {
+        let proposals = coded(sentence);
+        let rejection = find(&proposals, "no rejection", |p| p.event.action == "reject");
+        assert_eq!(
+            (
+                rejection.event.actor.as_str(),
+                rejection.event.target.as_str()
+            ),
+            ("RUS", "USA"),
+            "{sentence}"
+        );
+    }
+}

@@ -523,6 +523,16 @@ fn governor(tree: &Tree, verb: usize) -> Option<(usize, Link)> {
         "acl" | "acl:relcl" => Link::NounModifier,
         // `told her counterpart, …, that Moscow must de-escalate` misread as parataxis.
         "parataxis" if tree.kids(verb, "mark").any(|m| tree.lower(m) == "that") => Link::Complement,
+        // `…, blaming Washington for …` hung on whatever word precedes it: a participle without
+        // a subject is the doing of the sentence's subject.
+        "parataxis"
+            if head < verb
+                && tree.xpos(verb) == "VBG"
+                && tree.kids(verb, "nsubj").next().is_none() =>
+        {
+            let root = (0..tree.len()).find(|&t| tree.deprel(t) == "root")?;
+            return (root != verb && tree.upos(root) == "VERB").then_some((root, Link::Adverbial));
+        }
         "parataxis" if head < verb => return None,
         "parataxis" => Link::Complement,
         _ => return None,
@@ -718,6 +728,34 @@ pub fn repair(sentence: &mut Sentence) {
     repair_swallowing_days(sentence);
     repair_days_as_arguments(sentence);
     repair_gerunds_read_as_adjectives(sentence);
+    repair_particles_read_as_prepositions(sentence);
+}
+
+/// `brushed off the claims`, `waved aside the report`: the particle of a phrasal verb read as
+/// the preposition of its object.
+fn repair_particles_read_as_prepositions(sentence: &mut Sentence) {
+    let tokens = &mut sentence.tokens;
+    for particle in 1..tokens.len() {
+        let verb = particle - 1;
+        let noun = tokens[particle].head;
+        let is_misread = matches!(
+            tokens[particle].form.to_lowercase().as_str(),
+            "off" | "aside" | "away"
+        ) && tokens[particle].deprel == "case"
+            && tokens[verb].upos == "VERB"
+            && noun > particle + 1
+            && tokens[noun - 1].head == verb + 1
+            && tokens[noun - 1].deprel == "obl";
+        let alone = tokens
+            .iter()
+            .enumerate()
+            .all(|(t, token)| t == particle || token.head != noun || token.deprel != "case");
+        if is_misread && alone {
+            tokens[particle].head = verb + 1;
+            tokens[particle].deprel = "compound:prt".to_string();
+            tokens[noun - 1].deprel = "obj".to_string();
+        }
+    }
 }
 
 fn repair_swallowing_days(sentence: &mut Sentence) {

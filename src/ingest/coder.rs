@@ -1146,8 +1146,13 @@ impl Reader<'_> {
                 rel => rel,
             };
             let control = &self.dictionary.control;
+            // `did not cite reasons, blaming Washington`: a participle set off by a comma is
+            // not under the negation.
+            let set_off = rel == "advcl"
+                && tree.xpos(child) == "VBG"
+                && (head + 1..child).any(|t| tree.lower(t) == ",");
             if let Some(g) = scope.clauses.iter().find(|g| g.verb == head) {
-                if rel != "conj" && g.negated {
+                if rel != "conj" && g.negated && !set_off {
                     return Reading::Not(format!("under negated `{lemma}`"));
                 }
                 if rel != "conj" && matches!(g.mood, Mood::Conditional | Mood::Modal) {
