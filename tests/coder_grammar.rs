@@ -1193,3 +1193,39 @@ fn brushing_off_or_rubbishing_an_accusation_rejects_it() {
         );
     }
 }
+
+#[test]
+fn a_council_voting_on_a_text_is_not_the_one_a_veto_is_done_to() {
+    let proposals = coded_with_title(
+        "Russia vetoes resolution on space weapons",
+        "Russia vetoed a UN Security Council resolution on Wednesday that would have banned \
+         nuclear weapons in orbit. The United States had drafted the text.",
+    );
+    let veto = find(&proposals, "no veto", |p| p.event.action == "reject");
+    assert_eq!(
+        (veto.event.actor.as_str(), veto.event.target.as_str()),
+        ("RUS", "USA"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn putting_a_side_on_a_list_or_banning_its_firms_sanctions_it() {
+    for sentence in [
+        "Russia on Friday put the United States on its list of unfriendly countries.",
+        "The Commerce Department banned Russian-based software maker Kaspersky on Thursday.",
+    ] {
+        let proposals = coded(sentence);
+        let sanction = find(&proposals, "no sanction", |p| {
+            p.event.action == "impose_sanctions"
+        });
+        assert_ne!(
+            sanction.event.actor,
+            sanction.event.target,
+            "{sentence}: {}",
+            show(&proposals)
+        );
+        assert_eq!(pillar(sanction), "pushback");
+    }
+}

@@ -428,6 +428,8 @@ impl Reader<'_> {
             .copied()
             .filter(|&c| match tree.deprel(c) {
                 "nmod:poss" | "amod" | "compound" | "flat" | "appos" => true,
+                // `Russian-based`, `Moscow-based`
+                "obl:unmarked" | "obl:npmod" | "nmod:unmarked" => tree.lemma(head) == "base",
                 "nmod" => tree
                     .kids(c, "case")
                     .any(|k| matches!(tree.lemma(k).as_str(), "of" | "from")),
@@ -1905,6 +1907,20 @@ impl Reader<'_> {
             if Some(o) == meaning.event_noun {
                 continue;
             }
+            // `vetoed a UN Security Council resolution`: the body that votes on a text is not
+            // the one it is done to; its sponsor is, where the text names it.
+            if is_voted_text(&tree.lemma(o)) {
+                for &c in tree.children(o) {
+                    let parties = self.parties(scope, c);
+                    let sponsor = matches!(tree.deprel(c), "amod" | "compound" | "nmod:poss")
+                        && !parties.is_empty()
+                        && parties.iter().all(|p| self.sides.contains(&p.code));
+                    if sponsor {
+                        heads.push((c, "the text's sponsor"));
+                    }
+                }
+                continue;
+            }
             if self.is_event_noun(&tree.lemma(o)) {
                 // `launched its invasion of Ukraine`: the noun's `of` phrase is the one it is
                 // done to; its possessor is the actor.
@@ -2547,6 +2563,11 @@ impl Reading {
             Reading::Not(why) => format!("not coded: {why}"),
         }
     }
+}
+
+/// Texts a council or an assembly votes on.
+fn is_voted_text(lemma: &str) -> bool {
+    matches!(lemma, "resolution" | "draft" | "motion")
 }
 
 fn frame_meaning(frame: &Frame, lemma: &str, objects: Option<&[String]>) -> Meaning {
