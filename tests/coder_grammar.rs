@@ -1229,3 +1229,24 @@ fn putting_a_side_on_a_list_or_banning_its_firms_sanctions_it() {
         assert_eq!(pillar(sanction), "pushback");
     }
 }
+
+#[test]
+fn americans_released_were_released_by_the_side_that_held_them() {
+    for sentence in [
+        "Jailed U.S. Marine Trevor Reed was freed in a prisoner swap on Wednesday.",
+        "The detained American journalist was released from Russia on Wednesday.",
+    ] {
+        let proposals = coded(sentence);
+        let release = find(&proposals, "no release", |p| p.event.action == "yield");
+        assert_eq!(
+            (
+                release.event.actor.as_str(),
+                release.event.target.as_str(),
+                release.event.occurred_on.as_str()
+            ),
+            ("RUS", "USA", "2018-03-28"),
+            "{sentence}: {}",
+            show(&proposals)
+        );
+    }
+}

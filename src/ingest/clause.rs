@@ -785,11 +785,21 @@ fn repair_swallowing_days(sentence: &mut Sentence) {
 fn repair_days_as_arguments(sentence: &mut Sentence) {
     let tokens = &mut sentence.tokens;
     for day in 0..tokens.len() {
+        if !WEEKDAYS.contains(&tokens[day].form.to_lowercase().as_str()) {
+            continue;
+        }
+        // `released from Russia Thursday`: the day read as part of the name before it.
+        let name = tokens[day].head;
+        if tokens[day].deprel == "flat" && name > 0 && tokens[name - 1].upos == "PROPN" {
+            tokens[day].head = tokens[name - 1].head;
+            tokens[day].deprel = "obl:tmod".to_string();
+            continue;
+        }
         let is_argument = matches!(
             tokens[day].deprel.as_str(),
             "nsubj" | "nsubj:pass" | "obj" | "iobj"
         );
-        if !is_argument || !WEEKDAYS.contains(&tokens[day].form.to_lowercase().as_str()) {
+        if !is_argument {
             continue;
         }
         if tokens[day].deprel.starts_with("nsubj") {

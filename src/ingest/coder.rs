@@ -1828,8 +1828,25 @@ impl Reader<'_> {
             return Vec::new();
         }
         let hostile_deed = meaning.kind == EventKind::Action && intensity(&meaning.action) < 0.0;
-        if !hostile_deed {
+        // `Two Americans were released`: by the side that held them.
+        let released = meaning.action == "yield" && meaning.kind == EventKind::Action;
+        if !hostile_deed && !released {
             return Vec::new();
+        }
+        // `were released from Russia`: the side they leave released them.
+        let holder = clause
+            .obliques
+            .iter()
+            .filter(|(case, _)| released && case == "from")
+            .find_map(|&(_, o)| self.party(scope, o));
+        if let Some(holder) = holder {
+            return vec![(
+                clause.verb,
+                Party {
+                    how: "the side they were released from",
+                    ..holder
+                },
+            )];
         }
         clause
             .subjects
