@@ -1250,3 +1250,32 @@ fn americans_released_were_released_by_the_side_that_held_them() {
         );
     }
 }
+
+#[test]
+fn what_a_side_said_in_a_call_to_the_other_side_says_the_call_was_held() {
+    let proposals = coded(
+        "In a 90-minute phone call on Wednesday, Obama expressed his deep concern over Russia's \
+         violation of Ukrainian sovereignty.",
+    );
+    let call = find(&proposals, "no call", |p| p.event.action == "consult");
+    assert_eq!(
+        (call.event.actor.as_str(), call.event.target.as_str()),
+        ("USA", "RUS")
+    );
+    assert_eq!(call.event.occurred_on, "2018-03-28");
+    assert!(
+        has(&proposals, "USA", "RUS", "negative"),
+        "{}",
+        show(&proposals)
+    );
+    // A meeting may be with anyone.
+    let meeting = coded(
+        "Putin confirmed the move during a meeting on Wednesday, accusing the United States of \
+         breaking the treaty.",
+    );
+    assert!(
+        meeting.iter().all(|p| p.event.action != "consult"),
+        "{}",
+        show(&meeting)
+    );
+}

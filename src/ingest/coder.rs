@@ -1491,17 +1491,45 @@ impl Reader<'_> {
                 self.party(scope, t)
                     .filter(|p| !p.both && self.sides.contains(&p.code))
             };
-            let Some((with, other)) = tree
+            let in_clause = scope.clauses.iter().find(|c| {
+                c.objects.contains(&noun)
+                    || c.obliques.iter().any(|(_, o)| *o == noun)
+                    // `in a 90-minute call on Saturday` reads as a time.
+                    || c.times.contains(&noun)
+            });
+            let named_with = tree
                 .kids(noun, "nmod")
                 .filter(|&c| tree.kids(c, "case").any(|k| tree.lemma(k) == "with"))
-                .find_map(|c| side(c).map(|p| (c, p)))
-            else {
+                .find_map(|c| side(c).map(|p| (c, p)));
+            // `In a 90-minute phone call, Obama expressed concern over Russia's …`: what was
+            // said in a call with the other side, whom the sentence names, says the call was.
+            let said_in = || {
+                let clause = in_clause?;
+                // A meeting may be with anyone; a call in the news of the dyad is its sides'.
+                let setting = matches!(lemma.as_str(), "call" | "conversation")
+                    && tree
+                        .kids(noun, "case")
+                        .any(|k| matches!(tree.lemma(k).as_str(), "in" | "during"));
+                let speaker = clause.subjects.iter().find_map(|&s| side(s))?;
+                let other = self.other_side(&speaker.code)?;
+                let named = scope.names.values().any(|(code, _)| *code == other);
+                (setting
+                    && named
+                    && !tree
+                        .kids(noun, "nmod")
+                        .any(|c| tree.kids(c, "case").any(|k| tree.lemma(k) == "with")))
+                .then_some((
+                    noun,
+                    Party {
+                        code: other,
+                        how: "the other side, whom the sentence names",
+                        both: false,
+                    },
+                ))
+            };
+            let Some((with, other)) = named_with.or_else(said_in) else {
                 continue;
             };
-            let in_clause = scope
-                .clauses
-                .iter()
-                .find(|c| c.objects.contains(&noun) || c.obliques.iter().any(|(_, o)| *o == noun));
             let owner = tree
                 .kids(noun, "nmod")
                 .find(|&c| tree.deprel(c) == "nmod:poss")
@@ -1523,9 +1551,10 @@ impl Reader<'_> {
             let undone = in_clause.is_some_and(|c| {
                 c.negated
                     || c.mood != Mood::Fact
-                    || self
-                        .meaning(scope, c)
-                        .is_some_and(|m| intensity(&m.action) < 0.0)
+                    || (c.objects.contains(&noun)
+                        && self
+                            .meaning(scope, c)
+                            .is_some_and(|m| intensity(&m.action) < 0.0))
             });
             if own.code == other.code || only_planned || undone {
                 continue;
