@@ -1279,3 +1279,19 @@ fn what_a_side_said_in_a_call_to_the_other_side_says_the_call_was_held() {
         show(&meeting)
     );
 }
+
+#[test]
+fn a_strike_on_a_third_party_is_about_that_party_not_the_weapon() {
+    let proposals = coded(
+        "The United States launched 59 Tomahawk cruise missiles at a Syrian military airfield \
+         on Thursday.",
+    );
+    let strike = find(&proposals, "no strike", |p| p.event.target == "SYR");
+    assert_eq!(
+        strike.event.issue.as_deref(),
+        Some("syria"),
+        "{}",
+        show(&proposals)
+    );
+    assert_eq!(pillar(strike), "engagement");
+}

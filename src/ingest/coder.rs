@@ -2103,6 +2103,9 @@ impl Reader<'_> {
             };
             let issue = if action == "third_party_action" {
                 context_issue.clone()
+            } else if !self.sides.contains(&target) && !is_verbal(&action) {
+                // Missiles fired at a Syrian airfield are about Syria, not missiles.
+                self.issue_of_party(&target).or_else(|| issue.clone())
             } else {
                 issue.clone()
             };
@@ -2356,6 +2359,15 @@ impl Reader<'_> {
             // replacement to New START … while Russia is fighting in Ukraine`.
             .or_else(|| self.context.topic.clone())
             .or_else(|| self.issue_of(&words((0..tree.len()).collect())))
+    }
+
+    /// The issue a party's own name is a keyword of (`Syria`: syria).
+    fn issue_of_party(&self, code: &str) -> Option<String> {
+        self.dictionary
+            .phrases
+            .iter()
+            .filter(|p| p.code == code)
+            .find_map(|p| self.issue_of(&p.words))
     }
 
     fn issue_of(&self, words: &[String]) -> Option<String> {
