@@ -1295,3 +1295,27 @@ fn a_strike_on_a_third_party_is_about_that_party_not_the_weapon() {
     );
     assert_eq!(pillar(strike), "engagement");
 }
+
+#[test]
+fn an_intention_to_do_what_no_entry_names_is_no_promise() {
+    for sentence in [
+        "The administration in Washington intends to take steps around the conflict, Peskov said.",
+        "Moscow painted the move as a measure intended to put Russia on the same footing as the \
+         United States.",
+    ] {
+        let proposals = coded(sentence);
+        assert!(
+            proposals
+                .iter()
+                .all(|p| p.event.action != "intend_to_cooperate"),
+            "{sentence}: {}",
+            show(&proposals)
+        );
+    }
+    let planned = coded("Russia plans to expel 60 American diplomats.");
+    assert!(
+        has(&planned, "RUS", "USA", "negative"),
+        "{}",
+        show(&planned)
+    );
+}

@@ -645,7 +645,9 @@ impl Reader<'_> {
     /// The events of a clause whose meaning is known.
     fn read_meaning(&mut self, scope: &Scope, clause: &Clause, mut meaning: Meaning) -> Vec<Found> {
         let tree = scope.tree;
-        if self.defers_to_its_infinitive(scope, clause, &meaning) {
+        if self.defers_to_its_infinitive(scope, clause, &meaning)
+            || self.intends_no_event(scope, clause)
+        {
             return Vec::new();
         }
         if meaning.action == "consult"
@@ -931,6 +933,16 @@ impl Reader<'_> {
 
     /// `pledged to defend its allies`, `agreed to extend the treaty`: the promise is coded from
     /// what is promised, not twice.
+    /// `intends to take steps`, `a measure intended to put Russia on an equal footing`: an
+    /// intention to do what no entry names is no promise of cooperation.
+    fn intends_no_event(&self, scope: &Scope, clause: &Clause) -> bool {
+        matches!(scope.tree.lemma(clause.verb).as_str(), "intend" | "plan")
+            && scope
+                .clauses
+                .iter()
+                .any(|c| c.governor == Some((clause.verb, Link::Control)))
+    }
+
     fn defers_to_its_infinitive(&self, scope: &Scope, clause: &Clause, meaning: &Meaning) -> bool {
         let tree = scope.tree;
         let lemma = tree.lemma(clause.verb);
