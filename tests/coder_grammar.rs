@@ -1319,3 +1319,46 @@ fn an_intention_to_do_what_no_entry_names_is_no_promise() {
         show(&planned)
     );
 }
+
+#[test]
+fn a_side_saying_the_other_violated_a_treaty_accuses_it() {
+    for (title, body) in [
+        (
+            "Wire report",
+            "The Obama administration said on Tuesday that Russia had violated the INF treaty.",
+        ),
+        (
+            "U.S.: Russia violated arms treaty",
+            "The finding was sent to Moscow in a letter.",
+        ),
+    ] {
+        let proposals = coded_with_title(title, body);
+        let accusation = find(&proposals, "no accusation", |p| {
+            p.event.actor == "USA" && sign_of(p) == "negative"
+        });
+        assert_eq!(
+            pillar(accusation),
+            "stability",
+            "{title}: {}",
+            show(&proposals)
+        );
+        assert!(
+            proposals.iter().all(|p| p.event.actor != "RUS"),
+            "{title}: {}",
+            show(&proposals)
+        );
+    }
+}
+
+#[test]
+fn the_reason_a_side_gives_for_its_deed_in_the_same_sentence_is_the_deed() {
+    let proposals = coded(
+        "President Trump announced on Saturday that the United States will withdraw from the \
+         INF treaty, saying Russia had violated it.",
+    );
+    let towards_russia: Vec<&Proposal> = proposals
+        .iter()
+        .filter(|p| p.event.actor == "USA" && p.event.target == "RUS")
+        .collect();
+    assert_eq!(towards_russia.len(), 1, "{}", show(&proposals));
+}

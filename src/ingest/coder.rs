@@ -2858,11 +2858,13 @@ pub fn read_as_coded(
 /// dictionary knows and a colon reports what that person said.
 fn speaker_headline(sentence: &str, dictionary: &Dictionary) -> Option<String> {
     let (speaker, said) = sentence.split_once(": ")?;
+    // `Quote from Peskov: "…"`
+    let speaker = speaker.strip_prefix("Quote from ").unwrap_or(speaker);
     let words: Vec<String> = speaker.split_whitespace().map(str::to_lowercase).collect();
     let known = dictionary
         .phrases
         .iter()
-        .any(|p| p.kind == MentionKind::Person && p.words == words);
+        .any(|p| matches!(p.kind, MentionKind::Person | MentionKind::Name) && p.words == words);
     (known && !said.trim().is_empty())
         .then(|| format!("{speaker} said that {}", lower_first_word(said.trim())))
 }
@@ -3122,7 +3124,12 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
                     && intensity(&k.action).signum() == intensity(&event.action).signum())
                 // `dismissed the accusations, saying they are groundless`: one speaker's words
                 // in one sentence are one statement.
-                || (said(k) && said(&event) && k.sentence_index == event.sentence_index);
+                || (said(k) && said(&event) && k.sentence_index == event.sentence_index)
+                // `withdrew from the treaty, saying Russia violated it`: the reason given for
+                // a deed in its sentence is the deed's.
+                || (k.sentence_index == event.sentence_index
+                    && said(k) != said(&event)
+                    && intensity(&k.action).signum() == intensity(&event.action).signum());
             pair && same_kind && close && k.background == event.background
         });
         match same {
