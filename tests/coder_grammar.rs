@@ -1362,3 +1362,18 @@ fn the_reason_a_side_gives_for_its_deed_in_the_same_sentence_is_the_deed() {
         .collect();
     assert_eq!(towards_russia.len(), 1, "{}", show(&proposals));
 }
+
+#[test]
+fn a_pronoun_object_of_a_second_verb_is_the_first_verbs_object() {
+    let proposals = coded(
+        "A Russian warship caught a U.S. Navy destroyer in Russian waters on Tuesday and chased \
+         it off, the defence ministry said.",
+    );
+    let chase = find(&proposals, "no chase", |p| p.event.action == "show_force");
+    assert_eq!(
+        (chase.event.actor.as_str(), chase.event.target.as_str()),
+        ("RUS", "USA"),
+        "{}",
+        show(&proposals)
+    );
+}

@@ -126,6 +126,13 @@ pub fn sentences(text: &str) -> Vec<String> {
 /// `WASHINGTON --`, `MOSCOW (AP) —`: a dateline without a date, which is not the sentence's
 /// subject.
 fn strip_place(text: &str) -> &str {
+    // `Moscow - A Russian warship …`: a place in title case, then a sentence.
+    if let Some((place, rest)) = text.split_once(" - ")
+        && is_titled_place(place)
+        && rest.chars().next().is_some_and(char::is_uppercase)
+    {
+        return rest;
+    }
     for separator in [" -- ", " — ", " – "] {
         if let Some((place, rest)) = text.split_once(separator) {
             let place = match place.split_once(" (") {
@@ -163,6 +170,17 @@ fn strip_wire_place(text: &str) -> &str {
 }
 
 /// An upper-case place name of four letters at least (`US — Russia talks` opens with none).
+/// `Moscow`, `New York`: one or two capitalized words.
+fn is_titled_place(place: &str) -> bool {
+    let words: Vec<&str> = place.split_whitespace().collect();
+    (1..=2).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().skip(1).all(char::is_lowercase)
+                && w.len() >= 4
+        })
+}
+
 fn is_place(place: &str) -> bool {
     place.chars().filter(|c| c.is_alphabetic()).count() >= 4
         && place
@@ -578,6 +596,14 @@ mod tests {
         );
         let plain = "Russia halts US inspections under New START";
         assert_eq!(sentence_case(plain, &body), plain);
+    }
+
+    #[test]
+    fn a_place_in_title_case_before_a_hyphen_is_a_dateline() {
+        let article = parse_article("Warship chased off\n\nMoscow - A Russian warship chased it.");
+        assert_eq!(article.paragraphs[0][0], "A Russian warship chased it.");
+        let article = parse_article("Title\n\nPutin - who spoke first - left.");
+        assert_eq!(article.paragraphs[0][0], "Putin - who spoke first - left.");
     }
 
     #[test]

@@ -686,6 +686,15 @@ fn inherit_subjects(tree: &Tree, clauses: &mut [Clause]) {
                 changed = true;
             }
             if link == Link::Coordinated && clauses[i].mood == Mood::Fact {
+                // `caught a US destroyer … and chased it off`: the pronoun is the first object.
+                let pronoun_object = !clauses[i].objects.is_empty()
+                    && clauses[i]
+                        .objects
+                        .iter()
+                        .all(|&o| matches!(tree.lower(o).as_str(), "it" | "them"));
+                if pronoun_object && !clauses[g].objects.is_empty() {
+                    clauses[i].objects = clauses[g].objects.clone();
+                }
                 // "will expel … and close …": the auxiliary is shared.
                 clauses[i].mood = clauses[g].mood;
                 clauses[i].negated |=
