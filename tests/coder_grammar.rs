@@ -1377,3 +1377,34 @@ fn a_pronoun_object_of_a_second_verb_is_the_first_verbs_object() {
         show(&proposals)
     );
 }
+
+#[test]
+fn a_price_the_other_side_will_pay_is_the_speakers_threat_and_never_its_deed() {
+    let said = coded("\"Putin will pay a price,\" Biden told ABC News on Wednesday.");
+    let threat = find(&said, "no threat", |p| p.event.actor == "USA");
+    assert_eq!(
+        (threat.event.target.as_str(), sign_of(threat)),
+        ("RUS", "negative"),
+        "{}",
+        show(&said)
+    );
+    let unsaid = coded("Putin chose this war and now his country will bear the consequences.");
+    assert!(
+        unsaid.iter().all(|p| p.event.actor != "RUS"),
+        "{}",
+        show(&unsaid)
+    );
+}
+
+#[test]
+fn calling_a_vote_historic_for_the_relationship_praises() {
+    let proposals = coded(
+        "Russian Ambassador Vassily Nebenzia called the vote a historic moment for U.S.-Russian \
+         relations.",
+    );
+    let praise = find(&proposals, "no praise", |p| p.event.action == "praise");
+    assert_eq!(
+        (praise.event.actor.as_str(), praise.event.target.as_str()),
+        ("RUS", "USA")
+    );
+}

@@ -237,6 +237,8 @@ struct Reader<'a> {
 struct Meaning {
     action: String,
     kind: EventKind,
+    /// Its subject undergoes it: only a speaker's word toward the subject.
+    undergone: bool,
     /// The issue the frame itself says the event is about.
     issue: Option<String>,
     needs_target: bool,
@@ -629,6 +631,7 @@ impl Reader<'_> {
                 kind: EventKind::Action,
                 issue: meaning.issue.clone(),
                 needs_target: false,
+                undergone: false,
                 event_noun: None,
                 entry: format!(
                     "`{}` … `{}` ({}): ceasing to cooperate → reduce_relations",
@@ -668,6 +671,9 @@ impl Reader<'_> {
         )];
         // How the clause stands to the facts, and whose word it is.
         let reading = self.reading(scope, clause);
+        if meaning.undergone && !matches!(reading, Reading::Allegation { .. }) {
+            return Vec::new();
+        }
         let (action, kind) = match &reading {
             Reading::Deed => (meaning.action.clone(), meaning.kind),
             Reading::Intent if is_verbal(&meaning.action) => {
@@ -872,6 +878,7 @@ impl Reader<'_> {
             action: action.into(),
             kind: EventKind::Statement,
             needs_target: true,
+            undergone: false,
             event_noun: None,
             entry,
         };
@@ -926,6 +933,7 @@ impl Reader<'_> {
             action: "demand".into(),
             kind: EventKind::Statement,
             needs_target: false,
+            undergone: false,
             event_noun: None,
             entry: format!("`{lemma}` … to `{}`: a demand", tree.lemma(stop)),
         })
@@ -1061,6 +1069,7 @@ impl Reader<'_> {
                         action: n.action.clone(),
                         kind: EventKind::Action,
                         needs_target: false,
+                        undergone: false,
                         event_noun: Some(o),
                         entry: format!("light verb `{lemma}` + event noun `{noun}` → {}", n.action),
                     })
@@ -1453,6 +1462,7 @@ impl Reader<'_> {
                 kind: EventKind::Action,
                 // "Russia's annexation of Crimea" is done to Crimea, not to the other side.
                 needs_target: frame.action != "expel_diplomats",
+                undergone: false,
                 event_noun: Some(noun),
                 entry: format!("event noun `{lemma}` with its possessor → {}", frame.action),
             };
@@ -1605,6 +1615,7 @@ impl Reader<'_> {
                 kind: EventKind::Action,
                 issue: None,
                 needs_target: false,
+                undergone: false,
                 event_noun: Some(noun),
                 entry: format!(
                     "meeting noun `{lemma}` with `with` {} → {action}",
@@ -1694,6 +1705,7 @@ impl Reader<'_> {
                 kind: EventKind::Action,
                 issue: None,
                 needs_target: false,
+                undergone: false,
                 event_noun: Some(noun),
                 entry: format!(
                     "`{}-{}` + meeting noun `{lemma}` → {action}",
@@ -1770,6 +1782,7 @@ impl Reader<'_> {
                 action: action.to_string(),
                 kind: EventKind::Statement,
                 needs_target: false,
+                undergone: false,
                 event_noun: None,
                 entry: format!("`{}` to …: readiness → {action}", tree.lemma(adjective)),
             };
@@ -2657,6 +2670,7 @@ fn frame_meaning(frame: &Frame, lemma: &str, objects: Option<&[String]>) -> Mean
         action: frame.action.clone(),
         kind: frame.kind,
         needs_target: frame.needs_target,
+        undergone: frame.undergone,
         event_noun: None,
         entry,
     }

@@ -62,6 +62,8 @@ struct FrameEntry {
     #[serde(default)]
     needs_target: bool,
     #[serde(default)]
+    undergone: bool,
+    #[serde(default)]
     issue: Option<String>,
 }
 
@@ -183,6 +185,9 @@ pub(super) struct Frame {
     pub(super) kind: EventKind,
     /// The event needs a party it is done to; it never defaults to the other side.
     pub(super) needs_target: bool,
+    /// The subject undergoes it (`will pay a price`): it is only ever a speaker's threat
+    /// toward the subject, never the subject's deed.
+    pub(super) undergone: bool,
     /// The issue the verb with these objects is about, whatever else the sentence names (a
     /// jet intercepting a drone is about military channels, over Syria or the Black Sea).
     pub(super) issue: Option<String>,
@@ -340,6 +345,7 @@ impl Dictionary {
                 preps: lower(&entry.preps),
                 kind: entry.kind.unwrap_or(EventKind::Action),
                 needs_target: entry.needs_target,
+                undergone: entry.undergone,
                 issue: entry.issue.clone(),
             })
             .collect();
