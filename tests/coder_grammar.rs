@@ -1408,3 +1408,34 @@ fn calling_a_vote_historic_for_the_relationship_praises() {
         ("RUS", "USA")
     );
 }
+
+#[test]
+fn would_after_a_past_verb_of_saying_is_what_was_said_to_come() {
+    let announced = coded(
+        "President Obama announced on Thursday that the United States would impose additional \
+         sanctions on Russia.",
+    );
+    let sanctions = find(&announced, "no sanctions", |p| {
+        p.event.actor == "USA" && p.event.target == "RUS"
+    });
+    assert_eq!(pillar(sanctions), "pushback", "{}", show(&announced));
+    // Under a condition it is no deed and no plan.
+    let conditional = coded(
+        "Obama said on Thursday that the United States would impose sanctions on Russia if it \
+         invaded Ukraine.",
+    );
+    assert!(
+        conditional
+            .iter()
+            .all(|p| p.event.action != "impose_sanctions"),
+        "{}",
+        show(&conditional)
+    );
+    // A hedge of the speaker's own is still a hedge.
+    let hedged = coded("Obama would impose sanctions on Russia, officials believe.");
+    assert!(
+        hedged.iter().all(|p| p.event.action != "impose_sanctions"),
+        "{}",
+        show(&hedged)
+    );
+}

@@ -1112,18 +1112,23 @@ impl Reader<'_> {
     /// under `if`, under `refused to`, under `ready to`, in what someone says).
     fn reading(&self, scope: &Scope, clause: &Clause) -> Reading {
         let tree = scope.tree;
+        let mood = if self.reported_future(tree, clause) {
+            Mood::Future
+        } else {
+            clause.mood
+        };
         // A hedged or denied clause is not a deed, but it may still be someone's allegation
         // ("said Moscow might be supplying …") or a side's restraint ("would not expel").
         let unreal = if clause.negated {
             Some("negated")
         } else {
-            match clause.mood {
+            match mood {
                 Mood::Conditional => Some("conditional"),
                 Mood::Modal => Some("modal (would, could, should…)"),
                 _ => None,
             }
         };
-        let mut reading = match clause.mood {
+        let mut reading = match mood {
             Mood::Future | Mood::Intended => Reading::Intent,
             _ => Reading::Deed,
         };
@@ -1240,6 +1245,27 @@ impl Reader<'_> {
 
     /// `Russia began testing the missiles in 2008, according to U.S. officials`: a side's
     /// account of the other side's deed is its allegation.
+    /// `announced that the United States would impose sanctions`: `would` after a past verb
+    /// of saying is the `will` of what was said, not a condition.
+    fn reported_future(&self, tree: &Tree, clause: &Clause) -> bool {
+        let modals: Vec<String> = tree
+            .kids(clause.verb, "aux")
+            .map(|a| tree.lower(a))
+            .filter(|a| !matches!(a.as_str(), "be" | "have" | "been" | "not"))
+            .collect();
+        let only_would = clause.mood == Mood::Modal
+            && modals.iter().all(|m| m == "would" || m == "'d")
+            && !modals.is_empty();
+        let Some((speech, Link::Complement | Link::Parenthetical)) = clause.governor else {
+            return false;
+        };
+        only_would
+            && !has_condition(tree, clause.verb)
+            && tree.xpos(speech) == "VBD"
+            && (self.dictionary.speech.contains(&tree.lemma(speech))
+                || self.is_statement_verb(&tree.lemma(speech)))
+    }
+
     fn according_to(&self, scope: &Scope, clause: &Clause) -> Option<Reading> {
         // On the clause, or on the verb whose infinitive it is (`began testing …, according to`).
         let governors = std::iter::successors(Some(clause), |c| match c.governor {
