@@ -1268,6 +1268,16 @@ fn what_a_side_said_in_a_call_to_the_other_side_says_the_call_was_held() {
         "{}",
         show(&proposals)
     );
+    // `their meeting` is the two sides'.
+    let theirs = coded(
+        "President Trump warned Lavrov against election meddling during their meeting on \
+         Wednesday.",
+    );
+    assert!(
+        theirs.iter().any(|p| p.event.action == "consult"),
+        "{}",
+        show(&theirs)
+    );
     // A meeting may be with anyone.
     let meeting = coded(
         "Putin confirmed the move during a meeting on Wednesday, accusing the United States of \

@@ -1553,8 +1553,12 @@ impl Reader<'_> {
             // said in a call with the other side, whom the sentence names, says the call was.
             let said_in = || {
                 let clause = in_clause?;
-                // A meeting may be with anyone; a call in the news of the dyad is its sides'.
-                let setting = matches!(lemma.as_str(), "call" | "conversation")
+                // A meeting may be with anyone; a call in the news of the dyad is its sides',
+                // and so is `their meeting`.
+                let theirs = tree
+                    .kids(noun, "nmod")
+                    .any(|c| tree.deprel(c) == "nmod:poss" && tree.lower(c) == "their");
+                let setting = (matches!(lemma.as_str(), "call" | "conversation") || theirs)
                     && tree
                         .kids(noun, "case")
                         .any(|k| matches!(tree.lemma(k).as_str(), "in" | "during"));
