@@ -1449,3 +1449,27 @@ fn would_after_a_past_verb_of_saying_is_what_was_said_to_come() {
         show(&hedged)
     );
 }
+
+#[test]
+fn a_killing_without_an_agent_is_no_one_s_deed_and_a_rule_is_no_deed() {
+    let killed =
+        coded("Another Russian soldier was killed on Tuesday during a rescue operation in Syria.");
+    assert!(killed.is_empty(), "{}", show(&killed));
+    let detained = coded("An American journalist was detained in Moscow on Tuesday.");
+    assert!(
+        has(&detained, "RUS", "USA", "negative"),
+        "{}",
+        show(&detained)
+    );
+    let rule = coded(
+        "Under the law, the United States imposes sanctions on any country that buys Russian \
+         weapons.",
+    );
+    assert!(
+        rule.iter().all(|p| p.event.action != "impose_sanctions"),
+        "{}",
+        show(&rule)
+    );
+    let denied = coded("The Kremlin on Tuesday denied any role in the American's poisoning.");
+    assert!(has(&denied, "RUS", "USA", "negative"), "{}", show(&denied));
+}

@@ -674,6 +674,9 @@ impl Reader<'_> {
         if meaning.undergone && !matches!(reading, Reading::Allegation { .. }) {
             return Vec::new();
         }
+        if !is_verbal(&meaning.action) && is_a_rule(tree, clause) {
+            return Vec::new();
+        }
         let (action, kind) = match &reading {
             Reading::Deed => (meaning.action.clone(), meaning.kind),
             Reading::Intent if is_verbal(&meaning.action) => {
@@ -1911,7 +1914,11 @@ impl Reader<'_> {
             }
             return Vec::new();
         }
-        let hostile_deed = meaning.kind == EventKind::Action && intensity(&meaning.action) < 0.0;
+        // `an American was detained`: by the state that holds them; but `a soldier was
+        // killed` may be anyone's doing.
+        let hostile_deed = meaning.kind == EventKind::Action
+            && intensity(&meaning.action) < 0.0
+            && !matches!(meaning.action.as_str(), "fight" | "assault" | "show_force");
         // `Two Americans were released`: by the side that held them.
         let released = meaning.action == "yield" && meaning.kind == EventKind::Action;
         if !hostile_deed && !released {
@@ -2676,6 +2683,19 @@ impl Reading {
             Reading::Not(why) => format!("not coded: {why}"),
         }
     }
+}
+
+/// `imposes sanctions on any country that trades with Russia`: what a law does to whoever
+/// falls under it is a rule, not a deed done to anyone (while denying any role is a denial).
+fn is_a_rule(tree: &Tree, clause: &Clause) -> bool {
+    clause
+        .objects
+        .iter()
+        .chain(clause.obliques.iter().map(|(_, o)| o))
+        .any(|&o| {
+            tree.kids(o, "det")
+                .any(|d| matches!(tree.lower(d).as_str(), "any" | "every"))
+        })
 }
 
 /// Texts a council or an assembly votes on.
