@@ -2688,11 +2688,14 @@ impl Reading {
 /// `imposes sanctions on any country that trades with Russia`: what a law does to whoever
 /// falls under it is a rule, not a deed done to anyone (while denying any role is a denial).
 fn is_a_rule(tree: &Tree, clause: &Clause) -> bool {
+    let objects_phrases = clause.objects.iter().flat_map(|&o| tree.kids(o, "nmod"));
     clause
         .objects
         .iter()
-        .chain(clause.obliques.iter().map(|(_, o)| o))
-        .any(|&o| {
+        .copied()
+        .chain(objects_phrases)
+        .chain(clause.obliques.iter().map(|&(_, o)| o))
+        .any(|o| {
             tree.kids(o, "det")
                 .any(|d| matches!(tree.lower(d).as_str(), "any" | "every"))
         })
