@@ -1211,6 +1211,22 @@ fn a_council_voting_on_a_text_is_not_the_one_a_veto_is_done_to() {
 }
 
 #[test]
+fn blocking_a_council_statement_the_other_side_drafted_rejects_it() {
+    let proposals = coded(
+        "Russia on Wednesday blocked a U.S.-drafted UN Security Council statement on North \
+         Korea's missile launch.",
+    );
+    let block = find(&proposals, "no rejection", |p| p.event.action == "reject");
+    assert_eq!(
+        (block.event.actor.as_str(), block.event.target.as_str()),
+        ("RUS", "USA"),
+        "{}",
+        show(&proposals)
+    );
+    assert_eq!(pillar(block), "engagement");
+}
+
+#[test]
 fn putting_a_side_on_a_list_or_banning_its_firms_sanctions_it() {
     for sentence in [
         "Russia on Friday put the United States on its list of unfriendly countries.",

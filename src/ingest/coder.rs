@@ -2703,7 +2703,7 @@ fn is_a_rule(tree: &Tree, clause: &Clause) -> bool {
 
 /// Texts a council or an assembly votes on.
 fn is_voted_text(lemma: &str) -> bool {
-    matches!(lemma, "resolution" | "draft" | "motion")
+    matches!(lemma, "resolution" | "draft" | "motion" | "statement")
 }
 
 fn frame_meaning(frame: &Frame, lemma: &str, objects: Option<&[String]>) -> Meaning {
