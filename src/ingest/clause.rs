@@ -755,11 +755,13 @@ fn repair_particles_read_as_prepositions(sentence: &mut Sentence) {
             && noun > particle + 1
             && tokens[noun - 1].head == verb + 1
             && tokens[noun - 1].deprel == "obl";
-        let alone = tokens
-            .iter()
-            .enumerate()
-            .all(|(t, token)| t == particle || token.head != noun || token.deprel != "case");
-        if is_misread && alone {
+        let alone = || {
+            tokens
+                .iter()
+                .enumerate()
+                .all(|(t, token)| t == particle || token.head != noun || token.deprel != "case")
+        };
+        if is_misread && alone() {
             tokens[particle].head = verb + 1;
             tokens[particle].deprel = "compound:prt".to_string();
             tokens[noun - 1].deprel = "obj".to_string();
