@@ -125,8 +125,8 @@ fn the_coder_on_the_development_set_where_its_texts_are_staged() {
     }
     println!("{}", figures.line());
     assert_eq!(figures.unstaged, 0, "stage every article or none");
-    assert!(figures.precision() >= 0.72, "{}", figures.line());
-    assert!(figures.recall() >= 0.48, "{}", figures.line());
-    assert!(figures.main_recall() >= 0.90, "{}", figures.line());
+    assert!(figures.precision() >= 0.75, "{}", figures.line());
+    assert!(figures.recall() >= 0.51, "{}", figures.line());
+    assert!(figures.main_recall() >= 0.92, "{}", figures.line());
     assert_eq!(figures.irrelevant_proposals, 0, "{}", figures.line());
 }
