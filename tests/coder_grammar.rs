@@ -1489,3 +1489,39 @@ fn a_killing_without_an_agent_is_no_one_s_deed_and_a_rule_is_no_deed() {
     let denied = coded("The Kremlin on Tuesday denied any role in the American's poisoning.");
     assert!(has(&denied, "RUS", "USA", "negative"), "{}", show(&denied));
 }
+
+#[test]
+fn using_a_veto_rejects_and_phoning_to_offer_is_the_callers_doing() {
+    let veto = coded(
+        "Russia on Wednesday used its veto to kill a U.S.-drafted resolution condemning the \
+         annexation.",
+    );
+    let rejection = find(&veto, "no rejection", |p| p.event.action == "reject");
+    assert_eq!(
+        (
+            rejection.event.actor.as_str(),
+            rejection.event.target.as_str()
+        ),
+        ("RUS", "USA"),
+        "{}",
+        show(&veto)
+    );
+    let call = coded("Trump phoned Putin on Wednesday to offer help against the wildfires.");
+    let phoned = find(&call, "no call", |p| p.event.action == "consult");
+    assert_eq!(phoned.event.actor, "USA", "{}", show(&call));
+    assert!(
+        call.iter().all(|p| p.event.actor != "RUS"),
+        "{}",
+        show(&call)
+    );
+}
+
+#[test]
+fn a_weapon_in_space_is_about_strategic_stability() {
+    let proposals = coded(
+        "The United States accused Russia on Wednesday of testing an anti-satellite weapon in \
+         space.",
+    );
+    let accusation = find(&proposals, "no accusation", |p| p.event.actor == "USA");
+    assert_eq!(pillar(accusation), "stability", "{}", show(&proposals));
+}

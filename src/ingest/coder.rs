@@ -954,6 +954,14 @@ impl Reader<'_> {
                 .any(|c| c.governor == Some((clause.verb, Link::Control)))
     }
 
+    /// Verbs whose object does what their infinitive says (`getting China to ban`, `urged
+    /// Moscow to withdraw`), even where the parser reads the infinitive as one of purpose.
+    fn makes_another_act(&self, lemma: &str) -> bool {
+        matches!(lemma, "get" | "persuade" | "convince" | "push" | "lead")
+            || self.dictionary.control.intent.iter().any(|v| v == lemma)
+            || self.dictionary.control.ordering.iter().any(|v| v == lemma)
+    }
+
     fn defers_to_its_infinitive(&self, scope: &Scope, clause: &Clause, meaning: &Meaning) -> bool {
         let tree = scope.tree;
         let lemma = tree.lemma(clause.verb);
@@ -1400,6 +1408,8 @@ impl Reader<'_> {
                 && !g.objects.is_empty()
                 && clause.subjects == g.subjects
                 && !matches!(reading, Reading::Allegation { .. })
+                // `phoned Putin to offer help`: an infinitive of purpose is the subject's.
+                && (link == Link::Control || self.makes_another_act(&lemma))
             {
                 // Object control: `getting China to ban` — China bans.
                 heads = g.objects.clone();
