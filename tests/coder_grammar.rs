@@ -1525,3 +1525,24 @@ fn a_weapon_in_space_is_about_strategic_stability() {
     let accusation = find(&proposals, "no accusation", |p| p.event.actor == "USA");
     assert_eq!(pillar(accusation), "stability", "{}", show(&proposals));
 }
+
+#[test]
+fn calling_for_a_hostile_deed_demands_it() {
+    let proposals = coded(
+        "Russia on Tuesday called for a ban on U.S. military launches using Russian rocket \
+         engines.",
+    );
+    let call = find(&proposals, "no call", |p| p.event.actor == "RUS");
+    assert_eq!(
+        (call.event.action.as_str(), sign_of(call)),
+        ("demand", "negative"),
+        "{}",
+        show(&proposals)
+    );
+    let friendly = coded("Russia on Tuesday called for talks with the United States.");
+    assert!(
+        friendly.iter().all(|p| sign_of(p) != "negative"),
+        "{}",
+        show(&friendly)
+    );
+}

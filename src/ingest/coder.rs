@@ -653,6 +653,13 @@ impl Reader<'_> {
         {
             return Vec::new();
         }
+        // `called for a ban on U.S. launches`: asking for a hostile deed is a demand.
+        if meaning.action == "appeal" && self.asks_for_hostility(scope, clause) {
+            meaning.action = "demand".into();
+            meaning
+                .entry
+                .push_str("; what it asks for is hostile: a demand");
+        }
         if meaning.action == "consult"
             && self.leaders_of_both_sides(scope, clause)
             && !by_telephone(scope.tree, clause)
@@ -952,6 +959,19 @@ impl Reader<'_> {
                 .clauses
                 .iter()
                 .any(|c| c.governor == Some((clause.verb, Link::Control)))
+    }
+
+    /// Whether the `for` phrase of a clause names a hostile deed (`a ban`, `sanctions`).
+    fn asks_for_hostility(&self, scope: &Scope, clause: &Clause) -> bool {
+        let tree = scope.tree;
+        clause.obliques.iter().any(|(case, o)| {
+            case == "for"
+                && self
+                    .dictionary
+                    .nouns
+                    .iter()
+                    .any(|n| intensity(&n.action) < 0.0 && n.nouns.contains(&tree.lemma(*o)))
+        })
     }
 
     /// Verbs whose object does what their infinitive says (`getting China to ban`, `urged
