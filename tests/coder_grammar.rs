@@ -1546,3 +1546,17 @@ fn calling_for_a_hostile_deed_demands_it() {
         show(&friendly)
     );
 }
+
+#[test]
+fn each_side_freeing_the_others_prisoners_is_one_swap() {
+    let proposals = coded_with_title(
+        "Russia frees U.S. basketball star in swap with arms dealer",
+        "The United States and Russia exchanged the jailed American basketball star for a \
+         Russian arms dealer on Wednesday.",
+    );
+    let swaps = proposals
+        .iter()
+        .filter(|p| p.event.action == "yield")
+        .count();
+    assert_eq!(swaps, 1, "{}", show(&proposals));
+}

@@ -96,6 +96,9 @@ pub fn parse_article(text: &str) -> Article {
             dateline = Some(date);
             body = rest;
         }
+        if index <= 1 {
+            body = strip_wire_stamp(strip_repeated_title(body, &title));
+        }
         // The first paragraph of the body may follow a subtitle or a byline.
         if index <= 3 {
             body = strip_place(body);
@@ -170,6 +173,40 @@ fn strip_wire_place(text: &str) -> &str {
 }
 
 /// An upper-case place name of four letters at least (`US — Russia talks` opens with none).
+/// A page that prints its headline again above the story.
+fn strip_repeated_title<'a>(body: &'a str, title: &str) -> &'a str {
+    match body.strip_prefix(title) {
+        Some(rest) if !title.is_empty() => rest.trim_start(),
+        _ => body,
+    }
+}
+
+/// `Reuters | Moscow | Updated: 28-11-2020 21:05 IST | Created: 28-11-2020 20:58 IST`: a
+/// syndicating page's stamp before the story.
+fn strip_wire_stamp(body: &str) -> &str {
+    let head: String = body.chars().take(160).collect();
+    if !head.contains("| Updated: ") {
+        return body;
+    }
+    let Some(created) = body.find("| Created: ") else {
+        return body;
+    };
+    let mut rest = &body[created + "| Created: ".len()..];
+    for _ in 0..3 {
+        let word_end = rest.find(' ').unwrap_or(rest.len());
+        let word = &rest[..word_end];
+        let is_stamp = word
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | ':' | '/'))
+            || (word.len() <= 4 && word.chars().all(|c| c.is_ascii_uppercase()));
+        if !is_stamp || word.is_empty() {
+            break;
+        }
+        rest = rest[word_end..].trim_start();
+    }
+    rest
+}
+
 /// `Moscow`, `New York`: one or two capitalized words.
 fn is_titled_place(place: &str) -> bool {
     let words: Vec<&str> = place.split_whitespace().collect();
@@ -596,6 +633,20 @@ mod tests {
         );
         let plain = "Russia halts US inspections under New START";
         assert_eq!(sentence_case(plain, &body), plain);
+    }
+
+    #[test]
+    fn a_repeated_headline_and_a_syndicating_pages_stamp_are_not_the_story() {
+        let article = parse_article(
+            "Russia scrambles jet - RIA\n date 2020-11-28 Russia scrambles jet - RIAReuters | \
+             Moscow | Updated: 28-11-2020 21:05 IST | Created: 28-11-2020 20:58 IST\nRussia \
+             scrambled a jet on Saturday.",
+        );
+        assert_eq!(article.dateline, Some(date("2020-11-28")));
+        assert_eq!(
+            article.paragraphs[0][0],
+            "Russia scrambled a jet on Saturday."
+        );
     }
 
     #[test]

@@ -3202,7 +3202,10 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
             let pair = (k.actor == event.actor && k.target == event.target)
                 || (k.actor == event.target
                     && k.target == event.actor
-                    && ((symmetric(&k.action) && symmetric(&event.action)) || purpose_of_meeting));
+                    && ((symmetric(&k.action) && symmetric(&event.action))
+                        || purpose_of_meeting
+                        // Each side freeing the other's prisoners the same day: one swap.
+                        || (k.action == "yield" && event.action == "yield")));
             // A headline restates the lead's statement in its own verb (`slams` for
             // `accused`), and one speaker restates their own; another speaker's verb is another
             // statement (Trump's demand, then Pence's protest), and a denial answers an
