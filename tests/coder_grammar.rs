@@ -1560,3 +1560,24 @@ fn each_side_freeing_the_others_prisoners_is_one_swap() {
         .count();
     assert_eq!(swaps, 1, "{}", show(&proposals));
 }
+
+#[test]
+fn an_adjective_in_ing_is_not_the_verb_of_the_noun_it_describes() {
+    let proposals = coded(
+        "The White House on Wednesday unveiled sweeping sanctions on Russia in retaliation for \
+         cyberattacks.",
+    );
+    let sanctions = find(&proposals, "no sanctions", |p| {
+        p.event.action == "impose_sanctions"
+    });
+    assert_eq!(
+        (
+            sanctions.event.actor.as_str(),
+            sanctions.event.target.as_str(),
+            sanctions.event.occurred_on.as_str()
+        ),
+        ("USA", "RUS", "2018-03-28"),
+        "{}",
+        show(&proposals)
+    );
+}

@@ -738,6 +738,56 @@ pub fn repair(sentence: &mut Sentence) {
     repair_days_as_arguments(sentence);
     repair_gerunds_read_as_adjectives(sentence);
     repair_particles_read_as_prepositions(sentence);
+    repair_adjectives_read_as_gerunds(sentence);
+}
+
+/// Words in -ing that news uses as adjectives before a noun (`unveiled sweeping sanctions`).
+const ING_ADJECTIVES: [&str; 16] = [
+    "sweeping",
+    "crippling",
+    "punishing",
+    "biting",
+    "damaging",
+    "growing",
+    "mounting",
+    "increasing",
+    "existing",
+    "remaining",
+    "ongoing",
+    "continuing",
+    "lingering",
+    "outstanding",
+    "far-reaching",
+    "wide-ranging",
+];
+
+/// `unveiled sweeping sanctions`: an adjective in -ing read as a verb whose object is the
+/// noun it describes; the noun is the first verb's object.
+fn repair_adjectives_read_as_gerunds(sentence: &mut Sentence) {
+    let tokens = &mut sentence.tokens;
+    for adjective in 1..tokens.len().saturating_sub(1) {
+        let verb = tokens[adjective].head;
+        let noun = adjective + 1;
+        let misread = ING_ADJECTIVES.contains(&tokens[adjective].form.to_lowercase().as_str())
+            && tokens[adjective].deprel == "xcomp"
+            && verb > 0
+            && verb - 1 < adjective
+            && tokens[noun].head == adjective + 1
+            && tokens[noun].deprel == "obj";
+        if !misread {
+            continue;
+        }
+        tokens[noun].head = verb;
+        tokens[adjective].head = noun + 1;
+        tokens[adjective].deprel = "amod".to_string();
+        tokens[adjective].upos = "ADJ".to_string();
+        // The noun's phrases were the gerund's; they are the verb's now.
+        for token in tokens.iter_mut() {
+            if token.head == adjective + 1 && matches!(token.deprel.as_str(), "obl" | "advcl") {
+                token.head = verb;
+            }
+        }
+    }
 }
 
 /// `brushed off the claims`, `waved aside the report`: the particle of a phrasal verb read as
