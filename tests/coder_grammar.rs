@@ -1581,3 +1581,24 @@ fn an_adjective_in_ing_is_not_the_verb_of_the_noun_it_describes() {
         show(&proposals)
     );
 }
+
+#[test]
+fn saying_the_other_side_failed_to_do_its_part_accuses_it_and_denying_a_breach_rejects() {
+    let claimed = coded(
+        "The United States claimed on Wednesday that Moscow has not lived up to its commitments \
+         under the agreement.",
+    );
+    let accusation = find(&claimed, "no accusation", |p| p.event.actor == "USA");
+    assert_eq!(
+        (accusation.event.action.as_str(), sign_of(accusation)),
+        ("disapprove", "negative"),
+        "{}",
+        show(&claimed)
+    );
+    let denied = coded("The Kremlin said on Wednesday that Russia did not violate the treaty.");
+    assert!(
+        denied.iter().all(|p| p.event.action != "disapprove"),
+        "{}",
+        show(&denied)
+    );
+}

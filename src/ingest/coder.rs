@@ -695,7 +695,14 @@ impl Reader<'_> {
                 _ => return Vec::new(),
             },
             Reading::Allegation { .. } => {
-                if intensity(&meaning.action) >= 0.0 {
+                // Saying the other side did something hostile, or failed to do its part,
+                // accuses it; saying it did not do something hostile does not.
+                let accuses = if clause.negated {
+                    intensity(&meaning.action) > 0.0
+                } else {
+                    intensity(&meaning.action) < 0.0
+                };
+                if !accuses {
                     return Vec::new();
                 }
                 ("disapprove".to_string(), EventKind::Statement)
@@ -1164,7 +1171,7 @@ impl Reader<'_> {
             _ => Reading::Deed,
         };
         if let Some(allegation) = self.according_to(scope, clause) {
-            return hedge(allegation, unreal, clause);
+            return hedge(allegation, unreal);
         }
         let mut child = clause.verb;
         let mut steps = 0;
@@ -1178,7 +1185,7 @@ impl Reader<'_> {
             if let Some(speech) = self.parenthetical_speech(tree, child)
                 && let Some(turned) = self.reported(scope, clause, speech, &mut reading)
             {
-                return hedge(turned, unreal, clause);
+                return hedge(turned, unreal);
             }
             // A complement the clause reader re-attached (a misparse) hangs from its verb.
             let complement_of = scope
@@ -1252,7 +1259,7 @@ impl Reader<'_> {
                 "ccomp" | "csubj" => {
                     if self.dictionary.speech.contains(&lemma) || self.is_statement_verb(&lemma) {
                         if let Some(turned) = self.reported(scope, clause, head, &mut reading) {
-                            return hedge(turned, unreal, clause);
+                            return hedge(turned, unreal);
                         }
                     } else {
                         // "concerned that B will invade", "believes that …": not a fact.
@@ -2840,10 +2847,11 @@ fn in_other_clause(tree: &Tree, t: usize, verb: usize) -> bool {
 
 /// How a hedged or denied clause stands once its speaker is known: an allegation stays one
 /// when hedged ("might be supplying"), not when denied; anything else is not a deed.
-fn hedge(turned: Reading, unreal: Option<&str>, clause: &Clause) -> Reading {
+fn hedge(turned: Reading, unreal: Option<&str>) -> Reading {
     match (unreal, turned) {
         (None, turned) => turned,
-        (Some(_), allegation @ Reading::Allegation { .. }) if !clause.negated => allegation,
+        // `claimed Moscow has not lived up to the deal` is still an accusation.
+        (Some(_), allegation @ Reading::Allegation { .. }) => allegation,
         (Some(_), Reading::Not(why)) => Reading::Not(why),
         (Some(why), _) => Reading::Not(why.into()),
     }
