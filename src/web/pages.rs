@@ -17,7 +17,8 @@ use crate::server::subscribe::{self, SubscriberGuard};
 use crate::server::writer::Message;
 use crate::store::format_recorded_at;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::middleware;
 use axum::response::sse::{KeepAlive, Sse};
@@ -323,6 +324,16 @@ fn visitor(state: &AppState, headers: &HeaderMap, uri: &Uri) -> Result<Visitor, 
     }
 }
 
+/// A page's handler takes its visitor as an argument; a visitor who must sign in first, or
+/// cannot be given a session, is answered before the handler runs.
+impl FromRequestParts<AppState> for Visitor {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        visitor(state, &parts.headers, &parts.uri).map_err(|response| *response)
+    }
+}
+
 /// The open session a request's cookie names, if any.
 fn signed_in(state: &AppState, headers: &HeaderMap) -> Option<Session> {
     session::cookie_id(headers).and_then(|id| state.desk.sessions.find(&id))
@@ -591,14 +602,9 @@ async fn signout(
 
 async fn dashboard(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
+    visitor: Visitor,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let visitor = match visitor(&state, &headers, &uri) {
-        Ok(v) => v,
-        Err(response) => return *response,
-    };
     dashboard_page(&state, &visitor, Params::of(query))
         .await
         .unwrap_or_else(IntoResponse::into_response)
@@ -730,14 +736,9 @@ const LOG_FILTERS: [&str; 10] = [
 
 async fn log(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
+    visitor: Visitor,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let visitor = match visitor(&state, &headers, &uri) {
-        Ok(v) => v,
-        Err(response) => return *response,
-    };
     log_page(&state, &visitor, Params::of(query))
         .await
         .unwrap_or_else(IntoResponse::into_response)
@@ -823,15 +824,10 @@ async fn log_page(state: &AppState, visitor: &Visitor, params: Params) -> PageRe
 
 async fn event(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
+    visitor: Visitor,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let visitor = match visitor(&state, &headers, &uri) {
-        Ok(v) => v,
-        Err(response) => return *response,
-    };
     event_page(&state, &visitor, id, Params::of(query))
         .await
         .unwrap_or_else(IntoResponse::into_response)
@@ -1025,14 +1021,9 @@ fn proposal_json(proposal: &inbox::InboxProposal) -> Value {
 
 async fn inbox_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
+    visitor: Visitor,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let visitor = match visitor(&state, &headers, &uri) {
-        Ok(v) => v,
-        Err(response) => return *response,
-    };
     let params = Params::of(query);
     let moment = match params.moment() {
         Ok(m) => m,
@@ -1118,15 +1109,10 @@ async fn inbox_paste(
 
 async fn proposal(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
+    visitor: Visitor,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let visitor = match visitor(&state, &headers, &uri) {
-        Ok(v) => v,
-        Err(response) => return *response,
-    };
     let params = Params::of(query);
     let result = async {
         let moment = params.moment()?;
@@ -1247,14 +1233,9 @@ async fn reject(
 
 async fn diff(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
+    visitor: Visitor,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let visitor = match visitor(&state, &headers, &uri) {
-        Ok(v) => v,
-        Err(response) => return *response,
-    };
     diff_page(&state, &visitor, Params::of(query))
         .await
         .unwrap_or_else(IntoResponse::into_response)
@@ -1330,14 +1311,9 @@ fn briefing_request(params: &Params, moment: &Moment) -> Result<BriefingRequest,
 
 async fn report_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
+    visitor: Visitor,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let visitor = match visitor(&state, &headers, &uri) {
-        Ok(v) => v,
-        Err(response) => return *response,
-    };
     let params = Params::of(query);
     let result = async {
         let moment = params.moment()?;
@@ -1396,16 +1372,13 @@ async fn report_page(
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
+/// A report in one format; `_visitor` is there to turn away whoever may not read.
 async fn report_file(
     state: AppState,
-    headers: HeaderMap,
-    uri: Uri,
+    _visitor: Visitor,
     query: HashMap<String, String>,
     format: report::BriefingFormat,
 ) -> Response {
-    if let Err(response) = visitor(&state, &headers, &uri) {
-        return *response;
-    }
     let params = Params::of(query);
     let result = async {
         let moment = params.moment()?;
@@ -1458,10 +1431,9 @@ async fn report_file(
 fn report_in(format: report::BriefingFormat) -> axum::routing::MethodRouter<AppState> {
     get(
         move |State(state): State<AppState>,
-              headers: HeaderMap,
-              uri: Uri,
+              visitor: Visitor,
               Query(query): Query<HashMap<String, String>>| {
-            report_file(state, headers, uri, query, format)
+            report_file(state, visitor, query, format)
         },
     )
 }
