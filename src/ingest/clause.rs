@@ -727,12 +727,17 @@ const WEEKDAYS: [&str; 7] = [
     "sunday",
 ];
 
+fn is_weekday(form: &str) -> bool {
+    WEEKDAYS.contains(&form.to_lowercase().as_str())
+}
+
 /// Mends misreadings the parser makes on news and the coder cannot read past: a noun
 /// swallowed by the day after it (`barring them from entry Thursday`: `entry` is not part of
 /// the day; `A Russian court Monday sentenced`: the court is the subject), a day read as a
-/// verb's subject or object (`The United States on Tuesday announced`, `said Friday`), and a
-/// gerund after a verb read as an adjective on its object (`is considering sending weapons`:
-/// `sending` is the verb whose object the weapons are).
+/// verb's subject or object (`The United States on Tuesday announced`, `said Friday`), a
+/// gerund after a verb read as an adjective on its object (`is considering sending weapons`),
+/// a particle read as a preposition (`brushed off the claims`), and an adjective in -ing read
+/// as a verb (`unveiled sweeping sanctions`).
 pub fn repair(sentence: &mut Sentence) {
     repair_swallowing_days(sentence);
     repair_days_as_arguments(sentence);
@@ -822,7 +827,7 @@ fn repair_particles_read_as_prepositions(sentence: &mut Sentence) {
 fn repair_swallowing_days(sentence: &mut Sentence) {
     let tokens = &mut sentence.tokens;
     for day in 0..tokens.len() {
-        if !WEEKDAYS.contains(&tokens[day].form.to_lowercase().as_str()) {
+        if !is_weekday(&tokens[day].form) {
             continue;
         }
         for noun in 0..day {
@@ -846,7 +851,7 @@ fn repair_swallowing_days(sentence: &mut Sentence) {
 fn repair_days_as_arguments(sentence: &mut Sentence) {
     let tokens = &mut sentence.tokens;
     for day in 0..tokens.len() {
-        if !WEEKDAYS.contains(&tokens[day].form.to_lowercase().as_str()) {
+        if !is_weekday(&tokens[day].form) {
             continue;
         }
         // `released from Russia Thursday`: the day read as part of the name before it.

@@ -247,6 +247,22 @@ struct Meaning {
     entry: String,
 }
 
+impl Meaning {
+    /// A meaning that names no issue and no event noun, needs no target and is a deed or a
+    /// statement of its subject's.
+    fn new(action: impl Into<String>, kind: EventKind, entry: String) -> Self {
+        Meaning {
+            action: action.into(),
+            kind,
+            undergone: false,
+            issue: None,
+            needs_target: false,
+            event_noun: None,
+            entry,
+        }
+    }
+}
+
 impl Reader<'_> {
     /// The dictionary names in the sentence: the code and kind of every token a name covers,
     /// longest names first.
@@ -627,18 +643,17 @@ impl Reader<'_> {
             && let Some(stopping) = scope.clauses.iter().find(|c| c.verb == stop)
         {
             let ceasing = Meaning {
-                action: "reduce_relations".into(),
-                kind: EventKind::Action,
                 issue: meaning.issue.clone(),
-                needs_target: false,
-                undergone: false,
-                event_noun: None,
-                entry: format!(
-                    "`{}` … `{}` ({}): ceasing to cooperate → reduce_relations",
-                    tree.lemma(stop),
-                    tree.lemma(clause.verb),
-                    meaning.entry
-                ),
+                ..Meaning::new(
+                    "reduce_relations",
+                    EventKind::Action,
+                    format!(
+                        "`{}` … `{}` ({}): ceasing to cooperate → reduce_relations",
+                        tree.lemma(stop),
+                        tree.lemma(clause.verb),
+                        meaning.entry
+                    ),
+                )
             };
             return self.read_meaning(scope, stopping, ceasing);
         }
@@ -891,13 +906,8 @@ impl Reader<'_> {
             )
         };
         let meaning = Meaning {
-            issue: None,
-            action: action.into(),
-            kind: EventKind::Statement,
             needs_target: true,
-            undergone: false,
-            event_noun: None,
-            entry,
+            ..Meaning::new(action, EventKind::Statement, entry)
         };
         let explanation = vec![
             format!(
@@ -945,19 +955,13 @@ impl Reader<'_> {
                         .kids(c, "advmod")
                         .any(|a| matches!(tree.lower(a).as_str(), "not" | "never") && a < c)
             })?;
-        Some(Meaning {
-            issue: None,
-            action: "demand".into(),
-            kind: EventKind::Statement,
-            needs_target: false,
-            undergone: false,
-            event_noun: None,
-            entry: format!("`{lemma}` … to `{}`: a demand", tree.lemma(stop)),
-        })
+        Some(Meaning::new(
+            "demand",
+            EventKind::Statement,
+            format!("`{lemma}` … to `{}`: a demand", tree.lemma(stop)),
+        ))
     }
 
-    /// `pledged to defend its allies`, `agreed to extend the treaty`: the promise is coded from
-    /// what is promised, not twice.
     /// `intends to take steps`, `a measure intended to put Russia on an equal footing`: an
     /// intention to do what no entry names is no promise of cooperation.
     fn intends_no_event(&self, scope: &Scope, clause: &Clause) -> bool {
@@ -989,6 +993,8 @@ impl Reader<'_> {
             || self.dictionary.control.ordering.iter().any(|v| v == lemma)
     }
 
+    /// `pledged to defend its allies`, `agreed to extend the treaty`: the promise is coded from
+    /// what is promised, not twice.
     fn defers_to_its_infinitive(&self, scope: &Scope, clause: &Clause, meaning: &Meaning) -> bool {
         let tree = scope.tree;
         let lemma = tree.lemma(clause.verb);
@@ -1103,13 +1109,12 @@ impl Reader<'_> {
                             && (n.objects.is_empty() || n.objects.iter().any(|w| words.contains(w)))
                     })
                     .map(|n| Meaning {
-                        issue: None,
-                        action: n.action.clone(),
-                        kind: EventKind::Action,
-                        needs_target: false,
-                        undergone: false,
                         event_noun: Some(o),
-                        entry: format!("light verb `{lemma}` + event noun `{noun}` → {}", n.action),
+                        ..Meaning::new(
+                            n.action.clone(),
+                            EventKind::Action,
+                            format!("light verb `{lemma}` + event noun `{noun}` → {}", n.action),
+                        )
                     })
             })
         };
@@ -1523,14 +1528,14 @@ impl Reader<'_> {
                 ..Clause::with_subject(noun, Some(possessor))
             };
             let meaning = Meaning {
-                issue: None,
-                action: frame.action.clone(),
-                kind: EventKind::Action,
                 // "Russia's annexation of Crimea" is done to Crimea, not to the other side.
                 needs_target: frame.action != "expel_diplomats",
-                undergone: false,
                 event_noun: Some(noun),
-                entry: format!("event noun `{lemma}` with its possessor → {}", frame.action),
+                ..Meaning::new(
+                    frame.action.clone(),
+                    EventKind::Action,
+                    format!("event noun `{lemma}` with its possessor → {}", frame.action),
+                )
             };
             let mut targets = self.targets(scope, &clause, &meaning);
             for &phrase in &trailing {
@@ -1681,16 +1686,15 @@ impl Reader<'_> {
                 ..Clause::with_subject(noun, Some(owner))
             };
             let meaning = Meaning {
-                action: action.into(),
-                kind: EventKind::Action,
-                issue: None,
-                needs_target: false,
-                undergone: false,
                 event_noun: Some(noun),
-                entry: format!(
-                    "meeting noun `{lemma}` with `with` {} → {action}",
-                    other.code
-                ),
+                ..Meaning::new(
+                    action,
+                    EventKind::Action,
+                    format!(
+                        "meeting noun `{lemma}` with `with` {} → {action}",
+                        other.code
+                    ),
+                )
             };
             let explanation = vec![
                 format!("noun phrase: {}", tree.text(&tree.phrase(noun))),
@@ -1771,16 +1775,15 @@ impl Reader<'_> {
                 ..Clause::with_subject(noun, None)
             };
             let meaning = Meaning {
-                action: action.clone(),
-                kind: EventKind::Action,
-                issue: None,
-                needs_target: false,
-                undergone: false,
                 event_noun: Some(noun),
-                entry: format!(
-                    "`{}-{}` + meeting noun `{lemma}` → {action}",
-                    a.code, b.code
-                ),
+                ..Meaning::new(
+                    action.clone(),
+                    EventKind::Action,
+                    format!(
+                        "`{}-{}` + meeting noun `{lemma}` → {action}",
+                        a.code, b.code
+                    ),
+                )
             };
             let explanation = vec![
                 format!("noun phrase: {}", tree.text(&tree.phrase(noun))),
@@ -1847,15 +1850,11 @@ impl Reader<'_> {
             if matches!(self.reading(scope, &clause), Reading::Not(_)) {
                 continue;
             }
-            let meaning = Meaning {
-                issue: None,
-                action: action.to_string(),
-                kind: EventKind::Statement,
-                needs_target: false,
-                undergone: false,
-                event_noun: None,
-                entry: format!("`{}` to …: readiness → {action}", tree.lemma(adjective)),
-            };
+            let meaning = Meaning::new(
+                action.to_string(),
+                EventKind::Statement,
+                format!("`{}` to …: readiness → {action}", tree.lemma(adjective)),
+            );
             let explanation = vec![format!(
                 "readiness: {}",
                 tree.text(&tree.subtree(adjective))
