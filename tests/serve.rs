@@ -7,7 +7,7 @@ use common::{event_json, shipped_log};
 use dyad::app::{LogFilter, Tracker};
 use dyad::domain::clock::SystemClock;
 use dyad::domain::framework::Framework;
-use dyad::server::{self, ServerConfig, ServerError, Token};
+use dyad::server::{self, ServerConfig, Token};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
@@ -19,15 +19,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 use tempfile::TempDir;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 /// A server on 127.0.0.1:0 over a log in a temporary directory.
 struct TestServer {
-    dir: TempDir,
-    base: String,
-    stop: Option<oneshot::Sender<()>>,
-    handle: JoinHandle<Result<(), ServerError>>,
+    served: common::Served,
 }
 
 impl TestServer {
@@ -39,41 +34,27 @@ impl TestServer {
         let dir = TempDir::new().expect("temp dir");
         let mut config = ServerConfig::new(dir.path().join("serve.db"));
         configure(&mut config);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("address");
-        let (stop, stopped) = oneshot::channel::<()>();
-        let handle = tokio::spawn(server::run(listener, config, async move {
-            let _ = stopped.await;
-        }));
         Self {
-            dir,
-            base: format!("http://{addr}"),
-            stop: Some(stop),
-            handle,
+            served: common::Served::start(dir, config).await,
         }
     }
 
     fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+        self.served.url(path)
     }
 
     fn db(&self) -> PathBuf {
-        self.dir.path().join("serve.db")
+        self.served.dir.path().join("serve.db")
     }
 
     /// Stops the server; it must stop within a few seconds.
     async fn stop(mut self) -> TempDir {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let stopped = tokio::time::timeout(Duration::from_secs(10), &mut self.handle)
+        self.served
+            .halt()
             .await
             .expect("the server stops in time")
-            .expect("server task");
-        stopped.expect("the server stopped cleanly");
-        self.dir
+            .expect("the server stopped cleanly");
+        self.served.dir
     }
 }
 

@@ -9,7 +9,7 @@ use dyad::app::{LogFilter, Tracker};
 use dyad::domain::clock::SystemClock;
 use dyad::domain::framework::Framework;
 use dyad::domain::recorder::Recorder;
-use dyad::server::{self, ServerConfig, ServerError};
+use dyad::server::ServerConfig;
 use dyad::web::{Users, token_hash};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -20,8 +20,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 /// One browser at a time: the machine has two cores.
 static BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -113,28 +111,14 @@ async fn browser(driver: &Driver, chromium: &Path) -> Client {
 /// The desk: a server over the seed log on 127.0.0.1:0, with the users ana (write) and boris
 /// (read).
 struct Desk {
-    dir: TempDir,
-    base: String,
-    stop: Option<oneshot::Sender<()>>,
-    handle: JoinHandle<Result<(), ServerError>>,
+    served: common::Served,
 }
 
 impl Desk {
     async fn start(with_users: bool) -> Desk {
         let dir = TempDir::new().expect("temp dir");
         let db = dir.path().join("desk.db");
-        {
-            let mut tracker = Tracker::open(&db, Framework::builtin(), Arc::new(SystemClock))
-                .expect("log")
-                .with_recorder(Recorder::parse("seed").expect("name"));
-            tracker
-                .append_ndjson(
-                    std::fs::File::open(common::shipped_log()).expect("seed"),
-                    "seed",
-                    None,
-                )
-                .expect("seed appended");
-        }
+        common::seeded_log(&db);
         let mut config = ServerConfig::new(db);
         config.recorder = Recorder::parse("local").expect("name");
         if with_users {
@@ -145,29 +129,18 @@ impl Desk {
             );
             config.users = Some(Users::parse(&users).expect("users"));
         }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("address");
-        let (stop, stopped) = oneshot::channel::<()>();
-        let handle = tokio::spawn(server::run(listener, config, async move {
-            let _ = stopped.await;
-        }));
         Desk {
-            dir,
-            base: format!("http://{addr}"),
-            stop: Some(stop),
-            handle,
+            served: common::Served::start(dir, config).await,
         }
     }
 
     fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+        self.served.url(path)
     }
 
     fn log(&self) -> Vec<dyad::domain::event::LoggedEvent> {
         let tracker = Tracker::open(
-            &self.dir.path().join("desk.db"),
+            &self.served.dir.path().join("desk.db"),
             Framework::builtin(),
             Arc::new(SystemClock),
         )
@@ -183,10 +156,7 @@ impl Desk {
     }
 
     async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let _ = tokio::time::timeout(Duration::from_secs(10), &mut self.handle).await;
+        let _ = self.served.halt().await;
     }
 }
 
@@ -551,7 +521,7 @@ async fn a_text_file_fills_the_article_field() {
         "a_text_file_fills_the_article_field",
         |client, chromium, driver| {
             let desk = Desk::start(false).await;
-            let file = desk.dir.path().join("article.txt");
+            let file = desk.served.dir.path().join("article.txt");
             std::fs::write(&file, ARTICLE).expect("article file");
             client.goto(&desk.url("/inbox")).await.expect("goto");
             wait_for(&client, Locator::Id("article-file"), "the file field")

@@ -9,7 +9,7 @@ use dyad::domain::clock::SystemClock;
 use dyad::domain::event::EventInput;
 use dyad::domain::framework::Framework;
 use dyad::domain::recorder::Recorder;
-use dyad::server::{self, ServerConfig, ServerError};
+use dyad::server::{self, ServerConfig};
 use dyad::web::{Users, token_hash};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -20,7 +20,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 const HOSTILE: &str = "<script>alert(1)</script>";
 /// The start of the escaped text (minijinja also escapes `/`, as `&#x2f;`).
@@ -29,10 +28,7 @@ const ESCAPED: &str = "&lt;script&gt;alert(1)";
 const ATTRIBUTE_BREAK: &str = "\"><script>alert(2)</script>";
 
 struct Desk {
-    dir: TempDir,
-    base: String,
-    stop: Option<oneshot::Sender<()>>,
-    handle: JoinHandle<Result<(), ServerError>>,
+    served: common::Served,
     client: reqwest::Client,
 }
 
@@ -95,16 +91,7 @@ impl Desk {
         let dir = TempDir::new().expect("temp dir");
         let db = dir.path().join("desk.db");
         let hostile_id = {
-            let mut tracker = Tracker::open(&db, Framework::builtin(), Arc::new(SystemClock))
-                .expect("log")
-                .with_recorder(Recorder::parse("seed").expect("name"));
-            tracker
-                .append_ndjson(
-                    std::fs::File::open(common::shipped_log()).expect("seed"),
-                    "seed",
-                    None,
-                )
-                .expect("seed appended");
+            let mut tracker = common::seeded_log(&db);
             let input: EventInput =
                 serde_json::from_value(hostile_event("Hostile")).expect("input");
             let event = tracker.validator().validate(input).expect("valid");
@@ -128,35 +115,22 @@ impl Desk {
         let mut config = ServerConfig::new(db);
         config.recorder = Recorder::parse("local").expect("name");
         config.users = users.map(|text| Users::parse(text).expect("users"));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("address");
-        let (stop, stopped) = oneshot::channel::<()>();
-        let handle = tokio::spawn(server::run(listener, config, async move {
-            let _ = stopped.await;
-        }));
+        let served = common::Served::start(dir, config).await;
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(60))
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        let desk = Desk {
-            dir,
-            base: format!("http://{addr}"),
-            stop: Some(stop),
-            handle,
-            client,
-        };
+        let desk = Desk { served, client };
         (desk, hostile_id)
     }
 
     fn db(&self) -> PathBuf {
-        self.dir.path().join("desk.db")
+        self.served.dir.path().join("desk.db")
     }
 
     async fn get(&self, path: &str, cookie: Option<&str>) -> Page {
-        let mut request = self.client.get(format!("{}{path}", self.base));
+        let mut request = self.client.get(self.served.url(path));
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
@@ -176,7 +150,7 @@ impl Desk {
             .join("&");
         let mut request = self
             .client
-            .post(format!("{}{path}", self.base))
+            .post(self.served.url(path))
             .header("content-type", "application/x-www-form-urlencoded")
             .body(body);
         if let Some(cookie) = cookie {
@@ -214,13 +188,10 @@ impl Desk {
     }
 
     async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        tokio::time::timeout(Duration::from_secs(10), &mut self.handle)
+        self.served
+            .halt()
             .await
             .expect("stops in time")
-            .expect("task")
             .expect("stopped cleanly");
     }
 

@@ -349,3 +349,66 @@ macro_rules! on_every_store {
         }
     };
 }
+
+/// A dyad server on 127.0.0.1:0 for one test, over a log in a temporary directory it keeps
+/// alive; its tests stop it when they are done.
+pub struct Served {
+    pub dir: tempfile::TempDir,
+    pub base: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    handle: tokio::task::JoinHandle<Result<(), dyad::server::ServerError>>,
+}
+
+impl Served {
+    pub async fn start(dir: tempfile::TempDir, config: dyad::server::ServerConfig) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let handle = tokio::spawn(dyad::server::run(listener, config, async move {
+            let _ = stopped.await;
+        }));
+        Self {
+            dir,
+            base: format!("http://{addr}"),
+            stop: Some(stop),
+            handle,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Asks the server to stop and waits up to ten seconds for it: whether it stopped in time
+    /// and cleanly.
+    pub async fn halt(&mut self) -> Result<Result<(), dyad::server::ServerError>, String> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match tokio::time::timeout(std::time::Duration::from_secs(10), &mut self.handle).await {
+            Ok(joined) => joined.map_err(|e| format!("server task: {e}")),
+            Err(_) => Err("the server did not stop in time".into()),
+        }
+    }
+}
+
+/// A log at `db` holding the shipped decade, recorded by `seed`.
+pub fn seeded_log(db: &Path) -> Tracker {
+    let mut tracker = Tracker::open(
+        db,
+        Framework::builtin(),
+        Arc::new(dyad::domain::clock::SystemClock),
+    )
+    .expect("log")
+    .with_recorder(dyad::domain::recorder::Recorder::parse("seed").expect("name"));
+    tracker
+        .append_ndjson(
+            std::fs::File::open(shipped_log()).expect("seed"),
+            "seed",
+            None,
+        )
+        .expect("seed appended");
+    tracker
+}
