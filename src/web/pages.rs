@@ -6,7 +6,7 @@
 use super::session::{self, Session};
 use super::users::Role;
 use crate::app::{AppError, BriefingRequest, LogFilter, Tracker, When};
-use crate::domain::event::{SourceInput, short_id};
+use crate::domain::event::{CORRECTABLE_FIELDS, SourceInput, short_id};
 use crate::domain::recorder::Recorder;
 use crate::inbox::{self, Edits, InboxError};
 use crate::ingest::coder::{CodingOptions, Dictionary};
@@ -886,25 +886,19 @@ async fn event_page(state: &AppState, visitor: &Visitor, id: String, params: Par
         &title,
         context! {
             event => Tmpl::from_serialize(&view),
-            fields => CORRECTABLE,
+            fields => correctable(),
         },
     ))
 }
 
-/// The fields a correction form may replace (in the input format).
-const CORRECTABLE: [&str; 11] = [
-    "occurred_on",
-    "actor",
-    "target",
-    "action",
-    "intensity",
-    "confidence",
-    "issue",
-    "pillar",
-    "summary",
-    "speaker",
-    "quote",
-];
+/// The fields a correction form may replace: every correctable field but the source, which
+/// is an object a one-line form cannot hold.
+fn correctable() -> Vec<&'static str> {
+    CORRECTABLE_FIELDS
+        .into_iter()
+        .filter(|field| *field != "source")
+        .collect()
+}
 
 /// A form's value in the input format: blank is `null`, numbers for numeric fields.
 fn input_value(field: &str, text: &str) -> Result<Value, PageError> {
@@ -935,10 +929,11 @@ async fn correct(
 ) -> PageResult {
     let session = writer(&state, &headers, &form)?;
     let field = form.get("field").cloned().unwrap_or_default();
-    if !CORRECTABLE.contains(&field.as_str()) {
+    let correctable = correctable();
+    if !correctable.contains(&field.as_str()) {
         return Err(PageError::bad(format!(
             "field: `{field}` cannot be corrected here; expected one of {}",
-            CORRECTABLE.join(", ")
+            correctable.join(", ")
         )));
     }
     let value = input_value(&field, form.get("value").map(String::as_str).unwrap_or(""))?;
