@@ -1602,3 +1602,104 @@ fn saying_the_other_side_failed_to_do_its_part_accuses_it_and_denying_a_breach_r
         show(&denied)
     );
 }
+
+#[test]
+fn a_call_on_its_own_side_is_no_word_to_the_other() {
+    let own = coded(
+        "After meeting Russian diplomats, the U.S. president on Wednesday called on Congress to \
+         pass new aid for Ukraine.",
+    );
+    assert!(
+        !has(&own, "USA", "RUS", "positive") && !has(&own, "USA", "RUS", "negative"),
+        "{}",
+        show(&own)
+    );
+    let other = coded("The U.S. president on Wednesday called on Moscow to release the sailors.");
+    find(&other, "no call on Moscow", |p| {
+        p.event.actor == "USA" && p.event.target == "RUS"
+    });
+}
+
+#[test]
+fn offering_no_details_offers_nothing() {
+    let proposals = coded(
+        "White House officials confirmed Trump's call with Putin on Wednesday but offered no \
+         details.",
+    );
+    assert!(
+        proposals.iter().all(|p| p.event.action != "appeal"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn promising_a_response_threatens() {
+    let proposals = coded(
+        "Russia's deputy foreign minister called the new U.S. sanctions groundless on Wednesday \
+         and promised a response.",
+    );
+    let promise = find(&proposals, "no promise", |p| {
+        p.event.actor == "RUS" && p.event.action == "threaten"
+    });
+    assert_eq!(sign_of(promise), "negative", "{}", show(&proposals));
+    assert!(
+        proposals
+            .iter()
+            .all(|p| p.event.action != "intend_to_cooperate"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn leaving_a_meeting_is_not_leaving_a_treaty() {
+    let left_meeting = coded(
+        "Biden gave a thumbs up to reporters on Wednesday as he left the meeting with Putin.",
+    );
+    assert!(
+        left_meeting
+            .iter()
+            .all(|p| p.event.action != "reduce_relations"),
+        "{}",
+        show(&left_meeting)
+    );
+    let left_treaty = coded("Russia on Wednesday left the treaty with the United States.");
+    find(&left_treaty, "no withdrawal", |p| {
+        p.event.actor == "RUS" && p.event.action == "reduce_relations"
+    });
+}
+
+#[test]
+fn an_event_noun_is_dated_by_the_date_inside_its_phrase() {
+    let proposals = coded(
+        "The new U.S. sanctions respond to the Kremlin's Feb. 24 expulsion of American diplomats.",
+    );
+    let expulsion = find(&proposals, "no expulsion", |p| {
+        p.event.action == "expel_diplomats"
+    });
+    assert_eq!(
+        (
+            expulsion.event.actor.as_str(),
+            expulsion.event.occurred_on.as_str()
+        ),
+        ("RUS", "2018-02-24"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn a_step_that_takes_effect_later_is_dated_by_its_announcement() {
+    let proposals = coded(
+        "The White House said on Wednesday that the United States will suspend its obligations \
+         under the treaty with Russia effective May 7, 2018.",
+    );
+    let step = find(&proposals, "no step", |p| p.event.actor == "USA");
+    assert_eq!(
+        step.event.occurred_on.as_str(),
+        "2018-03-28",
+        "{}",
+        show(&proposals)
+    );
+}

@@ -347,8 +347,9 @@ pub fn sentence_date(sentence: &str, reference: NaiveDate) -> (NaiveDate, DateBa
                 return (last_weekday(reference, weekday), DateBasis::Stated);
             }
         }
+        // `on Feb. 24`; a time phrase the parser found may open with it (`the Feb. 24 invasion`).
         if let Some(month) = month(word)
-            && matches!(previous, "on" | "since")
+            && (matches!(previous, "on" | "since") || i == 0)
             && let Some(day) = words
                 .get(i + 1)
                 .and_then(|d| d.trim_end_matches('.').parse::<u32>().ok())

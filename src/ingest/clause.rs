@@ -307,11 +307,15 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
                 clause.passive = true;
                 clause.subjects.extend(tree.with_conjuncts(child));
             }
-            "obj" | "iobj" => clause.objects.extend(
-                tree.with_conjuncts(child)
-                    .into_iter()
-                    .map(|o| measured(tree, o)),
-            ),
+            "obj" | "iobj" => {
+                // `offered no details`, `has seen no proof`: nothing was done.
+                clause.negated |= tree.kids(child, "det").any(|d| tree.lower(d) == "no");
+                clause.objects.extend(
+                    tree.with_conjuncts(child)
+                        .into_iter()
+                        .map(|o| measured(tree, o)),
+                )
+            }
             "obl:agent" => clause.agents.extend(tree.with_conjuncts(child)),
             // UD 2.14 merged `obl:tmod` and `obl:npmod` into `obl:unmarked`.
             "obl:tmod" | "nmod:tmod" | "obl:npmod" | "obl:unmarked" | "nmod:unmarked"

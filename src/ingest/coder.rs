@@ -2088,8 +2088,10 @@ impl Reader<'_> {
         for (case, head) in &clause.obliques {
             let is_target = match case.as_str() {
                 "against" | "with" | "to" | "toward" | "towards" | "at" | "into" => true,
-                // `flew within 25 feet of a U.S. plane`
-                "on" | "upon" | "within" => hostile,
+                // `flew within 25 feet of a U.S. plane`; `called on Congress`, `blames it on
+                // Damascus`: the one addressed or blamed.
+                "on" | "upon" => hostile || addresses_on(&meaning.action),
+                "within" => hostile,
                 "from" => meaning.action == "expel_diplomats",
                 _ => false,
             };
@@ -2184,6 +2186,9 @@ impl Reader<'_> {
                         if meaning.needs_target || action == "reassure_allies" {
                             return None;
                         }
+                        if self.addresses_own_side(scope, clause, &actor.code) {
+                            return None;
+                        }
                         let other = self.other_side(&actor.code)?;
                         self.context.nearby.contains(&other).then(|| {
                             confidence -= 0.1;
@@ -2241,6 +2246,20 @@ impl Reader<'_> {
             }
         }
         out
+    }
+
+    /// `called on Congress`, `urged Americans`: the clause is addressed, by name, to its actor's
+    /// own side (not merely to something of its side's, as `froze U.S. assets`).
+    fn addresses_own_side(&self, scope: &Scope, clause: &Clause, actor: &str) -> bool {
+        let addressed = clause.obliques.iter().filter_map(|(case, head)| {
+            matches!(case.as_str(), "on" | "upon" | "to").then_some(*head)
+        });
+        clause.objects.iter().copied().chain(addressed).any(|head| {
+            scope.names.get(&head).is_some_and(|(_, kind)| {
+                *kind != MentionKind::Description
+                    && self.party(scope, head).is_some_and(|p| p.code == actor)
+            })
+        })
     }
 
     /// The pillar of the deed a statement's object names (`the detention of`, `the invasion`).
@@ -2368,7 +2387,11 @@ impl Reader<'_> {
                 .collect::<Vec<_>>();
             for &time in c.times.iter().chain(&loose) {
                 let phrase = tree.text(&tree.subtree(time));
-                if let Some((date, basis)) = phrase_date(&phrase, self.reference) {
+                // `will suspend … effective December 7`: when a step takes effect is not when
+                // it was taken; the report dates its announcement.
+                if let Some((date, basis)) = phrase_date(&phrase, self.reference)
+                    && date <= self.reference
+                {
                     let background = date + Days::new(10) < self.reference;
                     return Some((date, basis, background));
                 }
@@ -2738,6 +2761,11 @@ fn is_a_rule(tree: &Tree, clause: &Clause) -> bool {
 }
 
 /// Texts a council or an assembly votes on.
+/// Actions whose `on` phrase names the one addressed or blamed (`called on`, `blames on`).
+fn addresses_on(action: &str) -> bool {
+    matches!(action, "appeal" | "demand" | "disapprove")
+}
+
 fn is_voted_text(lemma: &str) -> bool {
     matches!(lemma, "resolution" | "draft" | "motion" | "statement")
 }
