@@ -1703,3 +1703,55 @@ fn a_step_that_takes_effect_later_is_dated_by_its_announcement() {
         show(&proposals)
     );
 }
+
+#[test]
+fn a_headline_noun_with_its_participle_is_a_passive() {
+    let proposals = coded_with_title(
+        "American reporter detained in Russia on spying charges",
+        "The newspaper said on Thursday that it was seeking his release.",
+    );
+    let detention = find(&proposals, "no detention", |p| p.event.action == "coerce");
+    assert_eq!(
+        (
+            detention.event.actor.as_str(),
+            detention.event.target.as_str()
+        ),
+        ("RUS", "USA"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn a_hostile_deed_with_no_agent_done_in_a_third_state_is_not_the_other_sides() {
+    let proposals = coded(
+        "The Russian senator, who was detained in France last year, was named on Wednesday in \
+         the new U.S. list.",
+    );
+    assert!(
+        proposals.iter().all(|p| p.event.action != "coerce"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn words_exchanged_and_guilty_pleas_are_no_swap_and_no_appeal() {
+    let words = coded(
+        "Putin and Trump exchanged a few words before the group photo in Danang on Saturday.",
+    );
+    assert!(
+        words.iter().all(|p| p.event.action != "yield"),
+        "{}",
+        show(&words)
+    );
+    let plea = coded(
+        "The FSB questioned two former employees of the U.S. Embassy, one of whom pleaded \
+         guilty on Wednesday.",
+    );
+    assert!(
+        plea.iter().all(|p| p.event.action != "appeal"),
+        "{}",
+        show(&plea)
+    );
+}

@@ -401,10 +401,30 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
         clause.subjects = vec![noun];
     }
     clause.governor = governor(tree, verb);
+    if let Some(noun) = headline_passive(tree, verb) {
+        clause.subjects = vec![noun];
+        clause.passive = true;
+        clause.governor = None;
+    }
     if clause.mood == Mood::Fact && is_infinitive_purpose(tree, verb) {
         clause.mood = Mood::Intended;
     }
     clause
+}
+
+/// `US journalist detained in Russia`: a headline without a finite verb tells a passive as a
+/// noun with its participle; the noun is what the participle was done to.
+fn headline_passive(tree: &Tree, verb: usize) -> Option<usize> {
+    let noun = tree.head(verb)?;
+    let finite = (0..tree.len()).any(|t| matches!(tree.xpos(t), "VBD" | "VBZ" | "VBP" | "MD"));
+    let fragment = !finite
+        && matches!(tree.upos(noun), "NOUN" | "PROPN")
+        && tree.deprel(verb) == "acl"
+        && tree.xpos(verb) == "VBN"
+        && tree.kids(verb, "nsubj").next().is_none()
+        // `Russian forces detained two Russians`: a past tense misread as a participle.
+        && tree.kids(verb, "obj").next().is_none();
+    fragment.then_some(noun)
 }
 
 /// Whether a later `that` clause hangs from the same noun as `verb` (`an official confirmed

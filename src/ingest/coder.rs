@@ -1960,6 +1960,16 @@ impl Reader<'_> {
         if !hostile_deed && !released {
             return Vec::new();
         }
+        // `was detained in France`: done where it happened, by a state that is neither side.
+        let in_a_third_state = clause.obliques.iter().any(|(case, o)| {
+            case == "in"
+                && self
+                    .party(scope, *o)
+                    .is_some_and(|p| !self.sides.contains(&p.code))
+        });
+        if in_a_third_state {
+            return Vec::new();
+        }
         // `were released from Russia`: the side they leave released them.
         let holder = clause
             .obliques
