@@ -1755,3 +1755,31 @@ fn words_exchanged_and_guilty_pleas_are_no_swap_and_no_appeal() {
         show(&plea)
     );
 }
+
+#[test]
+fn refusing_to_tolerate_warns_and_an_unnamed_department_speaks_for_its_spokesman() {
+    let proposals = coded(
+        "The department will not tolerate the Russian government's harassment of our \
+         diplomats, State Department spokesman Matthew Miller said on Wednesday.",
+    );
+    let warning = find(&proposals, "no warning", |p| p.event.action == "warn");
+    assert_eq!(
+        (
+            warning.event.actor.as_str(),
+            warning.event.target.as_str(),
+            sign_of(warning)
+        ),
+        ("USA", "RUS", "negative"),
+        "{}",
+        show(&proposals)
+    );
+    let tolerated = coded(
+        "The State Department tolerated the Russian government's new rules for diplomats on \
+         Wednesday.",
+    );
+    assert!(
+        tolerated.iter().all(|p| p.event.action != "warn"),
+        "{}",
+        show(&tolerated)
+    );
+}

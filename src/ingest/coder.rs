@@ -239,6 +239,8 @@ struct Meaning {
     kind: EventKind,
     /// Its subject undergoes it: only a speaker's word toward the subject.
     undergone: bool,
+    /// Its negation is part of it (`will not tolerate`).
+    refused: bool,
     /// The issue the frame itself says the event is about.
     issue: Option<String>,
     needs_target: bool,
@@ -255,6 +257,7 @@ impl Meaning {
             action: action.into(),
             kind,
             undergone: false,
+            refused: false,
             issue: None,
             needs_target: false,
             event_noun: None,
@@ -462,6 +465,16 @@ impl Reader<'_> {
             .or_else(|| self.institution(tree, head, depth))
     }
 
+    /// `the department`, `the ministry`: an institution named by its kind alone.
+    fn is_unnamed_institution(&self, tree: &Tree, head: usize) -> bool {
+        self.dictionary.institutions.contains(&tree.lemma(head))
+            && tree.kids(head, "det").any(|d| tree.lower(d) == "the")
+            && tree
+                .children(head)
+                .iter()
+                .all(|&c| !matches!(tree.deprel(c), "amod" | "compound" | "nmod:poss" | "flat"))
+    }
+
     /// `the ministry said`: an institution without a name is the side last seen acting.
     fn institution(&self, tree: &Tree, head: usize, depth: usize) -> Option<Party> {
         let definite = tree
@@ -663,6 +676,16 @@ impl Reader<'_> {
     /// The events of a clause whose meaning is known.
     fn read_meaning(&mut self, scope: &Scope, clause: &Clause, mut meaning: Meaning) -> Vec<Found> {
         let tree = scope.tree;
+        let affirmed;
+        let clause = if meaning.refused {
+            affirmed = Clause {
+                negated: false,
+                ..clause.clone()
+            };
+            &affirmed
+        } else {
+            clause
+        };
         if self.defers_to_its_infinitive(scope, clause, &meaning)
             || self.intends_no_event(scope, clause)
         {
@@ -1065,7 +1088,9 @@ impl Reader<'_> {
             .iter()
             .map(|(case, _)| case.as_str())
             .collect();
-        let verb_matches = |frame: &Frame| frame.verbs.iter().any(|v| verb_forms.contains(v));
+        let verb_matches = |frame: &Frame| {
+            frame.verbs.iter().any(|v| verb_forms.contains(v)) && (!frame.refused || clause.negated)
+        };
         let with_object = self.dictionary.frames.iter().find(|f| {
             !f.objects.is_empty()
                 && verb_matches(f)
@@ -1465,7 +1490,12 @@ impl Reader<'_> {
         for head in heads {
             let party = match &speaker {
                 _ if is_relative(tree, head) => self.antecedent(scope, clause.verb),
-                Some(speaker) if tree.upos(head) == "PRON" => Some(speaker.clone()),
+                // `…, the department will not tolerate …, spokesman Miller said`
+                Some(speaker)
+                    if tree.upos(head) == "PRON" || self.is_unnamed_institution(tree, head) =>
+                {
+                    Some(speaker.clone())
+                }
                 _ => self.party(scope, head),
             };
             if let Some(party) = party
@@ -2798,6 +2828,7 @@ fn frame_meaning(frame: &Frame, lemma: &str, objects: Option<&[String]>) -> Mean
         kind: frame.kind,
         needs_target: frame.needs_target,
         undergone: frame.undergone,
+        refused: frame.refused,
         event_noun: None,
         entry,
     }

@@ -64,6 +64,8 @@ struct FrameEntry {
     #[serde(default)]
     undergone: bool,
     #[serde(default)]
+    refused: bool,
+    #[serde(default)]
     issue: Option<String>,
 }
 
@@ -188,6 +190,9 @@ pub(super) struct Frame {
     /// The subject undergoes it (`will pay a price`): it is only ever a speaker's threat
     /// toward the subject, never the subject's deed.
     pub(super) undergone: bool,
+    /// It means what it does only when negated (`will not tolerate`), the negation being
+    /// part of its meaning rather than a denial of it.
+    pub(super) refused: bool,
     /// The issue the verb with these objects is about, whatever else the sentence names (a
     /// jet intercepting a drone is about military channels, over Syria or the Black Sea).
     pub(super) issue: Option<String>,
@@ -346,6 +351,7 @@ impl Dictionary {
                 kind: entry.kind.unwrap_or(EventKind::Action),
                 needs_target: entry.needs_target,
                 undergone: entry.undergone,
+                refused: entry.refused,
                 issue: entry.issue.clone(),
             })
             .collect();
