@@ -1783,3 +1783,53 @@ fn refusing_to_tolerate_warns_and_an_unnamed_department_speaks_for_its_spokesman
         show(&tolerated)
     );
 }
+
+#[test]
+fn a_step_promised_on_a_condition_is_a_threat_not_a_deed() {
+    let proposals = coded(
+        "If Russia invades Ukraine, the United States would impose severe sanctions on Moscow, \
+         Sherman said on Wednesday.",
+    );
+    let threat = find(&proposals, "no threat", |p| p.event.actor == "USA");
+    assert_eq!(
+        (threat.event.action.as_str(), threat.event.kind),
+        ("threaten", EventKind::Statement),
+        "{}",
+        show(&proposals)
+    );
+    assert!(
+        proposals
+            .iter()
+            .all(|p| p.event.action != "impose_sanctions" && p.event.action != "fight"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn what_a_deed_will_bring_on_its_doer_is_the_speakers_threat() {
+    let deed = coded(
+        "Any annexation of Ukrainian land will result in significant costs, Blinken said on \
+         Wednesday.",
+    );
+    let threat = find(&deed, "no threat", |p| p.event.actor == "USA");
+    assert_eq!(
+        (
+            threat.event.action.as_str(),
+            threat.event.target.as_str(),
+            sign_of(threat)
+        ),
+        ("threaten", "RUS", "negative"),
+        "{}",
+        show(&deed)
+    );
+    let price = coded("Russia will pay a price for its actions, Biden said on Wednesday.");
+    let threat = find(&price, "no threat", |p| p.event.actor == "USA");
+    assert_eq!(threat.event.action, "threaten", "{}", show(&price));
+    let talks = coded("The talks with Washington will have consequences for trade, Lavrov said.");
+    assert!(
+        talks.iter().all(|p| p.event.action != "threaten"),
+        "{}",
+        show(&talks)
+    );
+}

@@ -716,8 +716,12 @@ impl Reader<'_> {
         )];
         // How the clause stands to the facts, and whose word it is.
         let reading = self.reading(scope, clause);
-        if meaning.undergone && !matches!(reading, Reading::Allegation { .. }) {
-            return Vec::new();
+        let deed_subject = clause
+            .subjects
+            .first()
+            .is_some_and(|&s| self.is_hostile_deed(tree, s));
+        if meaning.undergone && (deed_subject || !matches!(reading, Reading::Allegation { .. })) {
+            return self.consequence_of_a_deed(scope, clause, &meaning, &reading, explanation);
         }
         if !is_verbal(&meaning.action) && is_a_rule(tree, clause) {
             return Vec::new();
@@ -743,7 +747,14 @@ impl Reader<'_> {
                 if !accuses {
                     return Vec::new();
                 }
-                ("disapprove".to_string(), EventKind::Statement)
+                // `Russia will pay a price, Biden said`: what the subject undergoes is the
+                // speaker's threat, not an accusation.
+                let action = if meaning.undergone {
+                    meaning.action.clone()
+                } else {
+                    "disapprove".to_string()
+                };
+                (action, EventKind::Statement)
             }
             Reading::Restraint
                 if intensity(&meaning.action) < 0.0 && !is_verbal(&meaning.action) =>
@@ -833,6 +844,86 @@ impl Reader<'_> {
             &meaning,
             explanation,
         )
+    }
+
+    /// `further aggression will bring more sanctions, Blinken said`: what a deed will bring
+    /// on its doer, in a side's words, is that side's threat toward the doer (the side the
+    /// deed's phrase names, else the speaker's other side).
+    fn consequence_of_a_deed(
+        &self,
+        scope: &Scope,
+        clause: &Clause,
+        meaning: &Meaning,
+        reading: &Reading,
+        mut explanation: Vec<String>,
+    ) -> Vec<Found> {
+        let to_come = matches!(reading, Reading::Intent)
+            || matches!(clause.mood, Mood::Future | Mood::Modal) && !clause.negated;
+        let deed = clause.subjects.first().copied();
+        let Some(deed) = deed.filter(|&d| to_come && self.is_hostile_deed(scope.tree, d)) else {
+            return Vec::new();
+        };
+        let Some(speaker) = self.speaker_of(scope, clause) else {
+            return Vec::new();
+        };
+        let doer = self
+            .parties(scope, deed)
+            .into_iter()
+            .map(|p| p.code)
+            .find(|code| code != &speaker.code && self.sides.contains(code))
+            .or_else(|| self.other_side(&speaker.code));
+        let Some(doer) = doer else {
+            return Vec::new();
+        };
+        explanation.push("reading: what a deed will bring on its doer, in a side's words".into());
+        self.events(
+            scope,
+            clause,
+            &[(clause.verb, speaker)],
+            vec![(
+                Party {
+                    code: doer,
+                    how: "the doer of the deed",
+                    both: false,
+                },
+                "the doer of the deed",
+            )],
+            &meaning.action,
+            EventKind::Statement,
+            meaning,
+            explanation,
+        )
+    }
+
+    /// `further aggression`, `any annexation`: a noun naming a hostile deed.
+    fn is_hostile_deed(&self, tree: &Tree, noun: usize) -> bool {
+        let lemma = tree.lemma(noun);
+        self.dictionary.hostile_deeds.contains(&lemma)
+            || self
+                .dictionary
+                .nouns
+                .iter()
+                .any(|n| n.nouns.contains(&lemma) && intensity(&n.action) < 0.0)
+    }
+
+    /// The side whose words a clause is: the subject of the verb of saying it hangs from.
+    fn speaker_of(&self, scope: &Scope, clause: &Clause) -> Option<Party> {
+        let (speech, Link::Complement | Link::Parenthetical) = clause.governor? else {
+            return None;
+        };
+        let tree = scope.tree;
+        if !self.dictionary.speech.contains(&tree.lemma(speech)) {
+            return None;
+        }
+        let governing = scope.clauses.iter().find(|c| c.verb == speech)?;
+        let speaker = governing
+            .subjects
+            .iter()
+            .find_map(|&s| self.party(scope, s))?;
+        self.sides.contains(&speaker.code).then_some(Party {
+            how: "speaker",
+            ..speaker
+        })
     }
 
     /// `a Russian jet intercepted a U.S. plane, the Pentagon said`: only the two militaries
@@ -1187,8 +1278,16 @@ impl Reader<'_> {
         };
         // A hedged or denied clause is not a deed, but it may still be someone's allegation
         // ("said Moscow might be supplying …") or a side's restraint ("would not expel").
+        // `will impose sanctions if Russia invades`: a step promised on a condition is its
+        // actor's threat (or promise), not a deed and not nothing.
+        let conditional_commitment = has_condition(tree, clause.verb)
+            && !clause.negated
+            && !clause.obliged
+            && matches!(mood, Mood::Future | Mood::Modal);
         let unreal = if clause.negated {
             Some("negated")
+        } else if conditional_commitment {
+            None
         } else {
             match mood {
                 Mood::Conditional => Some("conditional"),
@@ -1208,8 +1307,11 @@ impl Reader<'_> {
         // Wanting and planning reach down a chain of infinitives only: `wants to reverse …
         // following success in getting China to ban` does not make the ban a wish.
         let mut direct = true;
+        if conditional_commitment {
+            reading = Reading::Intent;
+        }
         loop {
-            if has_condition(tree, child) {
+            if has_condition(tree, child) && !(conditional_commitment && child == clause.verb) {
                 return Reading::Not("the consequence of a condition".into());
             }
             if let Some(speech) = self.parenthetical_speech(tree, child)
@@ -1421,7 +1523,10 @@ impl Reader<'_> {
                 let done = scope.tree.xpos(clause.verb) != "VBG";
                 if own_side && done && clause.negated && clause.mood == Mood::Fact {
                     *reading = Reading::Denial;
-                } else if matches!(reading, Reading::Intent) && announces(&lemma) {
+                } else if matches!(reading, Reading::Intent)
+                    && announces(&lemma)
+                    && !has_condition(tree, clause.verb)
+                {
                     *reading = Reading::Deed;
                 }
                 None

@@ -139,6 +139,8 @@ struct DictionaryFile {
     #[serde(default)]
     hypothetical_nouns: Vec<String>,
     #[serde(default)]
+    hostile_deeds: Vec<String>,
+    #[serde(default)]
     issues: Vec<IssueEntry>,
     #[serde(default)]
     hostile_pillar: Option<String>,
@@ -239,6 +241,9 @@ pub struct Dictionary {
     /// Nouns under which a deed is only possible, asked for or feared (`the possibility of
     /// swapping`, `calls to expel`).
     pub(super) hypothetical_nouns: Vec<String>,
+    /// Nouns that name a hostile deed without saying which (`further aggression`, `any such
+    /// action`): what one will bring on its doer is a threat.
+    pub(super) hostile_deeds: Vec<String>,
     /// Heads of state or government, by side: their meeting is a summit.
     pub(super) leaders: Vec<(String, Vec<String>)>,
     pub(super) issues: Vec<(String, Vec<Vec<String>>)>,
@@ -303,6 +308,7 @@ impl Dictionary {
         extra.institutions.extend(builtin.institutions);
         extra.naming_verbs.extend(builtin.naming_verbs);
         extra.hypothetical_nouns.extend(builtin.hypothetical_nouns);
+        extra.hostile_deeds.extend(builtin.hostile_deeds);
         extra.issues.extend(builtin.issues);
         extra.hostile_pillar = extra.hostile_pillar.or(builtin.hostile_pillar);
         extra.talks_pillar = extra.talks_pillar.or(builtin.talks_pillar);
@@ -382,6 +388,7 @@ impl Dictionary {
             institutions: lower(&file.institutions),
             naming_verbs: lower(&file.naming_verbs),
             hypothetical_nouns: lower(&file.hypothetical_nouns),
+            hostile_deeds: lower(&file.hostile_deeds),
             leaders: file
                 .leaders
                 .iter()
