@@ -1833,3 +1833,21 @@ fn what_a_deed_will_bring_on_its_doer_is_the_speakers_threat() {
         show(&talks)
     );
 }
+
+#[test]
+fn a_sides_account_of_the_others_friendly_deed_reports_the_deed() {
+    let proposals =
+        coded("The White House said on Wednesday that Putin had thanked Obama for his help.");
+    let thanks = find(&proposals, "no thanks", |p| p.event.action == "praise");
+    assert_eq!(
+        (thanks.event.actor.as_str(), thanks.event.target.as_str()),
+        ("RUS", "USA"),
+        "{}",
+        show(&proposals)
+    );
+    assert!(
+        proposals.iter().all(|p| sign_of(p) != "negative"),
+        "{}",
+        show(&proposals)
+    );
+}

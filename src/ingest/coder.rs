@@ -715,7 +715,17 @@ impl Reader<'_> {
             meaning.entry
         )];
         // How the clause stands to the facts, and whose word it is.
-        let reading = self.reading(scope, clause);
+        let mut reading = self.reading(scope, clause);
+        // `the White House said Obama and Putin discussed the deal`: a side's account of a
+        // friendly deed accuses no one; it is the report of the deed.
+        if let Reading::Allegation { verb, .. } = &reading
+            && verb == "say"
+            && intensity(&meaning.action) > 0.0
+            && !clause.negated
+            && clause.mood == Mood::Fact
+        {
+            reading = Reading::Deed;
+        }
         let deed_subject = clause
             .subjects
             .first()
