@@ -1851,3 +1851,13 @@ fn a_sides_account_of_the_others_friendly_deed_reports_the_deed() {
         show(&proposals)
     );
 }
+
+#[test]
+fn a_relative_pronoun_stands_for_every_noun_it_refers_to() {
+    let proposals = coded(
+        "Kerry and Lavrov, who met for four hours on Wednesday, described the talks as frank.",
+    );
+    find(&proposals, "no meeting", |p| {
+        p.event.action == "consult" && p.event.occurred_on == "2018-03-28"
+    });
+}

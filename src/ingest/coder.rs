@@ -1601,6 +1601,17 @@ impl Reader<'_> {
                 .and_then(|c| c.subjects.iter().find_map(|&s| self.party(scope, s))),
             _ => None,
         };
+        // `Kerry and Lavrov, who met …`: a relative pronoun stands for every noun of its
+        // antecedent's coordination.
+        let heads: Vec<usize> = heads
+            .into_iter()
+            .flat_map(|head| match tree.head(clause.verb) {
+                Some(noun) if is_relative(tree, head) && tree.with_conjuncts(noun).len() > 1 => {
+                    tree.with_conjuncts(noun)
+                }
+                _ => vec![head],
+            })
+            .collect();
         let mut parties: Vec<(usize, Party)> = Vec::new();
         for head in heads {
             let party = match &speaker {
