@@ -1861,3 +1861,18 @@ fn a_relative_pronoun_stands_for_every_noun_it_refers_to() {
         p.event.action == "consult" && p.event.occurred_on == "2018-03-28"
     });
 }
+
+#[test]
+fn a_reason_told_of_someone_is_not_their_word() {
+    let proposals = coded(
+        "U.S. intelligence agencies said on Wednesday that Russia hacked the Democratic Party. \
+         Moscow backed the hackers because Putin believes Soviet-era aggression is worth it.",
+    );
+    assert!(
+        proposals
+            .iter()
+            .all(|p| !(p.event.actor == "RUS" && p.event.kind == EventKind::Statement)),
+        "{}",
+        show(&proposals)
+    );
+}

@@ -2710,6 +2710,15 @@ impl Reader<'_> {
             if !(self.dictionary.speech.contains(&lemma) || naming) || speech.negated {
                 continue;
             }
+            // `hacked because Putin believes aggression is worth it`: a reason told of someone
+            // is not their word.
+            if tree.deprel(speech.verb) == "advcl"
+                && tree
+                    .kids(speech.verb, "mark")
+                    .any(|m| tree.lower(m) == "because")
+            {
+                continue;
+            }
             let Some(speaker) = speech.subjects.iter().find_map(|&s| self.party(scope, s)) else {
                 continue;
             };
