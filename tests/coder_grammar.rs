@@ -1876,3 +1876,18 @@ fn a_reason_told_of_someone_is_not_their_word() {
         show(&proposals)
     );
 }
+
+#[test]
+fn a_deadline_does_not_date_the_deed() {
+    let proposals = coded(
+        "Russia's Foreign Ministry on Wednesday ordered a cut by Sept. 1 in the number of U.S. \
+         diplomats in Russia.",
+    );
+    let order = find(&proposals, "no order", |p| p.event.actor == "RUS");
+    assert_eq!(
+        order.event.occurred_on.as_str(),
+        "2018-03-28",
+        "{}",
+        show(&proposals)
+    );
+}

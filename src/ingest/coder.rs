@@ -2552,6 +2552,13 @@ impl Reader<'_> {
                 })
                 .collect::<Vec<_>>();
             for &time in c.times.iter().chain(&loose) {
+                // `ordered a cut by Sept. 1`: a deadline is not when the deed was done.
+                let deadline = tree
+                    .kids(time, "case")
+                    .any(|k| matches!(tree.lower(k).as_str(), "by" | "until" | "till"));
+                if deadline {
+                    continue;
+                }
                 let phrase = tree.text(&tree.subtree(time));
                 // `will suspend … effective December 7`: when a step takes effect is not when
                 // it was taken; the report dates its announcement.
