@@ -238,6 +238,7 @@ pub fn clauses(tree: &Tree) -> Vec<Clause> {
         .filter(|&i| is_predicate(tree, i))
         .map(|i| read_clause(tree, i))
         .collect();
+    read_headline_passives(tree, &mut found);
     inherit_subjects(tree, &mut found);
     found
 }
@@ -401,11 +402,6 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
         clause.subjects = vec![noun];
     }
     clause.governor = governor(tree, verb);
-    if let Some(noun) = headline_passive(tree, verb) {
-        clause.subjects = vec![noun];
-        clause.passive = true;
-        clause.governor = None;
-    }
     if clause.mood == Mood::Fact && is_infinitive_purpose(tree, verb) {
         clause.mood = Mood::Intended;
     }
@@ -414,11 +410,23 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
 
 /// `US journalist detained in Russia`: a headline without a finite verb tells a passive as a
 /// noun with its participle; the noun is what the participle was done to.
+fn read_headline_passives(tree: &Tree, clauses: &mut [Clause]) {
+    if (0..tree.len()).any(|t| matches!(tree.xpos(t), "VBD" | "VBZ" | "VBP" | "MD")) {
+        return;
+    }
+    for clause in clauses {
+        if let Some(noun) = headline_passive(tree, clause.verb) {
+            clause.subjects = vec![noun];
+            clause.passive = true;
+            clause.governor = None;
+        }
+    }
+}
+
+/// The noun a participle of a sentence without a finite verb was done to.
 fn headline_passive(tree: &Tree, verb: usize) -> Option<usize> {
     let noun = tree.head(verb)?;
-    let finite = (0..tree.len()).any(|t| matches!(tree.xpos(t), "VBD" | "VBZ" | "VBP" | "MD"));
-    let fragment = !finite
-        && matches!(tree.upos(noun), "NOUN" | "PROPN")
+    let fragment = matches!(tree.upos(noun), "NOUN" | "PROPN")
         && tree.deprel(verb) == "acl"
         && tree.xpos(verb) == "VBN"
         && tree.kids(verb, "nsubj").next().is_none()

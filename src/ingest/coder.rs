@@ -726,12 +726,26 @@ impl Reader<'_> {
         {
             reading = Reading::Deed;
         }
-        let deed_subject = clause
-            .subjects
-            .first()
-            .is_some_and(|&s| self.is_hostile_deed(tree, s));
-        if meaning.undergone && (deed_subject || !matches!(reading, Reading::Allegation { .. })) {
-            return self.consequence_of_a_deed(scope, clause, &meaning, &reading, explanation);
+        if meaning.undergone {
+            let deed = clause
+                .subjects
+                .first()
+                .copied()
+                .filter(|&s| self.is_hostile_deed(tree, s));
+            match deed {
+                Some(deed) => {
+                    return self.consequence_of_a_deed(
+                        scope,
+                        clause,
+                        deed,
+                        &meaning,
+                        &reading,
+                        explanation,
+                    );
+                }
+                None if !matches!(reading, Reading::Allegation { .. }) => return Vec::new(),
+                None => {}
+            }
         }
         if !is_verbal(&meaning.action) && is_a_rule(tree, clause) {
             return Vec::new();
@@ -863,16 +877,16 @@ impl Reader<'_> {
         &self,
         scope: &Scope,
         clause: &Clause,
+        deed: usize,
         meaning: &Meaning,
         reading: &Reading,
         mut explanation: Vec<String>,
     ) -> Vec<Found> {
         let to_come = matches!(reading, Reading::Intent)
             || matches!(clause.mood, Mood::Future | Mood::Modal) && !clause.negated;
-        let deed = clause.subjects.first().copied();
-        let Some(deed) = deed.filter(|&d| to_come && self.is_hostile_deed(scope.tree, d)) else {
+        if !to_come {
             return Vec::new();
-        };
+        }
         let Some(speaker) = self.speaker_of(scope, clause) else {
             return Vec::new();
         };
@@ -916,20 +930,26 @@ impl Reader<'_> {
                 .any(|n| n.nouns.contains(&lemma) && intensity(&n.action) < 0.0)
     }
 
-    /// The side whose words a clause is: the subject of the verb of saying it hangs from.
-    fn speaker_of(&self, scope: &Scope, clause: &Clause) -> Option<Party> {
-        let (speech, Link::Complement | Link::Parenthetical) = clause.governor? else {
+    /// The party whose words a clause is: the subject of the clause that governs it as its
+    /// content (`Russia said it was suspending …`).
+    fn governing_subject(&self, scope: &Scope, clause: &Clause) -> Option<Party> {
+        let (governor, Link::Complement | Link::Parenthetical) = clause.governor? else {
             return None;
         };
-        let tree = scope.tree;
-        if !self.dictionary.speech.contains(&tree.lemma(speech)) {
+        scope
+            .clauses
+            .iter()
+            .find(|c| c.verb == governor)
+            .and_then(|c| c.subjects.iter().find_map(|&s| self.party(scope, s)))
+    }
+
+    /// The side whose words a clause is, when it hangs from a verb of saying.
+    fn speaker_of(&self, scope: &Scope, clause: &Clause) -> Option<Party> {
+        let (speech, _) = clause.governor?;
+        if !self.dictionary.speech.contains(&scope.tree.lemma(speech)) {
             return None;
         }
-        let governing = scope.clauses.iter().find(|c| c.verb == speech)?;
-        let speaker = governing
-            .subjects
-            .iter()
-            .find_map(|&s| self.party(scope, s))?;
+        let speaker = self.governing_subject(scope, clause)?;
         self.sides.contains(&speaker.code).then_some(Party {
             how: "speaker",
             ..speaker
@@ -1593,14 +1613,7 @@ impl Reader<'_> {
             heads.extend(self.name_just_before(scope, clause.verb));
         }
         // "Russia said it was suspending …": the pronoun is the speaker.
-        let speaker = match clause.governor {
-            Some((g, Link::Complement | Link::Parenthetical)) => scope
-                .clauses
-                .iter()
-                .find(|c| c.verb == g)
-                .and_then(|c| c.subjects.iter().find_map(|&s| self.party(scope, s))),
-            _ => None,
-        };
+        let speaker = self.governing_subject(scope, clause);
         // `Kerry and Lavrov, who met …`: a relative pronoun stands for every noun of its
         // antecedent's coordination.
         let heads: Vec<usize> = heads
@@ -2942,12 +2955,12 @@ fn is_a_rule(tree: &Tree, clause: &Clause) -> bool {
         })
 }
 
-/// Texts a council or an assembly votes on.
 /// Actions whose `on` phrase names the one addressed or blamed (`called on`, `blames on`).
 fn addresses_on(action: &str) -> bool {
     matches!(action, "appeal" | "demand" | "disapprove")
 }
 
+/// Texts a council or an assembly votes on.
 fn is_voted_text(lemma: &str) -> bool {
     matches!(lemma, "resolution" | "draft" | "motion" | "statement")
 }
