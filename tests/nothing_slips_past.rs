@@ -373,14 +373,8 @@ async fn serve_publishes_its_signed_head() {
     key.save(&key_path).expect("save");
     let mut config = dyad::server::ServerConfig::new(dir.path().join("serve.db"));
     config.head_key = Some(dyad::witness::WitnessKey::load(&key_path).expect("load"));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(dyad::server::run(listener, config, async move {
-        let _ = stopped.await;
-    }));
+    let mut served = Served::start(dir, config).await;
+    let base = served.base.clone();
     let client = reqwest::Client::new();
     let body = std::fs::read_to_string(shipped_log()).expect("shipped log");
     let posted = client
@@ -401,10 +395,13 @@ async fn serve_publishes_its_signed_head() {
     let head = dyad::witness::SignedHead::parse(&text, "/v1/head").expect("a signed head");
     assert_eq!(head.position, 18);
     assert_eq!(head.signer, key.public_key());
-    let _ = stop.send(());
-    server.await.expect("task").expect("stopped cleanly");
+    served
+        .halt()
+        .await
+        .expect("stopped in time")
+        .expect("stopped cleanly");
     let tracker = dyad::app::Tracker::open(
-        &dir.path().join("serve.db"),
+        &served.dir.path().join("serve.db"),
         dyad::domain::framework::Framework::builtin(),
         clock(),
     )
@@ -548,17 +545,8 @@ fn a_byte_order_mark_and_upper_case_schemes_are_accepted_and_empty_inputs_refuse
 async fn the_service_reads_bodies_as_strictly_as_the_command_line() {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = dyad::server::ServerConfig::new(dir.path().join("serve.db"));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!(
-        "http://{}/v1/events",
-        listener.local_addr().expect("address")
-    );
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(dyad::server::run(listener, config, async move {
-        let _ = stopped.await;
-    }));
+    let mut served = Served::start(dir, config).await;
+    let url = served.url("/v1/events");
     let client = reqwest::Client::new();
     let one = event_json("one").to_string();
     let repeated = one.replacen(
@@ -587,8 +575,11 @@ async fn the_service_reads_bodies_as_strictly_as_the_command_line() {
         .await
         .expect("POST");
     assert_eq!(answer.status(), reqwest::StatusCode::CREATED);
-    let _ = stop.send(());
-    server.await.expect("task").expect("stopped cleanly");
+    served
+        .halt()
+        .await
+        .expect("stopped in time")
+        .expect("stopped cleanly");
 }
 
 #[test]
@@ -719,14 +710,8 @@ fn framework_and_token_files_are_read_within_a_bound() {
 async fn a_huge_replay_range_is_refused_before_any_work() {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = dyad::server::ServerConfig::new(dir.path().join("serve.db"));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(dyad::server::run(listener, config, async move {
-        let _ = stopped.await;
-    }));
+    let mut served = Served::start(dir, config).await;
+    let base = served.base.clone();
     let client = reqwest::Client::new();
     let started = std::time::Instant::now();
     let answers = futures_util::future::join_all((0..8).map(|_| {
@@ -754,8 +739,11 @@ async fn a_huge_replay_range_is_refused_before_any_work() {
         "{:?}",
         started.elapsed()
     );
-    let _ = stop.send(());
-    server.await.expect("task").expect("stopped cleanly");
+    served
+        .halt()
+        .await
+        .expect("stopped in time")
+        .expect("stopped cleanly");
 }
 
 #[test]
@@ -782,14 +770,8 @@ async fn events_appended_by_another_process_reach_subscribers_within_a_second() 
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("serve.db");
     let config = dyad::server::ServerConfig::new(db.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(dyad::server::run(listener, config, async move {
-        let _ = stopped.await;
-    }));
+    let mut served = Served::start(dir, config).await;
+    let base = served.base.clone();
     let client = reqwest::Client::new();
     let mut stream = client
         .get(format!("{base}/v1/events/stream"))
@@ -823,8 +805,11 @@ async fn events_appended_by_another_process_reach_subscribers_within_a_second() 
     assert!(waited < std::time::Duration::from_secs(1), "{waited:?}");
     assert!(received.contains("id: 1"), "{received}");
     drop(stream);
-    let _ = stop.send(());
-    server.await.expect("task").expect("stopped cleanly");
+    served
+        .halt()
+        .await
+        .expect("stopped in time")
+        .expect("stopped cleanly");
 }
 
 #[tokio::test]
@@ -835,19 +820,15 @@ async fn slow_clients_are_timed_out_and_connections_are_limited() {
     config.limits.max_connections = 4;
     config.limits.idle_timeout = std::time::Duration::from_millis(300);
     config.limits.body_timeout = std::time::Duration::from_millis(500);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("address");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(dyad::server::run(listener, config, async move {
-        let _ = stopped.await;
-    }));
+    let mut served = Served::start(dir, config).await;
+    let addr = served.base.trim_start_matches("http://").to_string();
 
     // Four clients stall in their headers and take every connection.
     let mut slow = Vec::new();
     for _ in 0..4 {
-        let mut socket = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        let mut socket = tokio::net::TcpStream::connect(&addr)
+            .await
+            .expect("connect");
         socket
             .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
             .await
@@ -877,7 +858,9 @@ async fn slow_clients_are_timed_out_and_connections_are_limited() {
     }
 
     // A body that trickles in, a byte at a time, is cut off as a whole.
-    let mut socket = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let mut socket = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
     socket
         .write_all(b"POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
         .await
@@ -904,8 +887,11 @@ async fn slow_clients_are_timed_out_and_connections_are_limited() {
     assert!(cut_off.is_ok(), "the trickling body was not cut off");
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
-    let _ = stop.send(());
-    server.await.expect("task").expect("stopped cleanly");
+    served
+        .halt()
+        .await
+        .expect("stopped in time")
+        .expect("stopped cleanly");
 }
 
 /// `n` events as NDJSON lines, each with its own id and a summary long enough that the file is
