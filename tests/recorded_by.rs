@@ -8,7 +8,7 @@ use common::{Cli, event_json};
 use dyad::app::Tracker;
 use dyad::domain::clock::SystemClock;
 use dyad::domain::framework::Framework;
-use dyad::server::{self, ServerConfig, Token};
+use dyad::server::{ServerConfig, Token};
 use serde_json::Value;
 use std::path::Path;
 use std::sync::Arc;
@@ -145,24 +145,20 @@ async fn the_service_records_appends_as_the_write_token_owners() {
     let db = dir.path().join("serve.db");
     let mut config = ServerConfig::new(db.clone());
     config.write_token = Some(Token::from_file(&token_file).expect("token"));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("address");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let handle = tokio::spawn(server::run(listener, config, async move {
-        let _ = stopped.await;
-    }));
+    let mut served = common::Served::start(dir, config).await;
     let response = reqwest::Client::new()
-        .post(format!("http://{addr}/v1/events"))
+        .post(served.url("/v1/events"))
         .bearer_auth("s3cret")
         .body(event_json("over HTTP").to_string())
         .send()
         .await
         .expect("POST");
     assert_eq!(response.status().as_u16(), 201);
-    let _ = stop.send(());
-    handle.await.expect("task").expect("stopped cleanly");
+    served
+        .halt()
+        .await
+        .expect("stopped in time")
+        .expect("stopped cleanly");
 
     let tracker = Tracker::open(&db, Framework::builtin(), Arc::new(SystemClock)).expect("open");
     let mut seen = Vec::new();
