@@ -334,3 +334,17 @@ mod robustness {
         }
     }
 }
+
+#[test]
+fn a_type_designation_is_one_word_of_its_noun_phrase() {
+    let sentence =
+        shipped("A Russian Su-27 has intercepted a US EP-3 spy plane over the Black Sea.");
+    assert_eq!(arc(&sentence, "plane"), ("intercepted", "obj"));
+    assert_eq!(arc(&sentence, "EP-3").1, "compound");
+    assert_eq!(arc(&sentence, "Su-27"), ("intercepted", "nsubj"));
+    let designation = &sentence.tokens[id(&sentence, "EP-3") - 1];
+    assert_ne!(
+        designation.upos, "PUNCT",
+        "a word with a letter is never punctuation"
+    );
+}

@@ -16,7 +16,7 @@ use super::perceptron::{
 };
 use super::rng::Rng;
 use super::sentence::Sentence;
-use super::words::{PAD_END, PAD_START, STARTS_UPPER, Word};
+use super::words::{HAS_LETTER, PAD_END, PAD_START, STARTS_UPPER, Word};
 
 /// A word needs this many sightings before its tag set is trusted as a feature; rarer words are
 /// treated like unknown ones, so that training sees unknown words too.
@@ -159,16 +159,22 @@ impl Tagger {
         let backward = read_scores(&self.backward, words, &known, classes, Direction::Backward);
         let (forward_unit, backward_unit) =
             (1.0 / self.forward.scale(), 1.0 / self.backward.scale());
+        let punctuation: Vec<bool> = self.tags.iter().map(|t| t.starts_with("PUNCT|")).collect();
         let mut combined = vec![0.0_f32; classes];
         forward
             .chunks_exact(classes)
             .zip(backward.chunks_exact(classes))
-            .map(|(ahead, behind)| {
+            .zip(words)
+            .map(|((ahead, behind), word)| {
                 for ((sum, &a), &b) in combined.iter_mut().zip(ahead).zip(behind) {
                     *sum = a as f32 * forward_unit + b as f32 * backward_unit;
                 }
-                let tag = best(&combined, |_| true).unwrap_or(0);
-                let runner_up = best(&combined, |class| class != tag).unwrap_or(tag);
+                // A word with a letter is never punctuation (`EP-3`, whose suffix `-3` looks
+                // like a dash and a number).
+                let allowed = |class: usize| word.flags & HAS_LETTER == 0 || !punctuation[class];
+                let tag = best(&combined, allowed).unwrap_or(0);
+                let runner_up =
+                    best(&combined, |class| class != tag && allowed(class)).unwrap_or(tag);
                 Guess {
                     tag: tag as u16,
                     runner_up: runner_up as u16,

@@ -573,6 +573,9 @@ fn splits_at_hyphen(chars: &[(usize, char)], index: usize, piece_start: usize) -
     {
         return false;
     }
+    if starts_piece && is_designation(&before, &after) {
+        return false;
+    }
     // Phone numbers (555-0199, 713-654-0365) and extensions (3-5213) stay whole; ranges
     // (1969-1970, 400-500) do not.
     let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
@@ -584,6 +587,18 @@ fn splits_at_hyphen(chars: &[(usize, char)], index: usize, piece_start: usize) -
         && (before.len() == 3 || before.len() == 1 && after.len() == 4)
         && (after.len() == 4 || after.len() == 3 && continues_with_hyphen);
     !phone
+}
+
+/// A type designation (`Su-27`, `EP-3`, `MiG-31K`, `S-400`, `COVID-19`) stays one word. The
+/// treebank splits it, but its three pieces are then read as a phrase of their own (`EP` the
+/// object, `3 spy plane` a fragment), losing the vehicle the sentence is about.
+fn is_designation(before: &str, after: &str) -> bool {
+    let letters = before.chars().count();
+    (1..=5).contains(&letters)
+        && before.chars().all(char::is_alphabetic)
+        && before.chars().next().is_some_and(char::is_uppercase)
+        && after.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && after.chars().count() <= 5
 }
 
 /// Pushes a piece, splitting a leading currency sign and a trailing unit (`$5`, `5kg`, `11:30am`;
@@ -738,6 +753,13 @@ mod tests {
             ]
         );
         assert_eq!(words("and/or w/o"), ["and", "/", "or", "w/o"]);
+        assert_eq!(
+            words("a Su-27 near an EP-3, MiG-31K and S-400s; US-Russia, Obama-era"),
+            [
+                "a", "Su-27", "near", "an", "EP-3", ",", "MiG-31K", "and", "S-400s", ";", "US",
+                "-", "Russia", ",", "Obama", "-", "era"
+            ]
+        );
     }
 
     #[test]

@@ -83,7 +83,7 @@ const HAS_DIGIT: u64 = 1;
 const HAS_UPPER: u64 = 2;
 const ALL_UPPER: u64 = 4;
 const HAS_HYPHEN: u64 = 8;
-const HAS_LETTER: u64 = 16;
+pub(crate) const HAS_LETTER: u64 = 16;
 /// The first character is upper case.
 pub(crate) const STARTS_UPPER: u64 = 32;
 
