@@ -1891,3 +1891,49 @@ fn a_deadline_does_not_date_the_deed() {
         show(&proposals)
     );
 }
+
+#[test]
+fn aid_is_coded_toward_the_one_it_serves() {
+    for body in [
+        "The Pentagon on Wednesday announced a new military aid package for Ukraine.",
+        "The Pentagon on Wednesday announced a new $300 million aid package to support Ukraine.",
+    ] {
+        let proposals = coded(body);
+        find(&proposals, body, |p| {
+            p.event.actor == "USA" && p.event.target == "UKR" && p.event.action == "arm_adversary"
+        });
+    }
+}
+
+#[test]
+fn closing_airspace_to_the_other_side_is_a_sanction() {
+    let proposals =
+        coded("The United States on Wednesday closed its airspace to all Russian flights.");
+    let closure = find(&proposals, "no closure", |p| p.event.actor == "USA");
+    assert_eq!(
+        closure.event.action,
+        "impose_sanctions",
+        "{}",
+        show(&proposals)
+    );
+    assert_eq!(pillar(closure), "pushback");
+}
+
+#[test]
+fn revoking_a_ratification_reduces_relations() {
+    let proposals = coded(
+        "Putin signed a law on Thursday revoking his country's ratification of the nuclear test \
+         ban treaty, which the United States signed but never ratified.",
+    );
+    find(&proposals, "no revocation", |p| {
+        p.event.actor == "RUS" && p.event.action == "reduce_relations"
+    });
+}
+
+#[test]
+fn a_russian_state_firm_stands_for_russia() {
+    let proposals = coded("The Commerce Department on Wednesday banned Kaspersky software.");
+    find(&proposals, "no ban", |p| {
+        p.event.actor == "USA" && p.event.target == "RUS" && p.event.action == "impose_sanctions"
+    });
+}

@@ -2200,16 +2200,23 @@ impl Reader<'_> {
             }
         }
         if let Some(noun) = meaning.event_noun {
+            // `an aid package for Ukraine`, `a package to support Ukraine`: whom aid serves.
+            let serves = is_support(&meaning.action);
             for &c in tree.children(noun) {
                 let case: Vec<String> = tree.kids(c, "case").map(|k| tree.lemma(k)).collect();
                 let targetish = case.iter().any(|c| {
                     matches!(
                         c.as_str(),
                         "against" | "on" | "with" | "to" | "of" | "toward" | "towards" | "between"
-                    )
+                    ) || serves && c == "for"
                 });
                 if tree.rel(c) == "nmod" && targetish {
                     heads.push((c, "the event noun's object"));
+                }
+                if serves && tree.rel(c) == "acl" {
+                    for served in tree.kids(c, "obj") {
+                        heads.push((served, "whom the event noun serves"));
+                    }
                 }
                 if matches!(tree.deprel(c), "amod" | "compound") {
                     heads.push((c, "the event noun's modifier"));
@@ -2958,6 +2965,14 @@ fn is_a_rule(tree: &Tree, clause: &Clause) -> bool {
 /// Actions whose `on` phrase names the one addressed or blamed (`called on`, `blames on`).
 fn addresses_on(action: &str) -> bool {
     matches!(action, "appeal" | "demand" | "disapprove")
+}
+
+/// Aid, arms and backing: done for someone, who is their target.
+fn is_support(action: &str) -> bool {
+    matches!(
+        action,
+        "arm_adversary" | "provide_aid" | "support_adversary" | "reassure_allies"
+    )
 }
 
 /// Texts a council or an assembly votes on.
