@@ -1937,3 +1937,31 @@ fn a_russian_state_firm_stands_for_russia() {
         p.event.actor == "USA" && p.event.target == "RUS" && p.event.action == "impose_sanctions"
     });
 }
+
+#[test]
+fn the_reason_the_lead_gives_for_the_headlines_deed_is_the_deed() {
+    let proposals = coded_with_title(
+        "Russia expels two US diplomats",
+        "Russia on Wednesday expelled two U.S. diplomats it accused of illegal activities.",
+    );
+    let russian: Vec<&Proposal> = proposals
+        .iter()
+        .filter(|p| p.event.actor == "RUS")
+        .collect();
+    assert_eq!(russian.len(), 1, "{}", show(&proposals));
+    assert_eq!(russian[0].event.action, "expel_diplomats");
+}
+
+#[test]
+fn an_accusation_and_the_sanctions_it_justifies_are_the_sanctions() {
+    let proposals = coded(
+        "The United States on Wednesday accused Russia of using chemical weapons in Ukraine and \
+         announced new sanctions on 280 Russian companies.",
+    );
+    let american: Vec<&Proposal> = proposals
+        .iter()
+        .filter(|p| p.event.actor == "USA")
+        .collect();
+    assert_eq!(american.len(), 1, "{}", show(&proposals));
+    assert_eq!(american[0].event.action, "impose_sanctions");
+}

@@ -3435,14 +3435,18 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
     // week before.
     let recent = |f: &Found| (reference - f.date).num_days() <= 7 && !f.background;
     let said = |f: &Found| f.kind == EventKind::Statement || is_verbal(&f.action);
+    // The sentences each kept event was read in: a restatement's sentence is the event's too,
+    // so the reason a lead gives for the deed its headline reports is the deed's.
+    let mut read_in: Vec<Vec<usize>> = Vec::new();
     for event in found {
-        let same = kept.iter_mut().find(|k| {
+        let same = kept.iter().zip(&read_in).position(|(k, sentences)| {
+            let same_sentence = sentences.contains(&event.sentence_index);
             let undated_restatement = (k.basis == DateBasis::Report && recent(&event))
                 || (event.basis == DateBasis::Report && recent(k));
             let close = (k.date - event.date).num_days().abs() <= 3 || undated_restatement;
             let meeting = |action: &str| matches!(action, "consult" | "hold_summit");
             // `met Putin to seek agreement`: what a meeting is for is the meeting.
-            let purpose_of_meeting = k.sentence_index == event.sentence_index
+            let purpose_of_meeting = same_sentence
                 && ((meeting(&k.action) && event.action == "intend_to_cooperate")
                     || (meeting(&event.action) && k.action == "intend_to_cooperate"));
             let pair = (k.actor == event.actor && k.target == event.target)
@@ -3470,19 +3474,25 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
                     && intensity(&k.action).signum() == intensity(&event.action).signum())
                 // `dismissed the accusations, saying they are groundless`: one speaker's words
                 // in one sentence are one statement.
-                || (said(k) && said(&event) && k.sentence_index == event.sentence_index)
+                || (said(k) && said(&event) && same_sentence)
                 // `withdrew from the treaty, saying Russia violated it`: the reason given for
                 // a deed in its sentence is the deed's.
-                || (k.sentence_index == event.sentence_index
+                || (same_sentence
                     && said(k) != said(&event)
                     && intensity(&k.action).signum() == intensity(&event.action).signum());
             pair && same_kind && close && k.background == event.background
         });
         match same {
-            Some(k) => {
+            Some(index) => {
+                read_in[index].push(event.sentence_index);
+                let k = &mut kept[index];
+                // `accused Russia of … and announced sanctions`: the deed, not its reason.
                 let upgrade = (event.action == "hold_summit" && k.action != "hold_summit")
                     || (k.action == "intend_to_cooperate"
-                        && matches!(event.action.as_str(), "consult" | "hold_summit"));
+                        && matches!(event.action.as_str(), "consult" | "hold_summit"))
+                    || (k.action == "disapprove"
+                        && !said(&event)
+                        && intensity(&event.action) < 0.0);
                 if upgrade {
                     k.action = event.action.clone();
                     k.kind = event.kind;
@@ -3509,7 +3519,10 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
                     event.sentence_index
                 ));
             }
-            None => kept.push(event),
+            None => {
+                read_in.push(vec![event.sentence_index]);
+                kept.push(event);
+            }
         }
     }
     kept
