@@ -1965,3 +1965,21 @@ fn an_accusation_and_the_sanctions_it_justifies_are_the_sanctions() {
     assert_eq!(american.len(), 1, "{}", show(&proposals));
     assert_eq!(american[0].event.action, "impose_sanctions");
 }
+
+#[test]
+fn a_hostile_step_a_side_says_it_may_take_is_its_threat_not_the_deed() {
+    let proposals = coded("Russia may expel more American diplomats, Lavrov said on Wednesday.");
+    let threat = find(&proposals, "no threat", |p| p.event.actor == "RUS");
+    assert_eq!(threat.event.action, "threaten", "{}", show(&proposals));
+    assert_eq!(threat.event.target, "USA");
+    assert!(
+        proposals
+            .iter()
+            .all(|p| p.event.action != "expel_diplomats"),
+        "{}",
+        show(&proposals)
+    );
+    let guessed =
+        coded("Russia may expel more American diplomats, a Western analyst said on Wednesday.");
+    assert!(guessed.is_empty(), "{}", show(&guessed));
+}

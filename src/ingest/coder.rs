@@ -956,6 +956,25 @@ impl Reader<'_> {
         })
     }
 
+    /// Whether a clause means a hostile deed (`expel`, `supply arms`), not words.
+    fn is_hostile_step(&self, scope: &Scope, clause: &Clause) -> bool {
+        self.meaning(scope, clause)
+            .is_some_and(|m| intensity(&m.action) < 0.0 && !is_verbal(&m.action))
+    }
+
+    /// Whether a clause's subject is the side whose words it is (`Russia said it may …`).
+    fn speaks_of_itself(&self, scope: &Scope, clause: &Clause) -> bool {
+        let Some(speaker) = self.speaker_of(scope, clause) else {
+            return false;
+        };
+        clause.subjects.first().is_some_and(|&subject| {
+            scope.tree.upos(subject) == "PRON"
+                || self
+                    .party(scope, subject)
+                    .is_some_and(|p| p.code == speaker.code)
+        })
+    }
+
     /// `a Russian jet intercepted a U.S. plane, the Pentagon said`: only the two militaries
     /// saw the encounter, so the report of the side it was done to is the news's account of
     /// it, and the encounter is coded beside that side's statement. Only a plain report (`say`,
@@ -1314,9 +1333,17 @@ impl Reader<'_> {
             && !clause.negated
             && !clause.obliged
             && matches!(mood, Mood::Future | Mood::Modal);
+        // `Lavrov said Russia could take painful measures`: a step a side says it may take is
+        // its threat (or offer), as its promise on a condition is.
+        let step_it_may_take = mood == Mood::Modal
+            && self.is_hostile_step(scope, clause)
+            && !clause.negated
+            && !clause.obliged
+            && has_possibility(tree, clause.verb)
+            && self.speaks_of_itself(scope, clause);
         let unreal = if clause.negated {
             Some("negated")
-        } else if conditional_commitment {
+        } else if conditional_commitment || step_it_may_take {
             None
         } else {
             match mood {
@@ -1337,7 +1364,7 @@ impl Reader<'_> {
         // Wanting and planning reach down a chain of infinitives only: `wants to reverse …
         // following success in getting China to ban` does not make the ban a wish.
         let mut direct = true;
-        if conditional_commitment {
+        if conditional_commitment || step_it_may_take {
             reading = Reading::Intent;
         }
         loop {
@@ -1556,6 +1583,7 @@ impl Reader<'_> {
                 } else if matches!(reading, Reading::Intent)
                     && announces(&lemma)
                     && !has_condition(tree, clause.verb)
+                    && !has_possibility(tree, clause.verb)
                 {
                     *reading = Reading::Deed;
                 }
@@ -3353,6 +3381,12 @@ fn has_condition(tree: &Tree, verb: usize) -> bool {
         tree.kids(a, "mark")
             .any(|m| matches!(tree.lower(m).as_str(), "if" | "unless"))
     })
+}
+
+/// `may`, `might`, `could`: a possibility, not an obligation or a wish.
+fn has_possibility(tree: &Tree, verb: usize) -> bool {
+    tree.kids(verb, "aux")
+        .any(|a| matches!(tree.lower(a).as_str(), "may" | "might" | "could"))
 }
 
 /// `stopped short of`, `fell short of`.
