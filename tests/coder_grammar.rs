@@ -1983,3 +1983,13 @@ fn a_hostile_step_a_side_says_it_may_take_is_its_threat_not_the_deed() {
         coded("Russia may expel more American diplomats, a Western analyst said on Wednesday.");
     assert!(guessed.is_empty(), "{}", show(&guessed));
 }
+
+#[test]
+fn talks_on_strategic_security_are_filed_under_stability() {
+    let proposals = coded(
+        "Deputy Secretary of State John Sullivan held talks on strategic security with Deputy \
+         Foreign Minister Sergei Ryabkov in Geneva on Wednesday.",
+    );
+    let talks = find(&proposals, "no talks", |p| p.event.action == "consult");
+    assert_eq!(pillar(talks), "stability", "{}", show(&proposals));
+}
