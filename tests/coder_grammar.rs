@@ -1993,3 +1993,18 @@ fn talks_on_strategic_security_are_filed_under_stability() {
     let talks = find(&proposals, "no talks", |p| p.event.action == "consult");
     assert_eq!(pillar(talks), "stability", "{}", show(&proposals));
 }
+
+#[test]
+fn a_title_before_a_name_stays_with_the_name() {
+    let proposals = coded(
+        "Deputy Secretary of State Wendy Sherman met Deputy Foreign Minister Sergei Ryabkov on \
+         Wednesday.",
+    );
+    let meeting = find(&proposals, "no meeting", |p| p.event.action == "consult");
+    assert_eq!(
+        (meeting.event.actor.as_str(), meeting.event.target.as_str()),
+        ("USA", "RUS"),
+        "{}",
+        show(&proposals)
+    );
+}

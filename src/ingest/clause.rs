@@ -768,14 +768,85 @@ fn is_weekday(form: &str) -> bool {
 /// the day; `A Russian court Monday sentenced`: the court is the subject), a day read as a
 /// verb's subject or object (`The United States on Tuesday announced`, `said Friday`), a
 /// gerund after a verb read as an adjective on its object (`is considering sending weapons`),
-/// a particle read as a preposition (`brushed off the claims`), and an adjective in -ing read
-/// as a verb (`unveiled sweeping sanctions`).
+/// a particle read as a preposition (`brushed off the claims`), an adjective in -ing read
+/// as a verb (`unveiled sweeping sanctions`), and a title torn from its name (`met Deputy |
+/// Foreign Minister Sergei Ryabkov`).
 pub fn repair(sentence: &mut Sentence) {
+    repair_broken_titles(sentence);
     repair_swallowing_days(sentence);
     repair_days_as_arguments(sentence);
     repair_gerunds_read_as_adjectives(sentence);
     repair_particles_read_as_prepositions(sentence);
     repair_adjectives_read_as_gerunds(sentence);
+}
+
+/// The words a title before a name opens with (`Deputy Foreign Minister`, `Secretary of State`).
+const TITLE_WORDS: [&str; 16] = [
+    "deputy",
+    "foreign",
+    "minister",
+    "secretary",
+    "undersecretary",
+    "under",
+    "assistant",
+    "ambassador",
+    "envoy",
+    "president",
+    "prime",
+    "defense",
+    "defence",
+    "general",
+    "admiral",
+    "spokesman",
+];
+
+/// `met Deputy Foreign Minister Sergei Ryabkov`: the parser reads the title's first word as
+/// the argument and hangs the name from the verb apart; the name is the argument, with its
+/// whole title.
+fn repair_broken_titles(sentence: &mut Sentence) {
+    let tokens = &mut sentence.tokens;
+    let capitalized = |form: &str| form.chars().next().is_some_and(char::is_uppercase);
+    for title in 0..tokens.len() {
+        let verb = tokens[title].head;
+        let is_argument = matches!(
+            tokens[title].deprel.as_str(),
+            "obj" | "iobj" | "obl" | "nsubj" | "nsubj:pass"
+        );
+        if verb == 0
+            || !is_argument
+            || !capitalized(&tokens[title].form)
+            || !TITLE_WORDS.contains(&tokens[title].form.to_lowercase().as_str())
+        {
+            continue;
+        }
+        // The run of capitalized words after the title, all hanging inside it, up to a name
+        // that hangs from the title's verb.
+        let mut name = None;
+        for next in title + 1..tokens.len() {
+            if !capitalized(&tokens[next].form) {
+                break;
+            }
+            if tokens[next].head == verb && tokens[next].upos == "PROPN" {
+                name = Some(next);
+                break;
+            }
+            if tokens[next].head <= title + 1 || tokens[next].head == verb {
+                break;
+            }
+        }
+        let Some(name) = name else {
+            continue;
+        };
+        tokens[name].deprel = tokens[title].deprel.clone();
+        tokens[title].head = name + 1;
+        tokens[title].deprel = "nmod:desc".to_string();
+        // `with Deputy …`: the preposition was the title's; it is the name's.
+        for token in tokens.iter_mut() {
+            if token.head == title + 1 && token.deprel == "case" {
+                token.head = name + 1;
+            }
+        }
+    }
 }
 
 /// Words in -ing that news uses as adjectives before a noun (`unveiled sweeping sanctions`).
