@@ -822,15 +822,15 @@ fn repair_broken_titles(sentence: &mut Sentence) {
         // The run of capitalized words after the title, all hanging inside it, up to a name
         // that hangs from the title's verb.
         let mut name = None;
-        for next in title + 1..tokens.len() {
-            if !capitalized(&tokens[next].form) {
+        for (next, token) in tokens.iter().enumerate().skip(title + 1) {
+            if !capitalized(&token.form) {
                 break;
             }
-            if tokens[next].head == verb && tokens[next].upos == "PROPN" {
+            if token.head == verb && token.upos == "PROPN" {
                 name = Some(next);
                 break;
             }
-            if tokens[next].head <= title + 1 || tokens[next].head == verb {
+            if token.head <= title + 1 || token.head == verb {
                 break;
             }
         }
