@@ -328,6 +328,9 @@ pub enum DateBasis {
     Report,
 }
 
+/// How far after the report a day named without its year is still read as to come.
+const DAYS_AHEAD_A_DAY_IS_TO_COME: i64 = 60;
+
 /// The date a sentence gives for what it reports, resolved against `reference` (the dateline or
 /// the publication date).
 pub fn sentence_date(sentence: &str, reference: NaiveDate) -> (NaiveDate, DateBasis) {
@@ -360,13 +363,15 @@ pub fn sentence_date(sentence: &str, reference: NaiveDate) -> (NaiveDate, DateBa
                 .filter(|y| (1900..=2200).contains(y))
                 .unwrap_or(reference.year());
             if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
-                let date = if date > reference
-                    && words.get(i + 2).is_none_or(|y| y.parse::<i32>().is_err())
-                {
-                    NaiveDate::from_ymd_opt(year - 1, month, day).unwrap_or(date)
-                } else {
-                    date
-                };
+                // A day without its year, soon after the report, is to come (`to meet on
+                // November 11`, written in October); further on, it is last year's.
+                let last_years = (date - reference).num_days() > DAYS_AHEAD_A_DAY_IS_TO_COME;
+                let date =
+                    if last_years && words.get(i + 2).is_none_or(|y| y.parse::<i32>().is_err()) {
+                        NaiveDate::from_ymd_opt(year - 1, month, day).unwrap_or(date)
+                    } else {
+                        date
+                    };
                 return (date, DateBasis::Stated);
             }
         }
@@ -746,6 +751,22 @@ mod tests {
         assert_eq!(
             sentence_date("No date here.", sunday),
             (sunday, DateBasis::Report)
+        );
+    }
+
+    #[test]
+    fn a_day_without_its_year_is_to_come_when_near_and_last_years_when_far() {
+        let october = date("2018-10-23");
+        assert_eq!(
+            sentence_date("Trump is to meet Putin on November 11.", october),
+            (date("2018-11-11"), DateBasis::Stated)
+        );
+        assert_eq!(
+            sentence_date(
+                "The sanctions were imposed on December 29.",
+                date("2019-01-05")
+            ),
+            (date("2018-12-29"), DateBasis::Stated)
         );
     }
 
