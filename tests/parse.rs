@@ -348,3 +348,11 @@ fn a_type_designation_is_one_word_of_its_noun_phrase() {
         "a word with a letter is never punctuation"
     );
 }
+
+#[test]
+fn a_name_ending_like_an_abbreviation_keeps_its_own_lemma() {
+    let sentence = shipped("Ambassador Anatoly Antonov left Washington in Nov after talks.");
+    let lemma = |form: &str| sentence.tokens[id(&sentence, form) - 1].lemma.clone();
+    assert_eq!(lemma("Antonov"), "Antonov");
+    assert_eq!(lemma("Nov"), "November");
+}

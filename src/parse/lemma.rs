@@ -173,9 +173,17 @@ impl Lemmatizer {
         let base = self.base(form, tag);
         let lower = form.to_lowercase();
         let longest = lower.chars().count().min(LONGEST_SUFFIX);
+        let whole = lower.chars().count();
         (0..=longest).rev().find_map(|length| {
             let ending = suffix(&lower, length)?;
-            self.rules.get(&(tag.to_owned(), ending))?.apply(&base)
+            let edit = self.rules.get(&(tag.to_owned(), ending))?;
+            // A name's ending that grows (`Nov` → `November`) is an abbreviation, learned from
+            // the whole word: `Antonov` is no month.
+            let abbreviation = matches!(tag, "NNP" | "NNPS") && edit.add.len() > edit.cut;
+            if abbreviation && length < whole {
+                return None;
+            }
+            edit.apply(&base)
         })
     }
 
