@@ -1336,10 +1336,10 @@ impl Reader<'_> {
         // `Lavrov said Russia could take painful measures`: a step a side says it may take is
         // its threat (or offer), as its promise on a condition is.
         let step_it_may_take = mood == Mood::Modal
-            && self.is_hostile_step(scope, clause)
             && !clause.negated
             && !clause.obliged
             && has_possibility(tree, clause.verb)
+            && self.is_hostile_step(scope, clause)
             && self.speaks_of_itself(scope, clause);
         let unreal = if clause.negated {
             Some("negated")
@@ -3520,10 +3520,10 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
             Some(index) => {
                 read_in[index].push(event.sentence_index);
                 let k = &mut kept[index];
-                // `accused Russia of … and announced sanctions`: the deed, not its reason.
                 let upgrade = (event.action == "hold_summit" && k.action != "hold_summit")
                     || (k.action == "intend_to_cooperate"
                         && matches!(event.action.as_str(), "consult" | "hold_summit"))
+                    // `accused Russia of … and announced sanctions`: the deed, not its reason.
                     || (k.action == "disapprove"
                         && !said(&event)
                         && intensity(&event.action) < 0.0);
