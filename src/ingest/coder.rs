@@ -715,7 +715,7 @@ impl Reader<'_> {
             meaning.entry
         )];
         // How the clause stands to the facts, and whose word it is.
-        let mut reading = self.reading(scope, clause);
+        let mut reading = self.reading(scope, clause, &meaning);
         // `the White House said Obama and Putin discussed the deal`: a side's account of a
         // friendly deed accuses no one; it is the report of the deed.
         if let Reading::Allegation { verb, .. } = &reading
@@ -954,12 +954,6 @@ impl Reader<'_> {
             how: "speaker",
             ..speaker
         })
-    }
-
-    /// Whether a clause means a hostile deed (`expel`, `supply arms`), not words.
-    fn is_hostile_step(&self, scope: &Scope, clause: &Clause) -> bool {
-        self.meaning(scope, clause)
-            .is_some_and(|m| intensity(&m.action) < 0.0 && !is_verbal(&m.action))
     }
 
     /// Whether a clause's subject is the side whose words it is (`Russia said it may …`).
@@ -1318,7 +1312,7 @@ impl Reader<'_> {
     /// Whether the clause is a deed, a statement of intent, an allegation in someone's mouth, or
     /// nothing to code: its own mood, then each word it hangs from up to the root (a clause
     /// under `if`, under `refused to`, under `ready to`, in what someone says).
-    fn reading(&self, scope: &Scope, clause: &Clause) -> Reading {
+    fn reading(&self, scope: &Scope, clause: &Clause, meaning: &Meaning) -> Reading {
         let tree = scope.tree;
         let mood = if self.reported_future(tree, clause) {
             Mood::Future
@@ -1328,22 +1322,22 @@ impl Reader<'_> {
         // A hedged or denied clause is not a deed, but it may still be someone's allegation
         // ("said Moscow might be supplying …") or a side's restraint ("would not expel").
         // `will impose sanctions if Russia invades`: a step promised on a condition is its
-        // actor's threat (or promise), not a deed and not nothing.
-        let conditional_commitment = has_condition(tree, clause.verb)
-            && !clause.negated
-            && !clause.obliged
+        // actor's threat (or promise), not a deed and not nothing; so is a hostile step a side
+        // says it may take (`Lavrov said Russia could take painful measures`).
+        let commits = !clause.negated && !clause.obliged;
+        let conditional_commitment = commits
+            && has_condition(tree, clause.verb)
             && matches!(mood, Mood::Future | Mood::Modal);
-        // `Lavrov said Russia could take painful measures`: a step a side says it may take is
-        // its threat (or offer), as its promise on a condition is.
-        let step_it_may_take = mood == Mood::Modal
-            && !clause.negated
-            && !clause.obliged
+        let step_it_may_take = commits
+            && mood == Mood::Modal
             && has_possibility(tree, clause.verb)
-            && self.is_hostile_step(scope, clause)
+            && intensity(&meaning.action) < 0.0
+            && !is_verbal(&meaning.action)
             && self.speaks_of_itself(scope, clause);
+        let promised = conditional_commitment || step_it_may_take;
         let unreal = if clause.negated {
             Some("negated")
-        } else if conditional_commitment || step_it_may_take {
+        } else if promised {
             None
         } else {
             match mood {
@@ -1364,7 +1358,7 @@ impl Reader<'_> {
         // Wanting and planning reach down a chain of infinitives only: `wants to reverse …
         // following success in getting China to ban` does not make the ban a wish.
         let mut direct = true;
-        if conditional_commitment || step_it_may_take {
+        if promised {
             reading = Reading::Intent;
         }
         loop {
@@ -2044,14 +2038,14 @@ impl Reader<'_> {
                 governor: tree.head(adjective).map(|h| (h, Link::Complement)),
                 ..Clause::with_subject(adjective, Some(subject))
             };
-            if matches!(self.reading(scope, &clause), Reading::Not(_)) {
-                continue;
-            }
             let meaning = Meaning::new(
                 action.to_string(),
                 EventKind::Statement,
                 format!("`{}` to …: readiness → {action}", tree.lemma(adjective)),
             );
+            if matches!(self.reading(scope, &clause, &meaning), Reading::Not(_)) {
+                continue;
+            }
             let explanation = vec![format!(
                 "readiness: {}",
                 tree.text(&tree.subtree(adjective))
