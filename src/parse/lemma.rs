@@ -35,6 +35,11 @@ impl Edit {
         }
     }
 
+    /// Whether the edit adds more letters than it cuts.
+    fn grows(&self) -> bool {
+        self.add.chars().count() > self.cut
+    }
+
     fn apply(&self, base: &str) -> Option<String> {
         let length = base.chars().count();
         let keep = length.checked_sub(self.cut)?;
@@ -172,14 +177,14 @@ impl Lemmatizer {
     fn by_rule(&self, form: &str, tag: &str) -> Option<String> {
         let base = self.base(form, tag);
         let lower = form.to_lowercase();
-        let longest = lower.chars().count().min(LONGEST_SUFFIX);
         let whole = lower.chars().count();
+        let longest = whole.min(LONGEST_SUFFIX);
         (0..=longest).rev().find_map(|length| {
             let ending = suffix(&lower, length)?;
             let edit = self.rules.get(&(tag.to_owned(), ending))?;
             // A name's ending that grows (`Nov` → `November`) is an abbreviation, learned from
             // the whole word: `Antonov` is no month.
-            let abbreviation = matches!(tag, "NNP" | "NNPS") && edit.add.len() > edit.cut;
+            let abbreviation = matches!(tag, "NNP" | "NNPS") && edit.grows();
             if abbreviation && length < whole {
                 return None;
             }
