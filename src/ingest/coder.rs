@@ -2612,7 +2612,7 @@ impl Reader<'_> {
                 }
             }
             hops += 1;
-            if hops > 4 || c.backdrop {
+            if hops > 4 || (c.backdrop && !happens_with_governor(tree, c)) {
                 break;
             }
             current = c.governor.and_then(|(g, link)| {
@@ -2620,6 +2620,13 @@ impl Reader<'_> {
                     .then(|| scope.clauses.iter().find(|x| x.verb == g))
                     .flatten()
             });
+        }
+        if happens_with_governor(tree, clause)
+            && let Some(governor) = clause
+                .governor
+                .and_then(|(g, _)| scope.clauses.iter().find(|x| x.verb == g))
+        {
+            return self.date(scope, governor);
         }
         // A lead says what has happened; further down, what has happened without a date is
         // the story so far (`Since the war, the US has imposed sanctions`).
@@ -2966,6 +2973,24 @@ impl Reading {
             Reading::Not(why) => format!("not coded: {why}"),
         }
     }
+}
+
+/// A clause of time without its own subject or tense (`after being summoned by …, Antonov
+/// said`, `before meeting Putin, Kerry …`) happens when the clause it hangs from does: it is
+/// the same moment's news, not what led to it. `since` reaches back to a start, so it stays
+/// background.
+fn happens_with_governor(tree: &Tree, clause: &Clause) -> bool {
+    let non_finite = match tree.xpos(clause.verb) {
+        "VBG" => true,
+        "VBN" => tree.kids(clause.verb, "aux").any(|a| tree.lower(a) == "being"),
+        _ => false,
+    };
+    clause.backdrop
+        && non_finite
+        && tree.kids(clause.verb, "nsubj").next().is_none()
+        && tree
+            .kids(clause.verb, "mark")
+            .any(|m| matches!(tree.lower(m).as_str(), "after" | "before" | "following"))
 }
 
 /// `imposes sanctions on any country that trades with Russia`: what a law does to whoever
