@@ -94,13 +94,14 @@ fn run() -> Result<(), String> {
         scores.add(gold, parsed);
     }
     println!(
-        "{} sentences, {} words; model loaded in {:.1} ms; parsed in {:.3} s ({:.0} words/s); xpos={:.4}",
+        "{} sentences, {} words; model loaded in {:.1} ms; parsed in {:.3} s ({:.0} words/s); xpos={:.4} lemma={:.4}",
         gold.len(),
         scores.words,
         load_time.as_secs_f64() * 1e3,
         seconds,
         scores.words as f64 / seconds,
-        scores.xpos()
+        scores.xpos(),
+        scores.lemma()
     );
     println!(
         "upos={:.3} uas={:.3} las={:.3} sentences_per_s={:.0}",

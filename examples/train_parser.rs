@@ -2,18 +2,22 @@
 //!
 //! ```sh
 //! cargo run --release --example train_parser -- DIR [--out PATH] [--parser-epochs N] [--tagger-epochs N] [--folds N]
+//! cargo run --release --example train_parser -- DIR --lemmatizer-only [--out PATH]
 //! ```
 //!
 //! DIR holds `en_ewt-ud-train.conllu` (trained on) and `en_ewt-ud-dev.conllu` (scored after each
 //! parser epoch; the best epoch is kept). The model goes to PATH, by default the embedded model
 //! `src/parse/model/en_ewt.bin`. The same data and options give the same bytes.
+//!
+//! `--lemmatizer-only` learns the lemmatizer again and keeps the tagger and the dependency parser
+//! of the model already at PATH: a change to the lemma rules then changes no tag and no tree.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use dyad::parse::conllu;
-use dyad::parse::train::{TrainingOptions, train};
+use dyad::parse::train::{TrainingOptions, retrain_lemmatizer, train};
 use dyad::parse::{Parser, Sentence};
 
 fn read(path: &Path) -> Result<Vec<Sentence>, String> {
@@ -36,8 +40,10 @@ fn run() -> Result<(), String> {
         "/src/parse/model/en_ewt.bin"
     ));
     let mut options = TrainingOptions::default();
+    let mut lemmatizer_only = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--lemmatizer-only" => lemmatizer_only = true,
             "--out" => out = args.next().map(PathBuf::from).ok_or("--out needs a path")?,
             "--parser-epochs" => options.parser_epochs = number(args.next(), "--parser-epochs")?,
             "--folds" => options.folds = number(args.next(), "--folds")?,
@@ -50,7 +56,7 @@ fn run() -> Result<(), String> {
             }
             "--help" | "-h" => {
                 println!(
-                    "usage: train_parser DIR [--out PATH] [--parser-epochs N] [--tagger-epochs N]"
+                    "usage: train_parser DIR [--out PATH] [--parser-epochs N] [--tagger-epochs N] [--folds N]\n       train_parser DIR --lemmatizer-only [--out PATH]"
                 );
                 return Ok(());
             }
@@ -68,10 +74,17 @@ fn run() -> Result<(), String> {
         train_set.len(),
         dev_set.len()
     );
-    let parser = train(&train_set, &dev_set, &options, &mut |line| {
-        println!("{line}")
-    })
-    .map_err(|e| e.to_string())?;
+    let parser = if lemmatizer_only {
+        let bytes =
+            std::fs::read(&out).map_err(|e| format!("cannot read {}: {e}", out.display()))?;
+        let model = Parser::from_bytes(&bytes).map_err(|e| format!("{}: {e}", out.display()))?;
+        retrain_lemmatizer(&model, &train_set)
+    } else {
+        train(&train_set, &dev_set, &options, &mut |line| {
+            println!("{line}")
+        })
+        .map_err(|e| e.to_string())?
+    };
     let bytes = parser.to_bytes();
     // What is written must read back as the same model.
     let reread = Parser::from_bytes(&bytes).map_err(|e| e.to_string())?;

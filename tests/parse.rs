@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use dyad::parse::train::{TrainingOptions, train};
+use dyad::parse::train::{TrainingOptions, retrain_lemmatizer, train};
 use dyad::parse::{ParseError, Parser, Sentence, conllu, tokenize};
 
 /// Fifteen sentences of our own, annotated by hand in the style of UD English EWT.
@@ -75,6 +75,30 @@ fn a_tagger_and_a_parser_trained_on_a_small_treebank_learn_it() {
 fn training_is_reproducible() {
     let again = train(&treebank(), &[], &small_options(), &mut |_| {}).expect("training succeeds");
     assert_eq!(again.to_bytes(), small_model().to_bytes());
+}
+
+#[test]
+fn the_lemmatizer_learns_again_without_touching_tags_or_trees() {
+    let model = small_model();
+    // A treebank whose only lemma differs: `talks` read as `talks`.
+    let mut other = treebank();
+    for token in other.iter_mut().flat_map(|s| s.tokens.iter_mut()) {
+        if token.form == "talks" {
+            token.lemma = "talks".to_owned();
+        }
+    }
+    let relearned = retrain_lemmatizer(model, &other);
+    for sentence in &treebank() {
+        let (before, after) = (
+            model.parse_words(&forms(sentence)),
+            relearned.parse_words(&forms(sentence)),
+        );
+        for (b, a) in before.tokens.iter().zip(&after.tokens) {
+            assert_eq!((&b.xpos, b.head, &b.deprel), (&a.xpos, a.head, &a.deprel));
+            let expected = if a.form == "talks" { "talks" } else { &b.lemma };
+            assert_eq!(a.lemma, expected, "{}", a.form);
+        }
+    }
 }
 
 #[test]
@@ -355,4 +379,19 @@ fn a_name_ending_like_an_abbreviation_keeps_its_own_lemma() {
     let lemma = |form: &str| sentence.tokens[id(&sentence, form) - 1].lemma.clone();
     assert_eq!(lemma("Antonov"), "Antonov");
     assert_eq!(lemma("Nov"), "November");
+}
+
+#[test]
+fn an_edit_learned_from_one_whole_word_does_not_reach_longer_ones() {
+    let sentence = shipped(
+        "Ukrainian officials said the US will adhere to the treaty and Russia intercepts drones.",
+    );
+    let lemma = |form: &str| sentence.tokens[id(&sentence, form) - 1].lemma.clone();
+    assert_eq!(
+        lemma("adhere"),
+        "adhere",
+        "EWT's `here/VB` → `hear` is that word's alone"
+    );
+    assert_eq!(lemma("intercepts"), "intercept");
+    assert!(lemma("Ukrainian").eq_ignore_ascii_case("ukrainian"));
 }

@@ -2982,7 +2982,9 @@ impl Reading {
 fn happens_with_governor(tree: &Tree, clause: &Clause) -> bool {
     let non_finite = match tree.xpos(clause.verb) {
         "VBG" => true,
-        "VBN" => tree.kids(clause.verb, "aux").any(|a| tree.lower(a) == "being"),
+        "VBN" => tree
+            .kids(clause.verb, "aux")
+            .any(|a| tree.lower(a) == "being"),
         _ => false,
     };
     clause.backdrop

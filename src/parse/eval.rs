@@ -1,7 +1,7 @@
-//! Scoring a parse against a gold treebank: tagging accuracy and attachment scores.
+//! Scoring a parse against a gold treebank: tagging and lemma accuracy and attachment scores.
 //!
-//! Owns the measures as the CoNLL shared tasks define them on gold tokenisation: UPOS and XPOS
-//! accuracy, UAS (the share of words given their gold head) and LAS (the gold head and the gold
+//! Owns the measures as the CoNLL shared tasks define them on gold tokenisation: UPOS, XPOS
+//! and lemma accuracy, UAS (the share of words given their gold head) and LAS (the gold head and the gold
 //! relation, subtypes included: `obl` for a gold `obl:agent` is wrong). Punctuation counts like
 //! any other word. It must not parse: it compares two sentences.
 
@@ -16,6 +16,8 @@ pub struct Scores {
     pub upos: usize,
     /// Words with the gold Penn Treebank tag.
     pub xpos: usize,
+    /// Words with the gold lemma.
+    pub lemmas: usize,
     /// Words with the gold head.
     pub heads: usize,
     /// Words with the gold head and the gold relation (subtypes included).
@@ -38,6 +40,7 @@ impl Scores {
             self.words += 1;
             self.upos += usize::from(gold.upos == predicted.upos);
             self.xpos += usize::from(gold.xpos == predicted.xpos);
+            self.lemmas += usize::from(gold.lemma == predicted.lemma);
             let head = gold.head == predicted.head;
             self.heads += usize::from(head);
             self.labelled += usize::from(head && gold.deprel == predicted.deprel);
@@ -52,6 +55,11 @@ impl Scores {
     /// Penn Treebank tag accuracy.
     pub fn xpos(&self) -> f64 {
         share(self.xpos, self.words)
+    }
+
+    /// Lemma accuracy.
+    pub fn lemma(&self) -> f64 {
+        share(self.lemmas, self.words)
     }
 
     /// Unlabelled attachment score.
@@ -107,6 +115,7 @@ mod tests {
                 words: 3,
                 upos: 2,
                 xpos: 3,
+                lemmas: 3,
                 heads: 2,
                 labelled: 1
             }

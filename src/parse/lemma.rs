@@ -116,12 +116,19 @@ impl Lemmatizer {
 
     /// Per tag and word ending, the most frequent edit; a rule that says what the next shorter
     /// ending already says adds nothing and is left out.
+    ///
+    /// A word teaches a rule only for an ending shorter than itself that holds all the letters
+    /// its edit rewrites: a whole word's edit is that word's exception (the treebank's typo fix
+    /// `here/VB` → `hear` is no rule for `adhere`), and an edit reaching past its ending
+    /// rewrites letters the rule never saw (`Iranian`'s capital made `Ukrainian` `ukIranian`).
     fn learn_rules(&self, tokens: &[&Token]) -> HashMap<(String, String), Edit> {
         let mut edits: BTreeMap<(String, String), BTreeMap<Edit, usize>> = BTreeMap::new();
         for token in tokens {
             let edit = Edit::between(&self.base(&token.form, &token.xpos), &token.lemma);
             let lower = token.form.to_lowercase();
-            for ending in (0..=LONGEST_SUFFIX).filter_map(|length| suffix(&lower, length)) {
+            let shorter = lower.chars().count().min(LONGEST_SUFFIX + 1);
+            let endings = (edit.cut..shorter).filter_map(|length| suffix(&lower, length));
+            for ending in endings {
                 *edits
                     .entry((token.xpos.clone(), ending))
                     .or_default()
@@ -194,7 +201,10 @@ impl Lemmatizer {
 
     /// The lemma of `form` tagged `tag`.
     pub(crate) fn lemma(&self, form: &str, tag: &str) -> String {
-        if let Some(lemma) = self.exceptions.get(&(form.to_owned(), tag.to_owned())) {
+        // The treebank writes apostrophes straight: `’re` is its `'re`.
+        let straight = form.replace('’', "'");
+        let form = straight.as_str();
+        if let Some(lemma) = self.exception(form, tag) {
             return lemma.clone();
         }
         if tag == "CD"
@@ -207,6 +217,18 @@ impl Lemmatizer {
         }
         self.by_rule(form, tag)
             .unwrap_or_else(|| self.base(form, tag))
+    }
+
+    /// A training word's own lemma; capitalised (`Flew` at the head of a sentence), the lower-case
+    /// word's where the tag's lemmas are lower-cased.
+    fn exception(&self, form: &str, tag: &str) -> Option<&String> {
+        let exact = self.exceptions.get(&(form.to_owned(), tag.to_owned()));
+        exact.or_else(|| {
+            let lower = form.to_lowercase();
+            (lower != form && self.lowercased.iter().any(|lowered| lowered == tag))
+                .then(|| self.exceptions.get(&(lower, tag.to_owned())))
+                .flatten()
+        })
     }
 
     /// How many rules and exceptions were learned.
@@ -317,6 +339,43 @@ mod tests {
         assert_eq!(lemmatizer.lemma("went", "VBD"), "go");
         assert_eq!(lemmatizer.lemma("hoped", "VBD"), "hope");
         assert_eq!(lemmatizer.lemma("1,000", "CD"), "1000");
+    }
+
+    #[test]
+    fn a_whole_words_edit_is_no_rule_for_longer_words() {
+        let lemmatizer = Lemmatizer::train(&[sentence(&[
+            ("here", "hear", "VB"),
+            ("interfere", "interfere", "VB"),
+            ("revere", "revere", "VB"),
+            ("Iranian", "Iranian", "JJ"),
+            ("stayed", "stay", "VBD"),
+        ])]);
+        assert_eq!(
+            lemmatizer.lemma("here", "VB"),
+            "hear",
+            "the training word's own lemma"
+        );
+        assert_eq!(lemmatizer.lemma("adhere", "VB"), "adhere");
+        assert_eq!(lemmatizer.lemma("Ukrainian", "JJ"), "Ukrainian");
+        assert_eq!(
+            lemmatizer.lemma("played", "VBD"),
+            "play",
+            "an ending within the word"
+        );
+    }
+
+    #[test]
+    fn a_capitalised_or_curly_form_finds_its_training_word() {
+        let lemmatizer = Lemmatizer::train(&[sentence(&[
+            ("Signed", "sign", "VBD"),
+            ("flew", "fly", "VBD"),
+            ("grew", "grow", "VBD"),
+            ("threw", "throw", "VBD"),
+            ("'re", "be", "VBP"),
+            ("sign", "sign", "VBP"),
+        ])]);
+        assert_eq!(lemmatizer.lemma("Flew", "VBD"), "fly");
+        assert_eq!(lemmatizer.lemma("’re", "VBP"), "be");
     }
 
     #[test]

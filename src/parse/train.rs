@@ -239,6 +239,16 @@ pub fn train(
     })
 }
 
+/// `parser` with its lemmatizer learned again from `train`, its tagger and dependency parser
+/// kept: the lemmatizer reads only words, tags and lemmas, so its rules can change without
+/// retraining the rest.
+pub fn retrain_lemmatizer(parser: &Parser, train: &[Sentence]) -> Parser {
+    Parser {
+        lemmatizer: Lemmatizer::train(train),
+        ..parser.clone()
+    }
+}
+
 fn tagging_scores(tagger: &Tagger, tagged: &[Tagged<'_>]) -> Scores {
     let mut scores = Scores::default();
     for (_, predicted, gold) in tagged {
