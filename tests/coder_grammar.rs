@@ -2008,3 +2008,29 @@ fn a_title_before_a_name_stays_with_the_name() {
         show(&proposals)
     );
 }
+
+#[test]
+fn a_clause_of_time_without_its_own_subject_happens_with_its_governor() {
+    let proposals = coded(
+        "After being summoned by the State Department, Russian Ambassador Anatoly Antonov said \
+         Moscow would respond.",
+    );
+    let summons = find(&proposals, "no summons", |p| p.event.action == "protest");
+    assert_eq!(
+        (summons.event.actor.as_str(), summons.event.target.as_str()),
+        ("USA", "RUS"),
+        "{}",
+        show(&proposals)
+    );
+    assert_eq!(summons.event.occurred_on.to_string(), "2018-03-30");
+    // With its own subject and tense, what came before the news is its background.
+    let background = coded(
+        "After the State Department summoned him, Russian Ambassador Anatoly Antonov said Moscow \
+         would respond.",
+    );
+    assert!(
+        background.iter().all(|p| p.event.action != "protest"),
+        "{}",
+        show(&background)
+    );
+}
