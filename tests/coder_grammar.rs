@@ -2034,3 +2034,24 @@ fn a_clause_of_time_without_its_own_subject_happens_with_its_governor() {
         show(&background)
     );
 }
+
+#[test]
+fn readiness_on_a_condition_is_still_the_speakers_offer() {
+    let proposals = coded(
+        "Washington is willing to consider extending the treaty if Moscow's build-up of nuclear \
+         arms outside the treaty is addressed, the envoy said on Wednesday.",
+    );
+    let offer = find(&proposals, "no offer", |p| p.event.actor == "USA");
+    assert_eq!(
+        offer.event.action,
+        "intend_to_cooperate",
+        "{}",
+        show(&proposals)
+    );
+    assert_eq!(offer.event.kind, EventKind::Statement);
+    assert!(
+        proposals.iter().all(|p| p.event.action != "sign_agreement"),
+        "{}",
+        show(&proposals)
+    );
+}

@@ -2034,8 +2034,11 @@ impl Reader<'_> {
             } else {
                 "intend_to_cooperate"
             };
+            // Readiness looks ahead like `will`: on a condition (`willing to extend the treaty
+            // if …`) it is still the offer, or the threat, of its speaker.
             let clause = Clause {
                 governor: tree.head(adjective).map(|h| (h, Link::Complement)),
+                mood: Mood::Future,
                 ..Clause::with_subject(adjective, Some(subject))
             };
             let meaning = Meaning::new(
