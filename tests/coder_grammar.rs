@@ -2055,3 +2055,29 @@ fn readiness_on_a_condition_is_still_the_speakers_offer() {
         show(&proposals)
     );
 }
+
+#[test]
+fn a_truce_announced_to_take_effect_is_the_announcers_agreement() {
+    let proposals = coded(
+        "The United States and Russia announced on Wednesday that a truce in Syria will take \
+         effect next week.",
+    );
+    let truce = find(&proposals, "no agreement", |p| {
+        p.event.action == "sign_agreement"
+    });
+    let parties = [truce.event.actor.as_str(), truce.event.target.as_str()];
+    assert!(
+        parties.contains(&"USA") && parties.contains(&"RUS"),
+        "{}",
+        show(&proposals)
+    );
+    assert_eq!(pillar(truce), "engagement");
+    let halted = coded(
+        "The United States and Russia announced on Wednesday a cessation of cooperation in Syria.",
+    );
+    assert!(
+        halted.iter().all(|p| p.event.action != "sign_agreement"),
+        "{}",
+        show(&halted)
+    );
+}

@@ -1248,12 +1248,18 @@ impl Reader<'_> {
                 .iter()
                 .find(|f| f.objects.is_empty() && f.preps.is_empty() && verb_matches(f))
         };
-        // A light verb carrying an event noun: `ordered the expulsion of`, `held talks`.
+        // A light verb carrying an event noun: `ordered the expulsion of`, `held talks`,
+        // `announced that a truce will take effect`.
         let noun = || -> Option<Meaning> {
             if !self.dictionary.light_verbs.contains(&lemma) {
                 return None;
             }
-            object_heads.iter().find_map(|&o| {
+            let onsets = tree
+                .kids(clause.verb, "ccomp")
+                .filter(|&c| is_onset(tree, c))
+                .flat_map(|c| tree.kids(c, "nsubj").collect::<Vec<_>>());
+            let carried: Vec<usize> = object_heads.iter().copied().chain(onsets).collect();
+            carried.into_iter().find_map(|o| {
                 let noun = tree.lemma(o);
                 let modifiers = noun_words(tree, o);
                 let words = phrase_words(tree, o);
@@ -3405,6 +3411,16 @@ fn has_condition(tree: &Tree, verb: usize) -> bool {
         tree.kids(a, "mark")
             .any(|m| matches!(tree.lower(m).as_str(), "if" | "unless"))
     })
+}
+
+/// A verb of coming into force: `take effect`, `begin`, `start`, `enter into force`.
+fn is_onset(tree: &Tree, verb: usize) -> bool {
+    match tree.lemma(verb).as_str() {
+        "begin" | "start" => true,
+        "take" => tree.kids(verb, "obj").any(|o| tree.lemma(o) == "effect"),
+        "enter" | "come" => tree.kids(verb, "obl").any(|o| tree.lemma(o) == "force"),
+        _ => false,
+    }
 }
 
 /// `may`, `might`, `could`: a possibility, not an obligation or a wish.
