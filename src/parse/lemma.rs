@@ -6,7 +6,7 @@
 //! the training words those rules get wrong (irregular verbs, pronouns). It must not tag: it
 //! reads the tag the tagger chose.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::ParseError;
 use super::codec::{Reader, Writer};
@@ -14,6 +14,9 @@ use super::sentence::{Sentence, Token};
 
 /// The longest word ending a rule looks at.
 const LONGEST_SUFFIX: usize = 6;
+
+/// The shortest lemma a second guess may give.
+const SHORTEST_GUESS: usize = 3;
 
 /// How a lemma is made from a (case-adjusted) form: cut letters off the end, add some.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -58,6 +61,9 @@ pub(crate) struct Lemmatizer {
     rules: HashMap<(String, String), Edit>,
     /// (form, tag) → lemma, for training words the rules get wrong.
     exceptions: HashMap<(String, String), String>,
+    /// The lemmas of the training words of lower-cased tags, each with its word class (the
+    /// tag's first two letters: `VB sever` is no `JJ severe`): the words a guess may land on.
+    known: HashSet<String>,
 }
 
 fn suffix(lower: &str, length: usize) -> Option<String> {
@@ -110,6 +116,7 @@ impl Lemmatizer {
             ..Lemmatizer::default()
         };
         lemmatizer.rules = lemmatizer.learn_rules(&tokens);
+        lemmatizer.learn_vocabulary(&tokens);
         lemmatizer.exceptions = lemmatizer.learn_exceptions(&tokens);
         lemmatizer
     }
@@ -153,6 +160,20 @@ impl Lemmatizer {
             .collect()
     }
 
+    /// The lemmas of the training words of lower-cased tags.
+    fn learn_vocabulary(&mut self, tokens: &[&Token]) {
+        self.known = tokens
+            .iter()
+            .filter(|t| self.lowers(&t.xpos))
+            .map(|t| known_as(&t.xpos, &t.lemma.to_lowercase()))
+            .collect();
+    }
+
+    /// Whether the tag's lemmas are lower-cased (common words, not names).
+    fn lowers(&self, tag: &str) -> bool {
+        self.lowercased.iter().any(|lowered| lowered == tag)
+    }
+
     /// The training words whose most frequent lemma the rules do not give.
     fn learn_exceptions(&self, tokens: &[&Token]) -> HashMap<(String, String), String> {
         let mut lemmas: BTreeMap<(String, String), BTreeMap<String, usize>> = BTreeMap::new();
@@ -174,28 +195,52 @@ impl Lemmatizer {
     }
 
     fn base(&self, form: &str, tag: &str) -> String {
-        if self.lowercased.iter().any(|lowered| lowered == tag) {
+        if self.lowers(tag) {
             form.to_lowercase()
         } else {
             form.to_owned()
         }
     }
 
+    /// The longest ending's edit; for a common word where that cuts to no lemma the training
+    /// data knows, a known one that cuts less or puts back an `e` (`blamed`: `-amed` cuts as in
+    /// `dreamed` to `blam`; `blame` is known).
     fn by_rule(&self, form: &str, tag: &str) -> Option<String> {
         let base = self.base(form, tag);
+        let edit = self
+            .edits_by_ending(form, tag)
+            .find(|e| e.apply(&base).is_some())?;
+        let first = edit.apply(&base)?;
+        let known = |guess: &String| self.known.contains(&known_as(tag, guess));
+        if edit.cut == 0
+            || !self.lowers(tag)
+            || known(&first)
+            || !base.chars().all(char::is_alphabetic)
+        {
+            return Some(first);
+        }
+        let length = base.chars().count();
+        let cut_less = (1..edit.cut)
+            .rev()
+            .map(|cut| base.chars().take(length - cut).collect());
+        let second = cut_less
+            .chain(std::iter::once(format!("{first}e")))
+            .find(|guess: &String| guess.chars().count() >= SHORTEST_GUESS && known(guess));
+        Some(second.unwrap_or(first))
+    }
+
+    /// The rules that match the word's endings, longest ending first.
+    fn edits_by_ending<'l>(&'l self, form: &str, tag: &'l str) -> impl Iterator<Item = &'l Edit> {
         let lower = form.to_lowercase();
         let whole = lower.chars().count();
         let longest = whole.min(LONGEST_SUFFIX);
-        (0..=longest).rev().find_map(|length| {
+        (0..=longest).rev().filter_map(move |length| {
             let ending = suffix(&lower, length)?;
             let edit = self.rules.get(&(tag.to_owned(), ending))?;
             // A name's ending that grows (`Nov` → `November`) is an abbreviation, learned from
             // the whole word: `Antonov` is no month.
             let abbreviation = matches!(tag, "NNP" | "NNPS") && edit.grows();
-            if abbreviation && length < whole {
-                return None;
-            }
-            edit.apply(&base)
+            (!abbreviation || length == whole).then_some(edit)
         })
     }
 
@@ -225,7 +270,7 @@ impl Lemmatizer {
         let exact = self.exceptions.get(&(form.to_owned(), tag.to_owned()));
         exact.or_else(|| {
             let lower = form.to_lowercase();
-            (lower != form && self.lowercased.iter().any(|lowered| lowered == tag))
+            (lower != form && self.lowers(tag))
                 .then(|| self.exceptions.get(&(lower, tag.to_owned())))
                 .flatten()
         })
@@ -255,6 +300,9 @@ impl Lemmatizer {
             writer.str(tag);
             writer.str(lemma);
         }
+        let mut known: Vec<String> = self.known.iter().cloned().collect();
+        known.sort();
+        writer.strs(&known);
     }
 
     pub(crate) fn read(reader: &mut Reader<'_>) -> Result<Lemmatizer, ParseError> {
@@ -264,10 +312,7 @@ impl Lemmatizer {
         for _ in 0..count {
             let tag = reader.str("lemma rule")?;
             let ending = reader.str("lemma rule")?;
-            let cut = usize::try_from(reader.u64("lemma rule")?)
-                .map_err(|_| ParseError::Model("lemma rule too long".to_owned()))?;
-            let add = reader.str("lemma rule")?;
-            rules.insert((tag, ending), Edit { cut, add });
+            rules.insert((tag, ending), read_edit(reader, "lemma rule")?);
         }
         let count = reader.len(24, "lemma exceptions")?;
         let mut exceptions = HashMap::with_capacity(count);
@@ -277,12 +322,27 @@ impl Lemmatizer {
             let lemma = reader.str("lemma exception")?;
             exceptions.insert((form, tag), lemma);
         }
+        let known = reader.strs("known lemmas")?.into_iter().collect();
         Ok(Lemmatizer {
             lowercased,
             rules,
             exceptions,
+            known,
         })
     }
+}
+
+/// A lemma keyed by its word class, the tag's first two letters (`VB`, `NN`, `JJ`).
+fn known_as(tag: &str, lemma: &str) -> String {
+    let class: String = tag.chars().take(2).collect();
+    format!("{class} {lemma}")
+}
+
+fn read_edit(reader: &mut Reader<'_>, what: &str) -> Result<Edit, ParseError> {
+    let cut = usize::try_from(reader.u64(what)?)
+        .map_err(|_| ParseError::Model(format!("{what} too long")))?;
+    let add = reader.str(what)?;
+    Ok(Edit { cut, add })
 }
 
 #[cfg(test)]
@@ -376,6 +436,34 @@ mod tests {
         ])]);
         assert_eq!(lemmatizer.lemma("Flew", "VBD"), "fly");
         assert_eq!(lemmatizer.lemma("’re", "VBP"), "be");
+    }
+
+    #[test]
+    fn a_cut_to_an_unknown_word_gives_way_to_a_known_one_of_its_class() {
+        let lemmatizer = Lemmatizer::train(&[sentence(&[
+            ("dreamed", "dream", "VBD"),
+            ("screamed", "scream", "VBD"),
+            ("tamed", "tame", "VBD"),
+            ("Blame", "blame", "VB"),
+            ("Severe", "severe", "JJ"),
+            ("hovered", "hover", "VBD"),
+            ("Covered", "cover", "VBD"),
+        ])]);
+        assert_eq!(
+            lemmatizer.lemma("blamed", "VBD"),
+            "blame",
+            "`-amed` cuts to `blam`"
+        );
+        assert_eq!(
+            lemmatizer.lemma("steamed", "VBD"),
+            "steam",
+            "nothing known: the rule's"
+        );
+        assert_eq!(
+            lemmatizer.lemma("severed", "VBD"),
+            "sever",
+            "`severe` is no verb"
+        );
     }
 
     #[test]

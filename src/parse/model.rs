@@ -17,7 +17,7 @@ use super::tokenize::tokenize;
 use super::words::Word;
 
 /// The first bytes of every model file, the format's version in the last two.
-const MAGIC: &[u8; 8] = b"DYADPS01";
+const MAGIC: &[u8; 8] = b"DYADPS02";
 
 /// The model trained on UD English EWT by `cargo run --release --example train_parser`.
 static SHIPPED_BYTES: &[u8] = include_bytes!("model/en_ewt.bin");
