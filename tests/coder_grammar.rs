@@ -2081,3 +2081,24 @@ fn a_truce_announced_to_take_effect_is_the_announcers_agreement() {
         show(&halted)
     );
 }
+
+#[test]
+fn an_aim_to_conquer_told_by_the_other_side_is_its_accusation() {
+    let proposals =
+        coded("White House spokesman John Kirby said Putin still aims to conquer Ukraine.");
+    let charge = find(&proposals, "no accusation", |p| p.event.actor == "USA");
+    assert_eq!(
+        (charge.event.target.as_str(), charge.event.action.as_str()),
+        ("RUS", "disapprove"),
+        "{}",
+        show(&proposals)
+    );
+    assert!(
+        proposals.iter().all(|p| p.event.action != "fight"),
+        "{}",
+        show(&proposals)
+    );
+    let fact = coded("Russian forces seized the Ukrainian port of Berdyansk on Wednesday.");
+    let seizure = find(&fact, "no seizure", |p| p.event.action == "fight");
+    assert_eq!(seizure.event.actor, "RUS", "{}", show(&fact));
+}

@@ -399,12 +399,32 @@ fn an_edit_learned_from_one_whole_word_does_not_reach_longer_ones() {
 #[test]
 fn a_verb_cut_to_no_known_word_keeps_its_e() {
     for (text, verb, lemma) in [
-        ("Moscow blamed Washington for the crisis.", "blamed", "blame"),
-        ("Russia interfered in the election.", "interfered", "interfere"),
-        ("Russian forces invaded Ukraine in 2022.", "invaded", "invade"),
-        ("The Pentagon postponed the missile test.", "postponed", "postpone"),
+        (
+            "Moscow blamed Washington for the crisis.",
+            "blamed",
+            "blame",
+        ),
+        (
+            "Russia interfered in the election.",
+            "interfered",
+            "interfere",
+        ),
+        (
+            "Russian forces invaded Ukraine in 2022.",
+            "invaded",
+            "invade",
+        ),
+        (
+            "The Pentagon postponed the missile test.",
+            "postponed",
+            "postpone",
+        ),
     ] {
         let sentence = shipped(text);
-        assert_eq!(sentence.tokens[id(&sentence, verb) - 1].lemma, lemma, "{text}");
+        assert_eq!(
+            sentence.tokens[id(&sentence, verb) - 1].lemma,
+            lemma,
+            "{text}"
+        );
     }
 }
