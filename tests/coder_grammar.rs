@@ -2102,3 +2102,22 @@ fn an_aim_to_conquer_told_by_the_other_side_is_its_accusation() {
     let seizure = find(&fact, "no seizure", |p| p.event.action == "fight");
     assert_eq!(seizure.event.actor, "RUS", "{}", show(&fact));
 }
+
+#[test]
+fn answering_aggression_is_a_threat_and_raising_the_risk_an_accusation() {
+    let threat = coded("Blinken said Washington would respond to aggressive acts by Russia.");
+    let answer = find(&threat, "no threat", |p| p.event.actor == "USA");
+    assert_eq!(
+        (answer.event.target.as_str(), answer.event.action.as_str()),
+        ("RUS", "threaten"),
+        "{}",
+        show(&threat)
+    );
+    let risk = coded(
+        "Ryabkov said the delivery of U.S. weapons to Ukraine increased the risk of a direct \
+         conflict with Russia.",
+    );
+    let charge = find(&risk, "no accusation", |p| p.event.actor == "RUS");
+    assert_eq!(charge.event.target, "USA", "{}", show(&risk));
+    assert_eq!(sign_of(charge), "negative");
+}
