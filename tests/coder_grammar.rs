@@ -2121,3 +2121,21 @@ fn answering_aggression_is_a_threat_and_raising_the_risk_an_accusation() {
     assert_eq!(charge.event.target, "USA", "{}", show(&risk));
     assert_eq!(sign_of(charge), "negative");
 }
+
+#[test]
+fn a_clause_of_time_opened_by_when_is_background_unless_dated() {
+    let undated = coded("Lavrov said the talks went well when he met Pompeo in Geneva.");
+    assert!(
+        undated.iter().all(|p| p.event.action != "consult"),
+        "{}",
+        show(&undated)
+    );
+    let dated = coded("Lavrov said the talks went well when he met Pompeo in Geneva on Tuesday.");
+    let meeting = find(&dated, "no meeting", |p| p.event.action == "consult");
+    assert_eq!(
+        meeting.event.occurred_on.to_string(),
+        "2018-03-27",
+        "{}",
+        show(&dated)
+    );
+}

@@ -341,7 +341,11 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
             "aux" => read_auxiliary(tree, child, &mut clause),
             "mark" if CONDITIONS.contains(&lower.as_str()) => clause.mood = Mood::Conditional,
             "mark" if BACKDROPS.contains(&lower.as_str()) => clause.backdrop = true,
-
+            // `… when he met his counterparts`: UD makes the `when` of a clause of time its
+            // adverb, not its subordinator.
+            "advmod" if lower == "when" && tree.deprel(verb) == "advcl" && child < verb => {
+                clause.backdrop = true
+            }
             _ => {}
         }
         if tree.rel(child) == "obl"
