@@ -1,9 +1,9 @@
 //! Scoring a parse against a gold treebank: tagging and lemma accuracy and attachment scores.
 //!
 //! Owns the measures as the CoNLL shared tasks define them on gold tokenisation: UPOS, XPOS
-//! and lemma accuracy, UAS (the share of words given their gold head) and LAS (the gold head and the gold
-//! relation, subtypes included: `obl` for a gold `obl:agent` is wrong). Punctuation counts like
-//! any other word. It must not parse: it compares two sentences.
+//! and lemma accuracy, UAS (the share of words given their gold head) and LAS (the gold head
+//! and the gold relation, subtypes included: `obl` for a gold `obl:agent` is wrong).
+//! Punctuation counts like any other word. It must not parse: it compares two sentences.
 
 use super::sentence::Sentence;
 

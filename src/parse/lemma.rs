@@ -3,9 +3,11 @@
 //!
 //! Owns rules learned from the training data: per tag, whether the lemma is lower-cased, and
 //! per tag and word ending (up to six letters), which letters to cut and to add; plus a table of
-//! the training words those rules get wrong (irregular verbs, pronouns). It must not tag: it
+//! the training words those rules get wrong (irregular verbs, pronouns), and the training
+//! lemmas, against which a rule's guess for an unseen word is checked. It must not tag: it
 //! reads the tag the tagger chose.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::ParseError;
@@ -247,8 +249,12 @@ impl Lemmatizer {
     /// The lemma of `form` tagged `tag`.
     pub(crate) fn lemma(&self, form: &str, tag: &str) -> String {
         // The treebank writes apostrophes straight: `’re` is its `'re`.
-        let straight = form.replace('’', "'");
-        let form = straight.as_str();
+        let straight = if form.contains('’') {
+            Cow::Owned(form.replace('’', "'"))
+        } else {
+            Cow::Borrowed(form)
+        };
+        let form = straight.as_ref();
         if let Some(lemma) = self.exception(form, tag) {
             return lemma.clone();
         }
@@ -312,7 +318,10 @@ impl Lemmatizer {
         for _ in 0..count {
             let tag = reader.str("lemma rule")?;
             let ending = reader.str("lemma rule")?;
-            rules.insert((tag, ending), read_edit(reader, "lemma rule")?);
+            let cut = usize::try_from(reader.u64("lemma rule")?)
+                .map_err(|_| ParseError::Model("lemma rule too long".to_owned()))?;
+            let add = reader.str("lemma rule")?;
+            rules.insert((tag, ending), Edit { cut, add });
         }
         let count = reader.len(24, "lemma exceptions")?;
         let mut exceptions = HashMap::with_capacity(count);
@@ -336,13 +345,6 @@ impl Lemmatizer {
 fn known_as(tag: &str, lemma: &str) -> String {
     let class: String = tag.chars().take(2).collect();
     format!("{class} {lemma}")
-}
-
-fn read_edit(reader: &mut Reader<'_>, what: &str) -> Result<Edit, ParseError> {
-    let cut = usize::try_from(reader.u64(what)?)
-        .map_err(|_| ParseError::Model(format!("{what} too long")))?;
-    let add = reader.str(what)?;
-    Ok(Edit { cut, add })
 }
 
 #[cfg(test)]
