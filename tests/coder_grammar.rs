@@ -2139,3 +2139,21 @@ fn a_clause_of_time_opened_by_when_is_background_unless_dated() {
         show(&dated)
     );
 }
+
+#[test]
+fn a_promise_to_spare_the_other_sides_partner_is_a_concession_to_the_other_side() {
+    let proposals =
+        coded("Shoigu assured Hagel on Monday that Russian troops would not invade Ukraine.");
+    let assurance = find(&proposals, "no assurance", |p| p.event.actor == "RUS");
+    assert_eq!(
+        (assurance.event.target.as_str(), sign_of(assurance)),
+        ("USA", "positive"),
+        "{}",
+        show(&proposals)
+    );
+    assert!(
+        proposals.iter().all(|p| p.event.action != "fight"),
+        "{}",
+        show(&proposals)
+    );
+}

@@ -2417,6 +2417,14 @@ impl Reader<'_> {
             let Some((target, how)) = target else {
                 continue;
             };
+            // `assured Hagel that Russian troops would not invade Ukraine`: sparing the other
+            // side's partner is a concession to the other side.
+            let (target, how) = match self.other_side(&actor.code) {
+                Some(other) if action == "yield" && self.is_partner_of(&other, &target) => {
+                    (other, "the other side, whose partner is spared")
+                }
+                _ => (target, how),
+            };
             explained.push(format!("target: {target} ({how})"));
             let Some(action) = self.in_scope(&actor.code, &target, action, both_sides_named) else {
                 continue;
@@ -2524,6 +2532,14 @@ impl Reader<'_> {
         .then(|| talks.pillar.clone())
     }
 
+    /// Whether `code` is one of `side`'s partners in the dictionary.
+    fn is_partner_of(&self, side: &str, code: &str) -> bool {
+        self.dictionary
+            .partners
+            .get(side)
+            .is_some_and(|p| p.iter().any(|c| c == code))
+    }
+
     fn other_side(&self, code: &str) -> Option<String> {
         if code == self.sides[0] {
             Some(self.sides[1].clone())
@@ -2556,16 +2572,8 @@ impl Reader<'_> {
         }
         if actor_side {
             let other = self.other_side(actor)?;
-            let partner_of_other = self
-                .dictionary
-                .partners
-                .get(&other)
-                .is_some_and(|p| p.iter().any(|c| c == target));
-            let own_partner = self
-                .dictionary
-                .partners
-                .get(actor)
-                .is_some_and(|p| p.iter().any(|c| c == target));
+            let partner_of_other = self.is_partner_of(&other, target);
+            let own_partner = self.is_partner_of(actor, target);
             return match action {
                 "arm_adversary" | "support_adversary" | "reassure_allies" => {
                     Some(action.to_string())
