@@ -2157,3 +2157,42 @@ fn a_promise_to_spare_the_other_sides_partner_is_a_concession_to_the_other_side(
         show(&proposals)
     );
 }
+
+#[test]
+fn a_headline_infinitive_is_the_step_its_noun_announced() {
+    let proposals = coded_with_title(
+        "US embassy in Russia to halt issuing of visas from Wednesday",
+        "The embassy gave no reason on Friday.",
+    );
+    let halt = find(&proposals, "no halt", |p| p.event.actor == "USA");
+    assert_eq!(
+        (halt.event.target.as_str(), halt.event.action.as_str()),
+        ("RUS", "reduce_relations"),
+        "{}",
+        show(&proposals)
+    );
+    assert_eq!(halt.event.kind, EventKind::Action);
+    let plan = coded_with_title(
+        "Plan to expel US diplomats",
+        "Nothing was decided on Friday.",
+    );
+    assert!(plan.is_empty(), "{}", show(&plan));
+}
+
+#[test]
+fn a_halt_announced_to_visa_work_reduces_relations() {
+    let proposals = coded(
+        "The US embassy announced a nine-day halt to all non-immigrant visa operations in \
+         Russia.",
+    );
+    let halt = find(&proposals, "no halt", |p| p.event.actor == "USA");
+    assert_eq!(
+        halt.event.action,
+        "reduce_relations",
+        "{}",
+        show(&proposals)
+    );
+    let move_halted =
+        coded("The US embassy announced a halt to its move to a new building in Russia.");
+    assert!(move_halted.is_empty(), "{}", show(&move_halted));
+}

@@ -238,7 +238,7 @@ pub fn clauses(tree: &Tree) -> Vec<Clause> {
         .filter(|&i| is_predicate(tree, i))
         .map(|i| read_clause(tree, i))
         .collect();
-    read_headline_passives(tree, &mut found);
+    read_headlines(tree, &mut found);
     inherit_subjects(tree, &mut found);
     found
 }
@@ -413,8 +413,10 @@ fn read_clause(tree: &Tree, verb: usize) -> Clause {
 }
 
 /// `US journalist detained in Russia`: a headline without a finite verb tells a passive as a
-/// noun with its participle; the noun is what the participle was done to.
-fn read_headline_passives(tree: &Tree, clauses: &mut [Clause]) {
+/// noun with its participle; the noun is what the participle was done to. `US embassy to halt
+/// visas`: it tells a step announced as decided as the noun with an infinitive; the noun takes
+/// it, as the lead will say (`the embassy will halt …`).
+fn read_headlines(tree: &Tree, clauses: &mut [Clause]) {
     if (0..tree.len()).any(|t| matches!(tree.xpos(t), "VBD" | "VBZ" | "VBP" | "MD")) {
         return;
     }
@@ -423,8 +425,24 @@ fn read_headline_passives(tree: &Tree, clauses: &mut [Clause]) {
             clause.subjects = vec![noun];
             clause.passive = true;
             clause.governor = None;
+        } else if let Some(noun) = headline_infinitive(tree, clause.verb) {
+            clause.subjects = vec![noun];
+            clause.mood = Mood::Fact;
+            clause.governor = None;
         }
     }
+}
+
+/// The noun at the root of a sentence without a finite verb that an infinitive hangs from.
+fn headline_infinitive(tree: &Tree, verb: usize) -> Option<usize> {
+    let noun = tree.head(verb)?;
+    let fragment = matches!(tree.upos(noun), "NOUN" | "PROPN")
+        && tree.head(noun).is_none()
+        && tree.deprel(verb) == "acl"
+        && tree.xpos(verb) == "VB"
+        && tree.kids(verb, "mark").any(|m| tree.lower(m) == "to")
+        && tree.kids(verb, "nsubj").next().is_none();
+    fragment.then_some(noun)
 }
 
 /// The noun a participle of a sentence without a finite verb was done to.

@@ -1262,7 +1262,12 @@ impl Reader<'_> {
             carried.into_iter().find_map(|o| {
                 let noun = tree.lemma(o);
                 let modifiers = noun_words(tree, o);
-                let words = phrase_words(tree, o);
+                // `announced a halt | to visa operations`: the phrase the parser hung on the
+                // verb is the noun's.
+                let words: Vec<String> = std::iter::once(o)
+                    .chain(trailing_phrases(tree, o))
+                    .flat_map(|t| phrase_words(tree, t))
+                    .collect();
                 self.dictionary
                     .nouns
                     .iter()
