@@ -2196,3 +2196,22 @@ fn a_halt_announced_to_visa_work_reduces_relations() {
         coded("The US embassy announced a halt to its move to a new building in Russia.");
     assert!(move_halted.is_empty(), "{}", show(&move_halted));
 }
+
+#[test]
+fn regret_a_mistake_and_a_bounty_are_read_for_what_they_are() {
+    let regret = coded(
+        "State Department spokesman Mark Toner said Washington would regret a Russian halt to \
+         the cooperation.",
+    );
+    let disapproval = find(&regret, "no disapproval", |p| p.event.actor == "USA");
+    assert_eq!(disapproval.event.action, "disapprove", "{}", show(&regret));
+    let mistake = coded("Rosatom called the US decision a mistake.");
+    let assessment = find(&mistake, "no assessment", |p| p.event.actor == "RUS");
+    assert_eq!(assessment.event.action, "disapprove", "{}", show(&mistake));
+    let bounty = coded(
+        "The United States is offering a reward of ten million dollars for information on the \
+         six Russian hackers.",
+    );
+    let reward = find(&bounty, "no reward", |p| p.event.actor == "USA");
+    assert_eq!(sign_of(reward), "negative", "{}", show(&bounty));
+}
