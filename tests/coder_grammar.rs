@@ -67,6 +67,15 @@ fn find<'p>(
         .unwrap_or_else(|| panic!("{missing}:\n{}", show(proposals)))
 }
 
+/// Fails, listing them all, where any proposal is coded `action`.
+fn assert_none_is(proposals: &[Proposal], action: &str) {
+    assert!(
+        proposals.iter().all(|p| p.event.action != action),
+        "none should be {action}:\n{}",
+        show(proposals)
+    );
+}
+
 fn has(proposals: &[Proposal], actor: &str, target: &str, sign: &str) -> bool {
     proposals
         .iter()
@@ -681,11 +690,7 @@ fn declining_to_comment_rejects_nothing() {
         "The United States expelled two Russian diplomats on Monday. The Kremlin declined to \
          comment on Tuesday.",
     );
-    assert!(
-        proposals.iter().all(|p| p.event.action != "reject"),
-        "{}",
-        show(&proposals)
-    );
+    assert_none_is(&proposals, "reject");
 }
 
 #[test]
@@ -694,11 +699,7 @@ fn what_happened_a_week_before_is_not_dated_by_the_clause_it_hangs_from() {
         "Secretary Austin and Minister Shoigu last spoke on March 2, a week before Russia \
          launched its offensive in Ukraine.",
     );
-    assert!(
-        proposals.iter().all(|p| p.event.action != "fight"),
-        "{}",
-        show(&proposals)
-    );
+    assert_none_is(&proposals, "fight");
 }
 
 #[test]
@@ -739,11 +740,7 @@ fn a_meeting_scheduled_is_not_a_meeting_held() {
         "National Security Adviser Bolton is scheduled to meet with President Putin on \
          Tuesday.",
     );
-    assert!(
-        proposals.iter().all(|p| p.event.action != "consult"),
-        "{}",
-        show(&proposals)
-    );
+    assert_none_is(&proposals, "consult");
 }
 
 #[test]
@@ -919,11 +916,7 @@ fn what_has_happened_is_news_in_the_lead_and_the_story_so_far_further_down() {
          Officials gave no details. Since the war, the United States has imposed sanctions on \
          Russia.",
     );
-    assert!(
-        further.iter().all(|p| p.event.action != "impose_sanctions"),
-        "{}",
-        show(&further)
-    );
+    assert_none_is(&further, "impose_sanctions");
 }
 
 #[test]
@@ -1122,11 +1115,7 @@ fn an_encounter_reported_by_the_side_it_was_done_to_is_the_encounter_and_that_si
     // An accusation is only the accuser's word.
     let accused =
         coded("Moscow accused a U.S. destroyer of sailing into Russian waters on Tuesday.");
-    assert!(
-        accused.iter().all(|p| p.event.action != "show_force"),
-        "{}",
-        show(&accused)
-    );
+    assert_none_is(&accused, "show_force");
 }
 
 #[test]
@@ -1152,11 +1141,7 @@ fn an_intercept_carried_by_a_light_verb_is_a_show_of_force() {
 fn operations_against_no_one_are_no_fight() {
     let proposals =
         coded("The U.S. aircraft was conducting routine operations over international waters.");
-    assert!(
-        proposals.iter().all(|p| p.event.action != "fight"),
-        "{}",
-        show(&proposals)
-    );
+    assert_none_is(&proposals, "fight");
 }
 
 #[test]
@@ -1299,11 +1284,7 @@ fn what_a_side_said_in_a_call_to_the_other_side_says_the_call_was_held() {
         "Putin confirmed the move during a meeting on Wednesday, accusing the United States of \
          breaking the treaty.",
     );
-    assert!(
-        meeting.iter().all(|p| p.event.action != "consult"),
-        "{}",
-        show(&meeting)
-    );
+    assert_none_is(&meeting, "consult");
 }
 
 #[test]
@@ -1450,20 +1431,10 @@ fn would_after_a_past_verb_of_saying_is_what_was_said_to_come() {
         "Obama said on Thursday that the United States would impose sanctions on Russia if it \
          invaded Ukraine.",
     );
-    assert!(
-        conditional
-            .iter()
-            .all(|p| p.event.action != "impose_sanctions"),
-        "{}",
-        show(&conditional)
-    );
+    assert_none_is(&conditional, "impose_sanctions");
     // A hedge of the speaker's own is still a hedge.
     let hedged = coded("Obama would impose sanctions on Russia, officials believe.");
-    assert!(
-        hedged.iter().all(|p| p.event.action != "impose_sanctions"),
-        "{}",
-        show(&hedged)
-    );
+    assert_none_is(&hedged, "impose_sanctions");
 }
 
 #[test]
@@ -1481,11 +1452,7 @@ fn a_killing_without_an_agent_is_no_one_s_deed_and_a_rule_is_no_deed() {
         "Under the law, the United States imposes sanctions on any country that buys Russian \
          weapons.",
     );
-    assert!(
-        rule.iter().all(|p| p.event.action != "impose_sanctions"),
-        "{}",
-        show(&rule)
-    );
+    assert_none_is(&rule, "impose_sanctions");
     let denied = coded("The Kremlin on Tuesday denied any role in the American's poisoning.");
     assert!(has(&denied, "RUS", "USA", "negative"), "{}", show(&denied));
 }
@@ -1596,11 +1563,7 @@ fn saying_the_other_side_failed_to_do_its_part_accuses_it_and_denying_a_breach_r
         show(&claimed)
     );
     let denied = coded("The Kremlin said on Wednesday that Russia did not violate the treaty.");
-    assert!(
-        denied.iter().all(|p| p.event.action != "disapprove"),
-        "{}",
-        show(&denied)
-    );
+    assert_none_is(&denied, "disapprove");
 }
 
 #[test]
@@ -1626,11 +1589,7 @@ fn offering_no_details_offers_nothing() {
         "White House officials confirmed Trump's call with Putin on Wednesday but offered no \
          details.",
     );
-    assert!(
-        proposals.iter().all(|p| p.event.action != "appeal"),
-        "{}",
-        show(&proposals)
-    );
+    assert_none_is(&proposals, "appeal");
 }
 
 #[test]
@@ -1643,13 +1602,7 @@ fn promising_a_response_threatens() {
         p.event.actor == "RUS" && p.event.action == "threaten"
     });
     assert_eq!(sign_of(promise), "negative", "{}", show(&proposals));
-    assert!(
-        proposals
-            .iter()
-            .all(|p| p.event.action != "intend_to_cooperate"),
-        "{}",
-        show(&proposals)
-    );
+    assert_none_is(&proposals, "intend_to_cooperate");
 }
 
 #[test]
@@ -1657,13 +1610,7 @@ fn leaving_a_meeting_is_not_leaving_a_treaty() {
     let left_meeting = coded(
         "Biden gave a thumbs up to reporters on Wednesday as he left the meeting with Putin.",
     );
-    assert!(
-        left_meeting
-            .iter()
-            .all(|p| p.event.action != "reduce_relations"),
-        "{}",
-        show(&left_meeting)
-    );
+    assert_none_is(&left_meeting, "reduce_relations");
     let left_treaty = coded("Russia on Wednesday left the treaty with the United States.");
     find(&left_treaty, "no withdrawal", |p| {
         p.event.actor == "RUS" && p.event.action == "reduce_relations"
@@ -1728,11 +1675,7 @@ fn a_hostile_deed_with_no_agent_done_in_a_third_state_is_not_the_other_sides() {
         "The Russian senator, who was detained in France last year, was named on Wednesday in \
          the new U.S. list.",
     );
-    assert!(
-        proposals.iter().all(|p| p.event.action != "coerce"),
-        "{}",
-        show(&proposals)
-    );
+    assert_none_is(&proposals, "coerce");
 }
 
 #[test]
@@ -1740,20 +1683,12 @@ fn words_exchanged_and_guilty_pleas_are_no_swap_and_no_appeal() {
     let words = coded(
         "Putin and Trump exchanged a few words before the group photo in Danang on Saturday.",
     );
-    assert!(
-        words.iter().all(|p| p.event.action != "yield"),
-        "{}",
-        show(&words)
-    );
+    assert_none_is(&words, "yield");
     let plea = coded(
         "The FSB questioned two former employees of the U.S. Embassy, one of whom pleaded \
          guilty on Wednesday.",
     );
-    assert!(
-        plea.iter().all(|p| p.event.action != "appeal"),
-        "{}",
-        show(&plea)
-    );
+    assert_none_is(&plea, "appeal");
 }
 
 #[test]
@@ -1777,11 +1712,7 @@ fn refusing_to_tolerate_warns_and_an_unnamed_department_speaks_for_its_spokesman
         "The State Department tolerated the Russian government's new rules for diplomats on \
          Wednesday.",
     );
-    assert!(
-        tolerated.iter().all(|p| p.event.action != "warn"),
-        "{}",
-        show(&tolerated)
-    );
+    assert_none_is(&tolerated, "warn");
 }
 
 #[test]
@@ -1827,11 +1758,7 @@ fn what_a_deed_will_bring_on_its_doer_is_the_speakers_threat() {
     let threat = find(&price, "no threat", |p| p.event.actor == "USA");
     assert_eq!(threat.event.action, "threaten", "{}", show(&price));
     let talks = coded("The talks with Washington will have consequences for trade, Lavrov said.");
-    assert!(
-        talks.iter().all(|p| p.event.action != "threaten"),
-        "{}",
-        show(&talks)
-    );
+    assert_none_is(&talks, "threaten");
 }
 
 #[test]
@@ -1972,13 +1899,7 @@ fn a_hostile_step_a_side_says_it_may_take_is_its_threat_not_the_deed() {
     let threat = find(&proposals, "no threat", |p| p.event.actor == "RUS");
     assert_eq!(threat.event.action, "threaten", "{}", show(&proposals));
     assert_eq!(threat.event.target, "USA");
-    assert!(
-        proposals
-            .iter()
-            .all(|p| p.event.action != "expel_diplomats"),
-        "{}",
-        show(&proposals)
-    );
+    assert_none_is(&proposals, "expel_diplomats");
     let guessed =
         coded("Russia may expel more American diplomats, a Western analyst said on Wednesday.");
     assert!(guessed.is_empty(), "{}", show(&guessed));
@@ -2028,11 +1949,7 @@ fn a_clause_of_time_without_its_own_subject_happens_with_its_governor() {
         "After the State Department summoned him, Russian Ambassador Anatoly Antonov said Moscow \
          would respond.",
     );
-    assert!(
-        background.iter().all(|p| p.event.action != "protest"),
-        "{}",
-        show(&background)
-    );
+    assert_none_is(&background, "protest");
 }
 
 #[test]
@@ -2049,11 +1966,7 @@ fn readiness_on_a_condition_is_still_the_speakers_offer() {
         show(&proposals)
     );
     assert_eq!(offer.event.kind, EventKind::Statement);
-    assert!(
-        proposals.iter().all(|p| p.event.action != "sign_agreement"),
-        "{}",
-        show(&proposals)
-    );
+    assert_none_is(&proposals, "sign_agreement");
 }
 
 #[test]
@@ -2075,11 +1988,7 @@ fn a_truce_announced_to_take_effect_is_the_announcers_agreement() {
     let halted = coded(
         "The United States and Russia announced on Wednesday a cessation of cooperation in Syria.",
     );
-    assert!(
-        halted.iter().all(|p| p.event.action != "sign_agreement"),
-        "{}",
-        show(&halted)
-    );
+    assert_none_is(&halted, "sign_agreement");
 }
 
 #[test]
@@ -2093,11 +2002,7 @@ fn an_aim_to_conquer_told_by_the_other_side_is_its_accusation() {
         "{}",
         show(&proposals)
     );
-    assert!(
-        proposals.iter().all(|p| p.event.action != "fight"),
-        "{}",
-        show(&proposals)
-    );
+    assert_none_is(&proposals, "fight");
     let fact = coded("Russian forces seized the Ukrainian port of Berdyansk on Wednesday.");
     let seizure = find(&fact, "no seizure", |p| p.event.action == "fight");
     assert_eq!(seizure.event.actor, "RUS", "{}", show(&fact));
@@ -2125,11 +2030,7 @@ fn answering_aggression_is_a_threat_and_raising_the_risk_an_accusation() {
 #[test]
 fn a_clause_of_time_opened_by_when_is_background_unless_dated() {
     let undated = coded("Lavrov said the talks went well when he met Pompeo in Geneva.");
-    assert!(
-        undated.iter().all(|p| p.event.action != "consult"),
-        "{}",
-        show(&undated)
-    );
+    assert_none_is(&undated, "consult");
     let dated = coded("Lavrov said the talks went well when he met Pompeo in Geneva on Tuesday.");
     let meeting = find(&dated, "no meeting", |p| p.event.action == "consult");
     assert_eq!(
@@ -2151,11 +2052,7 @@ fn a_promise_to_spare_the_other_sides_partner_is_a_concession_to_the_other_side(
         "{}",
         show(&proposals)
     );
-    assert!(
-        proposals.iter().all(|p| p.event.action != "fight"),
-        "{}",
-        show(&proposals)
-    );
+    assert_none_is(&proposals, "fight");
 }
 
 #[test]
