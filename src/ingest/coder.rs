@@ -653,7 +653,7 @@ impl Reader<'_> {
         if let Some((stop, Link::Control)) = clause.governor
             && CEASING.contains(&tree.lemma(stop).as_str())
             && intensity(&meaning.action) > 0.0
-            && let Some(stopping) = scope.clauses.iter().find(|c| c.verb == stop)
+            && let Some(stopping) = scope.clause_at(stop)
         {
             let ceasing = Meaning {
                 issue: meaning.issue.clone(),
@@ -1029,7 +1029,7 @@ impl Reader<'_> {
         if !(self.dictionary.speech.contains(&speech_lemma) || speech_lemma == "tell") {
             return None;
         }
-        let governing = scope.clauses.iter().find(|c| c.verb == speech)?;
+        let governing = scope.clause_at(speech)?;
         if governing.negated || governing.mood != Mood::Fact {
             return None;
         }
@@ -1411,7 +1411,7 @@ impl Reader<'_> {
             let set_off = rel == "advcl"
                 && tree.xpos(child) == "VBG"
                 && (head + 1..child).any(|t| tree.lower(t) == ",");
-            if let Some(g) = scope.clauses.iter().find(|g| g.verb == head) {
+            if let Some(g) = scope.clause_at(head) {
                 if rel != "conj" && g.negated && !set_off {
                     return Reading::Not(format!("under negated `{lemma}`"));
                 }
@@ -1435,7 +1435,7 @@ impl Reader<'_> {
                     }
                     let wanted = rel == "xcomp" && control.intent.contains(&lemma);
                     if wanted
-                        && let Some(asking) = scope.clauses.iter().find(|g| g.verb == head)
+                        && let Some(asking) = scope.clause_at(head)
                         && asks_of_another(tree, asking)
                     {
                         return Reading::Not(format!("asked of another by `{lemma}`"));
@@ -1501,7 +1501,7 @@ impl Reader<'_> {
     fn according_to(&self, scope: &Scope, clause: &Clause) -> Option<Reading> {
         // On the clause, or on the verb whose infinitive it is (`began testing …, according to`).
         let governors = std::iter::successors(Some(clause), |c| match c.governor {
-            Some((g, Link::Control)) => scope.clauses.iter().find(|x| x.verb == g),
+            Some((g, Link::Control)) => scope.clause_at(g),
             _ => None,
         });
         let source = governors.take(3).find_map(|c| {
@@ -1546,7 +1546,7 @@ impl Reader<'_> {
     ) -> Option<Reading> {
         let tree = scope.tree;
         let lemma = tree.lemma(speech);
-        let governing = scope.clauses.iter().find(|g| g.verb == speech)?;
+        let governing = scope.clause_at(speech)?;
         if governing.negated || matches!(governing.mood, Mood::Conditional | Mood::Modal) {
             return Some(Reading::Not(format!("under negated or modal `{lemma}`")));
         }
@@ -1622,14 +1622,14 @@ impl Reader<'_> {
         {
             let lemma = tree.lemma(governor);
             if self.dictionary.control.ordering.contains(&lemma)
-                && let Some(g) = scope.clauses.iter().find(|g| g.verb == governor)
+                && let Some(g) = scope.clause_at(governor)
             {
                 heads = if g.passive {
                     g.agents.clone()
                 } else {
                     g.subjects.clone()
                 };
-            } else if let Some(g) = scope.clauses.iter().find(|g| g.verb == governor)
+            } else if let Some(g) = scope.clause_at(governor)
                 && !g.objects.is_empty()
                 && clause.subjects == g.subjects
                 && !matches!(reading, Reading::Allegation { .. })
@@ -1969,7 +1969,7 @@ impl Reader<'_> {
             .to_string();
             let times = tree
                 .head(noun)
-                .and_then(|h| scope.clauses.iter().find(|c| c.verb == h))
+                .and_then(|h| scope.clause_at(h))
                 .map(|c| c.times.clone())
                 .unwrap_or_default();
             let clause = Clause {
@@ -2035,7 +2035,7 @@ impl Reader<'_> {
                 .copied()
                 .find(|&c| matches!(tree.rel(c), "xcomp" | "obl" | "advcl"));
             let hostile = what.is_some_and(|w| {
-                let clause = scope.clauses.iter().find(|c| c.verb == w);
+                let clause = scope.clause_at(w);
                 clause
                     .and_then(|c| self.meaning(scope, c))
                     .is_some_and(|m| intensity(&m.action) < 0.0)
@@ -2229,7 +2229,7 @@ impl Reader<'_> {
                 .control
                 .ordering
                 .contains(&tree.lemma(governor))
-            && let Some(g) = scope.clauses.iter().find(|g| g.verb == governor)
+            && let Some(g) = scope.clause_at(governor)
         {
             for &o in if g.passive { &g.subjects } else { &g.objects } {
                 heads.push((o, "the one ordered"));
@@ -2639,14 +2639,12 @@ impl Reader<'_> {
             }
             current = c.governor.and_then(|(g, link)| {
                 (link != Link::NounModifier)
-                    .then(|| scope.clauses.iter().find(|x| x.verb == g))
+                    .then(|| scope.clause_at(g))
                     .flatten()
             });
         }
         if happens_with_governor(tree, clause)
-            && let Some(governor) = clause
-                .governor
-                .and_then(|(g, _)| scope.clauses.iter().find(|x| x.verb == g))
+            && let Some(governor) = clause.governor.and_then(|(g, _)| scope.clause_at(g))
         {
             return self.date(scope, governor);
         }
@@ -2764,14 +2762,12 @@ impl Reader<'_> {
         while let Some(c) = current {
             if let Some((g, Link::Complement | Link::Parenthetical)) = c.governor
                 && self.dictionary.speech.contains(&tree.lemma(g))
-                && let Some(governing) = scope.clauses.iter().find(|x| x.verb == g)
+                && let Some(governing) = scope.clause_at(g)
                 && let Some(&subject) = governing.subjects.first()
             {
                 return Some(tree.text(&tree.phrase(subject)));
             }
-            current = c
-                .governor
-                .and_then(|(g, _)| scope.clauses.iter().find(|x| x.verb == g));
+            current = c.governor.and_then(|(g, _)| scope.clause_at(g));
         }
         self.context.attribution.clone()
     }
@@ -2931,6 +2927,13 @@ struct Scope<'s> {
     clauses: &'s [Clause],
     text: &'s str,
     index: usize,
+}
+
+impl<'s> Scope<'s> {
+    /// The clause whose verb is `verb`.
+    fn clause_at(&self, verb: usize) -> Option<&'s Clause> {
+        self.clauses.iter().find(|c| c.verb == verb)
+    }
 }
 
 /// Verbs of ceasing to do something (`stopped providing`).
