@@ -63,9 +63,9 @@ pub(crate) struct Lemmatizer {
     rules: HashMap<(String, String), Edit>,
     /// (form, tag) → lemma, for training words the rules get wrong.
     exceptions: HashMap<(String, String), String>,
-    /// The lemmas of the training words of lower-cased tags, each with its word class (the
-    /// tag's first two letters: `VB sever` is no `JJ severe`): the words a guess may land on.
-    known: HashSet<String>,
+    /// Per word class (a tag's first two letters: `VB`, `NN`, `JJ`), the lemmas of the training
+    /// words of lower-cased tags: the words a guess may land on (`sever` is no `JJ`).
+    known: HashMap<String, HashSet<String>>,
 }
 
 fn suffix(lower: &str, length: usize) -> Option<String> {
@@ -164,11 +164,14 @@ impl Lemmatizer {
 
     /// The lemmas of the training words of lower-cased tags.
     fn learn_vocabulary(&mut self, tokens: &[&Token]) {
-        self.known = tokens
-            .iter()
-            .filter(|t| self.lowers(&t.xpos))
-            .map(|t| known_as(&t.xpos, &t.lemma.to_lowercase()))
-            .collect();
+        let mut known: HashMap<String, HashSet<String>> = HashMap::new();
+        for token in tokens.iter().filter(|t| self.lowers(&t.xpos)) {
+            known
+                .entry(word_class(&token.xpos).to_owned())
+                .or_default()
+                .insert(token.lemma.to_lowercase());
+        }
+        self.known = known;
     }
 
     /// Whether the tag's lemmas are lower-cased (common words, not names).
@@ -213,7 +216,8 @@ impl Lemmatizer {
             .edits_by_ending(form, tag)
             .find(|e| e.apply(&base).is_some())?;
         let first = edit.apply(&base)?;
-        let known = |guess: &String| self.known.contains(&known_as(tag, guess));
+        let class = self.known.get(word_class(tag));
+        let known = |guess: &String| class.is_some_and(|lemmas| lemmas.contains(guess));
         if edit.cut == 0
             || !self.lowers(tag)
             || known(&first)
@@ -306,7 +310,12 @@ impl Lemmatizer {
             writer.str(tag);
             writer.str(lemma);
         }
-        let mut known: Vec<String> = self.known.iter().cloned().collect();
+        // Each as `class lemma`, sorted: the same model, the same bytes.
+        let mut known: Vec<String> = self
+            .known
+            .iter()
+            .flat_map(|(class, lemmas)| lemmas.iter().map(move |l| format!("{class} {l}")))
+            .collect();
         known.sort();
         writer.strs(&known);
     }
@@ -331,7 +340,16 @@ impl Lemmatizer {
             let lemma = reader.str("lemma exception")?;
             exceptions.insert((form, tag), lemma);
         }
-        let known = reader.strs("known lemmas")?.into_iter().collect();
+        let mut known: HashMap<String, HashSet<String>> = HashMap::new();
+        for entry in reader.strs("known lemmas")? {
+            let (class, lemma) = entry
+                .split_once(' ')
+                .ok_or_else(|| ParseError::Model(format!("known lemma `{entry}` has no class")))?;
+            known
+                .entry(class.to_owned())
+                .or_default()
+                .insert(lemma.to_owned());
+        }
         Ok(Lemmatizer {
             lowercased,
             rules,
@@ -341,10 +359,11 @@ impl Lemmatizer {
     }
 }
 
-/// A lemma keyed by its word class, the tag's first two letters (`VB`, `NN`, `JJ`).
-fn known_as(tag: &str, lemma: &str) -> String {
-    let class: String = tag.chars().take(2).collect();
-    format!("{class} {lemma}")
+/// A tag's word class, its first two letters (`VBD` → `VB`).
+fn word_class(tag: &str) -> &str {
+    tag.char_indices()
+        .nth(2)
+        .map_or(tag, |(end, _)| &tag[..end])
 }
 
 #[cfg(test)]
