@@ -68,18 +68,19 @@ fn run() -> Result<(), String> {
         dir.ok_or("usage: train_parser DIR [--out PATH]  (DIR: the UD English EWT folder)")?;
     let started = Instant::now();
     let train_set = read(&dir.join("en_ewt-ud-train.conllu"))?;
-    let dev_set = read(&dir.join("en_ewt-ud-dev.conllu"))?;
-    println!(
-        "read {} training and {} dev sentences",
-        train_set.len(),
-        dev_set.len()
-    );
     let parser = if lemmatizer_only {
+        println!("read {} training sentences", train_set.len());
         let bytes =
             std::fs::read(&out).map_err(|e| format!("cannot read {}: {e}", out.display()))?;
         let model = Parser::from_bytes(&bytes).map_err(|e| format!("{}: {e}", out.display()))?;
-        retrain_lemmatizer(&model, &train_set)
+        retrain_lemmatizer(model, &train_set)
     } else {
+        let dev_set = read(&dir.join("en_ewt-ud-dev.conllu"))?;
+        println!(
+            "read {} training and {} dev sentences",
+            train_set.len(),
+            dev_set.len()
+        );
         train(&train_set, &dev_set, &options, &mut |line| {
             println!("{line}")
         })

@@ -87,7 +87,7 @@ fn the_lemmatizer_learns_again_without_touching_tags_or_trees() {
             token.lemma = "talks".to_owned();
         }
     }
-    let relearned = retrain_lemmatizer(model, &other);
+    let relearned = retrain_lemmatizer(model.clone(), &other);
     for sentence in &treebank() {
         let (before, after) = (
             model.parse_words(&forms(sentence)),

@@ -242,10 +242,10 @@ pub fn train(
 /// `parser` with its lemmatizer learned again from `train`, its tagger and dependency parser
 /// kept: the lemmatizer reads only words, tags and lemmas, so its rules can change without
 /// retraining the rest.
-pub fn retrain_lemmatizer(parser: &Parser, train: &[Sentence]) -> Parser {
+pub fn retrain_lemmatizer(parser: Parser, train: &[Sentence]) -> Parser {
     Parser {
         lemmatizer: Lemmatizer::train(train),
-        ..parser.clone()
+        ..parser
     }
 }
 
