@@ -2112,3 +2112,23 @@ fn regret_a_mistake_and_a_bounty_are_read_for_what_they_are() {
     let reward = find(&bounty, "no reward", |p| p.event.actor == "USA");
     assert_eq!(sign_of(reward), "negative", "{}", show(&bounty));
 }
+
+#[test]
+fn a_possessor_before_a_participle_owns_the_noun_and_does_not_act() {
+    let proposals = coded(
+        "\"We are deeply concerned about Russia's planned action to withdraw its ratification \
+         of the test ban treaty,\" Blinken said.",
+    );
+    assert!(
+        !proposals
+            .iter()
+            .any(|p| p.event.actor == "RUS" && sign_of(p) == "positive"),
+        "Russia's plan is no offer:\n{}",
+        show(&proposals)
+    );
+    assert!(
+        has(&proposals, "USA", "RUS", "negative"),
+        "{}",
+        show(&proposals)
+    );
+}

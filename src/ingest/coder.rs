@@ -2103,8 +2103,11 @@ impl Reader<'_> {
     fn name_just_before(&self, scope: &Scope, verb: usize) -> Option<usize> {
         let tree = scope.tree;
         (verb.saturating_sub(6)..verb).rev().find(|&t| {
-            let blocked = (t + 1..verb)
-                .any(|b| matches!(tree.upos(b), "VERB" | "PUNCT" | "ADP" | "SCONJ" | "CCONJ"));
+            // `Russia's planned action`: a possessor owns the noun, it does not act.
+            let blocked = (t + 1..verb).any(|b| {
+                matches!(tree.upos(b), "VERB" | "PUNCT" | "ADP" | "SCONJ" | "CCONJ")
+                    || (tree.upos(b) == "PART" && tree.deprel(b) == "case")
+            });
             !blocked && scope.names.contains_key(&t)
         })
     }
