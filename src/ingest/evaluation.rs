@@ -500,12 +500,14 @@ pub fn describe(result: &ArticleResult) -> String {
         };
         let _ = writeln!(
             out,
-            "  {mark:7} {} {}→{} {} {}{near} | {}",
+            "  {mark:7} {} {}→{} {} {}{near} [{:.2} {}] | {}",
             event.occurred_on,
             event.actor,
             event.target,
             event.action,
             event.issue.as_deref().unwrap_or("-"),
+            event.confidence.unwrap_or_default(),
+            proposal.note,
             event
                 .source
                 .quote
