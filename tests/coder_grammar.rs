@@ -2132,3 +2132,21 @@ fn a_possessor_before_a_participle_owns_the_noun_and_does_not_act() {
         show(&proposals)
     );
 }
+
+#[test]
+fn a_participle_after_the_objects_own_phrase_is_not_the_subjects_deed() {
+    let proposals =
+        coded("The Treasury on Thursday imposed sanctions on companies aiding the Russian army.");
+    let sanctions = find(&proposals, "no sanctions", |p| p.event.actor == "USA");
+    assert_eq!(
+        sanctions.event.action,
+        "impose_sanctions",
+        "{}",
+        show(&proposals)
+    );
+    assert_none_is(&proposals, "provide_aid");
+    // The signer's instrument still does what it says.
+    let law = coded("Obama on Thursday signed a bill imposing sanctions on Russia.");
+    let signed = find(&law, "no sanctions law", |p| p.event.actor == "USA");
+    assert_eq!(signed.event.action, "impose_sanctions", "{}", show(&law));
+}

@@ -706,8 +706,14 @@ fn inherit_subjects(tree: &Tree, clauses: &mut [Clause]) {
                     .kids(clauses[i].verb, "mark")
                     .any(|m| tree.lower(m) == "to");
             let governor = if link == Link::NounModifier {
+                // `sanctions on firms aiding the FSB`: a participle after the object's own
+                // phrase may be that phrase's, and the firms aid, not the one who sanctions.
+                let verb = clauses[i].verb;
+                let after_a_phrase = tree
+                    .kids(governor, "nmod")
+                    .any(|n| governor < n && n < verb);
                 match clauses.iter().find(|c| c.objects.contains(&governor)) {
-                    Some(c) if tree.xpos(clauses[i].verb) == "VBG" || purpose => c.verb,
+                    Some(c) if (tree.xpos(verb) == "VBG" || purpose) && !after_a_phrase => c.verb,
                     _ => continue,
                 }
             } else {
