@@ -2150,3 +2150,24 @@ fn a_participle_after_the_objects_own_phrase_is_not_the_subjects_deed() {
     let signed = find(&law, "no sanctions law", |p| p.event.actor == "USA");
     assert_eq!(signed.event.action, "impose_sanctions", "{}", show(&law));
 }
+
+#[test]
+fn a_deed_done_to_someone_at_home_is_not_the_other_sides() {
+    let proposals = coded(
+        "Alexei Navalny, a Russian opposition leader, was arrested on Sunday upon his return to \
+         Russia, and the United States condemned it.",
+    );
+    assert!(
+        !proposals.iter().any(|p| p.event.action == "coerce"),
+        "a Russian arrested in Russia is no US deed:\n{}",
+        show(&proposals)
+    );
+    let abroad = coded("An American journalist was arrested in Moscow on Sunday.");
+    let arrest = find(&abroad, "no arrest", |p| p.event.action == "coerce");
+    assert_eq!(
+        (arrest.event.actor.as_str(), arrest.event.target.as_str()),
+        ("RUS", "USA"),
+        "{}",
+        show(&abroad)
+    );
+}

@@ -2202,6 +2202,9 @@ impl Reader<'_> {
                 } else {
                     self.party(scope, s)?
                 };
+                if self.done_at_home(scope, clause, &done_to.code) {
+                    return None;
+                }
                 let other = self.other_side(&done_to.code)?;
                 Some((
                     clause.verb,
@@ -2214,6 +2217,21 @@ impl Reader<'_> {
             })
             .into_iter()
             .collect()
+    }
+
+    /// `Navalny was arrested upon his return to Russia`: a deed done to someone in their own
+    /// country is that country's own affair, not the other side's doing.
+    fn done_at_home(&self, scope: &Scope, clause: &Clause, home: &str) -> bool {
+        let tree = scope.tree;
+        clause
+            .obliques
+            .iter()
+            .flat_map(|&(_, o)| tree.subtree(o))
+            .any(|t| {
+                tree.kids(t, "case")
+                    .any(|c| matches!(tree.lemma(c).as_str(), "in" | "to"))
+                    && self.party(scope, t).is_some_and(|p| p.code == home)
+            })
     }
 
     /// Whom it is done to, most likely first: the object (for a passive, the subject), the
