@@ -2171,3 +2171,23 @@ fn a_deed_done_to_someone_at_home_is_not_the_other_sides() {
         show(&abroad)
     );
 }
+
+#[test]
+fn expecting_the_other_side_to_act_is_a_demand_and_not_expecting_denies_nothing() {
+    let proposals = coded(
+        "\"We expect Russia to honor its commitments under the Minsk agreements,\" Tillerson said \
+         on Thursday.",
+    );
+    let demand = find(&proposals, "no demand", |p| p.event.actor == "USA");
+    assert_eq!(
+        (demand.event.target.as_str(), demand.event.action.as_str()),
+        ("RUS", "demand"),
+        "{}",
+        show(&proposals)
+    );
+    let talks = coded(
+        "Heading into the talks, both men said they did not expect a breakthrough in the \
+         negotiations between Russia and the United States.",
+    );
+    assert_none_is(&talks, "reject");
+}

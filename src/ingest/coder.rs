@@ -786,7 +786,8 @@ impl Reader<'_> {
                 ("yield".to_string(), EventKind::Statement)
             }
             Reading::Restraint => return Vec::new(),
-            Reading::Denial if intensity(&meaning.action) < 0.0 => {
+            // `said they did not expect a breakthrough`: not saying something denies nothing.
+            Reading::Denial if intensity(&meaning.action) < 0.0 && !is_verbal(&meaning.action) => {
                 ("reject".to_string(), EventKind::Statement)
             }
             Reading::Denial => return Vec::new(),
