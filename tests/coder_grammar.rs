@@ -2191,3 +2191,30 @@ fn expecting_the_other_side_to_act_is_a_demand_and_not_expecting_denies_nothing(
     );
     assert_none_is(&talks, "reject");
 }
+
+#[test]
+fn the_answer_a_deed_draws_is_its_answerers_statement_toward_the_doer() {
+    let proposals = coded("Russia's veto on Thursday drew sharp criticism from the United States.");
+    let criticism = find(&proposals, "no criticism", |p| p.event.actor == "USA");
+    assert_eq!(
+        (
+            criticism.event.target.as_str(),
+            criticism.event.action.as_str()
+        ),
+        ("RUS", "disapprove"),
+        "{}",
+        show(&proposals)
+    );
+    assert_eq!(criticism.event.occurred_on.to_string(), "2018-03-29");
+    let praise = coded(
+        "The American decision to extend the treaty drew praise from Moscow, which had sought \
+         the extension for months.",
+    );
+    let answer = find(&praise, "no praise", |p| p.event.actor == "RUS");
+    assert_eq!(
+        (answer.event.target.as_str(), sign_of(answer)),
+        ("USA", "positive"),
+        "{}",
+        show(&praise)
+    );
+}

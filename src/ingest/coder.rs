@@ -323,6 +323,7 @@ impl Reader<'_> {
         found.extend(self.read_possessed_events(&scope));
         found.extend(self.read_paired_meetings(&scope));
         found.extend(self.read_meetings_with(&scope));
+        found.extend(self.read_reactions(&scope));
         found.extend(self.read_readiness(&scope));
         for event in &mut found {
             // A condemnation without a topic of its own is about the hostile deed before it; a
@@ -1914,6 +1915,96 @@ impl Reader<'_> {
                 explanation,
             );
             out.extend(found.into_iter().filter(|f| f.date <= self.reference));
+        }
+        out
+    }
+
+    /// `Russia's move drew harsh criticism from Haley`: the answer a deed brings on is its
+    /// answerer's statement toward the doer.
+    fn read_reactions(&mut self, scope: &Scope) -> Vec<Found> {
+        let tree = scope.tree;
+        let reactions = &self.dictionary.reactions;
+        let mut out = Vec::new();
+        for clause in scope.clauses {
+            if clause.negated
+                || clause.mood != Mood::Fact
+                || !reactions.verbs.contains(&tree.lemma(clause.verb))
+            {
+                continue;
+            }
+            for &answer in &clause.objects {
+                let lemma = tree.lemma(answer);
+                let Some(frame) = reactions.answers.iter().find(|f| f.nouns.contains(&lemma))
+                else {
+                    continue;
+                };
+                // The parser hangs `from Washington` on the noun or on the verb.
+                let from = |head: usize, rel: &str| {
+                    tree.kids(head, rel)
+                        .filter(|&c| tree.kids(c, "case").any(|k| tree.lemma(k) == "from"))
+                        .collect::<Vec<_>>()
+                };
+                let answerers: Vec<(usize, Party)> = from(answer, "nmod")
+                    .into_iter()
+                    .chain(from(clause.verb, "obl"))
+                    .flat_map(|h| tree.with_conjuncts(h))
+                    .filter_map(|h| {
+                        self.party(scope, h)
+                            .filter(|p| self.sides.contains(&p.code))
+                            .map(|p| (h, p))
+                    })
+                    .collect();
+                let doers: Vec<(Party, &'static str)> = clause
+                    .subjects
+                    .iter()
+                    .filter_map(|&s| {
+                        if is_relative(tree, s) {
+                            self.antecedent(scope, clause.verb)
+                        } else {
+                            self.party(scope, s)
+                        }
+                    })
+                    .map(|p| (p, "the one whose deed drew the answer"))
+                    .collect();
+                if answerers.is_empty() || doers.is_empty() {
+                    continue;
+                }
+                // What the answer is about is the deed, not who answers (`from the ambassador`).
+                let deed_words: Vec<String> = clause
+                    .subjects
+                    .iter()
+                    .flat_map(|&s| tree.phrase(s))
+                    .map(|t| tree.lower(t))
+                    .collect();
+                let meaning = Meaning {
+                    issue: self
+                        .issue_of(&deed_words)
+                        .or_else(|| self.context.topic.clone()),
+                    ..Meaning::new(
+                        frame.action.clone(),
+                        EventKind::Statement,
+                        format!(
+                            "reaction `{}` + `{lemma}` → {}",
+                            tree.lemma(clause.verb),
+                            frame.action
+                        ),
+                    )
+                };
+                let explanation = vec![
+                    format!("clause: {}", tree.text(&tree.phrase(clause.verb))),
+                    meaning.entry.clone(),
+                ];
+                out.extend(self.events(
+                    scope,
+                    clause,
+                    &answerers,
+                    doers,
+                    &frame.action,
+                    EventKind::Statement,
+                    &meaning,
+                    explanation,
+                ));
+            }
         }
         out
     }

@@ -98,6 +98,15 @@ struct ControlEntry {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct ReactionEntry {
+    #[serde(default)]
+    verbs: Vec<String>,
+    #[serde(default)]
+    nouns: Vec<NounEntry>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct AssessmentEntry {
     #[serde(default)]
     disapprove: Vec<String>,
@@ -140,6 +149,8 @@ struct DictionaryFile {
     hypothetical_nouns: Vec<String>,
     #[serde(default)]
     hostile_deeds: Vec<String>,
+    #[serde(default)]
+    reactions: ReactionEntry,
     #[serde(default)]
     issues: Vec<IssueEntry>,
     #[serde(default)]
@@ -220,6 +231,14 @@ pub(super) struct Control {
     pub(super) ordering: Vec<String>,
 }
 
+/// Verbs by which a deed brings on an answer (`drew`, `sparked`), and the answers they bring
+/// (`criticism` is disapproval); the answer's `from` phrase names who answers.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Reactions {
+    pub(super) verbs: Vec<String>,
+    pub(super) answers: Vec<NounFrame>,
+}
+
 /// The coder's dictionaries, compiled for matching.
 #[derive(Debug, Clone)]
 pub struct Dictionary {
@@ -244,6 +263,8 @@ pub struct Dictionary {
     /// Nouns that name a hostile deed without saying which (`further aggression`, `any such
     /// action`): what one will bring on its doer is a threat.
     pub(super) hostile_deeds: Vec<String>,
+    /// How a deed is answered: `drew criticism from Washington` is Washington's disapproval.
+    pub(super) reactions: Reactions,
     /// Heads of state or government, by side: their meeting is a summit.
     pub(super) leaders: Vec<(String, Vec<String>)>,
     pub(super) issues: Vec<(String, Vec<Vec<String>>)>,
@@ -309,6 +330,8 @@ impl Dictionary {
         extra.naming_verbs.extend(builtin.naming_verbs);
         extra.hypothetical_nouns.extend(builtin.hypothetical_nouns);
         extra.hostile_deeds.extend(builtin.hostile_deeds);
+        extra.reactions.verbs.extend(builtin.reactions.verbs);
+        extra.reactions.nouns.extend(builtin.reactions.nouns);
         extra.issues.extend(builtin.issues);
         extra.hostile_pillar = extra.hostile_pillar.or(builtin.hostile_pillar);
         extra.talks_pillar = extra.talks_pillar.or(builtin.talks_pillar);
@@ -361,15 +384,17 @@ impl Dictionary {
                 issue: entry.issue.clone(),
             })
             .collect();
-        let nouns = file
-            .nouns
-            .iter()
-            .map(|entry| NounFrame {
-                action: entry.action.clone(),
-                nouns: lower(&entry.nouns),
-                objects: lower(&entry.objects),
-            })
-            .collect();
+        let noun_frames = |entries: &[NounEntry]| {
+            entries
+                .iter()
+                .map(|entry| NounFrame {
+                    action: entry.action.clone(),
+                    nouns: lower(&entry.nouns),
+                    objects: lower(&entry.objects),
+                })
+                .collect::<Vec<_>>()
+        };
+        let nouns = noun_frames(&file.nouns);
         Dictionary {
             phrases,
             frames,
@@ -389,6 +414,10 @@ impl Dictionary {
             naming_verbs: lower(&file.naming_verbs),
             hypothetical_nouns: lower(&file.hypothetical_nouns),
             hostile_deeds: lower(&file.hostile_deeds),
+            reactions: Reactions {
+                verbs: lower(&file.reactions.verbs),
+                answers: noun_frames(&file.reactions.nouns),
+            },
             leaders: file
                 .leaders
                 .iter()
@@ -420,6 +449,12 @@ impl Dictionary {
             .iter()
             .map(|f| ("frame", &f.action))
             .chain(self.nouns.iter().map(|n| ("noun", &n.action)))
+            .chain(
+                self.reactions
+                    .answers
+                    .iter()
+                    .map(|n| ("reaction", &n.action)),
+            )
             .chain(self.action_issues.keys().map(|a| ("action_issues", a)))
             .chain(
                 self.talks_pillar
