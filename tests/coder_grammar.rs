@@ -2218,3 +2218,28 @@ fn the_answer_a_deed_draws_is_its_answerers_statement_toward_the_doer() {
         show(&praise)
     );
 }
+
+#[test]
+fn a_year_after_a_determiner_names_a_thing_not_a_time() {
+    let proposals = coded(
+        "Putin said that Moscow will abandon the 1987 Intermediate-Range Nuclear Forces treaty, \
+         following in the footsteps of Washington, but insisted that Russia will deploy such \
+         weapons only if the United States does.",
+    );
+    let threat = find(&proposals, "no threat", |p| p.event.actor == "RUS");
+    assert_eq!(
+        threat.event.occurred_on,
+        "2018-03-30",
+        "{}",
+        show(&proposals)
+    );
+    let signed = coded("The treaty was signed by the United States and Russia in 1987.");
+    let signing = find(&signed, "no signing", |p| {
+        p.event.action == "sign_agreement"
+    });
+    assert!(
+        signing.event.occurred_on.starts_with("1987"),
+        "{}",
+        show(&signed)
+    );
+}

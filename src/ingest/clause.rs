@@ -625,11 +625,16 @@ pub fn is_time_phrase(tree: &Tree, head: usize) -> bool {
             .children(head)
             .iter()
             .any(|&c| is_time_noun(&tree.lower(c)) && tree.upos(c) != "NUM");
+    // `the 1987 treaty`, `its 2014 annexation`: a year after a determiner names a thing.
+    let names_a_thing = head
+        .checked_sub(1)
+        .is_some_and(|before| matches!(tree.upos(before), "DET" | "PRON"));
     named_day
         || is_time_noun(&word)
         || (tree.upos(head) == "NUM"
             && word.len() == 4
-            && word.parse::<u32>().is_ok_and(|y| (1900..2100).contains(&y)))
+            && word.parse::<u32>().is_ok_and(|y| (1900..2100).contains(&y))
+            && !names_a_thing)
 }
 
 fn is_time_noun(word: &str) -> bool {
