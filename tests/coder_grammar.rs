@@ -2243,3 +2243,26 @@ fn a_year_after_a_determiner_names_a_thing_not_a_time() {
         show(&signed)
     );
 }
+
+#[test]
+fn what_happened_before_something_past_is_background() {
+    let proposals = coded(
+        "Before President Obama left office, he expelled 20 Russian diplomats and ordered the \
+         closure of a Russian consulate.",
+    );
+    assert_none_is(&proposals, "expel_diplomats");
+    // A date of its own still dates it.
+    let dated = coded(
+        "Before President Obama left office, he expelled 20 Russian diplomats on December 29, \
+         2016.",
+    );
+    let expulsion = find(&dated, "no dated expulsion", |p| {
+        p.event.action == "expel_diplomats"
+    });
+    assert_eq!(
+        expulsion.event.occurred_on,
+        "2016-12-29",
+        "{}",
+        show(&dated)
+    );
+}

@@ -2766,6 +2766,14 @@ impl Reader<'_> {
         let past_the_lead = scope.index > LEAD_SENTENCES;
         let told_as_background = clause.past_perfect
             || clause.backdrop
+            || precedes_a_past_event(tree, clause)
+            // `he expelled … and ordered …`: the second verb shares the first's time.
+            || clause.governor.is_some_and(|(g, link)| {
+                link == Link::Coordinated
+                    && scope
+                        .clause_at(g)
+                        .is_some_and(|first| precedes_a_past_event(tree, first))
+            })
             || (clause.present_perfect
                 && (past_the_lead || has_long(tree, clause.verb) || has_duration(tree, clause)))
             || tree.children(clause.verb).iter().any(|&c| {
@@ -3135,6 +3143,12 @@ fn happens_with_governor(tree: &Tree, clause: &Clause) -> bool {
 
 /// `imposes sanctions on any country that trades with Russia`: what a law does to whoever
 /// falls under it is a rule, not a deed done to anyone (while denying any role is a denial).
+/// `Before Obama left office, he expelled …`: what happened before something past is past.
+fn precedes_a_past_event(tree: &Tree, clause: &Clause) -> bool {
+    tree.kids(clause.verb, "advcl")
+        .any(|c| tree.xpos(c) == "VBD" && tree.kids(c, "mark").any(|m| tree.lower(m) == "before"))
+}
+
 fn is_a_rule(tree: &Tree, clause: &Clause) -> bool {
     let objects_phrases = clause.objects.iter().flat_map(|&o| tree.kids(o, "nmod"));
     clause
