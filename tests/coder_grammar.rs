@@ -2266,3 +2266,23 @@ fn what_happened_before_something_past_is_background() {
         show(&dated)
     );
 }
+
+#[test]
+fn a_pronoun_under_a_verb_it_controls_is_the_speaker() {
+    let proposals = coded(
+        "Russia warned Europe again on Monday. The United States announced on Tuesday that it \
+         will begin deploying long-range missiles in Germany.",
+    );
+    let deployment = find(&proposals, "no deployment", |p| {
+        p.event.action == "show_force"
+    });
+    assert_eq!(
+        (
+            deployment.event.actor.as_str(),
+            deployment.event.target.as_str()
+        ),
+        ("USA", "RUS"),
+        "{}",
+        show(&proposals)
+    );
+}

@@ -935,6 +935,14 @@ impl Reader<'_> {
     /// The party whose words a clause is: the subject of the clause that governs it as its
     /// content (`Russia said it was suspending …`).
     fn governing_subject(&self, scope: &Scope, clause: &Clause) -> Option<Party> {
+        // `announced that it will begin deploying`: the verb its subject controls speaks for it.
+        let mut clause = clause;
+        while let Some((g, Link::Control)) = clause.governor
+            && let Some(controller) = scope.clause_at(g)
+            && controller.subjects == clause.subjects
+        {
+            clause = controller;
+        }
         let (governor, Link::Complement | Link::Parenthetical) = clause.governor? else {
             return None;
         };
