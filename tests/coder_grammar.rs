@@ -2286,3 +2286,16 @@ fn a_pronoun_under_a_verb_it_controls_is_the_speaker() {
         show(&proposals)
     );
 }
+
+#[test]
+fn a_named_owners_deed_characterised_by_a_light_verb_is_no_new_deed() {
+    let proposals = coded(
+        "Putin spoke for an hour on Friday. He cast Russia's invasion of Ukraine as a defence \
+         against the United States.",
+    );
+    assert_none_is(&proposals, "fight");
+    // Without the characterisation the light verb still carries the deed.
+    let cast = coded("Russia cast its veto against the American resolution on Thursday.");
+    let veto = find(&cast, "no veto", |p| p.event.action == "reject");
+    assert_eq!(veto.event.actor, "RUS", "{}", show(&cast));
+}

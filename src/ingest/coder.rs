@@ -1268,8 +1268,18 @@ impl Reader<'_> {
                 .kids(clause.verb, "ccomp")
                 .filter(|&c| is_onset(tree, c))
                 .flat_map(|c| tree.kids(c, "nsubj").collect::<Vec<_>>());
+            // `cast Russia's invasion as a battle`: a named owner's deed, characterised.
+            let characterised = tree
+                .kids(clause.verb, "obl")
+                .any(|c| tree.kids(c, "case").any(|k| tree.lemma(k) == "as"));
             let carried: Vec<usize> = object_heads.iter().copied().chain(onsets).collect();
             carried.into_iter().find_map(|o| {
+                let named_owner = tree
+                    .kids(o, "nmod")
+                    .any(|p| tree.deprel(p) == "nmod:poss" && tree.upos(p) == "PROPN");
+                if characterised && named_owner {
+                    return None;
+                }
                 let noun = tree.lemma(o);
                 let modifiers = noun_words(tree, o);
                 // `announced a halt | to visa operations`: the phrase the parser hung on the
