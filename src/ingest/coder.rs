@@ -1956,22 +1956,7 @@ impl Reader<'_> {
                 else {
                     continue;
                 };
-                // The parser hangs `from Washington` on the noun or on the verb.
-                let from = |head: usize, rel: &str| {
-                    tree.kids(head, rel)
-                        .filter(|&c| tree.kids(c, "case").any(|k| tree.lemma(k) == "from"))
-                        .collect::<Vec<_>>()
-                };
-                let answerers: Vec<(usize, Party)> = from(answer, "nmod")
-                    .into_iter()
-                    .chain(from(clause.verb, "obl"))
-                    .flat_map(|h| tree.with_conjuncts(h))
-                    .filter_map(|h| {
-                        self.party(scope, h)
-                            .filter(|p| self.sides.contains(&p.code))
-                            .map(|p| (h, p))
-                    })
-                    .collect();
+                let answerers = self.answerers(scope, clause, answer);
                 let doers: Vec<(Party, &'static str)> = clause
                     .subjects
                     .iter()
@@ -2025,6 +2010,26 @@ impl Reader<'_> {
             }
         }
         out
+    }
+
+    /// The sides an answer comes `from`: the parser hangs the phrase on the noun or the verb.
+    fn answerers(&self, scope: &Scope, clause: &Clause, answer: usize) -> Vec<(usize, Party)> {
+        let tree = scope.tree;
+        let from = |head: usize, rel: &str| {
+            tree.kids(head, rel)
+                .filter(|&c| tree.kids(c, "case").any(|k| tree.lemma(k) == "from"))
+                .collect::<Vec<_>>()
+        };
+        from(answer, "nmod")
+            .into_iter()
+            .chain(from(clause.verb, "obl"))
+            .flat_map(|h| tree.with_conjuncts(h))
+            .filter_map(|h| {
+                self.party(scope, h)
+                    .filter(|p| self.sides.contains(&p.code))
+                    .map(|p| (h, p))
+            })
+            .collect()
     }
 
     /// `U.S.-Russia talks`, `the Trump-Putin meeting`: a meeting noun after a hyphenated pair
@@ -3159,14 +3164,14 @@ fn happens_with_governor(tree: &Tree, clause: &Clause) -> bool {
             .any(|m| matches!(tree.lower(m).as_str(), "after" | "before" | "following"))
 }
 
-/// `imposes sanctions on any country that trades with Russia`: what a law does to whoever
-/// falls under it is a rule, not a deed done to anyone (while denying any role is a denial).
 /// `Before Obama left office, he expelled …`: what happened before something past is past.
 fn precedes_a_past_event(tree: &Tree, clause: &Clause) -> bool {
     tree.kids(clause.verb, "advcl")
         .any(|c| tree.xpos(c) == "VBD" && tree.kids(c, "mark").any(|m| tree.lower(m) == "before"))
 }
 
+/// `imposes sanctions on any country that trades with Russia`: what a law does to whoever
+/// falls under it is a rule, not a deed done to anyone (while denying any role is a denial).
 fn is_a_rule(tree: &Tree, clause: &Clause) -> bool {
     let objects_phrases = clause.objects.iter().flat_map(|&o| tree.kids(o, "nmod"));
     clause
