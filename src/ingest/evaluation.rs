@@ -28,6 +28,14 @@ pub enum EvaluationError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A staged text could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
     /// The manifest is not in the documented format.
     #[error("manifest {path}: field `{field}`: {problem}")]
     Manifest {
@@ -168,6 +176,38 @@ pub fn staged_text(article: &GoldArticle, texts: &Path) -> Result<Option<String>
         }
     }
     Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// Stages an article's text: the first of `candidates` (a stored page's excerpt, the same with
+/// its headline and a newline before it, …) whose sha256 is the manifest's is written to
+/// `<texts>/<id>.txt`, through a temporary file so that a text is never half written. `None`
+/// when no candidate matches (nothing is written), or when the manifest names no digest.
+pub fn stage_text(
+    article: &GoldArticle,
+    texts: &Path,
+    candidates: &[String],
+) -> Result<Option<PathBuf>, EvaluationError> {
+    let Some(expected) = &article.text_sha256 else {
+        return Ok(None);
+    };
+    let Some(text) = candidates
+        .iter()
+        .find(|c| hex(&Sha256::digest(c.as_bytes())).eq_ignore_ascii_case(expected))
+    else {
+        return Ok(None);
+    };
+    let path = texts.join(format!("{}.txt", article.id));
+    let partial = texts.join(format!(".{}.txt.partial", article.id));
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(texts)?;
+        std::fs::write(&partial, text)?;
+        std::fs::rename(&partial, &path)
+    };
+    write().map_err(|source| EvaluationError::Write {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(Some(path))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -697,5 +737,33 @@ mod tests {
         assert_eq!((figures.relevant, figures.main_found), (1, 1));
         assert_eq!(figures.irrelevant_proposals, 1);
         assert!((figures.precision() - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn staging_writes_only_the_variant_the_manifest_names() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let text = "Headline\nThe body of the page.";
+        let article = GoldArticle {
+            text_sha256: Some(hex(&Sha256::digest(text.as_bytes()))),
+            ..article(Vec::new())
+        };
+        let excerpt = "The body of the page.".to_string();
+        let wrong = vec![excerpt.clone(), format!("Other headline\n{excerpt}")];
+        assert_eq!(
+            stage_text(&article, dir.path(), &wrong).expect("stages"),
+            None
+        );
+        assert_eq!(staged_text(&article, dir.path()).expect("reads"), None);
+        let right = vec![excerpt.clone(), format!("Headline\n{excerpt}")];
+        let path = stage_text(&article, dir.path(), &right)
+            .expect("stages")
+            .expect("a variant matches");
+        assert_eq!(path, dir.path().join("a.txt"));
+        assert_eq!(
+            staged_text(&article, dir.path()).expect("reads").as_deref(),
+            Some(text)
+        );
+        let leftovers = std::fs::read_dir(dir.path()).expect("lists").count();
+        assert_eq!(leftovers, 1, "no partial file is left behind");
     }
 }
