@@ -1960,13 +1960,7 @@ impl Reader<'_> {
                 let doers: Vec<(Party, &'static str)> = clause
                     .subjects
                     .iter()
-                    .filter_map(|&s| {
-                        if is_relative(tree, s) {
-                            self.antecedent(scope, clause.verb)
-                        } else {
-                            self.party(scope, s)
-                        }
-                    })
+                    .filter_map(|&s| self.subject_party(scope, clause, s))
                     .map(|p| (p, "the one whose deed drew the answer"))
                     .collect();
                 if answerers.is_empty() || doers.is_empty() {
@@ -2227,6 +2221,15 @@ impl Reader<'_> {
         })
     }
 
+    /// The party a subject names: a relative pronoun's antecedent, or the subject's own.
+    fn subject_party(&self, scope: &Scope, clause: &Clause, subject: usize) -> Option<Party> {
+        if is_relative(scope.tree, subject) {
+            self.antecedent(scope, clause.verb)
+        } else {
+            self.party(scope, subject)
+        }
+    }
+
     /// `Pompeo, who denounced …`: a relative clause's `who` is the noun it hangs from.
     fn antecedent(&self, scope: &Scope, verb: usize) -> Option<Party> {
         let tree = scope.tree;
@@ -2312,11 +2315,7 @@ impl Reader<'_> {
             .subjects
             .iter()
             .find_map(|&s| {
-                let done_to = if is_relative(scope.tree, s) {
-                    self.antecedent(scope, clause.verb)?
-                } else {
-                    self.party(scope, s)?
-                };
+                let done_to = self.subject_party(scope, clause, s)?;
                 if self.done_at_home(scope, clause, &done_to.code) {
                     return None;
                 }

@@ -102,7 +102,14 @@ struct ReactionEntry {
     #[serde(default)]
     verbs: Vec<String>,
     #[serde(default)]
-    nouns: Vec<NounEntry>,
+    nouns: Vec<AnswerEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswerEntry {
+    action: String,
+    nouns: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -236,7 +243,14 @@ pub(super) struct Control {
 #[derive(Debug, Clone, Default)]
 pub(super) struct Reactions {
     pub(super) verbs: Vec<String>,
-    pub(super) answers: Vec<NounFrame>,
+    pub(super) answers: Vec<Answer>,
+}
+
+/// The nouns of an answer and the action they mean (`criticism`: `disapprove`).
+#[derive(Debug, Clone)]
+pub(super) struct Answer {
+    pub(super) action: String,
+    pub(super) nouns: Vec<String>,
 }
 
 /// The coder's dictionaries, compiled for matching.
@@ -384,17 +398,15 @@ impl Dictionary {
                 issue: entry.issue.clone(),
             })
             .collect();
-        let noun_frames = |entries: &[NounEntry]| {
-            entries
-                .iter()
-                .map(|entry| NounFrame {
-                    action: entry.action.clone(),
-                    nouns: lower(&entry.nouns),
-                    objects: lower(&entry.objects),
-                })
-                .collect::<Vec<_>>()
-        };
-        let nouns = noun_frames(&file.nouns);
+        let nouns = file
+            .nouns
+            .iter()
+            .map(|entry| NounFrame {
+                action: entry.action.clone(),
+                nouns: lower(&entry.nouns),
+                objects: lower(&entry.objects),
+            })
+            .collect();
         Dictionary {
             phrases,
             frames,
@@ -416,7 +428,15 @@ impl Dictionary {
             hostile_deeds: lower(&file.hostile_deeds),
             reactions: Reactions {
                 verbs: lower(&file.reactions.verbs),
-                answers: noun_frames(&file.reactions.nouns),
+                answers: file
+                    .reactions
+                    .nouns
+                    .iter()
+                    .map(|entry| Answer {
+                        action: entry.action.clone(),
+                        nouns: lower(&entry.nouns),
+                    })
+                    .collect(),
             },
             leaders: file
                 .leaders

@@ -166,7 +166,7 @@ pub fn staged_text(article: &GoldArticle, texts: &Path) -> Result<Option<String>
         Err(source) => return Err(EvaluationError::Read { path, source }),
     };
     if let Some(expected) = &article.text_sha256 {
-        let found = hex(&Sha256::digest(&bytes));
+        let found = digest(&bytes);
         if !found.eq_ignore_ascii_case(expected) {
             return Err(EvaluationError::TextChanged {
                 path,
@@ -192,7 +192,7 @@ pub fn stage_text(
     };
     let Some(text) = candidates
         .iter()
-        .find(|c| hex(&Sha256::digest(c.as_bytes())).eq_ignore_ascii_case(expected))
+        .find(|c| digest(c.as_bytes()).eq_ignore_ascii_case(expected))
     else {
         return Ok(None);
     };
@@ -210,11 +210,14 @@ pub fn stage_text(
     Ok(Some(path))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::new(), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
+/// The sha256 of a text, in lower-case hex, as manifests give it.
+fn digest(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::new(), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
 }
 
 /// What became of one proposal.
@@ -744,7 +747,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary folder");
         let text = "Headline\nThe body of the page.";
         let article = GoldArticle {
-            text_sha256: Some(hex(&Sha256::digest(text.as_bytes()))),
+            text_sha256: Some(digest(text.as_bytes())),
             ..article(Vec::new())
         };
         let excerpt = "The body of the page.".to_string();
