@@ -17,7 +17,7 @@ use crate::field::{self, FieldFormat};
 use crate::inbox::{Edits, InboxError};
 use crate::ingest::InputError;
 use crate::ingest::article;
-use crate::ingest::coder::{CodingOptions, Dictionary, read_as_coded};
+use crate::ingest::coder::{CodingOptions, Dictionary, read_article_as_coded};
 use crate::parse;
 use crate::projection::Scope;
 use crate::report;
@@ -1521,11 +1521,14 @@ fn parse_text(out: &mut dyn Write, text: Option<&str>) -> Result<(), Failure> {
     };
     let parser = parse::Parser::shipped().map_err(|e| Failure::Refused(e.to_string()))?;
     let dictionary = Dictionary::builtin();
-    for sentence in article::sentences(&text) {
-        let (read, parsed) = read_as_coded(parser, &sentence, &dictionary);
-        writeln!(out, "# text = {}", read.replace('\n', " "))?;
-        write!(out, "{}", parsed.to_conllu())?;
-        writeln!(out)?;
+    let sentences = article::sentences(&text);
+    let sentences: Vec<&str> = sentences.iter().map(String::as_str).collect();
+    for readings in read_article_as_coded(parser, &sentences, &dictionary) {
+        for (read, parsed) in readings {
+            writeln!(out, "# text = {}", read.replace('\n', " "))?;
+            write!(out, "{}", parsed.to_conllu())?;
+            writeln!(out)?;
+        }
     }
     Ok(())
 }

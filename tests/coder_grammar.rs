@@ -2299,3 +2299,103 @@ fn a_named_owners_deed_characterised_by_a_light_verb_is_no_new_deed() {
     let veto = find(&cast, "no veto", |p| p.event.action == "reject");
     assert_eq!(veto.event.actor, "RUS", "{}", show(&cast));
 }
+
+#[test]
+fn each_sentence_of_a_quotation_is_its_speakers() {
+    // Read as one, the quotation ran its two sentences together and left the first
+    // unattributed: Russia's violation became a Russian deed.
+    let proposals = coded(
+        "\"Russia has violated the treaty for years. The United States is suspending its \
+         obligations under the treaty today,\" Secretary of State Mike Pompeo said on Friday.",
+    );
+    let suspension = find(&proposals, "the US suspension", |p| {
+        p.event.actor == "USA" && p.event.action == "reduce_relations"
+    });
+    assert_eq!(
+        suspension.event.source.attribution.as_deref(),
+        Some("Secretary of State Mike Pompeo"),
+        "{}",
+        show(&proposals)
+    );
+    assert!(
+        proposals
+            .iter()
+            .all(|p| p.event.actor != "RUS" || p.event.kind == EventKind::Statement),
+        "what the speaker says the other side did is no deed of it:\n{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn a_quotation_standing_alone_is_the_previous_speakers() {
+    let proposals = coded(
+        "President Barack Obama spoke in Hawaii on Friday.\n\nObama said Moscow had interfered \
+         in the election.\n\n\"These actions follow repeated warnings. We will expel 35 Russian \
+         diplomats from the United States.\"",
+    );
+    let expulsion = find(&proposals, "Obama's expulsion", |p| {
+        p.event.action == "expel_diplomats"
+    });
+    assert_eq!(
+        (
+            expulsion.event.actor.as_str(),
+            expulsion.event.target.as_str()
+        ),
+        ("USA", "RUS"),
+        "{}",
+        show(&proposals)
+    );
+    assert_eq!(
+        expulsion.event.source.attribution.as_deref(),
+        Some("Obama"),
+        "{}",
+        show(&proposals)
+    );
+
+    let proposals = coded(
+        "Russian Foreign Minister Sergei Lavrov spoke in Moscow on Friday.\n\n\"Washington broke \
+         its word,\" Lavrov said.\n\n\"The Americans have been warned. We will expel 60 of their \
+         diplomats.\"",
+    );
+    assert!(
+        has(&proposals, "RUS", "USA", "negative") && !has(&proposals, "USA", "RUS", "negative"),
+        "the quotation is Lavrov's: {}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn a_conjunct_sharing_a_pronoun_subject_under_speech_is_the_speakers() {
+    // Once the quotation is read sentence by sentence, `we` of the second verb was the side
+    // last named as a subject (`the Americans`), not the speaker.
+    let proposals = coded(
+        "\"The Americans have crossed a line. We will expel 60 American diplomats and close the \
+         consulate in St. Petersburg,\" Lavrov said.",
+    );
+    assert!(
+        !has(&proposals, "USA", "RUS", "negative"),
+        "both deeds are Russia's: {}",
+        show(&proposals)
+    );
+    find(&proposals, "Russia's expulsion", |p| {
+        p.event.actor == "RUS" && p.event.action == "expel_diplomats"
+    });
+}
+
+#[test]
+fn dyad_parse_reads_each_sentence_of_a_quotation_as_its_speakers() {
+    let (code, out, err) = dyad(
+        &["parse", "-"],
+        "\"The talks were useful. We will meet again,\" Lavrov said.",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let read: Vec<&str> = out.lines().filter(|l| l.starts_with("# text")).collect();
+    assert_eq!(
+        read,
+        [
+            "# text = Lavrov said that the talks were useful.",
+            "# text = Lavrov said that we will meet again."
+        ],
+        "{out}"
+    );
+}

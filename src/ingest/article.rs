@@ -275,13 +275,20 @@ pub fn split_sentences(paragraph: &str) -> Vec<String> {
             '"' => in_quote = !in_quote,
             _ => {}
         }
-        // A quotation of several sentences stays with the attribution that follows it.
-        if !matches!(c, '.' | '!' | '?') || in_quote {
+        if !matches!(c, '.' | '!' | '?') {
             continue;
         }
         let mut end = i + 1;
         while end < chars.len() && matches!(chars[end].1, '"' | '”' | '’' | '\'' | ')') {
             end += 1;
+        }
+        // A quotation of several sentences stays with the attribution that follows it; one that
+        // closes with its sentence (`called it "a mistake." But …`) ends it.
+        let closes_quote = chars[i + 1..end]
+            .iter()
+            .any(|&(_, c)| matches!(c, '"' | '”'));
+        if in_quote && !closes_quote {
+            continue;
         }
         let next_is_start = chars.get(end).is_some_and(|&(_, c)| c == ' ')
             && chars
@@ -713,6 +720,24 @@ mod tests {
                 "\"It was the Russians that did this activity\".",
                 "Moscow rejected the claims.",
                 "The U.S.Army said nothing."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_quotation_closing_with_its_sentence_ends_it() {
+        let sentences = split_sentences(
+            "He called it \"a false pretense.\" Tuesday's move followed. \"We will act. It is \
+             final,\" Lavrov said. She called it “a mistake.” Moscow agreed.",
+        );
+        assert_eq!(
+            sentences,
+            [
+                "He called it \"a false pretense.\"",
+                "Tuesday's move followed.",
+                "\"We will act. It is final,\" Lavrov said.",
+                "She called it “a mistake.”",
+                "Moscow agreed."
             ]
         );
     }

@@ -12,7 +12,7 @@
 //! proposal per article. The framework's rules give the pillar. The coder proposes; it never
 //! writes to the log.
 
-use super::article::{DateBasis, parse_article, phrase_date, sentence_case};
+use super::article::{DateBasis, parse_article, phrase_date, sentence_case, split_sentences};
 use super::clause::{Clause, Link, Mood, Tree, clauses, is_time_phrase, repair};
 pub use super::dictionary::{Dictionary, DictionaryError};
 use super::dictionary::{Frame, MentionKind, match_pattern, tokenize};
@@ -113,15 +113,23 @@ pub fn code(
                 .flat_map(|(p, sentences)| sentences.iter().map(move |s| (p + 1, s.as_str()))),
         )
         .collect();
-    let parsed: Vec<Sentence> = std::iter::once(title.as_str())
+    let read: Vec<&str> = std::iter::once(title.as_str())
         .chain(sentences.iter().skip(1).map(|(_, s)| *s))
-        .map(|s| read_as_coded(parser, s, dictionary).1)
+        .collect();
+    let parsed: Vec<Vec<Sentence>> = read_article_as_coded(parser, &read, dictionary)
+        .into_iter()
+        .map(|readings| readings.into_iter().map(|(_, parsed)| parsed).collect())
         .collect();
     // Each sentence's names are found once, before any is coded: the sentences after one, too,
     // say which parties are near it.
-    let names: Vec<Names> = parsed
+    let names: Vec<Vec<Names>> = parsed
         .iter()
-        .map(|sentence| reader.mentions(&Tree::new(sentence)))
+        .map(|readings| {
+            readings
+                .iter()
+                .map(|sentence| reader.mentions(&Tree::new(sentence)))
+                .collect()
+        })
         .collect();
     // The title without the outlet it may end with (`… – BuzzFeed News`).
     let headline = match &article.outlet {
@@ -136,7 +144,8 @@ pub fn code(
     reader.context.topic = reader.issue_of(&title_words);
     reader.context.paragraph = usize::MAX;
     let mut found = Vec::new();
-    for (index, ((sentence, (paragraph, text)), own_names)) in
+    let mut reading = 0;
+    for (index, ((readings, (paragraph, text)), own_names)) in
         parsed.iter().zip(&sentences).zip(&names).enumerate()
     {
         if *paragraph != reader.context.paragraph {
@@ -146,11 +155,15 @@ pub fn code(
         reader.context.nearby = names[..1]
             .iter()
             .chain(&names[index.saturating_sub(2)..names.len().min(index + 3)])
+            .flatten()
             .flat_map(|n| n.values())
             .map(|(code, _)| code.clone())
             .collect();
-        let tree = Tree::new(sentence);
-        found.extend(reader.read_sentence(&tree, own_names, text, index));
+        for (sentence, own_names) in readings.iter().zip(own_names) {
+            let tree = Tree::new(sentence);
+            found.extend(reader.read_sentence(&tree, own_names, text, (index, reading)));
+            reading += 1;
+        }
     }
     let merged = merge(found, reference);
     let source = SourceFacts {
@@ -218,6 +231,9 @@ struct Found {
     attribution: Option<String>,
     sentence: String,
     sentence_index: usize,
+    /// The reading it was found in: one speaker's words in one reading are one statement,
+    /// while each sentence of a quotation is read on its own.
+    reading: usize,
     /// Who said a statement, by the last word of its name (`obama`), when the text names them.
     voice: Option<String>,
     quotes: Vec<String>,
@@ -298,7 +314,7 @@ impl Reader<'_> {
         tree: &Tree,
         names: &Names,
         text: &str,
-        index: usize,
+        (index, reading): (usize, usize),
     ) -> Vec<Found> {
         if is_caption(text) {
             return Vec::new();
@@ -310,6 +326,7 @@ impl Reader<'_> {
             clauses: &all,
             text,
             index,
+            reading,
         };
         self.learn_people(&scope);
         let mut found = Vec::new();
@@ -935,9 +952,10 @@ impl Reader<'_> {
     /// The party whose words a clause is: the subject of the clause that governs it as its
     /// content (`Russia said it was suspending …`).
     fn governing_subject(&self, scope: &Scope, clause: &Clause) -> Option<Party> {
-        // `announced that it will begin deploying`: the verb its subject controls speaks for it.
+        // `announced that it will begin deploying`: the verb its subject controls speaks for it,
+        // and `said we will expel … and close …`: the verb whose subject a conjunct shares.
         let mut clause = clause;
-        while let Some((g, Link::Control)) = clause.governor
+        while let Some((g, Link::Control | Link::Coordinated)) = clause.governor
             && let Some(controller) = scope.clause_at(g)
             && controller.subjects == clause.subjects
         {
@@ -2599,6 +2617,7 @@ impl Reader<'_> {
                 attribution: self.attribution(scope, clause),
                 sentence: scope.text.to_string(),
                 sentence_index: scope.index,
+                reading: scope.reading,
                 voice: (kind == EventKind::Statement
                     && matches!(actor.how, "person" | "name" | "speaker"))
                 .then(|| scope.tree.lower(*head)),
@@ -3047,6 +3066,7 @@ impl Reader<'_> {
             attribution,
             sentence: scope.text.to_string(),
             sentence_index: scope.index,
+            reading: scope.reading,
             voice: matches!(speaker.how, "person" | "name").then(|| tree.lower(speech.subjects[0])),
             quotes: vec![scope.text.to_string()],
             explanation: vec![format!(
@@ -3070,6 +3090,8 @@ struct Scope<'s> {
     clauses: &'s [Clause],
     text: &'s str,
     index: usize,
+    /// Which reading of the article's sentences this is (`read_article_as_coded`).
+    reading: usize,
 }
 
 impl<'s> Scope<'s> {
@@ -3400,24 +3422,96 @@ const QUOTING_VERBS: [&str; 20] = [
     "writes",
 ];
 
-/// `"Relations are in the gutter," a senior official told reporters.` becomes `a senior
-/// official told reporters that relations are in the gutter.` for the parser: news quotes put
-/// the speaker last, a shape a parser trained on web text often gets wrong, while the reported
-/// form is one it reads well. The evidence kept is the sentence as written.
-/// A sentence as the coder reads it: the words it parses (reported speech put first: `…, a
-/// spokesman said` reads `a spokesman said that …`) and their tree, with the parser's known
-/// misreadings mended. `dyad parse` prints the same.
-pub fn read_as_coded(
+/// An article's sentences as the coder reads them, in order, each with its readings
+/// (`read_as_coded`). A quotation standing alone (`"A. B."`) is read sentence by sentence, as
+/// said by the speaker of the sentence before it when that sentence names one: news runs a
+/// quote on into the next paragraph without naming its speaker again.
+pub fn read_article_as_coded(
     parser: &Parser,
-    sentence: &str,
+    sentences: &[&str],
     dictionary: &Dictionary,
-) -> (String, Sentence) {
-    let read = speaker_headline(sentence, dictionary)
-        .or_else(|| reported_speech_first(sentence))
-        .unwrap_or_else(|| sentence.to_string());
+) -> Vec<Vec<(String, Sentence)>> {
+    let mut speaker: Option<String> = None;
+    sentences
+        .iter()
+        .map(|sentence| {
+            let readings = match standing_quotation(sentence) {
+                Some(quoted) => quoted
+                    .iter()
+                    .map(|quoted| {
+                        let quoted = quoted.trim_end_matches(['.', '!', '?']);
+                        let read = match &speaker {
+                            Some(who) => format!("{who} said that {}.", lower_first_word(quoted)),
+                            None => format!("{quoted}."),
+                        };
+                        parse_repaired(parser, read)
+                    })
+                    .collect(),
+                None => read_as_coded(parser, sentence, dictionary),
+            };
+            speaker = readings
+                .last()
+                .and_then(|(_, parsed)| speaker_of_sentence(&Tree::new(parsed), dictionary));
+            readings
+        })
+        .collect()
+}
+
+/// `"A. B."`, or a quotation running on into the next paragraph (`"A. B.` with no closing
+/// mark): its sentences, when nothing but the quotation's own punctuation follows it.
+fn standing_quotation(sentence: &str) -> Option<Vec<String>> {
+    let text = sentence.trim();
+    let open = text.chars().next().filter(|c| matches!(c, '“' | '"'))?;
+    let body = &text[open.len_utf8()..];
+    let quoted = match body.find(['”', '"']) {
+        Some(close) => {
+            let rest = &body[close..];
+            rest.chars()
+                .all(|c| matches!(c, '”' | '"' | '.' | '!' | '?'))
+                .then_some(&body[..close])?
+        }
+        None => body,
+    };
+    let sentences = split_sentences(quoted.trim());
+    (!sentences.is_empty()).then_some(sentences)
+}
+
+/// Who speaks in a sentence whose main verb is a speech verb (`Lavrov said …`).
+fn speaker_of_sentence(tree: &Tree, dictionary: &Dictionary) -> Option<String> {
+    let root = (0..tree.len()).find(|&t| tree.head(t).is_none())?;
+    if !dictionary.speech.contains(&tree.lemma(root)) {
+        return None;
+    }
+    let subject = tree
+        .kids(root, "nsubj")
+        .find(|&s| !matches!(tree.lower(s).as_str(), "who" | "that" | "which"))?;
+    Some(tree.text(&tree.phrase(subject)))
+}
+
+fn parse_repaired(parser: &Parser, read: String) -> (String, Sentence) {
     let mut parsed = parser.parse_text(&read);
     repair(&mut parsed);
     (read, parsed)
+}
+
+/// A sentence as the coder reads it: the words it parses (reported speech put first: `…, a
+/// spokesman said` reads `a spokesman said that …`) and their tree, with the parser's known
+/// misreadings mended, one reading for each sentence of a quotation (`"A. B," Lavrov said.`
+/// reads `Lavrov said that a.` and `Lavrov said that b.`). `dyad parse` prints the same.
+fn read_as_coded(
+    parser: &Parser,
+    sentence: &str,
+    dictionary: &Dictionary,
+) -> Vec<(String, Sentence)> {
+    let reads = speaker_headline(sentence, dictionary)
+        .map(|read| vec![read])
+        .or_else(|| quoted_speech_first(sentence))
+        .or_else(|| attributed_speech_first(sentence).map(|read| vec![read]))
+        .unwrap_or_else(|| vec![sentence.to_string()]);
+    reads
+        .into_iter()
+        .map(|read| parse_repaired(parser, read))
+        .collect()
 }
 
 /// `Carter: US moving tanks to NATO states`: a headline that opens with a person the
@@ -3433,10 +3527,6 @@ fn speaker_headline(sentence: &str, dictionary: &Dictionary) -> Option<String> {
         .any(|p| matches!(p.kind, MentionKind::Person | MentionKind::Name) && p.words == words);
     (known && !said.trim().is_empty())
         .then(|| format!("{speaker} said that {}", lower_first_word(said.trim())))
-}
-
-fn reported_speech_first(sentence: &str) -> Option<String> {
-    quoted_speech_first(sentence).or_else(|| attributed_speech_first(sentence))
 }
 
 /// `The first pillar, a US official said, is …` and `Russia is arming them, a US official
@@ -3520,7 +3610,13 @@ fn lower_first_word(text: &str) -> String {
     }
 }
 
-fn quoted_speech_first(sentence: &str) -> Option<String> {
+/// `"Relations are in the gutter," a senior official told reporters.` becomes `a senior
+/// official told reporters that relations are in the gutter.` for the parser: news quotes put
+/// the speaker last, a shape a parser trained on web text often gets wrong, while the reported
+/// form is one it reads well. A quotation of several sentences gives one reading for each, all
+/// of them its speaker's: read as one, its sentences run together into a tree the parser
+/// cannot build. The evidence kept is the sentence as written.
+fn quoted_speech_first(sentence: &str) -> Option<Vec<String>> {
     let text = sentence.trim();
     let open = text.chars().next().filter(|c| matches!(c, '“' | '"'))?;
     let body = &text[open.len_utf8()..];
@@ -3546,8 +3642,14 @@ fn quoted_speech_first(sentence: &str) -> Option<String> {
     if speaker.is_empty() {
         return None;
     }
-    let quote = lower_first_word(quote.trim_end_matches(['.', '!', '?']));
-    Some(format!("{speaker} {verb_phrase} that {quote}."))
+    let reads = split_sentences(quote)
+        .iter()
+        .map(|quoted| {
+            let quoted = lower_first_word(quoted.trim_end_matches(['.', '!', '?']));
+            format!("{speaker} {verb_phrase} that {quoted}.")
+        })
+        .collect();
+    Some(reads)
 }
 
 /// A photo caption or credit line: it shows a scene, it reports no event.
@@ -3674,12 +3776,12 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
     // week before.
     let recent = |f: &Found| (reference - f.date).num_days() <= 7 && !f.background;
     let said = |f: &Found| f.kind == EventKind::Statement || is_verbal(&f.action);
-    // The sentences each kept event was read in: a restatement's sentence is the event's too,
+    // The readings each kept event was found in: a restatement's sentence is the event's too,
     // so the reason a lead gives for the deed its headline reports is the deed's.
     let mut read_in: Vec<Vec<usize>> = Vec::new();
     for event in found {
         let same = kept.iter().zip(&read_in).position(|(k, sentences)| {
-            let same_sentence = sentences.contains(&event.sentence_index);
+            let same_sentence = sentences.contains(&event.reading);
             let undated_restatement = (k.basis == DateBasis::Report && recent(&event))
                 || (event.basis == DateBasis::Report && recent(k));
             let close = (k.date - event.date).num_days().abs() <= 3 || undated_restatement;
@@ -3723,7 +3825,7 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
         });
         match same {
             Some(index) => {
-                read_in[index].push(event.sentence_index);
+                read_in[index].push(event.reading);
                 let k = &mut kept[index];
                 let upgrade = (event.action == "hold_summit" && k.action != "hold_summit")
                     || (k.action == "intend_to_cooperate"
@@ -3759,7 +3861,7 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
                 ));
             }
             None => {
-                read_in.push(vec![event.sentence_index]);
+                read_in.push(vec![event.reading]);
                 kept.push(event);
             }
         }
