@@ -2399,3 +2399,18 @@ fn dyad_parse_reads_each_sentence_of_a_quotation_as_its_speakers() {
         "{out}"
     );
 }
+
+#[test]
+fn a_second_titled_name_after_and_is_a_coordinated_subject() {
+    // The parser joins `U.S. Secretary` to the first name and leaves `Rex Tillerson` a
+    // second subject of `met`; read alone it was a meeting of one.
+    let proposals = coded(
+        "Russian Foreign Minister Sergei Lavrov and U.S. Secretary of State Rex Tillerson met on \
+         the sidelines of a regional forum in Manila on Sunday.",
+    );
+    let meeting = find(&proposals, "the meeting", |p| p.event.action == "consult");
+    let mut pair = [meeting.event.actor.as_str(), meeting.event.target.as_str()];
+    pair.sort_unstable();
+    assert_eq!(pair, ["RUS", "USA"], "{}", show(&proposals));
+    assert_eq!(meeting.event.occurred_on.to_string(), "2018-03-25");
+}

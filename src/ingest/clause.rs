@@ -481,9 +481,18 @@ fn opened_by_preposition(tree: &Tree, head: usize) -> bool {
 
 /// Whether `and` stands between the last subject found and `next`.
 fn coordinated_with(tree: &Tree, subjects: &[usize], next: usize) -> bool {
-    subjects.last().is_some_and(|&last| {
-        (last.min(next)..last.max(next)).any(|t| tree.upos(t) == "CCONJ" && tree.lower(t) == "and")
-    })
+    let joined = |from: usize, to: usize| {
+        (from.min(to)..from.max(to)).any(|t| tree.upos(t) == "CCONJ" && tree.lower(t) == "and")
+    };
+    // `Minister Sergei Lavrov and U.S. Secretary of State Rex Tillerson met`: the parser joins
+    // the title to the first name and leaves the second name a subject of its own.
+    let titled_second = |first: usize| {
+        next > first
+            && joined(first, next)
+            && (first..next).all(|t| !matches!(tree.upos(t), "VERB" | "AUX" | "PUNCT"))
+    };
+    subjects.last().is_some_and(|&last| joined(last, next))
+        || subjects.first().is_some_and(|&first| titled_second(first))
 }
 
 fn read_auxiliary(tree: &Tree, aux: usize, clause: &mut Clause) {
