@@ -2414,3 +2414,37 @@ fn a_second_titled_name_after_and_is_a_coordinated_subject() {
     assert_eq!(pair, ["RUS", "USA"], "{}", show(&proposals));
     assert_eq!(meeting.event.occurred_on.to_string(), "2018-03-25");
 }
+
+#[test]
+fn a_participle_set_off_by_a_comma_is_no_headline() {
+    // `limits` read as a noun leaves the sentence without a finite verb, as a headline
+    // (`US journalist detained in Russia`); but a headline sets no participle off by a comma:
+    // this one tells the treaty's history, not a signing reported now.
+    let proposals = coded(
+        "Russia and the United States traded charges on Friday.\n\nThe New START treaty, signed \
+         by Presidents Obama and Medvedev, limits both arsenals.",
+    );
+    assert_none_is(&proposals, "sign_agreement");
+}
+
+#[test]
+fn a_title_before_an_unknown_name_gives_its_side() {
+    // `Pentagon spokesman` hangs on `Steve Warren` as a description (`nmod:desc`).
+    let proposals = coded(
+        "A Russian jet made a dozen passes near an American destroyer in the Black Sea on \
+         Saturday.\n\nPentagon spokesman Steve Warren called the incident \"provocative and \
+         unprofessional.\"",
+    );
+    let condemnation = find(&proposals, "the Pentagon's condemnation", |p| {
+        p.event.action == "disapprove"
+    });
+    assert_eq!(
+        (
+            condemnation.event.actor.as_str(),
+            condemnation.event.target.as_str()
+        ),
+        ("USA", "RUS"),
+        "{}",
+        show(&proposals)
+    );
+}

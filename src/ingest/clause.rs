@@ -453,7 +453,12 @@ fn headline_passive(tree: &Tree, verb: usize) -> Option<usize> {
         && tree.xpos(verb) == "VBN"
         && tree.kids(verb, "nsubj").next().is_none()
         // `Russian forces detained two Russians`: a past tense misread as a participle.
-        && tree.kids(verb, "obj").next().is_none();
+        && tree.kids(verb, "obj").next().is_none()
+        // `The INF treaty, signed by Reagan …, banned …`: a sentence whose verb the tagger
+        // missed, not a headline.
+        && !tree
+            .kids(verb, "punct")
+            .any(|p| p < verb && tree.lower(p) == ",");
     fragment.then_some(noun)
 }
 

@@ -466,7 +466,7 @@ impl Reader<'_> {
             .iter()
             .copied()
             .filter(|&c| match tree.deprel(c) {
-                "nmod:poss" | "amod" | "compound" | "flat" | "appos" => true,
+                "nmod:poss" | "amod" | "compound" | "flat" | "appos" | "nmod:desc" => true,
                 // `Russian-based`, `Moscow-based`
                 "obl:unmarked" | "obl:npmod" | "nmod:unmarked" => tree.lemma(head) == "base",
                 "nmod" => tree
