@@ -2448,3 +2448,29 @@ fn a_title_before_an_unknown_name_gives_its_side() {
         show(&proposals)
     );
 }
+
+#[test]
+fn dyad_parse_reads_a_few_quoted_words_without_their_marks() {
+    let (code, out, err) = dyad(
+        &["parse", "-"],
+        "Kerry and Lavrov held \"very frank\" talks. Peskov said Washington was \"escalating \
+         tensions\". \"We will answer,\" Lavrov said.",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let read: Vec<&str> = out.lines().filter(|l| l.starts_with("# text")).collect();
+    assert_eq!(
+        read,
+        [
+            "# text = Kerry and Lavrov held very frank talks.",
+            "# text = Peskov said Washington was escalating tensions.",
+            "# text = Lavrov said that we will answer."
+        ],
+        "{out}"
+    );
+    let talks = out
+        .lines()
+        .map(|line| line.split('\t').collect::<Vec<_>>())
+        .find(|row| row.len() == 10 && row[1] == "talks")
+        .expect("a row for `talks`");
+    assert_eq!(talks[3], "NOUN", "{out}");
+}
