@@ -2474,3 +2474,25 @@ fn dyad_parse_reads_a_few_quoted_words_without_their_marks() {
         .expect("a row for `talks`");
     assert_eq!(talks[3], "NOUN", "{out}");
 }
+
+#[test]
+fn an_owned_event_noun_coming_into_force_is_its_owners_step() {
+    let proposals = coded(
+        "The second round of US sanctions against Russia over the poisoning will take effect on \
+         April 19.",
+    );
+    let sanctions = find(&proposals, "the US sanctions", |p| {
+        p.event.action == "impose_sanctions"
+    });
+    assert_eq!(
+        (
+            sanctions.event.actor.as_str(),
+            sanctions.event.target.as_str()
+        ),
+        ("USA", "RUS"),
+        "{}",
+        show(&proposals)
+    );
+    // Taking effect is not being taken: the report dates the step.
+    assert_eq!(sanctions.event.occurred_on.to_string(), "2018-03-30");
+}

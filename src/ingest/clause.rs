@@ -787,7 +787,7 @@ fn inherit_subjects(tree: &Tree, clauses: &mut [Clause]) {
 }
 
 /// What an object measures (`hours of talks`: the talks), else the object itself.
-fn measured(tree: &Tree, object: usize) -> usize {
+pub fn measured(tree: &Tree, object: usize) -> usize {
     if !MEASURES.contains(&tree.lemma(object).as_str()) {
         return object;
     }

@@ -13,7 +13,7 @@
 //! writes to the log.
 
 use super::article::{DateBasis, parse_article, phrase_date, sentence_case, split_sentences};
-use super::clause::{Clause, Link, Mood, Tree, clauses, is_time_phrase, repair};
+use super::clause::{Clause, Link, Mood, Tree, clauses, is_time_phrase, measured, repair};
 pub use super::dictionary::{Dictionary, DictionaryError};
 use super::dictionary::{Frame, MentionKind, match_pattern, tokenize};
 use crate::domain::event::{EventInput, EventKind, SourceInput};
@@ -1719,18 +1719,41 @@ impl Reader<'_> {
 
     /// `Moscow's recent boost in trade with North Korea`: an event noun whose possessor is a
     /// party, told as recent (`recent`, `new`, `latest`) or dated by its own time; the
-    /// possessor acts. An event noun without either is background with no date.
+    /// possessor acts. An event noun without either is background with no date. `New US
+    /// sanctions against Russia will take effect on August 19`: an event noun coming into
+    /// force is its owner's step, taken when reported.
     fn read_possessed_events(&mut self, scope: &Scope) -> Vec<Found> {
         let tree = scope.tree;
         let mut out = Vec::new();
+        // `the second round of US sanctions … will take effect`: the measured noun comes in.
+        let coming_in: Vec<usize> = (0..tree.len())
+            .filter(|&verb| is_onset(tree, verb))
+            .flat_map(|verb| {
+                tree.kids(verb, "nsubj")
+                    .map(|s| measured(tree, s))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         for noun in 0..tree.len() {
             if tree.upos(noun) != "NOUN" {
                 continue;
             }
-            let Some(possessor) = tree
+            let coming_into_force = coming_in.contains(&noun);
+            let possessor = tree
                 .kids(noun, "nmod")
                 .find(|&c| tree.deprel(c) == "nmod:poss")
-            else {
+                .or_else(|| {
+                    // `US sanctions`, `American sanctions`
+                    coming_into_force
+                        .then(|| {
+                            tree.children(noun).iter().copied().find(|&c| {
+                                matches!(tree.deprel(c), "compound" | "amod")
+                                    && self.party(scope, c).is_some()
+                            })
+                        })
+                        .flatten()
+                });
+            let Some(possessor) = possessor else {
                 continue;
             };
             let lemma = tree.lemma(noun);
@@ -1757,7 +1780,11 @@ impl Reader<'_> {
                 .copied()
                 .filter(|&c| is_time_phrase(tree, c))
                 .collect();
-            if !recent && times.is_empty() && !just_before_the_present(tree, noun) {
+            if !recent
+                && times.is_empty()
+                && !just_before_the_present(tree, noun)
+                && !coming_into_force
+            {
                 continue;
             }
             let Some(actor) = self.party(scope, possessor) else {
