@@ -2496,3 +2496,12 @@ fn an_owned_event_noun_coming_into_force_is_its_owners_step() {
     // Taking effect is not being taken: the report dates the step.
     assert_eq!(sanctions.event.occurred_on.to_string(), "2018-03-30");
 }
+
+#[test]
+fn a_relative_clause_in_the_simple_present_tells_a_standing_state() {
+    let proposals = coded(
+        "Trump said on Friday that Russia should rejoin the group.\n\nPutin has also been accused \
+         of ordering the murders of opponents abroad, allegations that he denies.",
+    );
+    assert_none_is(&proposals, "reject");
+}

@@ -1363,6 +1363,9 @@ impl Reader<'_> {
     /// under `if`, under `refused to`, under `ready to`, in what someone says).
     fn reading(&self, scope: &Scope, clause: &Clause, meaning: &Meaning) -> Reading {
         let tree = scope.tree;
+        if is_standing_description(tree, clause.verb) {
+            return Reading::Not("a standing state told of its noun".into());
+        }
         let mood = if self.reported_future(tree, clause) {
             Mood::Future
         } else {
@@ -3748,6 +3751,14 @@ fn is_onset(tree: &Tree, verb: usize) -> bool {
         "enter" | "come" => tree.kids(verb, "obl").any(|o| tree.lemma(o) == "force"),
         _ => false,
     }
+}
+
+/// `allegations that he denies`, `a treaty that bans …`: a relative clause in the simple
+/// present tells what holds of its noun, not an event.
+fn is_standing_description(tree: &Tree, verb: usize) -> bool {
+    tree.deprel(verb) == "acl:relcl"
+        && matches!(tree.xpos(verb), "VBZ" | "VBP")
+        && tree.kids(verb, "aux").next().is_none()
 }
 
 /// `may`, `might`, `could`: a possibility, not an obligation or a wish.
