@@ -2505,3 +2505,30 @@ fn a_relative_clause_in_the_simple_present_tells_a_standing_state() {
     );
     assert_none_is(&proposals, "reject");
 }
+
+#[test]
+fn a_time_owning_a_noun_dates_the_noun_not_the_clause() {
+    let proposals = coded(
+        "The United States blamed Russia on Wednesday for last week's deadly attack on the \
+         convoy.\n\nWashington condemned Russia for last week's attack.",
+    );
+    let blame = find(&proposals, "the blame", |p| p.event.actor == "USA");
+    assert_eq!(blame.event.occurred_on.to_string(), "2018-03-28");
+    assert!(
+        proposals
+            .iter()
+            .all(|p| p.event.occurred_on.to_string() != "2018-03-23"),
+        "nothing is dated by last week:\n{}",
+        show(&proposals)
+    );
+    // The occasion a clause happens at dates it.
+    let proposals = coded(
+        "At last month's summit in Helsinki, Trump refused to condemn Russia's interference.",
+    );
+    let refusal = find(&proposals, "the refusal", |p| p.event.actor == "USA");
+    assert!(
+        refusal.event.occurred_on.to_string().starts_with("2018-02"),
+        "{}",
+        show(&proposals)
+    );
+}

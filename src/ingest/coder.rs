@@ -2796,6 +2796,7 @@ impl Reader<'_> {
                     !c.times.contains(&t)
                         && !in_other_clause(tree, t, c.verb)
                         && matches!(tree.rel(t), "obl" | "nmod")
+                        && (tree.deprel(t) != "nmod:poss" || dates_an_occasion(tree, t))
                         && is_time_phrase(tree, t)
                 })
                 .collect::<Vec<_>>();
@@ -3751,6 +3752,17 @@ fn is_onset(tree: &Tree, verb: usize) -> bool {
         "enter" | "come" => tree.kids(verb, "obl").any(|o| tree.lemma(o) == "force"),
         _ => false,
     }
+}
+
+/// `blamed for last week's attack`: a time that owns a noun dates the noun, not the clause,
+/// unless the noun is the occasion the clause happens at (`At last year's summit, he refused`).
+fn dates_an_occasion(tree: &Tree, time: usize) -> bool {
+    tree.head(time).is_some_and(|noun| {
+        tree.rel(noun) == "obl"
+            && tree
+                .kids(noun, "case")
+                .any(|c| matches!(tree.lower(c).as_str(), "at" | "during"))
+    })
 }
 
 /// `allegations that he denies`, `a treaty that bans …`: a relative clause in the simple
