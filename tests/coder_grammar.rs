@@ -2517,7 +2517,7 @@ fn a_time_owning_a_noun_dates_the_noun_not_the_clause() {
     assert!(
         proposals
             .iter()
-            .all(|p| p.event.occurred_on.to_string() != "2018-03-23"),
+            .all(|p| p.event.occurred_on != "2018-03-23"),
         "nothing is dated by last week:\n{}",
         show(&proposals)
     );
