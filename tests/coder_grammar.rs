@@ -2532,3 +2532,22 @@ fn a_time_owning_a_noun_dates_the_noun_not_the_clause() {
         show(&proposals)
     );
 }
+
+#[test]
+fn meeting_one_person_then_another_the_same_day_is_two_meetings() {
+    let proposals = coded(
+        "Secretary of State John Kerry met Foreign Minister Sergey Lavrov in Sochi on Tuesday.\n\n\
+         Kerry then met President Vladimir Putin for four hours on Tuesday.\n\nKerry met with \
+         Putin again on Tuesday evening.",
+    );
+    let meetings = proposals
+        .iter()
+        .filter(|p| p.event.action == "consult")
+        .count();
+    assert_eq!(
+        meetings,
+        2,
+        "one with Lavrov, one with Putin (restated):\n{}",
+        show(&proposals)
+    );
+}

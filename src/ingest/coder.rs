@@ -236,6 +236,9 @@ struct Found {
     reading: usize,
     /// Who said a statement, by the last word of its name (`obama`), when the text names them.
     voice: Option<String>,
+    /// Whom the actor met, by the last word of the name (`putin`), when the clause names them:
+    /// meeting one person and then another the same day are two meetings.
+    counterpart: Option<String>,
     quotes: Vec<String>,
     explanation: Vec<String>,
     notes: Vec<&'static str>,
@@ -2651,6 +2654,7 @@ impl Reader<'_> {
                 voice: (kind == EventKind::Statement
                     && matches!(actor.how, "person" | "name" | "speaker"))
                 .then(|| scope.tree.lower(*head)),
+                counterpart: counterpart(scope.tree, clause),
                 quotes: vec![scope.text.to_string()],
                 explanation: explained,
                 notes,
@@ -3099,6 +3103,7 @@ impl Reader<'_> {
             sentence_index: scope.index,
             reading: scope.reading,
             voice: matches!(speaker.how, "person" | "name").then(|| tree.lower(speech.subjects[0])),
+            counterpart: None,
             quotes: vec![scope.text.to_string()],
             explanation: vec![format!(
                 "assessment by `{}` ({}): `{}` → {action}",
@@ -3765,6 +3770,24 @@ fn dates_an_occasion(tree: &Tree, time: usize) -> bool {
     })
 }
 
+/// The person a clause names as met (`met Putin`, `talks with Lavrov`), by the last word of
+/// the name.
+fn counterpart(tree: &Tree, clause: &Clause) -> Option<String> {
+    let with = clause
+        .obliques
+        .iter()
+        .filter(|(case, _)| case == "with")
+        .map(|(_, head)| *head);
+    clause
+        .objects
+        .iter()
+        .copied()
+        .chain(with)
+        .find(|&head| tree.upos(head) == "PROPN")
+        .map(|head| tree.kids(head, "flat").last().unwrap_or(head))
+        .map(|name| tree.lower(name))
+}
+
 /// `allegations that he denies`, `a treaty that bans …`: a relative clause in the simple
 /// present tells what holds of its noun, not an event.
 fn is_standing_description(tree: &Tree, verb: usize) -> bool {
@@ -3869,6 +3892,9 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
                 || (event.basis == DateBasis::Report && recent(k));
             let close = (k.date - event.date).num_days().abs() <= 3 || undated_restatement;
             let meeting = |action: &str| matches!(action, "consult" | "hold_summit");
+            let other_people = k.counterpart.is_some()
+                && event.counterpart.is_some()
+                && k.counterpart != event.counterpart;
             // `met Putin to seek agreement`: what a meeting is for is the meeting.
             let purpose_of_meeting = same_sentence
                 && ((meeting(&k.action) && event.action == "intend_to_cooperate")
@@ -3904,7 +3930,8 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
                 || (same_sentence
                     && said(k) != said(&event)
                     && intensity(&k.action).signum() == intensity(&event.action).signum());
-            pair && same_kind && close && k.background == event.background
+            let two_meetings = meeting(&k.action) && meeting(&event.action) && other_people;
+            pair && same_kind && close && k.background == event.background && !two_meetings
         });
         match same {
             Some(index) => {
