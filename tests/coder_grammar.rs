@@ -2551,3 +2551,22 @@ fn meeting_one_person_then_another_the_same_day_is_two_meetings() {
         show(&proposals)
     );
 }
+
+#[test]
+fn standing_ready_is_readiness() {
+    let proposals =
+        coded("Yellen said the United States stands ready to impose further sanctions on Russia.");
+    let threat = find(&proposals, "the readiness to sanction", |p| {
+        p.event.action == "threaten"
+    });
+    assert_eq!(
+        (threat.event.actor.as_str(), threat.event.target.as_str()),
+        ("USA", "RUS"),
+        "{}",
+        show(&proposals)
+    );
+    assert!(
+        coded("Russia does not stand ready to talk to the United States.").is_empty(),
+        "not ready is no offer"
+    );
+}

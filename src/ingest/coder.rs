@@ -2171,19 +2171,29 @@ impl Reader<'_> {
         let tree = scope.tree;
         let mut out = Vec::new();
         for adjective in 0..tree.len() {
+            // `stands ready to`, `remains committed to`: a verb of staying links it as `is` does.
+            let staying = (tree.rel(adjective) == "xcomp")
+                .then(|| tree.head(adjective))
+                .flatten()
+                .filter(|&verb| matches!(tree.lemma(verb).as_str(), "stand" | "remain" | "stay"));
             let ready = tree.upos(adjective) == "ADJ"
                 && matches!(
                     tree.lemma(adjective).as_str(),
                     "ready" | "willing" | "prepared" | "open" | "eager" | "committed"
                 )
-                && tree.kids(adjective, "cop").next().is_some()
+                && (tree.kids(adjective, "cop").next().is_some() || staying.is_some())
                 && tree
                     .kids(adjective, "advmod")
+                    .chain(staying.into_iter().flat_map(|v| tree.kids(v, "advmod")))
                     .all(|a| !matches!(tree.lower(a).as_str(), "not" | "n't" | "never"));
             if !ready {
                 continue;
             }
-            let Some(subject) = tree.kids(adjective, "nsubj").next() else {
+            let Some(subject) = tree
+                .kids(adjective, "nsubj")
+                .chain(staying.into_iter().flat_map(|v| tree.kids(v, "nsubj")))
+                .next()
+            else {
                 continue;
             };
             let Some(actor) = self.party(scope, subject) else {
