@@ -2570,3 +2570,22 @@ fn standing_ready_is_readiness() {
         "not ready is no offer"
     );
 }
+
+#[test]
+fn disputing_the_other_sides_account_rejects_it() {
+    let proposals = coded(
+        "Russia and the United States met on Monday.\n\nLavrov disputed the White House account.",
+    );
+    let rejection = find(&proposals, "Lavrov's rejection", |p| {
+        p.event.action == "reject"
+    });
+    assert_eq!(
+        (
+            rejection.event.actor.as_str(),
+            rejection.event.target.as_str()
+        ),
+        ("RUS", "USA"),
+        "{}",
+        show(&proposals)
+    );
+}
