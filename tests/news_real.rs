@@ -14,7 +14,7 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/news_real");
 const DEV: [&str; 2] = ["dev_a.json", "dev_b.json"];
 /// The blind sets, each written by a session that never saw the coder, before a round of its
 /// changes, and measured once before and once after that round.
-const BLIND: [&str; 14] = [
+const BLIND: [&str; 15] = [
     "blind.json",
     "blind_2.json",
     "blind_3.json",
@@ -29,6 +29,7 @@ const BLIND: [&str; 14] = [
     "blind_12.json",
     "blind_13.json",
     "blind_14.json",
+    "blind_15.json",
 ];
 
 fn manifest(name: &str) -> Manifest {
@@ -133,7 +134,7 @@ fn the_coder_on_the_development_set_where_its_texts_are_staged() {
     println!("{}", figures.line());
     assert_eq!(figures.unstaged, 0, "stage every article or none");
     assert!(figures.precision() >= 0.75, "{}", figures.line());
-    assert!(figures.recall() >= 0.51, "{}", figures.line());
+    assert!(figures.recall() >= 0.53, "{}", figures.line());
     assert!(figures.main_recall() >= 0.92, "{}", figures.line());
     assert_eq!(figures.irrelevant_proposals, 0, "{}", figures.line());
 }
