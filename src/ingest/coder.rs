@@ -113,10 +113,10 @@ pub fn code(
                 .flat_map(|(p, sentences)| sentences.iter().map(move |s| (p + 1, s.as_str()))),
         )
         .collect();
-    let read: Vec<&str> = std::iter::once(title.as_str())
+    let written: Vec<&str> = std::iter::once(title.as_str())
         .chain(sentences.iter().skip(1).map(|(_, s)| *s))
         .collect();
-    let parsed: Vec<Vec<Sentence>> = read_article_as_coded(parser, &read, dictionary)
+    let parsed: Vec<Vec<Sentence>> = read_article_as_coded(parser, &written, dictionary)
         .into_iter()
         .map(|readings| readings.into_iter().map(|(_, parsed)| parsed).collect())
         .collect();
@@ -3506,20 +3506,31 @@ pub fn read_article_as_coded(
 /// `"A. B."`, or a quotation running on into the next paragraph (`"A. B.` with no closing
 /// mark): its sentences, when nothing but the quotation's own punctuation follows it.
 fn standing_quotation(sentence: &str) -> Option<Vec<String>> {
+    let (quoted, after) = opening_quotation(sentence)?;
+    if after.is_some_and(|rest| {
+        !rest
+            .chars()
+            .all(|c| matches!(c, '”' | '"' | '.' | '!' | '?'))
+    }) {
+        return None;
+    }
+    let sentences = split_sentences(quoted.trim());
+    (!sentences.is_empty()).then_some(sentences)
+}
+
+/// A sentence that opens with a quotation: what is quoted, and what follows its closing mark
+/// (none when the quotation runs on to the end without one).
+fn opening_quotation(sentence: &str) -> Option<(&str, Option<&str>)> {
     let text = sentence.trim();
     let open = text.chars().next().filter(|c| matches!(c, '“' | '"'))?;
     let body = &text[open.len_utf8()..];
-    let quoted = match body.find(['”', '"']) {
+    Some(match body.find(['”', '"']) {
         Some(close) => {
-            let rest = &body[close..];
-            rest.chars()
-                .all(|c| matches!(c, '”' | '"' | '.' | '!' | '?'))
-                .then_some(&body[..close])?
+            let closing = body[close..].chars().next().map_or(1, char::len_utf8);
+            (&body[..close], Some(&body[close + closing..]))
         }
-        None => body,
-    };
-    let sentences = split_sentences(quoted.trim());
-    (!sentences.is_empty()).then_some(sentences)
+        None => (body, None),
+    })
 }
 
 /// The longest quotation inside a sentence read as the writer's own words.
@@ -3696,16 +3707,9 @@ fn lower_first_word(text: &str) -> String {
 /// of them its speaker's: read as one, its sentences run together into a tree the parser
 /// cannot build. The evidence kept is the sentence as written.
 fn quoted_speech_first(sentence: &str) -> Option<Vec<String>> {
-    let text = sentence.trim();
-    let open = text.chars().next().filter(|c| matches!(c, '“' | '"'))?;
-    let body = &text[open.len_utf8()..];
-    let close = body.find(['”', '"'])?;
-    let quote = body[..close].trim().trim_end_matches(',').trim();
-    let closing = body[close..].chars().next()?;
-    let rest = body[close + closing.len_utf8()..]
-        .trim()
-        .trim_start_matches(',')
-        .trim();
+    let (quote, rest) = opening_quotation(sentence)?;
+    let quote = quote.trim().trim_end_matches(',').trim();
+    let rest = rest?.trim().trim_start_matches(',').trim();
     let rest = rest.strip_suffix('.')?.trim();
     let words: Vec<&str> = rest.split_whitespace().collect();
     if quote.is_empty() || rest.contains(['“', '"', '”']) || words.is_empty() {
