@@ -140,8 +140,10 @@ enum Command {
     /// Print each sentence's dependency tree in CoNLL-U (Universal Dependencies), as the news
     /// coder reads it: to see why a sentence was coded as it was.
     ///
-    /// The text is split into sentences as `ingest` splits an article's paragraphs. Columns:
-    /// id, form, lemma, universal tag, Penn tag, (features), head, relation.
+    /// The text is split into sentences as `ingest` splits an article's paragraphs; `# text`
+    /// shows the words the coder parses (reported speech put first, each sentence of a
+    /// quotation on its own as its speaker's). Columns: id, form, lemma, universal tag, Penn
+    /// tag, (features), head, relation.
     Parse {
         /// The text to parse; `-` or nothing reads stdin.
         #[arg(value_name = "TEXT|-")]
