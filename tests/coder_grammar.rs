@@ -76,6 +76,14 @@ fn assert_none_is(proposals: &[Proposal], action: &str) {
     );
 }
 
+/// Who acts and toward whom.
+fn parties(proposal: &Proposal) -> (&str, &str) {
+    (
+        proposal.event.actor.as_str(),
+        proposal.event.target.as_str(),
+    )
+}
+
 fn has(proposals: &[Proposal], actor: &str, target: &str, sign: &str) -> bool {
     proposals
         .iter()
@@ -315,10 +323,7 @@ fn what_a_side_says_the_other_must_do_is_its_demand() {
         .iter()
         .find(|p| p.event.action == "demand")
         .unwrap_or_else(|| panic!("the demand: {}", show(&proposals)));
-    assert_eq!(
-        (demand.event.actor.as_str(), demand.event.target.as_str()),
-        ("RUS", "USA")
-    );
+    assert_eq!(parties(demand), ("RUS", "USA"));
     assert!(
         !proposals.iter().any(|p| p.event.actor == "USA"),
         "the withdrawal is asked, not done: {}",
@@ -362,10 +367,7 @@ fn an_envoy_to_the_other_side_speaks_for_his_own_about_what_he_names() {
         .iter()
         .find(|p| p.event.action == "disapprove")
         .unwrap_or_else(|| panic!("the protest: {}", show(&proposals)));
-    assert_eq!(
-        (protest.event.actor.as_str(), protest.event.target.as_str()),
-        ("RUS", "USA")
-    );
+    assert_eq!(parties(protest), ("RUS", "USA"));
     assert_eq!(protest.event.issue.as_deref(), Some("military_channels"));
 }
 
@@ -448,10 +450,7 @@ fn a_side_saying_it_did_not_do_a_hostile_deed_denies_it() {
         .iter()
         .find(|p| p.event.action == "reject")
         .unwrap_or_else(|| panic!("the denial: {}", show(&proposals)));
-    assert_eq!(
-        (denial.event.actor.as_str(), denial.event.target.as_str()),
-        ("RUS", "USA")
-    );
+    assert_eq!(parties(denial), ("RUS", "USA"));
     assert!(
         !proposals.iter().any(|p| p.event.action == "fight"),
         "{}",
@@ -466,10 +465,7 @@ fn urging_the_other_side_to_act_is_the_urgers_appeal_not_its_intent() {
         .iter()
         .find(|p| p.event.action == "appeal")
         .unwrap_or_else(|| panic!("the appeal: {}", show(&proposals)));
-    assert_eq!(
-        (appeal.event.actor.as_str(), appeal.event.target.as_str()),
-        ("USA", "RUS")
-    );
+    assert_eq!(parties(appeal), ("USA", "RUS"));
     assert!(
         !proposals.iter().any(|p| p.event.actor == "RUS"),
         "{}",
@@ -485,13 +481,7 @@ fn a_deed_according_to_the_other_side_is_its_allegation_dated_when_said() {
         .iter()
         .find(|p| p.event.action == "disapprove")
         .unwrap_or_else(|| panic!("the allegation: {}", show(&proposals)));
-    assert_eq!(
-        (
-            allegation.event.actor.as_str(),
-            allegation.event.target.as_str()
-        ),
-        ("USA", "RUS")
-    );
+    assert_eq!(parties(allegation), ("USA", "RUS"));
     assert_eq!(allegation.event.occurred_on.to_string(), "2018-03-30");
     assert!(
         !has(&proposals, "RUS", "USA", "negative"),
@@ -709,10 +699,7 @@ fn charges_filed_against_the_other_sides_people_coerce_them() {
          state television.",
     );
     let charged = find(&proposals, "no coercion", |p| p.event.action == "coerce");
-    assert_eq!(
-        (charged.event.actor.as_str(), charged.event.target.as_str()),
-        ("USA", "RUS")
-    );
+    assert_eq!(parties(charged), ("USA", "RUS"));
     assert_eq!(charged.event.occurred_on, "2018-03-28");
 }
 
@@ -723,10 +710,7 @@ fn troops_sent_to_an_ally_reassure_it() {
     let sent = find(&proposals, "no reassurance", |p| {
         p.event.action == "reassure_allies"
     });
-    assert_eq!(
-        (sent.event.actor.as_str(), sent.event.target.as_str()),
-        ("USA", "POL")
-    );
+    assert_eq!(parties(sent), ("USA", "POL"));
     assert!(
         !has(&proposals, "USA", "RUS", "negative"),
         "{}",
@@ -861,10 +845,7 @@ fn voicing_concern_to_the_other_side_disapproves() {
     let voiced = find(&proposals, "no disapproval", |p| {
         p.event.action == "disapprove"
     });
-    assert_eq!(
-        (voiced.event.actor.as_str(), voiced.event.target.as_str()),
-        ("USA", "RUS")
-    );
+    assert_eq!(parties(voiced), ("USA", "RUS"));
     assert_eq!(pillar(voiced), "pushback");
 }
 
@@ -1127,13 +1108,7 @@ fn an_intercept_carried_by_a_light_verb_is_a_show_of_force() {
     let intercept = find(&proposals, "no intercept", |p| {
         p.event.action == "show_force"
     });
-    assert_eq!(
-        (
-            intercept.event.actor.as_str(),
-            intercept.event.target.as_str()
-        ),
-        ("RUS", "USA")
-    );
+    assert_eq!(parties(intercept), ("RUS", "USA"));
     assert_eq!(pillar(intercept), "stability");
 }
 
@@ -1152,12 +1127,7 @@ fn a_participle_set_off_by_a_comma_is_the_subjects_and_not_under_the_negation() 
          bringing them to a blind alley.",
     );
     let blame = find(&proposals, "no blame", |p| p.event.action == "disapprove");
-    assert_eq!(
-        (blame.event.actor.as_str(), blame.event.target.as_str()),
-        ("RUS", "USA"),
-        "{}",
-        show(&proposals)
-    );
+    assert_eq!(parties(blame), ("RUS", "USA"), "{}", show(&proposals));
 }
 
 #[test]
@@ -1168,14 +1138,7 @@ fn brushing_off_or_rubbishing_an_accusation_rejects_it() {
     ] {
         let proposals = coded(sentence);
         let rejection = find(&proposals, "no rejection", |p| p.event.action == "reject");
-        assert_eq!(
-            (
-                rejection.event.actor.as_str(),
-                rejection.event.target.as_str()
-            ),
-            ("RUS", "USA"),
-            "{sentence}"
-        );
+        assert_eq!(parties(rejection), ("RUS", "USA"), "{sentence}");
     }
 }
 
@@ -1187,12 +1150,7 @@ fn a_council_voting_on_a_text_is_not_the_one_a_veto_is_done_to() {
          nuclear weapons in orbit. The United States had drafted the text.",
     );
     let veto = find(&proposals, "no veto", |p| p.event.action == "reject");
-    assert_eq!(
-        (veto.event.actor.as_str(), veto.event.target.as_str()),
-        ("RUS", "USA"),
-        "{}",
-        show(&proposals)
-    );
+    assert_eq!(parties(veto), ("RUS", "USA"), "{}", show(&proposals));
 }
 
 #[test]
@@ -1202,12 +1160,7 @@ fn blocking_a_council_statement_the_other_side_drafted_rejects_it() {
          Korea's missile launch.",
     );
     let block = find(&proposals, "no rejection", |p| p.event.action == "reject");
-    assert_eq!(
-        (block.event.actor.as_str(), block.event.target.as_str()),
-        ("RUS", "USA"),
-        "{}",
-        show(&proposals)
-    );
+    assert_eq!(parties(block), ("RUS", "USA"), "{}", show(&proposals));
     assert_eq!(pillar(block), "engagement");
 }
 
@@ -1259,10 +1212,7 @@ fn what_a_side_said_in_a_call_to_the_other_side_says_the_call_was_held() {
          violation of Ukrainian sovereignty.",
     );
     let call = find(&proposals, "no call", |p| p.event.action == "consult");
-    assert_eq!(
-        (call.event.actor.as_str(), call.event.target.as_str()),
-        ("USA", "RUS")
-    );
+    assert_eq!(parties(call), ("USA", "RUS"));
     assert_eq!(call.event.occurred_on, "2018-03-28");
     assert!(
         has(&proposals, "USA", "RUS", "negative"),
@@ -1377,12 +1327,7 @@ fn a_pronoun_object_of_a_second_verb_is_the_first_verbs_object() {
          it off, the defence ministry said.",
     );
     let chase = find(&proposals, "no chase", |p| p.event.action == "show_force");
-    assert_eq!(
-        (chase.event.actor.as_str(), chase.event.target.as_str()),
-        ("RUS", "USA"),
-        "{}",
-        show(&proposals)
-    );
+    assert_eq!(parties(chase), ("RUS", "USA"), "{}", show(&proposals));
 }
 
 #[test]
@@ -1410,10 +1355,7 @@ fn calling_a_vote_historic_for_the_relationship_praises() {
          relations.",
     );
     let praise = find(&proposals, "no praise", |p| p.event.action == "praise");
-    assert_eq!(
-        (praise.event.actor.as_str(), praise.event.target.as_str()),
-        ("RUS", "USA")
-    );
+    assert_eq!(parties(praise), ("RUS", "USA"));
 }
 
 #[test]
@@ -1464,15 +1406,7 @@ fn using_a_veto_rejects_and_phoning_to_offer_is_the_callers_doing() {
          annexation.",
     );
     let rejection = find(&veto, "no rejection", |p| p.event.action == "reject");
-    assert_eq!(
-        (
-            rejection.event.actor.as_str(),
-            rejection.event.target.as_str()
-        ),
-        ("RUS", "USA"),
-        "{}",
-        show(&veto)
-    );
+    assert_eq!(parties(rejection), ("RUS", "USA"), "{}", show(&veto));
     let call = coded("Trump phoned Putin on Wednesday to offer help against the wildfires.");
     let phoned = find(&call, "no call", |p| p.event.action == "consult");
     assert_eq!(phoned.event.actor, "USA", "{}", show(&call));
@@ -1658,15 +1592,7 @@ fn a_headline_noun_with_its_participle_is_a_passive() {
         "The newspaper said on Thursday that it was seeking his release.",
     );
     let detention = find(&proposals, "no detention", |p| p.event.action == "coerce");
-    assert_eq!(
-        (
-            detention.event.actor.as_str(),
-            detention.event.target.as_str()
-        ),
-        ("RUS", "USA"),
-        "{}",
-        show(&proposals)
-    );
+    assert_eq!(parties(detention), ("RUS", "USA"), "{}", show(&proposals));
 }
 
 #[test]
@@ -1766,12 +1692,7 @@ fn a_sides_account_of_the_others_friendly_deed_reports_the_deed() {
     let proposals =
         coded("The White House said on Wednesday that Putin had thanked Obama for his help.");
     let thanks = find(&proposals, "no thanks", |p| p.event.action == "praise");
-    assert_eq!(
-        (thanks.event.actor.as_str(), thanks.event.target.as_str()),
-        ("RUS", "USA"),
-        "{}",
-        show(&proposals)
-    );
+    assert_eq!(parties(thanks), ("RUS", "USA"), "{}", show(&proposals));
     assert!(
         proposals.iter().all(|p| sign_of(p) != "negative"),
         "{}",
@@ -1922,12 +1843,7 @@ fn a_title_before_a_name_stays_with_the_name() {
          Wednesday.",
     );
     let meeting = find(&proposals, "no meeting", |p| p.event.action == "consult");
-    assert_eq!(
-        (meeting.event.actor.as_str(), meeting.event.target.as_str()),
-        ("USA", "RUS"),
-        "{}",
-        show(&proposals)
-    );
+    assert_eq!(parties(meeting), ("USA", "RUS"), "{}", show(&proposals));
 }
 
 #[test]
@@ -1937,12 +1853,7 @@ fn a_clause_of_time_without_its_own_subject_happens_with_its_governor() {
          Moscow would respond.",
     );
     let summons = find(&proposals, "no summons", |p| p.event.action == "protest");
-    assert_eq!(
-        (summons.event.actor.as_str(), summons.event.target.as_str()),
-        ("USA", "RUS"),
-        "{}",
-        show(&proposals)
-    );
+    assert_eq!(parties(summons), ("USA", "RUS"), "{}", show(&proposals));
     assert_eq!(summons.event.occurred_on.to_string(), "2018-03-30");
     // With its own subject and tense, what came before the news is its background.
     let background = coded(
@@ -2164,12 +2075,7 @@ fn a_deed_done_to_someone_at_home_is_not_the_other_sides() {
     );
     let abroad = coded("An American journalist was arrested in Moscow on Sunday.");
     let arrest = find(&abroad, "no arrest", |p| p.event.action == "coerce");
-    assert_eq!(
-        (arrest.event.actor.as_str(), arrest.event.target.as_str()),
-        ("RUS", "USA"),
-        "{}",
-        show(&abroad)
-    );
+    assert_eq!(parties(arrest), ("RUS", "USA"), "{}", show(&abroad));
 }
 
 #[test]
@@ -2276,15 +2182,7 @@ fn a_pronoun_under_a_verb_it_controls_is_the_speaker() {
     let deployment = find(&proposals, "no deployment", |p| {
         p.event.action == "show_force"
     });
-    assert_eq!(
-        (
-            deployment.event.actor.as_str(),
-            deployment.event.target.as_str()
-        ),
-        ("USA", "RUS"),
-        "{}",
-        show(&proposals)
-    );
+    assert_eq!(parties(deployment), ("USA", "RUS"), "{}", show(&proposals));
 }
 
 #[test]
@@ -2336,15 +2234,7 @@ fn a_quotation_standing_alone_is_the_previous_speakers() {
     let expulsion = find(&proposals, "Obama's expulsion", |p| {
         p.event.action == "expel_diplomats"
     });
-    assert_eq!(
-        (
-            expulsion.event.actor.as_str(),
-            expulsion.event.target.as_str()
-        ),
-        ("USA", "RUS"),
-        "{}",
-        show(&proposals)
-    );
+    assert_eq!(parties(expulsion), ("USA", "RUS"), "{}", show(&proposals));
     assert_eq!(
         expulsion.event.source.attribution.as_deref(),
         Some("Obama"),
@@ -2439,10 +2329,7 @@ fn a_title_before_an_unknown_name_gives_its_side() {
         p.event.action == "disapprove"
     });
     assert_eq!(
-        (
-            condemnation.event.actor.as_str(),
-            condemnation.event.target.as_str()
-        ),
+        parties(condemnation),
         ("USA", "RUS"),
         "{}",
         show(&proposals)
@@ -2484,15 +2371,7 @@ fn an_owned_event_noun_coming_into_force_is_its_owners_step() {
     let sanctions = find(&proposals, "the US sanctions", |p| {
         p.event.action == "impose_sanctions"
     });
-    assert_eq!(
-        (
-            sanctions.event.actor.as_str(),
-            sanctions.event.target.as_str()
-        ),
-        ("USA", "RUS"),
-        "{}",
-        show(&proposals)
-    );
+    assert_eq!(parties(sanctions), ("USA", "RUS"), "{}", show(&proposals));
     // Taking effect is not being taken: the report dates the step.
     assert_eq!(sanctions.event.occurred_on.to_string(), "2018-03-30");
 }
@@ -2559,12 +2438,7 @@ fn standing_ready_is_readiness() {
     let threat = find(&proposals, "the readiness to sanction", |p| {
         p.event.action == "threaten"
     });
-    assert_eq!(
-        (threat.event.actor.as_str(), threat.event.target.as_str()),
-        ("USA", "RUS"),
-        "{}",
-        show(&proposals)
-    );
+    assert_eq!(parties(threat), ("USA", "RUS"), "{}", show(&proposals));
     assert!(
         coded("Russia does not stand ready to talk to the United States.").is_empty(),
         "not ready is no offer"
@@ -2579,13 +2453,5 @@ fn disputing_the_other_sides_account_rejects_it() {
     let rejection = find(&proposals, "Lavrov's rejection", |p| {
         p.event.action == "reject"
     });
-    assert_eq!(
-        (
-            rejection.event.actor.as_str(),
-            rejection.event.target.as_str()
-        ),
-        ("RUS", "USA"),
-        "{}",
-        show(&proposals)
-    );
+    assert_eq!(parties(rejection), ("RUS", "USA"), "{}", show(&proposals));
 }
