@@ -2455,3 +2455,32 @@ fn disputing_the_other_sides_account_rejects_it() {
     });
     assert_eq!(parties(rejection), ("RUS", "USA"), "{}", show(&proposals));
 }
+
+#[test]
+fn a_side_reporting_a_step_the_other_took_in_the_open_reports_a_deed() {
+    let proposals = coded(
+        "The State Department said on Tuesday that Russia postponed the arms control talks \
+         in Geneva.",
+    );
+    let postponement = find(&proposals, "Russia's postponement", |p| {
+        p.event.action == "reduce_relations"
+    });
+    assert_eq!(
+        parties(postponement),
+        ("RUS", "USA"),
+        "{}",
+        show(&proposals)
+    );
+    assert_none_is(&proposals, "disapprove");
+    // A covert deed in the other side's mouth stays its allegation.
+    let allegation = coded("The State Department said on Tuesday that Russia violated the treaty.");
+    let disapproval = find(&allegation, "the US allegation", |p| {
+        p.event.action == "disapprove"
+    });
+    assert_eq!(
+        parties(disapproval),
+        ("USA", "RUS"),
+        "{}",
+        show(&allegation)
+    );
+}

@@ -738,10 +738,11 @@ impl Reader<'_> {
         // How the clause stands to the facts, and whose word it is.
         let mut reading = self.reading(scope, clause, &meaning);
         // `the White House said Obama and Putin discussed the deal`: a side's account of a
-        // friendly deed accuses no one; it is the report of the deed.
+        // friendly deed accuses no one; it is the report of the deed. Nor does its account of
+        // a step the other side can only take in the open (`said Russia postponed the talks`).
         if let Reading::Allegation { verb, .. } = &reading
             && verb == "say"
-            && intensity(&meaning.action) > 0.0
+            && (intensity(&meaning.action) > 0.0 || self.is_open_step_taken(tree, clause))
             && !clause.negated
             && clause.mood == Mood::Fact
         {
@@ -1639,6 +1640,16 @@ impl Reader<'_> {
                 None
             }
         }
+    }
+
+    /// `said Russia postponed the talks`, `had expelled`: a step taken, not one to come.
+    fn is_open_step_taken(&self, tree: &Tree, clause: &Clause) -> bool {
+        matches!(tree.xpos(clause.verb), "VBD" | "VBN")
+            && !clause.passive
+            && self
+                .dictionary
+                .open_steps
+                .contains(&tree.lemma(clause.verb))
     }
 
     fn is_statement_verb(&self, lemma: &str) -> bool {

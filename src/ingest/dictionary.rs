@@ -157,6 +157,8 @@ struct DictionaryFile {
     #[serde(default)]
     hostile_deeds: Vec<String>,
     #[serde(default)]
+    open_steps: Vec<String>,
+    #[serde(default)]
     reactions: ReactionEntry,
     #[serde(default)]
     issues: Vec<IssueEntry>,
@@ -277,6 +279,10 @@ pub struct Dictionary {
     /// Nouns that name a hostile deed without saying which (`further aggression`, `any such
     /// action`): what one will bring on its doer is a threat.
     pub(super) hostile_deeds: Vec<String>,
+    /// Verbs of steps a side can only take in the open (expelling diplomats, imposing
+    /// sanctions, calling off talks): the other side's report that one was taken is the report
+    /// of a deed, not an accusation.
+    pub(super) open_steps: Vec<String>,
     /// How a deed is answered: `drew criticism from Washington` is Washington's disapproval.
     pub(super) reactions: Reactions,
     /// Heads of state or government, by side: their meeting is a summit.
@@ -344,6 +350,7 @@ impl Dictionary {
         extra.naming_verbs.extend(builtin.naming_verbs);
         extra.hypothetical_nouns.extend(builtin.hypothetical_nouns);
         extra.hostile_deeds.extend(builtin.hostile_deeds);
+        extra.open_steps.extend(builtin.open_steps);
         extra.reactions.verbs.extend(builtin.reactions.verbs);
         extra.reactions.nouns.extend(builtin.reactions.nouns);
         extra.issues.extend(builtin.issues);
@@ -426,6 +433,7 @@ impl Dictionary {
             naming_verbs: lower(&file.naming_verbs),
             hypothetical_nouns: lower(&file.hypothetical_nouns),
             hostile_deeds: lower(&file.hostile_deeds),
+            open_steps: lower(&file.open_steps),
             reactions: Reactions {
                 verbs: lower(&file.reactions.verbs),
                 answers: file
