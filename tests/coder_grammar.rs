@@ -2484,3 +2484,37 @@ fn a_side_reporting_a_step_the_other_took_in_the_open_reports_a_deed() {
         show(&allegation)
     );
 }
+
+#[test]
+fn talk_between_defence_chiefs_is_a_military_channel_whatever_its_topic() {
+    let proposals = coded(
+        "Defense Secretary Chuck Hagel spoke with Russian Defense Minister Sergei Shoigu \
+         about the fighting in Ukraine on Monday.",
+    );
+    let call = find(&proposals, "the defence chiefs' call", |p| {
+        p.event.action == "consult"
+    });
+    assert_eq!(call.event.issue.as_deref(), Some("military_channels"));
+    assert_eq!(pillar(call), "stability", "{}", show(&proposals));
+    // Diplomats' talk keeps its topic.
+    let proposals = coded("Tillerson spoke with Lavrov about the fighting in Ukraine on Monday.");
+    let call = find(&proposals, "the ministers' call", |p| {
+        p.event.action == "consult"
+    });
+    assert_eq!(
+        call.event.issue.as_deref(),
+        Some("ukraine"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn a_phrase_after_the_day_is_the_verbs() {
+    let proposals = coded("Tillerson spoke by phone on Monday with Lavrov about Syria.");
+    let call = find(&proposals, "the call with Lavrov", |p| {
+        p.event.action == "consult"
+    });
+    assert_eq!(parties(call), ("USA", "RUS"), "{}", show(&proposals));
+    assert_eq!(call.event.occurred_on.to_string(), "2018-03-26");
+}

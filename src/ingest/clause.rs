@@ -813,7 +813,8 @@ fn is_weekday(form: &str) -> bool {
 /// Mends misreadings the parser makes on news and the coder cannot read past: a noun
 /// swallowed by the day after it (`barring them from entry Thursday`: `entry` is not part of
 /// the day; `A Russian court Monday sentenced`: the court is the subject), a day read as a
-/// verb's subject or object (`The United States on Tuesday announced`, `said Friday`), a
+/// verb's subject or object (`The United States on Tuesday announced`, `said Friday`), the
+/// verb's phrase hung on its day (`spoke on Monday with Lavrov`), a
 /// gerund after a verb read as an adjective on its object (`is considering sending weapons`),
 /// a particle read as a preposition (`brushed off the claims`), an adjective in -ing read
 /// as a verb (`unveiled sweeping sanctions`), and a title torn from its name (`met Deputy |
@@ -822,6 +823,7 @@ pub fn repair(sentence: &mut Sentence) {
     repair_broken_titles(sentence);
     repair_swallowing_days(sentence);
     repair_days_as_arguments(sentence);
+    repair_phrases_hung_on_days(sentence);
     repair_gerunds_read_as_adjectives(sentence);
     repair_particles_read_as_prepositions(sentence);
     repair_adjectives_read_as_gerunds(sentence);
@@ -1039,6 +1041,30 @@ fn repair_days_as_arguments(sentence: &mut Sentence) {
                 tokens[day].deprel = "obl".to_string();
             }
             None => tokens[day].deprel = "obl:tmod".to_string(),
+        }
+    }
+}
+
+/// `spoke on Monday with Lavrov`, `met Tuesday in Geneva`: a day does not take a phrase of
+/// its own (but `Monday of last week`); the phrase the parser hung on it is its verb's.
+fn repair_phrases_hung_on_days(sentence: &mut Sentence) {
+    let tokens = &mut sentence.tokens;
+    for day in 0..tokens.len() {
+        let verb = tokens[day].head;
+        if !is_weekday(&tokens[day].form) || !tokens[day].deprel.starts_with("obl") || verb == 0 {
+            continue;
+        }
+        for phrase in day + 1..tokens.len() {
+            let case = (day + 1..phrase)
+                .find(|&c| tokens[c].head == phrase + 1 && tokens[c].deprel == "case")
+                .map(|c| tokens[c].form.to_lowercase());
+            let hung = tokens[phrase].head == day + 1
+                && tokens[phrase].deprel == "nmod"
+                && case.as_deref().is_some_and(|c| c != "of");
+            if hung {
+                tokens[phrase].head = verb;
+                tokens[phrase].deprel = "obl".to_string();
+            }
         }
     }
 }

@@ -2932,7 +2932,20 @@ impl Reader<'_> {
             .iter()
             .flat_map(|&(_, o)| tree.subtree(o))
             .collect();
-        self.issue_of(&words(what))
+        // Talk between defence chiefs is a military channel whatever it is about.
+        let channel = self
+            .dictionary
+            .talks_pillar
+            .as_ref()
+            .filter(|t| t.actions.iter().any(|a| a == action))
+            .and_then(|t| t.channel.as_ref())
+            .filter(|&channel| {
+                self.issues_of(&words(subjects.clone()))
+                    .any(|i| &i == channel)
+            })
+            .cloned();
+        channel
+            .or_else(|| self.issue_of(&words(what)))
             .or_else(|| self.issue_of(&words(about)))
             .or_else(|| self.issue_of(&words(rest)))
             .or_else(|| self.issue_of(&words(subjects)))
@@ -2952,24 +2965,34 @@ impl Reader<'_> {
     }
 
     fn issue_of(&self, words: &[String]) -> Option<String> {
+        self.issues_of(words).next()
+    }
+
+    /// Every issue whose keywords the words hold, in the dictionary's order of priority.
+    fn issues_of<'d>(&'d self, words: &[String]) -> impl Iterator<Item = String> + 'd {
         // Keywords are written as words: `arms-control` reads as `arms control`.
-        let words: Vec<&str> = words
+        let words: Vec<String> = words
             .iter()
             .flat_map(|w| w.split('-'))
             .filter(|w| !w.is_empty())
+            .map(str::to_string)
             .collect();
-        self.dictionary.issues.iter().find_map(|(issue, keywords)| {
-            let hit = keywords.iter().any(|keyword| {
-                let keyword: Vec<String> = keyword
-                    .iter()
-                    .flat_map(|k| k.split('-'))
-                    .filter(|k| !k.is_empty())
-                    .map(str::to_string)
-                    .collect();
-                (0..words.len()).any(|start| match_pattern(&keyword, &words, start).is_some())
-            });
-            hit.then(|| issue.clone())
-        })
+        self.dictionary
+            .issues
+            .iter()
+            .filter(move |(_, keywords)| {
+                let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                keywords.iter().any(|keyword| {
+                    let keyword: Vec<String> = keyword
+                        .iter()
+                        .flat_map(|k| k.split('-'))
+                        .filter(|k| !k.is_empty())
+                        .map(str::to_string)
+                        .collect();
+                    (0..words.len()).any(|start| match_pattern(&keyword, &words, start).is_some())
+                })
+            })
+            .map(|(issue, _)| issue.clone())
     }
 
     /// Whom the outlet attributes the clause to: its speech verb's subject, `according to X`,

@@ -178,6 +178,10 @@ pub(super) struct TalksPillar {
     pub(super) pillar: String,
     /// The actions that are talk (consulting, praising, promising to cooperate).
     pub(super) actions: Vec<String>,
+    /// The issue of a channel: talk between those its keywords name (defence chiefs) is filed
+    /// under it, whatever the talk is about.
+    #[serde(default)]
+    pub(super) channel: Option<String>,
 }
 
 /// What a mention names.
@@ -503,6 +507,13 @@ impl Dictionary {
             issues
                 .filter(|(_, issue)| framework.issue(issue).is_none())
                 .map(|(section, issue)| format!("{section} issue `{issue}`")),
+        );
+        unknown.extend(
+            self.talks_pillar
+                .iter()
+                .filter_map(|t| t.channel.as_ref())
+                .filter(|issue| framework.issue(issue).is_none())
+                .map(|issue| format!("talks_pillar channel `{issue}`")),
         );
         unknown.extend(
             self.hostile_pillar
