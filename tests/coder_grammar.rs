@@ -2518,3 +2518,26 @@ fn a_phrase_after_the_day_is_the_verbs() {
     assert_eq!(parties(call), ("USA", "RUS"), "{}", show(&proposals));
     assert_eq!(call.event.occurred_on.to_string(), "2018-03-26");
 }
+
+#[test]
+fn a_joint_act_told_twice_is_one_act_whichever_side_is_named_first() {
+    let proposals = coded(
+        "Trump and Putin agreed to normalize ties.\n\nThe Russian president and the US \
+         president-elect agreed to channel relations in a constructive direction.",
+    );
+    let intents: Vec<&Proposal> = proposals
+        .iter()
+        .filter(|p| p.event.action == "intend_to_cooperate")
+        .collect();
+    assert_eq!(intents.len(), 1, "{}", show(&proposals));
+    // Each side's own offer is its own act.
+    let proposals = coded(
+        "Russia is ready to resume the arms control dialogue, Lavrov said.\n\nThe United \
+         States is ready to resume the arms control dialogue, Blinken said.",
+    );
+    let intents = proposals
+        .iter()
+        .filter(|p| p.event.action == "intend_to_cooperate")
+        .count();
+    assert_eq!(intents, 2, "{}", show(&proposals));
+}

@@ -239,6 +239,9 @@ struct Found {
     /// Whom the actor met, by the last word of the name (`putin`), when the clause names them:
     /// meeting one person and then another the same day are two meetings.
     counterpart: Option<String>,
+    /// Done by both sides at once (`Trump and Putin agreed to …`): its mirror, one side
+    /// toward the other or the other way round, is the same act.
+    joint: bool,
     quotes: Vec<String>,
     explanation: Vec<String>,
     notes: Vec<&'static str>,
@@ -2676,6 +2679,7 @@ impl Reader<'_> {
                     && matches!(actor.how, "person" | "name" | "speaker"))
                 .then(|| scope.tree.lower(*head)),
                 counterpart: counterpart(scope.tree, clause),
+                joint: actor.both || coordinated_sides,
                 quotes: vec![scope.text.to_string()],
                 explanation: explained,
                 notes,
@@ -3148,6 +3152,7 @@ impl Reader<'_> {
             reading: scope.reading,
             voice: matches!(speaker.how, "person" | "name").then(|| tree.lower(speech.subjects[0])),
             counterpart: None,
+            joint: false,
             quotes: vec![scope.text.to_string()],
             explanation: vec![format!(
                 "assessment by `{}` ({}): `{}` → {action}",
@@ -3953,7 +3958,8 @@ fn merge(found: Vec<Found>, reference: NaiveDate) -> Vec<Found> {
                     && ((symmetric(&k.action) && symmetric(&event.action))
                         || purpose_of_meeting
                         // Each side freeing the other's prisoners the same day: one swap.
-                        || (k.action == "yield" && event.action == "yield")));
+                        || (k.action == "yield" && event.action == "yield")
+                        || (k.joint && event.joint)));
             // A headline restates the lead's statement in its own verb (`slams` for
             // `accused`), and one speaker restates their own; another speaker's verb is another
             // statement (Trump's demand, then Pence's protest), and a denial answers an
