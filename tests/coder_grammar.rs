@@ -2541,3 +2541,22 @@ fn a_joint_act_told_twice_is_one_act_whichever_side_is_named_first() {
         .count();
     assert_eq!(intents, 2, "{}", show(&proposals));
 }
+
+#[test]
+fn an_approved_plan_is_the_approvers_deed_dated_by_the_approval() {
+    let proposals = coded(
+        "President Trump on Thursday signed off on a decision to send lethal weapons to Ukraine.",
+    );
+    let arming = find(&proposals, "the approved arming", |p| {
+        p.event.action == "arm_adversary"
+    });
+    assert_eq!(parties(arming), ("USA", "UKR"), "{}", show(&proposals));
+    assert_eq!(arming.event.occurred_on.to_string(), "2018-03-29");
+    // A plan proposed, or not approved, is not done.
+    for unapproved in [
+        "President Trump did not approve a plan to send lethal weapons to Ukraine.",
+        "President Trump proposed a plan to send lethal weapons to Ukraine.",
+    ] {
+        assert_none_is(&coded(unapproved), "arm_adversary");
+    }
+}

@@ -1470,9 +1470,17 @@ impl Reader<'_> {
                     reading = Reading::Intent;
                 }
             }
+            // `approved a plan to send`: the approval makes the plan a deed, or an intent.
+            let approved = self.approver_of_plan(scope, child);
+            match approved.map(|approver| approver.mood) {
+                Some(Mood::Fact) => reading = Reading::Deed,
+                Some(Mood::Future | Mood::Intended) => reading = Reading::Intent,
+                _ => {}
+            }
             if matches!(rel, "acl" | "nmod")
                 && tree.upos(head) == "NOUN"
                 && self.dictionary.hypothetical_nouns.contains(&lemma)
+                && approved.is_none()
             {
                 return Reading::Not(format!("only a `{lemma}`"));
             }
@@ -1655,6 +1663,24 @@ impl Reader<'_> {
                 .contains(&tree.lemma(clause.verb))
     }
 
+    /// `approved a plan to send weapons`, `signed off on a decision to send`: the clause of the
+    /// approving verb whose object is the plan the infinitive `verb` is the content of.
+    fn approver_of_plan<'s>(&self, scope: &'s Scope, verb: usize) -> Option<&'s Clause> {
+        let tree = scope.tree;
+        let plan = tree.head(verb).filter(|&n| tree.upos(n) == "NOUN")?;
+        let infinitive =
+            tree.rel(verb) == "acl" && tree.kids(verb, "mark").any(|m| tree.lower(m) == "to");
+        let approving = tree
+            .head(plan)
+            .filter(|_| matches!(tree.rel(plan), "obj" | "obl"))?;
+        let approver = scope.clause_at(approving)?;
+        let lemma = match &approver.particle {
+            Some(particle) => format!("{} {particle}", tree.lemma(approving)),
+            None => tree.lemma(approving),
+        };
+        (infinitive && self.dictionary.control.approving.contains(&lemma)).then_some(approver)
+    }
+
     fn is_statement_verb(&self, lemma: &str) -> bool {
         self.dictionary.frames.iter().any(|f| {
             f.kind == EventKind::Statement
@@ -1697,6 +1723,11 @@ impl Reader<'_> {
                 // Object control: `getting China to ban` — China bans.
                 heads = g.objects.clone();
             }
+        }
+        if heads.is_empty()
+            && let Some(approver) = self.approver_of_plan(scope, clause.verb)
+        {
+            heads = approver.subjects.clone();
         }
         if heads.is_empty() && !clause.passive && clause.governor.is_none() {
             // A misparse left the verb without a subject: the name just before it, if nothing
@@ -2851,10 +2882,10 @@ impl Reader<'_> {
             if hops > 4 || (c.backdrop && !happens_with_governor(tree, c)) {
                 break;
             }
-            current = c.governor.and_then(|(g, link)| {
-                (link != Link::NounModifier)
-                    .then(|| scope.clause_at(g))
-                    .flatten()
+            // An approved plan happens when approved.
+            current = c.governor.and_then(|(g, link)| match link {
+                Link::NounModifier => self.approver_of_plan(scope, c.verb),
+                _ => scope.clause_at(g),
             });
         }
         if happens_with_governor(tree, clause)

@@ -94,6 +94,8 @@ struct ControlEntry {
     negating: Vec<String>,
     #[serde(default)]
     ordering: Vec<String>,
+    #[serde(default)]
+    approving: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -242,6 +244,8 @@ pub(super) struct Control {
     pub(super) negating: Vec<String>,
     /// It is the governor's subject's deed, done to the governor's object (`ordered B to close`).
     pub(super) ordering: Vec<String>,
+    /// A plan to do it, once approved, is the approver's deed (`approved a plan to send`).
+    pub(super) approving: Vec<String>,
 }
 
 /// Verbs by which a deed brings on an answer (`drew`, `sparked`), and the answers they bring
@@ -336,6 +340,7 @@ impl Dictionary {
         extra.control.intent.extend(builtin.control.intent);
         extra.control.negating.extend(builtin.control.negating);
         extra.control.ordering.extend(builtin.control.ordering);
+        extra.control.approving.extend(builtin.control.approving);
         extra
             .assessments
             .disapprove
@@ -428,6 +433,7 @@ impl Dictionary {
                 intent: lower(&file.control.intent),
                 negating: lower(&file.control.negating),
                 ordering: lower(&file.control.ordering),
+                approving: lower(&file.control.approving),
             },
             disapproving: lower(&file.assessments.disapprove),
             praising: lower(&file.assessments.praise),
