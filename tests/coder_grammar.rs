@@ -2560,3 +2560,13 @@ fn an_approved_plan_is_the_approvers_deed_dated_by_the_approval() {
         assert_none_is(&coded(unapproved), "arm_adversary");
     }
 }
+
+#[test]
+fn training_a_partners_forces_arms_it() {
+    let proposals = coded("American soldiers began training Ukrainian forces on Tuesday.");
+    let training = find(&proposals, "the training", |p| {
+        p.event.action == "arm_adversary"
+    });
+    assert_eq!(parties(training), ("USA", "UKR"), "{}", show(&proposals));
+    assert_eq!(training.event.occurred_on.to_string(), "2018-03-27");
+}
