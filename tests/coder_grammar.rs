@@ -2570,3 +2570,26 @@ fn training_a_partners_forces_arms_it() {
     assert_eq!(parties(training), ("USA", "UKR"), "{}", show(&proposals));
     assert_eq!(training.event.occurred_on.to_string(), "2018-03-27");
 }
+
+#[test]
+fn staying_away_from_the_others_summit_is_a_hostile_step() {
+    let proposals =
+        coded("Russia did not attend the nuclear security summit in Washington on Tuesday.");
+    let absence = find(&proposals, "the absence", |p| {
+        p.event.action == "reduce_relations"
+    });
+    assert_eq!(parties(absence), ("RUS", "USA"), "{}", show(&proposals));
+    assert!(
+        has(
+            &coded("Russia will boycott the summit in Washington."),
+            "RUS",
+            "USA",
+            "negative"
+        ),
+        "a boycott announced"
+    );
+    assert_none_is(
+        &coded("Putin attended the summit in Washington on Tuesday."),
+        "reduce_relations",
+    );
+}
