@@ -2593,3 +2593,15 @@ fn staying_away_from_the_others_summit_is_a_hostile_step() {
         "reduce_relations",
     );
 }
+
+#[test]
+fn a_title_before_a_name_says_what_the_person_is() {
+    // The parser hangs both names on the second: only the titles say they are people freed.
+    let proposals = coded(
+        "US journalist Evan Gershkovich and former US marine Paul Whelan were released from \
+         Russia Thursday.",
+    );
+    let release = find(&proposals, "the release", |p| p.event.action == "yield");
+    assert_eq!(parties(release), ("RUS", "USA"), "{}", show(&proposals));
+    assert_eq!(release.event.occurred_on.to_string(), "2018-03-29");
+}

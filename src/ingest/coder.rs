@@ -3370,7 +3370,11 @@ fn frame_meaning(frame: &Frame, lemma: &str, objects: Option<&[String]>) -> Mean
 fn noun_words(tree: &Tree, head: usize) -> Vec<String> {
     let mut words = vec![tree.lemma(head), tree.lower(head)];
     for c in tree.children(head) {
-        if matches!(tree.deprel(*c), "compound" | "amod" | "obj" | "xcomp") {
+        // `journalist Evan Gershkovich`: the title before a name says what it is.
+        if matches!(
+            tree.deprel(*c),
+            "compound" | "amod" | "obj" | "xcomp" | "nmod:desc"
+        ) {
             words.push(tree.lemma(*c));
             words.push(format!("{} {}", tree.lemma(*c), tree.lemma(head)));
         }
