@@ -3004,19 +3004,17 @@ impl Reader<'_> {
     }
 
     /// Every issue whose keywords the words hold, in the dictionary's order of priority.
-    fn issues_of<'d>(&'d self, words: &[String]) -> impl Iterator<Item = String> + 'd {
+    fn issues_of<'a>(&'a self, words: &'a [String]) -> impl Iterator<Item = String> + 'a {
         // Keywords are written as words: `arms-control` reads as `arms control`.
-        let words: Vec<String> = words
+        let words: Vec<&str> = words
             .iter()
             .flat_map(|w| w.split('-'))
             .filter(|w| !w.is_empty())
-            .map(str::to_string)
             .collect();
         self.dictionary
             .issues
             .iter()
             .filter(move |(_, keywords)| {
-                let words: Vec<&str> = words.iter().map(String::as_str).collect();
                 keywords.iter().any(|keyword| {
                     let keyword: Vec<String> = keyword
                         .iter()
