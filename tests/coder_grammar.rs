@@ -2605,3 +2605,17 @@ fn a_title_before_a_name_says_what_the_person_is() {
     assert_eq!(parties(release), ("RUS", "USA"), "{}", show(&proposals));
     assert_eq!(release.event.occurred_on.to_string(), "2018-03-29");
 }
+
+#[test]
+fn an_appeal_to_no_one_named_is_not_made_to_the_other_side() {
+    let proposals = coded_with_title(
+        "Russia and the United States",
+        "The White House has proposed extending the space station's operations to 2024.",
+    );
+    assert_none_is(&proposals, "appeal");
+    let proposals = coded("Biden urged Putin on Thursday to renew the arms control treaty.");
+    let appeal = find(&proposals, "the appeal to Putin", |p| {
+        p.event.action == "appeal"
+    });
+    assert_eq!(parties(appeal), ("USA", "RUS"), "{}", show(&proposals));
+}
