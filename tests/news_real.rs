@@ -135,7 +135,7 @@ fn the_coder_on_the_development_set_where_its_texts_are_staged() {
     }
     println!("{}", figures.line());
     assert_eq!(figures.unstaged, 0, "stage every article or none");
-    assert!(figures.precision() >= 0.75, "{}", figures.line());
+    assert!(figures.precision() >= 0.78, "{}", figures.line());
     assert!(figures.recall() >= 0.53, "{}", figures.line());
     assert!(figures.main_recall() >= 0.92, "{}", figures.line());
     assert_eq!(figures.irrelevant_proposals, 0, "{}", figures.line());
