@@ -2619,3 +2619,16 @@ fn an_appeal_to_no_one_named_is_not_made_to_the_other_side() {
     });
     assert_eq!(parties(appeal), ("USA", "RUS"), "{}", show(&proposals));
 }
+
+#[test]
+fn a_preposition_the_parser_hangs_inside_a_name_is_the_names() {
+    let proposals = coded(
+        "Defense Secretary Chuck Hagel spoke by phone on Monday with Russian Defense Minister \
+         Sergei Shoigu about the fighting in Ukraine.",
+    );
+    let call = find(&proposals, "the call with Shoigu", |p| {
+        p.event.action == "consult"
+    });
+    assert_eq!(parties(call), ("USA", "RUS"), "{}", show(&proposals));
+    assert_eq!(call.event.occurred_on.to_string(), "2018-03-26");
+}

@@ -814,7 +814,8 @@ fn is_weekday(form: &str) -> bool {
 /// swallowed by the day after it (`barring them from entry Thursday`: `entry` is not part of
 /// the day; `A Russian court Monday sentenced`: the court is the subject), a day read as a
 /// verb's subject or object (`The United States on Tuesday announced`, `said Friday`), the
-/// verb's phrase hung on its day (`spoke on Monday with Lavrov`), a
+/// verb's phrase hung on its day (`spoke on Monday with Lavrov`), a preposition hung inside a
+/// name (`with … Sergei | Shoigu`), a
 /// gerund after a verb read as an adjective on its object (`is considering sending weapons`),
 /// a particle read as a preposition (`brushed off the claims`), an adjective in -ing read
 /// as a verb (`unveiled sweeping sanctions`), and a title torn from its name (`met Deputy |
@@ -824,6 +825,7 @@ pub fn repair(sentence: &mut Sentence) {
     repair_swallowing_days(sentence);
     repair_days_as_arguments(sentence);
     repair_phrases_hung_on_days(sentence);
+    repair_prepositions_inside_names(sentence);
     repair_gerunds_read_as_adjectives(sentence);
     repair_particles_read_as_prepositions(sentence);
     repair_adjectives_read_as_gerunds(sentence);
@@ -1065,6 +1067,26 @@ fn repair_phrases_hung_on_days(sentence: &mut Sentence) {
                 tokens[phrase].head = verb;
                 tokens[phrase].deprel = "obl".to_string();
             }
+        }
+    }
+}
+
+/// `with Russian Defense Minister Sergei Shoigu`: the parser may hang the preposition on a
+/// word inside the name (`Sergei`, a compound of `Shoigu`); it is the whole name's.
+fn repair_prepositions_inside_names(sentence: &mut Sentence) {
+    let tokens = &mut sentence.tokens;
+    for case in 0..tokens.len() {
+        let word = tokens[case].head;
+        if tokens[case].deprel != "case" || word == 0 {
+            continue;
+        }
+        let name = tokens[word - 1].head;
+        let inside = matches!(tokens[word - 1].deprel.as_str(), "compound" | "flat")
+            && tokens[word - 1].upos == "PROPN"
+            && name > word
+            && tokens[name - 1].upos == "PROPN";
+        if inside {
+            tokens[case].head = name;
         }
     }
 }
