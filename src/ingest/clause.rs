@@ -1057,13 +1057,13 @@ fn repair_phrases_hung_on_days(sentence: &mut Sentence) {
             continue;
         }
         for phrase in day + 1..tokens.len() {
+            if tokens[phrase].head != day + 1 || tokens[phrase].deprel != "nmod" {
+                continue;
+            }
             let case = (day + 1..phrase)
                 .find(|&c| tokens[c].head == phrase + 1 && tokens[c].deprel == "case")
                 .map(|c| tokens[c].form.to_lowercase());
-            let hung = tokens[phrase].head == day + 1
-                && tokens[phrase].deprel == "nmod"
-                && case.as_deref().is_some_and(|c| c != "of");
-            if hung {
+            if case.as_deref().is_some_and(|c| c != "of") {
                 tokens[phrase].head = verb;
                 tokens[phrase].deprel = "obl".to_string();
             }
