@@ -1229,7 +1229,7 @@ impl Reader<'_> {
             return None;
         }
         let verb_forms: Vec<String> = match &clause.particle {
-            Some(particle) => vec![format!("{lemma} {particle}"), lemma.clone()],
+            Some(_) => vec![phrasal_lemma(tree, clause), lemma.clone()],
             None => vec![lemma.clone()],
         };
         // Passives are done to their subject: it stands as the object.
@@ -1674,11 +1674,13 @@ impl Reader<'_> {
             .head(plan)
             .filter(|_| matches!(tree.rel(plan), "obj" | "obl"))?;
         let approver = scope.clause_at(approving)?;
-        let lemma = match &approver.particle {
-            Some(particle) => format!("{} {particle}", tree.lemma(approving)),
-            None => tree.lemma(approving),
-        };
-        (infinitive && self.dictionary.control.approving.contains(&lemma)).then_some(approver)
+        (infinitive
+            && self
+                .dictionary
+                .control
+                .approving
+                .contains(&phrasal_lemma(tree, approver)))
+        .then_some(approver)
     }
 
     fn is_statement_verb(&self, lemma: &str) -> bool {
@@ -3016,13 +3018,7 @@ impl Reader<'_> {
             .iter()
             .filter(move |(_, keywords)| {
                 keywords.iter().any(|keyword| {
-                    let keyword: Vec<String> = keyword
-                        .iter()
-                        .flat_map(|k| k.split('-'))
-                        .filter(|k| !k.is_empty())
-                        .map(str::to_string)
-                        .collect();
-                    (0..words.len()).any(|start| match_pattern(&keyword, &words, start).is_some())
+                    (0..words.len()).any(|start| match_pattern(keyword, &words, start).is_some())
                 })
             })
             .map(|(issue, _)| issue.clone())
@@ -3365,6 +3361,15 @@ fn frame_meaning(frame: &Frame, lemma: &str, objects: Option<&[String]>) -> Mean
 
 /// The lemmas of a noun phrase's head and its compounds (`the new sanctions bill` → `bill`,
 /// `sanction`), and two-word compounds (`phone call`).
+/// A clause's verb as the dictionary names it, with its particle (`sign off`, `call off`).
+fn phrasal_lemma(tree: &Tree, clause: &Clause) -> String {
+    let lemma = tree.lemma(clause.verb);
+    match &clause.particle {
+        Some(particle) => format!("{lemma} {particle}"),
+        None => lemma,
+    }
+}
+
 fn noun_words(tree: &Tree, head: usize) -> Vec<String> {
     let mut words = vec![tree.lemma(head), tree.lower(head)];
     for c in tree.children(head) {

@@ -467,7 +467,7 @@ impl Dictionary {
                 .map(|entry| {
                     (
                         entry.issue,
-                        entry.keywords.iter().map(|k| pattern_of(k)).collect(),
+                        entry.keywords.iter().map(|k| keyword_words(k)).collect(),
                     )
                 })
                 .collect(),
@@ -570,6 +570,17 @@ pub(super) struct Token {
 
 /// Words (letters, digits, inner hyphens, apostrophes and periods as in "U.S.") and punctuation.
 /// A possessive "'s" is dropped: "Moscow's" reads as "moscow".
+/// An issue keyword as the words it is matched against: written as words, so `arms-control`
+/// reads as `arms control`.
+fn keyword_words(keyword: &str) -> Vec<String> {
+    pattern_of(keyword)
+        .iter()
+        .flat_map(|k| k.split('-'))
+        .filter(|k| !k.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 pub(super) fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut current = String::new();
