@@ -14,7 +14,7 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/news_real");
 const DEV: [&str; 2] = ["dev_a.json", "dev_b.json"];
 /// The blind sets, each written by a session that never saw the coder, before a round of its
 /// changes, and measured once before and once after that round.
-const BLIND: [&str; 17] = [
+const BLIND: [&str; 18] = [
     "blind.json",
     "blind_2.json",
     "blind_3.json",
@@ -32,6 +32,7 @@ const BLIND: [&str; 17] = [
     "blind_15.json",
     "blind_16.json",
     "blind_17.json",
+    "blind_18.json",
 ];
 
 fn manifest(name: &str) -> Manifest {
