@@ -2632,3 +2632,54 @@ fn a_preposition_the_parser_hangs_inside_a_name_is_the_names() {
     assert_eq!(parties(call), ("USA", "RUS"), "{}", show(&proposals));
     assert_eq!(call.event.occurred_on.to_string(), "2018-03-26");
 }
+
+#[test]
+fn two_names_a_comma_apart_open_a_headline_as_its_two_subjects() {
+    let proposals = coded_with_title(
+        "Russia, US hold strategic stability consultations in Geneva",
+        "More follows.",
+    );
+    let talks = find(&proposals, "the consultations", |p| {
+        p.event.action == "consult"
+    });
+    assert_eq!(parties(talks), ("RUS", "USA"), "{}", show(&proposals));
+    assert_eq!(pillar(talks), "stability", "{}", show(&proposals));
+    let proposals = coded_with_title("US, Russian army chiefs meet in Baku", "More follows.");
+    let meeting = find(&proposals, "the meeting", |p| p.event.action == "consult");
+    assert_eq!(parties(meeting), ("USA", "RUS"), "{}", show(&proposals));
+}
+
+#[test]
+fn a_noun_both_sides_own_stands_for_both() {
+    let proposals = coded("US and Russian military leaders met in Baku on Thursday.");
+    let meeting = find(&proposals, "the meeting", |p| p.event.action == "consult");
+    assert_eq!(parties(meeting), ("USA", "RUS"), "{}", show(&proposals));
+    assert_eq!(meeting.event.occurred_on.to_string(), "2018-03-29");
+    assert_eq!(pillar(meeting), "stability", "{}", show(&proposals));
+}
+
+#[test]
+fn what_a_side_does_with_a_third_party_is_not_done_to_the_other_side() {
+    let proposals = coded("India and Russia today signed a five billion dollar missile deal.");
+    assert!(proposals.is_empty(), "{}", show(&proposals));
+    // With its own partner, a side still acts toward the other side.
+    let proposals = coded(
+        "Russia is shelling Ukrainian troops from its own soil, the United States and Ukraine \
+         charged on Thursday.",
+    );
+    assert!(
+        has(&proposals, "USA", "RUS", "negative"),
+        "{}",
+        show(&proposals)
+    );
+}
+
+#[test]
+fn the_start_of_a_span_does_not_date_the_event() {
+    let proposals = coded_with_title(
+        "U.S., Russian defense chiefs speak by phone for first time since May",
+        "More follows.",
+    );
+    let call = find(&proposals, "the call", |p| p.event.action == "consult");
+    assert_eq!(call.event.occurred_on.to_string(), "2018-03-30");
+}

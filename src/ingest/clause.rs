@@ -819,9 +819,11 @@ fn is_weekday(form: &str) -> bool {
 /// gerund after a verb read as an adjective on its object (`is considering sending weapons`),
 /// a particle read as a preposition (`brushed off the claims`), an adjective in -ing read
 /// as a verb (`unveiled sweeping sanctions`), and a title torn from its name (`met Deputy |
-/// Foreign Minister Sergei Ryabkov`).
+/// Foreign Minister Sergei Ryabkov`), and two names opening a headline read as one in
+/// apposition (`Russia, US begin consultations`: they are coordinated).
 pub fn repair(sentence: &mut Sentence) {
     repair_broken_titles(sentence);
+    repair_headline_pairs(sentence);
     repair_swallowing_days(sentence);
     repair_days_as_arguments(sentence);
     repair_phrases_hung_on_days(sentence);
@@ -1005,7 +1007,14 @@ fn repair_swallowing_days(sentence: &mut Sentence) {
 fn repair_days_as_arguments(sentence: &mut Sentence) {
     let tokens = &mut sentence.tokens;
     for day in 0..tokens.len() {
-        if !is_weekday(&tokens[day].form) {
+        // `India and Russia today concluded`: a relative day only where it swallowed the
+        // subject.
+        let relative_day = matches!(
+            tokens[day].form.to_lowercase().as_str(),
+            "today" | "yesterday"
+        ) && tokens[day].deprel.starts_with("nsubj")
+            && (0..day).any(|t| tokens[t].head == day + 1 && tokens[t].upos == "PROPN");
+        if !is_weekday(&tokens[day].form) && !relative_day {
             continue;
         }
         // `released from Russia Thursday`: the day read as part of the name before it.
@@ -1088,6 +1097,53 @@ fn repair_prepositions_inside_names(sentence: &mut Sentence) {
         if inside {
             tokens[case].head = name;
         }
+    }
+}
+
+/// `Russia, US begin …`, `US, Russian military leaders meet …`: a headline's subject of two
+/// names joined by a comma names both; the parser, trained on text that writes `and`, reads
+/// the second as the first's apposition or as a second subject, or the first as a vocative.
+fn repair_headline_pairs(sentence: &mut Sentence) {
+    let tokens = &mut sentence.tokens;
+    if tokens.len() < 4 || tokens[1].form != "," || tokens[0].upos != "PROPN" {
+        return;
+    }
+    // Each name's dependents, the comma aside.
+    let dependents = |name: usize| {
+        tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| k.head == name + 1 && k.deprel != "punct")
+            .map(|(t, _)| t)
+            .collect::<Vec<_>>()
+    };
+    let apposition = tokens[0].deprel == "nsubj"
+        && tokens[2].upos == "PROPN"
+        && tokens[2].deprel == "appos"
+        && dependents(0) == [2]
+        && dependents(2).is_empty();
+    // `Russian` in `Russian army chiefs`: a modifier of the subject or of its compound.
+    let mut owner = tokens[2].head;
+    while owner > 0 && tokens[owner - 1].deprel == "compound" {
+        owner = tokens[owner - 1].head;
+    }
+    let vocative = tokens[0].deprel == "vocative"
+        && dependents(0).is_empty()
+        && matches!(tokens[2].deprel.as_str(), "amod" | "compound")
+        && owner > 0
+        && tokens[owner - 1].deprel == "nsubj"
+        && tokens[owner - 1].head == tokens[0].head;
+    let two_subjects = tokens[0].deprel == "nsubj"
+        && tokens[2].deprel == "nsubj"
+        && tokens[2].upos == "PROPN"
+        && tokens[0].head == tokens[2].head
+        && dependents(2).is_empty();
+    if apposition || two_subjects {
+        tokens[2].head = 1;
+        tokens[2].deprel = "conj".to_string();
+    } else if vocative {
+        tokens[0].head = 3;
+        tokens[0].deprel = "conj".to_string();
     }
 }
 

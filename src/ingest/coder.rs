@@ -1748,6 +1748,7 @@ impl Reader<'_> {
                 }
                 _ => vec![head],
             })
+            .flat_map(|head| self.coordinated_owners(scope, head).unwrap_or(vec![head]))
             .collect();
         let mut parties: Vec<(usize, Party)> = Vec::new();
         for head in heads {
@@ -1768,6 +1769,33 @@ impl Reader<'_> {
             }
         }
         parties
+    }
+
+    /// `US and Russian military leaders met`: a noun whose owner is coordinated with the other
+    /// side's stands for both sides; the owners, when they name both.
+    fn coordinated_owners(&self, scope: &Scope, noun: usize) -> Option<Vec<usize>> {
+        let tree = scope.tree;
+        let owning = |n: usize| {
+            tree.children(n)
+                .iter()
+                .copied()
+                .filter(|&c| matches!(tree.deprel(c), "amod" | "compound" | "nmod:poss"))
+                .collect::<Vec<_>>()
+        };
+        // `US and Russian army chiefs`: the owner may own the noun's compound.
+        let owner = owning(noun)
+            .into_iter()
+            .flat_map(|c| std::iter::once(c).chain(owning(c)))
+            .find(|&c| tree.with_conjuncts(c).len() > 1)?;
+        let mut owners = tree.with_conjuncts(owner);
+        owners.sort_unstable();
+        let codes: Vec<String> = owners
+            .iter()
+            .filter_map(|&o| self.party(scope, o))
+            .map(|p| p.code)
+            .collect();
+        let both_sides = self.sides.iter().all(|side| codes.contains(side));
+        both_sides.then_some(owners)
     }
 
     /// `Moscow's recent boost in trade with North Korea`: an event noun whose possessor is a
@@ -2624,6 +2652,12 @@ impl Reader<'_> {
         let joint_actors: Vec<&String> = actors.iter().map(|(_, p)| &p.code).collect();
         let coordinated_sides = self.sides.iter().all(|s| joint_actors.contains(&s));
         for (head, actor) in actors {
+            // `India and Russia signed a deal`: what a side does jointly with a third party not
+            // its partner, it does with that party, not by default to the other side (but `the
+            // U.S. and Ukraine charged`).
+            let with_third_party = joint_actors
+                .iter()
+                .any(|&c| !self.sides.contains(c) && !self.is_partner_of(&actor.code, c));
             let mut confidence: f64 = 0.8;
             let mut notes: Vec<&'static str> = Vec::new();
             let mut explained = explanation.clone();
@@ -2648,7 +2682,7 @@ impl Reader<'_> {
                     .map(|(p, how)| (p.code.clone(), *how))
                     .or_else(|| {
                         // Reassurance is given to allies, never by default to the other side.
-                        if meaning.needs_target || action == "reassure_allies" {
+                        if meaning.needs_target || action == "reassure_allies" || with_third_party {
                             return None;
                         }
                         if self.addresses_own_side(scope, clause, &actor.code) {
@@ -2863,11 +2897,12 @@ impl Reader<'_> {
                 })
                 .collect::<Vec<_>>();
             for &time in c.times.iter().chain(&loose) {
-                // `ordered a cut by Sept. 1`: a deadline is not when the deed was done.
-                let deadline = tree
+                // `ordered a cut by Sept. 1`: a deadline is not when the deed was done, nor
+                // `spoke for the first time since May` the start of a span.
+                let bound = tree
                     .kids(time, "case")
-                    .any(|k| matches!(tree.lower(k).as_str(), "by" | "until" | "till"));
-                if deadline {
+                    .any(|k| matches!(tree.lower(k).as_str(), "by" | "until" | "till" | "since"));
+                if bound {
                     continue;
                 }
                 let phrase = tree.text(&tree.subtree(time));
@@ -3907,12 +3942,13 @@ fn has_duration(tree: &Tree, clause: &Clause) -> bool {
         .iter()
         .chain(clause.obliques.iter().map(|(_, h)| h))
         .any(|&head| {
-            tree.kids(head, "case")
-                .any(|c| matches!(tree.lemma(c).as_str(), "for" | "since"))
-                && matches!(
-                    tree.lemma(head).as_str(),
-                    "month" | "year" | "week" | "decade" | "day"
-                )
+            let case = |word: &str| tree.kids(head, "case").any(|c| tree.lemma(c) == word);
+            case("since")
+                || case("for")
+                    && matches!(
+                        tree.lemma(head).as_str(),
+                        "month" | "year" | "week" | "decade" | "day"
+                    )
         })
 }
 
