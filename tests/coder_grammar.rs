@@ -2683,3 +2683,21 @@ fn the_start_of_a_span_does_not_date_the_event() {
     let call = find(&proposals, "the call", |p| p.event.action == "consult");
     assert_eq!(call.event.occurred_on.to_string(), "2018-03-30");
 }
+
+#[test]
+fn a_vow_to_retaliate_is_a_threat_not_an_intent_to_cooperate() {
+    // The day between the verb and its infinitive makes the parser read it as one of purpose.
+    let proposals =
+        coded("The Kremlin vowed on Thursday to retaliate against the new US sanctions.");
+    let threat = find(&proposals, "the threat", |p| p.event.action == "threaten");
+    assert_eq!(parties(threat), ("RUS", "USA"), "{}", show(&proposals));
+    assert_none_is(&proposals, "intend_to_cooperate");
+    let proposals =
+        coded("Moscow promised to respond to the US expulsions, Lavrov said on Thursday.");
+    assert_none_is(&proposals, "intend_to_cooperate");
+    assert!(
+        has(&proposals, "RUS", "USA", "negative"),
+        "{}",
+        show(&proposals)
+    );
+}

@@ -819,11 +819,13 @@ fn is_weekday(form: &str) -> bool {
 /// gerund after a verb read as an adjective on its object (`is considering sending weapons`),
 /// a particle read as a preposition (`brushed off the claims`), an adjective in -ing read
 /// as a verb (`unveiled sweeping sanctions`), and a title torn from its name (`met Deputy |
-/// Foreign Minister Sergei Ryabkov`), and two names opening a headline read as one in
-/// apposition (`Russia, US begin consultations`: they are coordinated).
+/// Foreign Minister Sergei Ryabkov`), two names opening a headline read as one in
+/// apposition (`Russia, US begin consultations`: they are coordinated), and the infinitive of
+/// a verb of intent read as one of purpose (`agreed on Thursday to provide`).
 pub fn repair(sentence: &mut Sentence) {
     repair_broken_titles(sentence);
     repair_headline_pairs(sentence);
+    repair_infinitives_read_as_adverbials(sentence);
     repair_swallowing_days(sentence);
     repair_days_as_arguments(sentence);
     repair_phrases_hung_on_days(sentence);
@@ -1144,6 +1146,40 @@ fn repair_headline_pairs(sentence: &mut Sentence) {
     } else if vocative {
         tokens[0].head = 3;
         tokens[0].deprel = "conj".to_string();
+    }
+}
+
+/// Verbs whose infinitive is their own subject's intent (`agreed to provide`, `vowed to
+/// respond`).
+const SUBJECT_CONTROL: [&str; 18] = [
+    "agree", "vow", "pledge", "promise", "plan", "intend", "decide", "threaten", "offer", "refuse",
+    "decline", "seek", "want", "try", "aim", "hope", "prepare", "fail",
+];
+
+/// `agreed on Thursday to provide weapons`: with a time between them, the parser reads the
+/// infinitive of a verb of intent as one of purpose; it is what the verb intends.
+fn repair_infinitives_read_as_adverbials(sentence: &mut Sentence) {
+    let tokens = &mut sentence.tokens;
+    for infinitive in 0..tokens.len() {
+        let verb = tokens[infinitive].head;
+        if tokens[infinitive].deprel != "advcl" || verb == 0 || verb > infinitive {
+            continue;
+        }
+        let own = |relation: &str| {
+            tokens
+                .iter()
+                .any(|k| k.head == infinitive + 1 && k.deprel.starts_with(relation))
+        };
+        let to = tokens
+            .iter()
+            .any(|k| k.head == infinitive + 1 && k.deprel == "mark" && k.form == "to");
+        let intends = SUBJECT_CONTROL.contains(&tokens[verb - 1].lemma.to_lowercase().as_str())
+            && !tokens
+                .iter()
+                .any(|k| k.head == verb && matches!(k.deprel.as_str(), "obj" | "ccomp" | "xcomp"));
+        if to && intends && !own("nsubj") {
+            tokens[infinitive].deprel = "xcomp".to_string();
+        }
     }
 }
 

@@ -1243,9 +1243,14 @@ impl Reader<'_> {
         } else {
             clause.objects.clone()
         };
+        // `vowed to retaliate`: an infinitive says what is vowed, as `vowed retaliation` does.
+        let infinitives = tree.kids(clause.verb, "xcomp").filter(|&x| {
+            tree.upos(x) == "VERB" && tree.kids(x, "mark").any(|m| tree.lower(m) == "to")
+        });
         let object_words: Vec<String> = object_heads
             .iter()
             .flat_map(|&o| noun_words(tree, o))
+            .chain(infinitives.map(|x| tree.lemma(x)))
             .collect();
         let oblique_words: Vec<String> = clause
             .obliques
