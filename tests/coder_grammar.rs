@@ -2701,3 +2701,15 @@ fn a_vow_to_retaliate_is_a_threat_not_an_intent_to_cooperate() {
         show(&proposals)
     );
 }
+
+#[test]
+fn a_side_that_will_respond_threatens_but_one_that_responded_is_told_by_its_deed() {
+    let proposals = coded(
+        "The State Department said on Thursday that the United States will respond \
+         appropriately to Russia.",
+    );
+    let threat = find(&proposals, "the threat", |p| p.event.action == "threaten");
+    assert_eq!(parties(threat), ("USA", "RUS"), "{}", show(&proposals));
+    let proposals = coded("Russia retaliated against the United States on Thursday.");
+    assert_none_is(&proposals, "threaten");
+}

@@ -1262,8 +1262,11 @@ impl Reader<'_> {
             .iter()
             .map(|(case, _)| case.as_str())
             .collect();
+        let unreal = matches!(clause.mood, Mood::Future | Mood::Modal | Mood::Conditional);
         let verb_matches = |frame: &Frame| {
-            frame.verbs.iter().any(|v| verb_forms.contains(v)) && (!frame.refused || clause.negated)
+            frame.verbs.iter().any(|v| verb_forms.contains(v))
+                && (!frame.refused || clause.negated)
+                && (!frame.promised || unreal)
         };
         let with_object = self.dictionary.frames.iter().find(|f| {
             !f.objects.is_empty()

@@ -66,6 +66,8 @@ struct FrameEntry {
     #[serde(default)]
     refused: bool,
     #[serde(default)]
+    promised: bool,
+    #[serde(default)]
     issue: Option<String>,
 }
 
@@ -221,6 +223,9 @@ pub(super) struct Frame {
     /// It means what it does only when negated (`will not tolerate`), the negation being
     /// part of its meaning rather than a denial of it.
     pub(super) refused: bool,
+    /// It means what it does only as what will or would be done (`will respond` is a
+    /// threat); done, it is told by the deed it names (`responded by expelling`).
+    pub(super) promised: bool,
     /// The issue the verb with these objects is about, whatever else the sentence names (a
     /// jet intercepting a drone is about military channels, over Syria or the Black Sea).
     pub(super) issue: Option<String>,
@@ -411,6 +416,7 @@ impl Dictionary {
                 needs_target: entry.needs_target,
                 undergone: entry.undergone,
                 refused: entry.refused,
+                promised: entry.promised,
                 issue: entry.issue.clone(),
             })
             .collect();
