@@ -1144,7 +1144,8 @@ fn repair_headline_pairs(sentence: &mut Sentence) {
         tokens[2].head = 1;
         tokens[2].deprel = "conj".to_string();
     } else if vocative {
-        tokens[0].head = 3;
+        // Heads count from 1: the first name becomes a conjunct of the second.
+        tokens[0].head = 2 + 1;
         tokens[0].deprel = "conj".to_string();
     }
 }
@@ -1165,19 +1166,18 @@ fn repair_infinitives_read_as_adverbials(sentence: &mut Sentence) {
         if tokens[infinitive].deprel != "advcl" || verb == 0 || verb > infinitive {
             continue;
         }
-        let own = |relation: &str| {
-            tokens
-                .iter()
-                .any(|k| k.head == infinitive + 1 && k.deprel.starts_with(relation))
+        let own = |relation: &str, form: Option<&str>| {
+            tokens.iter().any(|k| {
+                k.head == infinitive + 1
+                    && k.deprel.starts_with(relation)
+                    && form.is_none_or(|f| k.form == f)
+            })
         };
-        let to = tokens
-            .iter()
-            .any(|k| k.head == infinitive + 1 && k.deprel == "mark" && k.form == "to");
         let intends = SUBJECT_CONTROL.contains(&tokens[verb - 1].lemma.to_lowercase().as_str())
             && !tokens
                 .iter()
                 .any(|k| k.head == verb && matches!(k.deprel.as_str(), "obj" | "ccomp" | "xcomp"));
-        if to && intends && !own("nsubj") {
+        if intends && own("mark", Some("to")) && !own("nsubj", None) {
             tokens[infinitive].deprel = "xcomp".to_string();
         }
     }
