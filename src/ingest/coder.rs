@@ -3402,8 +3402,6 @@ fn frame_meaning(frame: &Frame, lemma: &str, objects: Option<&[String]>) -> Mean
     }
 }
 
-/// The lemmas of a noun phrase's head and its compounds (`the new sanctions bill` → `bill`,
-/// `sanction`), and two-word compounds (`phone call`).
 /// A clause's verb as the dictionary names it, with its particle (`sign off`, `call off`).
 fn phrasal_lemma(tree: &Tree, clause: &Clause) -> String {
     let lemma = tree.lemma(clause.verb);
@@ -3413,6 +3411,8 @@ fn phrasal_lemma(tree: &Tree, clause: &Clause) -> String {
     }
 }
 
+/// The lemmas of a noun phrase's head and its compounds (`the new sanctions bill` → `bill`,
+/// `sanction`), and two-word compounds (`phone call`).
 fn noun_words(tree: &Tree, head: usize) -> Vec<String> {
     let mut words = vec![tree.lemma(head), tree.lower(head)];
     for c in tree.children(head) {

@@ -574,8 +574,6 @@ pub(super) struct Token {
     pub(super) word: bool,
 }
 
-/// Words (letters, digits, inner hyphens, apostrophes and periods as in "U.S.") and punctuation.
-/// A possessive "'s" is dropped: "Moscow's" reads as "moscow".
 /// An issue keyword as the words it is matched against: written as words, so `arms-control`
 /// reads as `arms control`.
 fn keyword_words(keyword: &str) -> Vec<String> {
@@ -587,6 +585,8 @@ fn keyword_words(keyword: &str) -> Vec<String> {
         .collect()
 }
 
+/// Words (letters, digits, inner hyphens, apostrophes and periods as in "U.S.") and punctuation.
+/// A possessive "'s" is dropped: "Moscow's" reads as "moscow".
 pub(super) fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut current = String::new();
